@@ -1,0 +1,301 @@
+"""Find responsibility gaps: stretches, areas and points that no one answers for.
+
+The checks follow the contract ("Meaning of the checks"):
+
+``section_gap`` (路段空白)
+    A stretch of a road that has a road or section assignment, covered by
+    no leader, at least ``min_gap_m`` long.
+``section_overlap`` (路段重叠)
+    A stretch covered by two leaders of the same level (a city leader's
+    whole road under a district leader's section is by design, not overlap).
+``unmanaged_stretch`` (无人管路段)
+    Road length, named or not, covered by no road or section assignment and
+    lying in no community that has a leader.
+``territory_gap`` / ``territory_overlap`` (辖区空白 / 辖区重叠)
+    Area inside the boundary in no community / in two communities, at least
+    ``min_area_m2``; smaller pieces are counted as slivers.
+``community_no_leader`` (社区无责任人)
+    A community that no assignment names.
+``orphan_issue`` (问题点无责任人)
+    An issue point for which neither a community nor a road within
+    ``issue_road_m`` gives a responsible leader.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.ops import substring
+
+from . import intervals
+from .config import Tolerances
+from .resolve import Resolved
+
+__all__ = ["GAP_KINDS", "Analysis", "analyse"]
+
+log = logging.getLogger(__name__)
+
+# kind -> Chinese label, in report order.
+GAP_KINDS = {
+    "section_gap": "路段空白",
+    "section_overlap": "路段重叠",
+    "unmanaged_stretch": "无人管路段",
+    "territory_gap": "辖区空白",
+    "territory_overlap": "辖区重叠",
+    "community_no_leader": "社区无责任人",
+    "orphan_issue": "问题点无责任人",
+}
+
+GAP_COLUMNS = ["kind", "target", "name", "leader", "length_m", "area_m2", "start_m", "end_m",
+               "where", "missing", "suggested_owner", "description"]
+
+
+@dataclass
+class Analysis:
+    """Everything the reports and maps show, in the metric CRS.
+
+    Attributes
+    ----------
+    gaps
+        One row per gap (columns `GAP_COLUMNS`, geometry where it is).
+    roads
+        One row per named road: ``road``, ``length_m``, ``covered_m``,
+        ``gap_m``, ``overlap_m``, ``unmanaged_m``, ``parts``, ``leaders``.
+    community_leaders
+        Community id -> sorted leader ids (community assignments).
+    issues
+        The issue points with ``community``, ``road``, ``chainage_m``,
+        ``leaders`` (tuple of ids) and ``orphan``.
+    slivers
+        ``{"count": n, "area_m2": a}`` of territory gaps and overlaps below
+        ``min_area_m2``.
+    """
+
+    resolved: Resolved
+    tolerances: Tolerances
+    gaps: gpd.GeoDataFrame
+    roads: pd.DataFrame
+    community_leaders: dict[str, tuple[str, ...]]
+    issues: gpd.GeoDataFrame
+    slivers: dict[str, float]
+
+
+def _gap(kind, geometry, **values) -> dict:
+    row = dict.fromkeys(GAP_COLUMNS, "")
+    row.update({"length_m": np.nan, "area_m2": np.nan, "start_m": np.nan, "end_m": np.nan})
+    row.update(values, kind=kind, geometry=geometry)
+    return row
+
+
+def _leader_names(project, ids) -> str:
+    names = project.leaders.set_index("id")["name"]
+    return "、".join(str(names.get(i, i)) for i in ids)
+
+
+def _street_at(resolved: Resolved, road: str, chainage: float, tol: Tolerances) -> str:
+    """The cross street meeting `road` nearest `chainage`, or ''."""
+    axes = resolved.road_axes
+    axis = axes.at[road, "axis"]
+    point = axis.interpolate(chainage)
+    near = axes.iloc[axes.sindex.query(point, predicate="dwithin", distance=tol.crossing_cluster_m)]
+    near = near[near.index != road]
+    if near.empty:
+        return ""
+    distances = shapely.distance(near.geometry.values, point)
+    return str(near.index[int(np.argmin(distances))])
+
+
+def _road_coverage(resolved: Resolved, tol: Tolerances, led_area) -> tuple[list[dict], pd.DataFrame]:
+    project = resolved.project
+    gaps, rows = [], []
+    coverage = resolved.coverage
+    for road, axis_row in resolved.road_axes.iterrows():
+        mine = coverage[coverage["road"] == road]
+        total = axis_row["length_m"]
+        spans = list(zip(mine["start_m"], mine["end_m"]))
+        covered = intervals.length(spans)
+        open_spans = [g for g in intervals.complement(spans, 0.0, total) if g[1] - g[0] >= tol.min_gap_m]
+        overlap_m = 0.0
+        for _level, group in mine.groupby("level"):
+            for start, end, who in intervals.overlaps(zip(group["start_m"], group["end_m"], group["leader"])):
+                overlap_m += end - start
+                if end - start < tol.min_gap_m:
+                    continue
+                gaps.append(_gap(
+                    "section_overlap", substring(axis_row["axis"], start, end),
+                    target=road, name=road, leader=";".join(sorted(who)), length_m=end - start,
+                    start_m=start, end_m=end, where=f"{start:.0f}–{end:.0f} m",
+                    missing="唯一责任人", suggested_owner=_leader_names(project, sorted(who)),
+                    description=f"{road} {start:.0f}–{end:.0f} 米由 {_leader_names(project, sorted(who))} "
+                                f"重复负责，长 {end - start:.0f} 米，请明确一人"))
+        gap_m = 0.0
+        if not mine.empty:
+            for start, end in open_spans:
+                gap_m += end - start
+                before = mine.loc[np.isclose(mine["end_m"], start), "leader"].tolist()
+                after = mine.loc[np.isclose(mine["start_m"], end), "leader"].tolist()
+                owners = sorted(set(before + after))
+                a, b = _street_at(resolved, road, start, tol), _street_at(resolved, road, end, tol)
+                ends = f"（{a or '起点'} 至 {b or '终点'}）" if (a or b) else ""
+                gaps.append(_gap(
+                    "section_gap", substring(axis_row["axis"], start, end),
+                    target=road, name=road, length_m=end - start, start_m=start, end_m=end,
+                    where=f"{start:.0f}–{end:.0f} m{ends}", missing="路段责任人",
+                    suggested_owner=_leader_names(project, owners),
+                    description=f"{road} {start:.0f}–{end:.0f} 米{ends}无路段责任人，长 {end - start:.0f} 米"))
+        rows.append({
+            "road": road, "length_m": total, "covered_m": covered, "gap_m": gap_m, "overlap_m": overlap_m,
+            "parts": axis_row["parts"], "leaders": ";".join(sorted(set(mine["leader"]))),
+        })
+    table = pd.DataFrame(rows, columns=["road", "length_m", "covered_m", "gap_m", "overlap_m", "parts", "leaders"])
+    return gaps, table
+
+
+def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list[dict]) -> tuple[list[dict], dict]:
+    """Road length under no road/section leader and in no led community."""
+    assigned = set(resolved.coverage["road"])
+    pieces = resolved.roads[~resolved.roads["name"].isin(assigned)]
+    outside = shapely.difference(pieces.geometry.values, led_area) if led_area is not None else pieces.geometry.values
+    frame = gpd.GeoDataFrame({
+        "name": pieces["name"].to_numpy(),
+        "key": np.where(pieces["name"] == "", "#" + pieces["_row"].astype(str), pieces["name"]),
+        "_row": pieces["_row"].to_numpy(),
+    }, geometry=outside, crs=resolved.crs)
+    stretches = [(g["name"], g["name"], shapely.difference(g["geometry"], led_area) if led_area is not None
+                  else g["geometry"]) for g in section_gaps]
+    for key, group in frame.groupby("key", sort=True):
+        stretches.append((key, group["name"].iloc[0], shapely.union_all(group.geometry.values)))
+    gaps, by_road = [], {}
+    for key, name, geometry in stretches:
+        length = geometry.length
+        if length < tol.min_gap_m:
+            continue
+        by_road[name] = by_road.get(name, 0.0) + length
+        label = name or f"无名道路（roads 第 {key[1:]} 条）"
+        gaps.append(_gap(
+            "unmanaged_stretch", shapely.line_merge(geometry), target=key, name=label, length_m=length,
+            missing="道路或社区责任人", where="不在任何有责任人的社区内",
+            description=f"{label} 有 {length:.0f} 米无包路领导，且不在任何有责任人的社区内"))
+    return gaps, by_road
+
+
+def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], dict]:
+    communities = resolved.communities
+    if communities.empty:
+        return [], {"count": 0, "area_m2": 0.0}
+    union = shapely.union_all(communities.geometry.values)
+    if resolved.boundary is not None and not resolved.boundary.empty:
+        territory = shapely.union_all(resolved.boundary.geometry.values)
+    else:
+        territory = shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(union)])
+    gaps, sliver_count, sliver_area = [], 0, 0.0
+    holes = [p for p in shapely.get_parts(shapely.difference(territory, union)) if p.area > 0]
+    for hole in sorted(holes, key=lambda p: -p.area):
+        if hole.area < tol.min_area_m2:
+            sliver_count += 1
+            sliver_area += hole.area
+            continue
+        near = communities.iloc[communities.sindex.query(hole, predicate="dwithin", distance=1.0)]
+        names = "、".join(near.sort_values("id")["name"])
+        gaps.append(_gap(
+            "territory_gap", hole, target=f"{hole.representative_point().x:.0f},{hole.representative_point().y:.0f}",
+            name="辖区空白", area_m2=hole.area, where=f"邻近 {names}" if names else "",
+            missing="所属社区", suggested_owner=names,
+            description=f"辖区内有 {hole.area:.0f} 平方米不属于任何社区" + (f"（邻近 {names}）" if names else "")))
+    left, right = communities.sindex.query(communities.geometry.values, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    shared = shapely.intersection(communities.geometry.values[left], communities.geometry.values[right])
+    areas = shapely.area(shared)
+    for i, j, geometry, area in zip(left, right, shared, areas):
+        if area <= 0:
+            continue
+        if area < tol.min_area_m2:
+            sliver_count += 1
+            sliver_area += area
+            continue
+        a, b = communities.iloc[i], communities.iloc[j]
+        gaps.append(_gap(
+            "territory_overlap", geometry, target=f"{a['id']};{b['id']}", name=f"{a['name']}、{b['name']}",
+            area_m2=area, missing="唯一所属社区", suggested_owner=f"{a['name']}、{b['name']}",
+            description=f"{a['name']} 与 {b['name']} 重叠 {area:.0f} 平方米"))
+    return gaps, {"count": sliver_count, "area_m2": sliver_area}
+
+
+def _community_leaders(resolved: Resolved) -> dict[str, tuple[str, ...]]:
+    assignments = resolved.project.assignments
+    mine = assignments[assignments["kind"] == "community"]
+    grouped = mine.groupby("target")["leader"].agg(lambda s: tuple(sorted(set(s))))
+    return {cid: grouped.get(cid, ()) for cid in resolved.communities["id"]}
+
+
+def _issues(resolved: Resolved, tol: Tolerances, community_leaders) -> gpd.GeoDataFrame:
+    """Give each issue its community, nearest road, chainage and leaders (vectorised joins)."""
+    issues = resolved.issues.copy()
+    issues["community"] = ""
+    issues["road"] = ""
+    issues["chainage_m"] = np.nan
+    if issues.empty:
+        issues["leaders"] = pd.Series(dtype=object)
+        issues["orphan"] = pd.Series(dtype=bool)
+        return issues
+    # Rule for points on a shared edge: the community whose id sorts first.
+    inside = gpd.sjoin(issues[["geometry"]], resolved.communities[["id", "geometry"]], predicate="intersects")
+    first = inside.reset_index().sort_values(["index", "id"]).drop_duplicates("index").set_index("index")["id"]
+    issues.loc[first.index, "community"] = first
+    near = gpd.sjoin_nearest(issues[["geometry"]], resolved.roads[["name", "_row", "geometry"]],
+                             max_distance=tol.issue_road_m, distance_col="distance_m")
+    near = near.reset_index().sort_values(["index", "distance_m", "name"]).drop_duplicates("index")
+    near = near.set_index("index")
+    issues.loc[near.index, "road"] = near["name"]
+    named = issues["road"] != ""
+    if named.any():
+        axes = resolved.road_axes.loc[issues.loc[named, "road"], "axis"].values
+        issues.loc[named, "chainage_m"] = shapely.line_locate_point(axes, issues.loc[named].geometry.values)
+    coverage = resolved.coverage
+    leaders = []
+    for cid, road, chainage in zip(issues["community"], issues["road"], issues["chainage_m"]):
+        who = set(community_leaders.get(cid, ()))
+        if road:
+            on = coverage[(coverage["road"] == road) & (coverage["start_m"] <= chainage + 1e-6)
+                          & (coverage["end_m"] >= chainage - 1e-6)]
+            who.update(on["leader"])
+        leaders.append(tuple(sorted(who)))
+    issues["leaders"] = leaders
+    issues["orphan"] = [not w for w in leaders]
+    return issues
+
+
+def analyse(resolved: Resolved, tol: Tolerances) -> Analysis:
+    """Run every check on a resolved project; see the module doc for the gap kinds."""
+    community_leaders = _community_leaders(resolved)
+    led = resolved.communities[resolved.communities["id"].map(lambda c: bool(community_leaders.get(c)))]
+    led_area = shapely.union_all(led.geometry.values) if not led.empty else None
+    gaps, roads = _road_coverage(resolved, tol, led_area)
+    section_gaps = [g for g in gaps if g["kind"] == "section_gap"]
+    unmanaged, unmanaged_by_road = _unmanaged(resolved, tol, led_area, section_gaps)
+    gaps += unmanaged
+    roads["unmanaged_m"] = roads["road"].map(unmanaged_by_road).fillna(0.0)
+    territory, slivers = _territory(resolved, tol)
+    gaps += territory
+    for _, c in resolved.communities.sort_values("id").iterrows():
+        if not community_leaders.get(c["id"]):
+            gaps.append(_gap("community_no_leader", c.geometry, target=c["id"], name=c["name"],
+                             area_m2=c.geometry.area, missing="包社区责任人",
+                             description=f"{c['name']}（{c['id']}）无包保责任人"))
+    issues = _issues(resolved, tol, community_leaders)
+    for _, i in issues[issues["orphan"]].sort_values("id").iterrows():
+        where = "不在任何社区内" if not i["community"] else "所在社区无责任人"
+        gaps.append(_gap("orphan_issue", i.geometry, target=i["id"], name=i["id"], missing="责任人",
+                         where=where,
+                         description=f"问题点 {i['id']}（{i['category'] or '未分类'}）{where}，"
+                                     f"{tol.issue_road_m:.0f} 米内也无有责任人的道路"))
+    order = {k: n for n, k in enumerate(GAP_KINDS)}
+    frame = gpd.GeoDataFrame(gaps, columns=GAP_COLUMNS + ["geometry"], geometry="geometry", crs=resolved.crs)
+    frame = frame.sort_values(["kind", "target"], key=lambda s: s.map(order) if s.name == "kind" else s, kind="stable")
+    return Analysis(resolved, tol, frame.reset_index(drop=True), roads, community_leaders, issues, slivers)

@@ -1,0 +1,45 @@
+"""Offline assets: Leaflet's JS and CSS, inlined into every map.
+
+Leaflet comes from the installed ``XStatic-Leaflet`` package (a pip
+dependency), never from a CDN and never copied into this repository. The
+images its CSS refers to are turned into data URIs, so one HTML file holds
+everything a browser needs with the network unplugged.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import cache
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xstatic_leaflet
+
+__all__ = ["leaflet_css", "leaflet_js", "leaflet_version"]
+
+_DATA = Path(xstatic_leaflet.BASE_DIR)
+_URL = re.compile(r"url\((['\"]?)(images/[^)'\"]+)\1\)")
+
+
+def leaflet_version() -> str:
+    return xstatic_leaflet.VERSION
+
+
+@cache
+def leaflet_js() -> str:
+    """Leaflet's minified JS, safe to put inside a ``<script>`` element."""
+    return (_DATA / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+@cache
+def leaflet_css() -> str:
+    """Leaflet's CSS with its images inlined as data URIs."""
+    css = (_DATA / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        path = _DATA / match.group(2)
+        mime = "image/svg+xml" if path.suffix == ".svg" else f"image/{path.suffix[1:]}"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"url(data:{mime};base64,{data})"
+
+    return _URL.sub(inline, css)

@@ -1,0 +1,172 @@
+"""The command line: thin. It parses, calls the library, prints, and turns a
+`GeoError` into a message and an exit code (the one place that does).
+
+Exit codes: 0 done; 1 ``geo check`` found gaps; 2 the input is invalid;
+3 an internal error (a bug: rerun with ``-v`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .analyse import GAP_KINDS
+from .config import BASEMAPS, load_config
+from .errors import GeoError, ValidationError
+from .pipeline import build as build_project
+from .pipeline import check as check_project
+
+log = logging.getLogger(__name__)
+
+EXIT_GAPS, EXIT_INVALID, EXIT_INTERNAL = 1, 2, 3
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    if quiet:
+        level = logging.ERROR
+    else:
+        level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _print_problems(problems, show_warnings: bool = True) -> None:
+    warnings = [p for p in problems if p.severity == "warning"]
+    if warnings and show_warnings:
+        click.echo(f"{len(warnings)} 条警告（详见 reports/ledger.csv）：", err=True)
+        for p in warnings[:20]:
+            click.echo(f"  - {p}", err=True)
+        if len(warnings) > 20:
+            click.echo(f"  … 另有 {len(warnings) - 20} 条", err=True)
+
+
+def _print_summary(figures: dict) -> None:
+    c, r, g = figures["communities"], figures["roads"], figures["gaps"]
+    t = c["by_tier"]
+    lines = [
+        f"社区 {c['total']} 个：示范 {t['demonstration']}、重点 {t['key']}、一般 {t['general']}；"
+        f"有责任人 {c['with_leader']}，有市直部门工作队 {c['with_work_team']}",
+        f"道路 {r['named']} 条（另有无名路段 {r['unnamed_pieces']} 段）：市领导包保 {r['city_leader_roads']} 条，"
+        f"区领导包保路段 {r['district_sections']} 段",
+        f"责任人 {figures['leaders']['total']} 名；问题点 {figures['issues']['total']} 个，"
+        f"未整改 {figures['issues']['by_state']['open']} 个",
+        f"空白点 {g['total']} 处：" + ("、".join(f"{GAP_KINDS[k]} {n}" for k, n in g["by_kind"].items() if n) or "无"),
+    ]
+    for line in lines:
+        click.echo(line)
+
+
+def _run(func, verbose: int) -> int:
+    """Call `func`; turn errors into messages and exit codes."""
+    try:
+        return func()
+    except ValidationError as err:
+        click.echo(f"输入数据有误，未生成结果。{err}", err=True)
+        return EXIT_INVALID
+    except GeoError as err:
+        click.echo(f"错误：{err}", err=True)
+        return EXIT_INVALID
+    except Exception as err:  # a bug: say so plainly, keep the traceback for -v
+        if verbose:
+            raise
+        click.echo(f"内部错误（程序缺陷）：{type(err).__name__}: {err}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
+                   err=True)
+        return EXIT_INTERNAL
+
+
+_project_arg = click.argument("project", type=click.Path(path_type=Path), default=Path("layers"))
+_verbose = click.option("-v", "--verbose", count=True, help="More detail (-vv for debug).")
+_quiet = click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geo")
+def cli() -> None:
+    """Responsibility maps and gap reports for a sanitary-city campaign (创卫)."""
+
+
+@cli.command()
+@_project_arg
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True,
+              help="Output folder.")
+@click.option("--basemap", type=click.Choice(BASEMAPS), default=None,
+              help="Basemap tiles (default: none, works offline; or from geo.toml).")
+@_verbose
+@_quiet
+def build(project: Path, out_dir: Path, basemap: str | None, verbose: int, quiet: bool) -> int:
+    """Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
+    _setup_logging(verbose, quiet)
+
+    def work() -> int:
+        config = load_config(project).with_map(basemap=basemap)
+        result = build_project(project, out_dir, config)
+        if not quiet:
+            _print_problems(result.problems)
+            _print_summary(result.summary)
+            leaders = len(list((out_dir / "leaders").glob("*.html")))
+            click.echo(f"已写入 {out_dir}/index.html、overview.html、gaps.html、leaders/（{leaders} 个）与 reports/")
+        return 0
+
+    return _run(work, verbose)
+
+
+@cli.command()
+@_project_arg
+@_verbose
+@_quiet
+def validate(project: Path, verbose: int, quiet: bool) -> int:
+    """Check PROJECT's files and print every problem; exit 2 on errors."""
+    _setup_logging(verbose, quiet)
+
+    def work() -> int:
+        config = load_config(project)
+        _analysis, problems = check_project(project, config)
+        _print_problems(problems)
+        if not quiet:
+            click.echo(f"{project}：数据有效（{sum(p.severity == 'warning' for p in problems)} 条警告）")
+        return 0
+
+    return _run(work, verbose)
+
+
+@cli.command()
+@_project_arg
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
+@_verbose
+@_quiet
+def check(project: Path, out_dir: Path, verbose: int, quiet: bool) -> int:
+    """Analyse PROJECT without maps; write reports; exit 1 when there are gaps."""
+    from .report import write_reports
+
+    _setup_logging(verbose, quiet)
+
+    def work() -> int:
+        config = load_config(project)
+        analysis, problems = check_project(project, config)
+        figures = write_reports(analysis, problems, out_dir, {"project": str(project.resolve())})
+        if not quiet:
+            _print_problems(problems)
+            _print_summary(figures)
+        return EXIT_GAPS if figures["gaps"]["total"] else 0
+
+    return _run(work, verbose)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``geo`` console script; returns the exit code."""
+    try:
+        code = cli.main(args=argv, prog_name="geo", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已中止", err=True)
+        return 130
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    return code if isinstance(code, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

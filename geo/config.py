@@ -1,0 +1,175 @@
+"""The project's typed configuration, read from an optional ``geo.toml``.
+
+One `Config` object is built at the CLI edge and passed down explicitly.
+Every key has a default; an unknown key is an error that names the closest
+valid one, so a typo never silently falls back to a default.
+
+Example ``geo.toml``::
+
+    [files]
+    communities = "社区.geojson"      # base name -> file in the project folder
+
+    [columns.communities]
+    id = "社区编码"                   # contract column -> header in the file
+
+    [crs]
+    roads = "GCJ-02"                  # or "EPSG:4490", ...
+
+    [tolerances]
+    snap_m = 15.0
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = ["Config", "MapOptions", "Tolerances", "load_config"]
+
+LAYER_NAMES = ("communities", "roads", "leaders", "assignments", "status", "issues", "boundary")
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Distances (metres) and areas (m²) the checks use; all stated in reports.
+
+    Attributes
+    ----------
+    snap_m
+        A cross street that passes within this distance of the target road
+        without touching it still counts as crossing it.
+    crossing_cluster_m
+        Crossing points of one cross street closer than this along the road
+        (a dual carriageway's two lanes) count as one crossing.
+    min_gap_m
+        Road stretches without a leader shorter than this are not gaps.
+    min_area_m2
+        Territory gaps and overlaps smaller than this are slivers, counted
+        separately and not reported as gaps.
+    issue_road_m
+        An issue point is on a road when the road is within this distance.
+    """
+
+    snap_m: float = 15.0
+    crossing_cluster_m: float = 60.0
+    min_gap_m: float = 1.0
+    min_area_m2: float = 100.0
+    issue_road_m: float = 50.0
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How maps are drawn.
+
+    Attributes
+    ----------
+    title
+        Shown on every map and the index page.
+    basemap
+        ``"none"`` (works offline) or ``"osm"`` (OpenStreetMap tiles, needs
+        the network; the map still reads without them).
+    """
+
+    title: str = "创卫包保责任地图"
+    basemap: str = "none"
+
+
+BASEMAPS = ("none", "osm")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything configurable about one project."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    crs: dict[str, str] = field(default_factory=dict)
+    tolerances: Tolerances = field(default_factory=Tolerances)
+    map: MapOptions = field(default_factory=MapOptions)
+
+    def with_map(self, **changes: Any) -> Config:
+        """Return a copy with some map options changed (None values ignored)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        new = replace(self.map, **changes)
+        _check_map(new, "command line")
+        return replace(self, map=new)
+
+
+def _unknown(key: str, valid, where: str) -> ConfigError:
+    close = difflib.get_close_matches(key, list(valid), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return ConfigError(f"{where}: unknown key '{key}'{hint} (valid: {', '.join(sorted(valid))})")
+
+
+def _check_keys(table: dict, valid, where: str) -> None:
+    for key in table:
+        if key not in valid:
+            raise _unknown(key, valid, where)
+
+
+def _str_table(table: Any, where: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table of names, got {table!r}")
+    for key, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}.{key}: expected a non-empty text value, got {value!r}")
+    return dict(table)
+
+
+def _dataclass_from(cls, table: Any, where: str):
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table, got {table!r}")
+    valid = {f.name: f for f in fields(cls)}
+    _check_keys(table, valid, where)
+    values = {}
+    for key, value in table.items():
+        default = getattr(cls(), key)
+        if isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ConfigError(f"{where}.{key}: expected a number ≥ 0, got {value!r}")
+            value = float(value)
+        elif not isinstance(value, type(default)):
+            raise ConfigError(f"{where}.{key}: expected {type(default).__name__}, got {value!r}")
+        values[key] = value
+    return cls(**values)
+
+
+def _check_map(options: MapOptions, where: str) -> None:
+    if options.basemap not in BASEMAPS:
+        raise _unknown(options.basemap, BASEMAPS, f"{where}: basemap")
+
+
+def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
+    """Build a `Config` from a parsed TOML table, checking every key."""
+    valid = {f.name for f in fields(Config)}
+    _check_keys(data, valid, where)
+    files = _str_table(data.get("files", {}), f"{where} [files]")
+    _check_keys(files, LAYER_NAMES, f"{where} [files]")
+    crs = _str_table(data.get("crs", {}), f"{where} [crs]")
+    _check_keys(crs, LAYER_NAMES, f"{where} [crs]")
+    columns_raw = data.get("columns", {})
+    if not isinstance(columns_raw, dict):
+        raise ConfigError(f"{where} [columns]: expected tables such as [columns.roads]")
+    _check_keys(columns_raw, LAYER_NAMES, f"{where} [columns]")
+    columns = {layer: _str_table(t, f"{where} [columns.{layer}]") for layer, t in columns_raw.items()}
+    tolerances = _dataclass_from(Tolerances, data.get("tolerances", {}), f"{where} [tolerances]")
+    map_options = _dataclass_from(MapOptions, data.get("map", {}), f"{where} [map]")
+    _check_map(map_options, f"{where} [map]")
+    return Config(files=files, columns=columns, crs=crs, tolerances=tolerances, map=map_options)
+
+
+def load_config(project_dir: str | Path) -> Config:
+    """Read ``geo.toml`` from the project folder, or return the defaults."""
+    path = Path(project_dir) / "geo.toml"
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path.name}: not valid TOML: {err}") from err
+    return config_from_dict(data, path.name)

@@ -1,0 +1,78 @@
+"""The pipeline end to end: load → validate → resolve → analyse → report / render."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .analyse import Analysis, analyse
+from .config import Config
+from .errors import Problem
+from .load import load_project
+from .render import build_context, leader_filename, render_gap_map, render_index, render_leader_map, render_overview
+from .report import write_reports
+from .resolve import resolve_project
+from .validate import raise_for_errors, validate_project
+
+__all__ = ["BuildResult", "build", "check"]
+
+log = logging.getLogger(__name__)
+
+
+def check(project_dir: str | Path, config: Config) -> tuple[Analysis, list[Problem]]:
+    """Load, validate, resolve and analyse a project.
+
+    Raises
+    ------
+    ValidationError
+        With every error found, when the input has any.
+    """
+    layers, problems = load_project(project_dir, config)
+    project, problems = validate_project(layers, problems)
+    raise_for_errors(problems)
+    resolved, more = resolve_project(project, config.tolerances)
+    problems += more
+    raise_for_errors(problems)
+    return analyse(resolved, config.tolerances), problems
+
+
+@dataclass
+class BuildResult:
+    """What `build` wrote and found."""
+
+    summary: dict
+    problems: list[Problem]
+    files: list[Path] = field(default_factory=list)
+
+
+def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> BuildResult:
+    """Run the whole pipeline and write maps and reports under `out_dir`.
+
+    Writes ``index.html``, ``overview.html``, ``gaps.html``, one map per
+    leader in ``leaders/``, and ``reports/`` (summary.json, gaps.csv,
+    roads.csv, ledger.csv, run.json).
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    analysis, problems = check(project_dir, config)
+    out_dir = Path(out_dir)
+    run = {"project": str(Path(project_dir).resolve()), "out": str(out_dir.resolve()), "started": started_at}
+    figures = write_reports(analysis, problems, out_dir, run)
+    ctx = build_context(analysis)
+    files = [out_dir / "reports" / "summary.json", out_dir / "reports" / "gaps.csv"]
+    files.append(render_overview(ctx, config.map, out_dir / "overview.html", figures))
+    files.append(render_gap_map(ctx, config.map, out_dir / "gaps.html"))
+    leader_files = {}
+    leaders_dir = out_dir / "leaders"
+    if leaders_dir.exists():
+        for stale in leaders_dir.glob("*.html"):
+            stale.unlink()
+    for leader_id in ctx.leaders["id"]:
+        leader_files[leader_id] = leader_filename(leader_id)
+        files.append(render_leader_map(ctx, leader_id, config.map, leaders_dir / leader_files[leader_id]))
+    files.append(render_index(ctx, config.map, out_dir / "index.html", figures, leader_files))
+    log.info("built %d files in %.1f s", len(files), time.perf_counter() - started)
+    return BuildResult(figures, problems, files)

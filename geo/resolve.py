@@ -1,0 +1,212 @@
+"""Resolve responsibility on the ground: roads as entities, sections as stretches.
+
+Chainage (metres along a road) is measured on the road's **axis**: the pieces
+sharing a name are merged (`shapely.line_merge`); when they merge into one
+line, that line is the axis and its first vertex is the road's start. When
+they do not (dual carriageways, branches, gaps in the data), the longest
+merged part is the axis and the report says how many parts the road has;
+crossing points are projected onto the axis. Everything here runs in the
+project's metric CRS (the UTM zone of its data).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+from shapely.ops import nearest_points, substring
+
+from .config import Tolerances
+from .errors import Problem
+from .model import Project
+
+__all__ = ["Resolved", "build_roads", "metric_crs", "resolve_project"]
+
+log = logging.getLogger(__name__)
+
+_METRES = re.compile(r"^(?:k\s*)?(\d+(?:\.\d+)?)\s*(?:m|米)?$", re.IGNORECASE)
+
+
+@dataclass
+class Resolved:
+    """A project with everything placed in metres.
+
+    Attributes
+    ----------
+    crs
+        The metric CRS used for every length and area.
+    communities, roads, issues, boundary
+        The project's layers in that CRS (``roads`` are the pieces).
+    road_axes
+        One row per named road (index: name): ``geometry`` (all pieces
+        merged), ``axis`` (the line chainage runs on), ``length_m`` (axis
+        length), ``pieces_m`` (sum of its pieces), ``parts`` (merged parts).
+    coverage
+        One row per road or section assignment that resolved: ``leader``,
+        ``level``, ``kind``, ``road``, ``start_m``, ``end_m``, ``length_m``,
+        ``how`` (how the ends were found), ``_row``; geometry on the axis.
+    """
+
+    project: Project
+    crs: CRS
+    communities: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    issues: gpd.GeoDataFrame
+    boundary: gpd.GeoDataFrame | None
+    road_axes: gpd.GeoDataFrame
+    coverage: gpd.GeoDataFrame
+
+
+def metric_crs(project: Project) -> CRS:
+    """The UTM zone that holds the project's communities (or roads)."""
+    frame = project.communities if not project.communities.empty else project.roads
+    if frame.empty:
+        return CRS.from_epsg(3857)
+    return frame.estimate_utm_crs()
+
+
+def build_roads(roads_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Merge the pieces of each named road; choose its axis.
+
+    Parameters
+    ----------
+    roads_m
+        Road pieces in a metric CRS with a ``name`` column (``""`` for unnamed).
+
+    Returns
+    -------
+    GeoDataFrame indexed by road name, see `Resolved.road_axes`.
+    """
+    named = roads_m[roads_m["name"] != ""]
+    rows = []
+    for name, pieces in named.groupby("name", sort=True):
+        merged = shapely.line_merge(shapely.union_all(pieces.geometry.values))
+        parts = shapely.get_parts(merged)
+        axis = max(parts, key=lambda g: g.length)
+        rows.append({
+            "name": name,
+            "geometry": merged,
+            "axis": axis,
+            "length_m": axis.length,
+            "pieces_m": float(pieces.length.sum()),
+            "parts": len(parts),
+        })
+        if len(parts) > 1:
+            log.debug("road %s has %d parts; chainage runs on the longest (%.0f m)", name, len(parts), axis.length)
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=roads_m.crs,
+                             columns=["name", "geometry", "axis", "length_m", "pieces_m", "parts"])
+    return frame.set_index("name", drop=False)
+
+
+def _crossings(axis, cross, tol: Tolerances) -> tuple[list[float], str]:
+    """Chainages where `cross` meets `axis`, clustered; and how they were found."""
+    hit = axis.intersection(cross)
+    points = [g for g in shapely.get_parts(hit) if not g.is_empty]
+    points = [p if p.geom_type == "Point" else shapely.Point(p.coords[0]) for p in points]
+    how = "crossing"
+    if not points:
+        gap = axis.distance(cross)
+        if gap > tol.snap_m:
+            return [], f"{gap:.1f} m away"
+        points = [nearest_points(axis, cross)[0]]
+        how = f"near crossing ({gap:.1f} m apart)"
+    chainages = sorted(axis.project(p) for p in points)
+    clusters: list[list[float]] = [[chainages[0]]]
+    for c in chainages[1:]:
+        if c - clusters[-1][-1] <= tol.crossing_cluster_m:
+            clusters[-1].append(c)
+        else:
+            clusters.append([c])
+    return [float(np.mean(c)) for c in clusters], how
+
+
+def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> tuple[list[float], str, str]:
+    """Candidate chainages for one end of a section; and how, or why not."""
+    axis = axes.at[road, "axis"]
+    match = _METRES.match(value)
+    if match and value not in axes.index:
+        metres = float(match.group(1))
+        if metres > axes.at[road, "length_m"] + tol.snap_m:
+            return [], "", f"{metres:g} m is beyond the road's end ({axes.at[road, 'length_m']:.0f} m)"
+        return [min(metres, axes.at[road, "length_m"])], "distance", ""
+    if value not in axes.index:
+        return [], "", "neither a distance in metres nor a road in roads"
+    if value == road:
+        return [], "", "a road cannot be its own cross street"
+    chainages, how = _crossings(axis, axes.at[value, "geometry"], tol)
+    if not chainages:
+        return [], "", f"{value} does not cross {road} (closest point {how})"
+    return chainages, how, ""
+
+
+def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Problem]) -> list[dict]:
+    source = project.sources.get("assignments")
+    rows = []
+    levels = project.leaders.set_index("id")["level"]
+    for _, a in project.assignments.iterrows():
+        if a["kind"] not in ("road", "section") or a["target"] not in axes.index:
+            continue
+        road = a["target"]
+        base = {"leader": a["leader"], "level": levels.get(a["leader"], ""), "kind": a["kind"],
+                "road": road, "from": a["from"], "to": a["to"], "_row": a["_row"]}
+        if a["kind"] == "road":
+            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "length_m"], "how": "whole road"})
+            continue
+        ends = []
+        for column in ("from", "to"):
+            candidates, how, why = _end_candidates(a[column], road, axes, tol)
+            if not candidates:
+                problems.append(Problem(
+                    "error", source.file if source else "assignments", a["_row"],
+                    source.header(column) if source else column, a[column],
+                    f"section end on {road} not found: {why}",
+                    f"give a street that crosses {road}, or a distance in metres from its start",
+                    True, source.row_label if source else "row"))
+                break
+            ends.append((candidates, how))
+        if len(ends) < 2:
+            continue
+        (starts, how_a), (stops, how_b) = ends
+        start, end = min(((s, e) for s in starts for e in stops if s != e),
+                         key=lambda p: abs(p[1] - p[0]), default=(starts[0], stops[0]))
+        if start == end:
+            problems.append(Problem(
+                "error", source.file if source else "assignments", a["_row"], None, f"{a['from']}..{a['to']}",
+                f"the section on {road} has no length (both ends at {start:.0f} m)",
+                "check from/to", True, source.row_label if source else "row"))
+            continue
+        how = how_a if how_a == how_b else f"{how_a} / {how_b}"
+        rows.append({**base, "start_m": min(start, end), "end_m": max(start, end), "how": how})
+    return rows
+
+
+def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[Problem]]:
+    """Put the project in metres and resolve every road and section assignment.
+
+    Returns
+    -------
+    resolved, problems
+        Problems are section ends that could not be placed (errors; the
+        assignment is left out and marked rejected).
+    """
+    crs = metric_crs(project)
+    communities = project.communities.to_crs(crs)
+    roads = project.roads.to_crs(crs)
+    issues = project.issues.to_crs(crs)
+    boundary = project.boundary.to_crs(crs) if project.boundary is not None else None
+    axes = build_roads(roads)
+    problems: list[Problem] = []
+    rows = _resolve_sections(project, axes, tol, problems)
+    columns = ["leader", "level", "kind", "road", "from", "to", "start_m", "end_m", "how", "_row"]
+    coverage = pd.DataFrame(rows, columns=columns)
+    geometry = [substring(axes.at[r.road, "axis"], r.start_m, r.end_m) for r in coverage.itertuples()]
+    coverage = gpd.GeoDataFrame(coverage, geometry=geometry, crs=crs)
+    coverage["length_m"] = coverage["end_m"] - coverage["start_m"]
+    resolved = Resolved(project, crs, communities, roads, issues, boundary, axes, coverage)
+    return resolved, problems

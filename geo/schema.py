@@ -1,0 +1,189 @@
+"""The data contract: layers, their columns, accepted headers and values.
+
+This module is data, not logic: `load` uses the header aliases, `validate`
+the required columns and the value vocabularies. English names are the
+canonical ones; the Chinese forms are what campaign offices type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["LAYERS", "VOCABULARIES", "LayerSpec", "normalise_text", "normalise_header"]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What one layer of a project looks like."""
+
+    name: str
+    required: bool
+    geometry: tuple[str, ...]  # accepted geometry types; () for a table
+    columns: dict[str, tuple[str, ...]]  # canonical column -> accepted aliases
+    required_columns: tuple[str, ...]
+
+    @property
+    def spatial(self) -> bool:
+        return bool(self.geometry)
+
+
+POLYGONS = ("Polygon", "MultiPolygon")
+LINES = ("LineString", "MultiLineString")
+
+LAYERS: dict[str, LayerSpec] = {
+    spec.name: spec
+    for spec in [
+        LayerSpec(
+            "communities",
+            True,
+            POLYGONS,
+            {
+                "id": ("编号", "社区代码", "社区编号", "代码"),
+                "name": ("名称", "社区名称", "社区"),
+                "tier": ("类别", "等级", "社区类别"),
+                "street": ("街道", "所属街道", "街道办"),
+            },
+            ("id", "name", "tier"),
+        ),
+        LayerSpec(
+            "roads",
+            True,
+            LINES,
+            {
+                "name": ("道路名称", "路名", "名称"),
+                "id": ("编号",),
+                "class": ("等级", "道路等级"),
+            },
+            ("name",),
+        ),
+        LayerSpec(
+            "leaders",
+            True,
+            (),
+            {
+                "id": ("编号",),
+                "name": ("姓名",),
+                "title": ("职务",),
+                "level": ("级别",),
+                "unit": ("单位",),
+                "phone": ("电话", "联系电话"),
+            },
+            ("id", "name", "level"),
+        ),
+        LayerSpec(
+            "assignments",
+            True,
+            (),
+            {
+                "leader": ("责任人", "领导"),
+                "kind": ("类型",),
+                "target": ("对象", "责任对象"),
+                "from": ("起点",),
+                "to": ("止点", "终点"),
+                "role": ("职责",),
+            },
+            ("leader", "kind", "target"),
+        ),
+        LayerSpec(
+            "status",
+            False,
+            (),
+            {
+                "kind": ("类型",),
+                "target": ("对象",),
+                "item": ("事项", "整改事项"),
+                "state": ("状态",),
+                "progress": ("进度",),
+                "due": ("期限", "整改期限"),
+                "updated": ("更新日期",),
+                "note": ("备注",),
+            },
+            ("kind", "target", "item", "state"),
+        ),
+        LayerSpec(
+            "issues",
+            False,
+            ("Point",),
+            {
+                "id": ("编号",),
+                "reported": ("日期", "反映日期"),
+                "source": ("来源",),
+                "category": ("类别",),
+                "state": ("状态",),
+                "due": ("整改期限", "期限"),
+                "note": ("备注", "说明"),
+                "lon": ("经度", "longitude", "lng", "x"),
+                "lat": ("纬度", "latitude", "y"),
+            },
+            ("id", "state"),
+        ),
+        LayerSpec("boundary", False, POLYGONS, {"name": ("名称",)}, ()),
+    ]
+}
+
+# Canonical value -> accepted spellings (matched after `normalise_text`).
+VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "tier": {
+        "demonstration": ("示范", "示范社区", "demo"),
+        "key": ("重点", "重点社区"),
+        "general": ("一般", "一般社区", "普通", "普通社区", "ordinary"),
+    },
+    "level": {
+        "city": ("市", "市级", "市领导"),
+        "district": ("区", "区级", "区领导"),
+        "street": ("街道", "街道级", "乡镇", "镇"),
+        "department": ("部门", "市直部门", "工作队"),
+    },
+    "assignment_kind": {
+        "road": ("包路", "道路", "整路"),
+        "section": ("路段", "包路段"),
+        "community": ("包社区", "包片", "社区"),
+    },
+    "status_kind": {
+        "community": ("社区",),
+        "road": ("道路",),
+    },
+    "status_state": {
+        "todo": ("未开始",),
+        "doing": ("整改中", "进行中"),
+        "done": ("已完成", "完成"),
+    },
+    "issue_state": {
+        "open": ("未整改", "未完成"),
+        "resolved": ("已整改", "已解决", "已办结"),
+    },
+    "issue_source": {
+        "complaint": ("投诉", "热线"),
+        "inspection": ("检查", "明查", "暗访", "督查"),
+    },
+}
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_text(value: object) -> str:
+    """Fold full-width forms and stray or full-width spaces out of a name.
+
+    ``"　红门路 "`` and ``"红门路"`` normalise alike; case is kept (ids
+    may be case-sensitive), so callers fold case where they need to.
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_header(value: object) -> str:
+    """Header comparison key: normalised text, lower case, no spaces."""
+    return normalise_text(value).lower().replace(" ", "").replace("_", "")
+
+
+def vocabulary_lookup(vocabulary: str) -> dict[str, str]:
+    """Map every accepted spelling (folded) of a vocabulary to its canonical value."""
+    table = {}
+    for canonical, aliases in VOCABULARIES[vocabulary].items():
+        for spelling in (canonical, *aliases):
+            table[normalise_header(spelling)] = canonical
+    return table

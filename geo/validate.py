@@ -1,0 +1,375 @@
+"""Validate loaded layers in one pass and build the clean `Project`.
+
+Every check appends a `Problem` naming the file, the row as the user sees it,
+the column, the value and the fix; nothing raises until the caller decides
+(`raise_for_errors`). A row that cannot be used is left out of the project
+and its problem is marked ``rejected`` so the ledger can account for it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from datetime import date, datetime, timedelta
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .errors import Problem, ValidationError
+from .load import Layer
+from .model import Project, SourceFile
+from .schema import LAYERS, normalise_header, normalise_text, vocabulary_lookup
+
+__all__ = ["parse_date", "raise_for_errors", "validate_project"]
+
+log = logging.getLogger(__name__)
+
+_CN_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(value: str) -> date | None:
+    """Parse a date as offices type it: ISO, 2022/5/14, 2022年5月14日, an Excel serial.
+
+    Returns None for an empty value; raises ValueError for anything else.
+    """
+    text = normalise_text(value)
+    if not text:
+        return None
+    match = _CN_DATE.match(text)
+    if match:
+        return date(*(int(g) for g in match.groups()))
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _EXCEL_EPOCH + timedelta(days=int(float(text)))
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def raise_for_errors(problems: list[Problem]) -> None:
+    """Raise one `ValidationError` listing every error, if there is any."""
+    if any(p.severity == "error" for p in problems):
+        raise ValidationError(problems)
+
+
+class _Checker:
+    """Collects problems for one layer, located by its file and headers."""
+
+    def __init__(self, layer: Layer, problems: list[Problem]):
+        self.layer = layer
+        self.problems = problems
+        self.rejected: set[int] = set()
+
+    def add(self, severity, row, column, value, message, fix="", reject=False):
+        self.problems.append(
+            Problem(severity, self.layer.file, row, None if column is None else self.layer.header(column),
+                    None if value is None else str(value), message, fix, reject, self.layer.row_label)
+        )
+        if reject and row is not None:
+            self.rejected.add(row)
+
+    def require_columns(self) -> bool:
+        spec = LAYERS[self.layer.name]
+        missing = [c for c in spec.required_columns if c not in self.layer.frame.columns]
+        for column in missing:
+            aliases = " / ".join((column, *spec.columns[column][:2]))
+            self.add("error", None, None, None, f"required column '{column}' is missing",
+                     f"add a column headed {aliases}, or map yours in geo.toml [columns.{self.layer.name}]")
+        return not missing
+
+    def vocabulary(self, column: str, vocabulary: str, required: bool = True) -> pd.Series:
+        """Map a column to canonical values; report values that match nothing."""
+        lookup = vocabulary_lookup(vocabulary)
+        frame = self.layer.frame
+        if column not in frame:
+            return pd.Series("", index=frame.index)
+        out = frame[column].map(lambda v: lookup.get(normalise_header(v), ""))
+        for idx in frame.index[(out == "") & ((frame[column] != "") | required)]:
+            value = frame.at[idx, column]
+            choices = sorted(set(lookup.values()))
+            self.add("error", frame.at[idx, "_row"], column, value,
+                     "empty" if value == "" else "not a known value",
+                     f"use one of {', '.join(choices)} (or their Chinese forms)")
+        return out
+
+    def unique(self, column: str) -> None:
+        frame = self.layer.frame
+        dup = frame[column].duplicated(keep="first") & (frame[column] != "")
+        for idx in frame.index[dup]:
+            first = frame.loc[frame[column] == frame.at[idx, column], "_row"].iloc[0]
+            self.add("error", frame.at[idx, "_row"], column, frame.at[idx, column],
+                     f"duplicate id (also in {self.layer.row_label} {first})", "give each row its own id")
+
+    def not_empty(self, column: str, severity="error", reject=False) -> None:
+        frame = self.layer.frame
+        for idx in frame.index[frame[column] == ""]:
+            self.add(severity, frame.at[idx, "_row"], column, "", "empty value",
+                     f"fill in the {self.layer.header(column)}", reject)
+
+    def dates(self, column: str) -> pd.Series:
+        frame = self.layer.frame
+        if column not in frame:
+            return pd.Series(None, index=frame.index, dtype=object)
+        values = []
+        for idx, raw in frame[column].items():
+            try:
+                values.append(parse_date(raw))
+            except ValueError:
+                values.append(None)
+                self.add("error", frame.at[idx, "_row"], column, raw, "not a date",
+                         "write dates as 2022-05-14 or 2022年5月14日")
+        return pd.Series(values, index=frame.index, dtype=object)
+
+    def geometries(self, types: tuple[str, ...]) -> gpd.GeoSeries:
+        """Reject empty geometries, repair invalid ones, check their type."""
+        frame = self.layer.frame
+        geom = frame.geometry.copy()
+        missing = geom.isna() | geom.is_empty
+        for idx in frame.index[missing]:
+            self.add("warning", frame.at[idx, "_row"], None, None, "no geometry; row left out",
+                     "draw the feature or delete the row", reject=True)
+        invalid = ~missing & ~geom.is_valid
+        if invalid.any():
+            reasons = shapely.is_valid_reason(geom[invalid].values)
+            repaired = shapely.make_valid(geom[invalid].values)
+            for idx, reason, fixed in zip(frame.index[invalid], reasons, repaired):
+                self.add("warning", frame.at[idx, "_row"], None, reason, "invalid geometry repaired with make_valid",
+                         "check the outline in QGIS")
+                geom.at[idx] = _keep_types(fixed, types)
+        wrong = ~missing & ~geom.geom_type.isin(types)
+        for idx in frame.index[wrong]:
+            self.add("error", frame.at[idx, "_row"], None, geom.at[idx].geom_type,
+                     f"wrong geometry type; expected {' or '.join(types)}", "export the layer with the right type")
+        return geom
+
+
+def _keep_types(geometry, types):
+    """After make_valid, keep only the parts of the expected dimension."""
+    if geometry.geom_type in types or geometry.geom_type != "GeometryCollection":
+        return geometry
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in types or f"Multi{g.geom_type}" in types]
+    return shapely.union_all(parts) if parts else geometry
+
+
+def _closest(value: str, candidates) -> str:
+    close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.4)
+    return f"did you mean {' / '.join(close)}?" if close else "check the spelling"
+
+
+def _empty_layer(name: str) -> pd.DataFrame:
+    columns = list(LAYERS[name].columns) + ["_row"]
+    if LAYERS[name].spatial or name == "issues":
+        return gpd.GeoDataFrame({c: pd.Series(dtype=str) for c in columns}, geometry=[], crs=4326)
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+
+
+def _with_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    for column in LAYERS[name].columns:
+        if column not in frame:
+            frame[column] = ""
+    return frame
+
+
+def _communities(layer: Layer, problems) -> gpd.GeoDataFrame:
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        return _empty_layer("communities")
+    frame = _with_columns(layer.frame.copy(), "communities")
+    check.not_empty("id")
+    check.unique("id")
+    check.not_empty("name")
+    frame["tier"] = check.vocabulary("tier", "tier")
+    frame = frame.set_geometry(check.geometries(LAYERS["communities"].geometry))
+    return frame[~frame["_row"].isin(check.rejected)]
+
+
+def _roads(layer: Layer, problems) -> gpd.GeoDataFrame:
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        return _empty_layer("roads")
+    frame = _with_columns(layer.frame.copy(), "roads")
+    frame = frame.set_geometry(check.geometries(LAYERS["roads"].geometry))
+    return frame[~frame["_row"].isin(check.rejected)]
+
+
+def _leaders(layer: Layer, problems) -> pd.DataFrame:
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        return _empty_layer("leaders")
+    frame = _with_columns(layer.frame.copy(), "leaders")
+    check.not_empty("id")
+    check.unique("id")
+    check.not_empty("name")
+    frame["level"] = check.vocabulary("level", "level")
+    return frame
+
+
+def _assignments(layer: Layer, problems, leaders, communities, roads) -> pd.DataFrame:
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        return _empty_layer("assignments")
+    frame = _with_columns(layer.frame.copy(), "assignments")
+    frame["kind"] = check.vocabulary("kind", "assignment_kind")
+    leader_ids = set(leaders["id"])
+    by_name = leaders.groupby("name")["id"].agg(list).to_dict()
+    road_names = set(roads["name"]) - {""}
+    community_ids = set(communities["id"])
+    community_by_name = communities.groupby("name")["id"].agg(list).to_dict()
+    resolved_leaders, resolved_targets = [], []
+    for _, row in frame.iterrows():
+        n = row["_row"]
+        leader = row["leader"]
+        if leader in leader_ids:
+            resolved_leaders.append(leader)
+        elif len(by_name.get(leader, [])) == 1:
+            resolved_leaders.append(by_name[leader][0])
+        else:
+            resolved_leaders.append("")
+            if len(by_name.get(leader, [])) > 1:
+                check.add("error", n, "leader", leader, "this name belongs to several leaders",
+                          f"use the leader's id ({', '.join(by_name[leader])})", reject=True)
+            else:
+                check.add("error", n, "leader", leader, "no leader with this id or name in leaders",
+                          _closest(leader, leader_ids | set(by_name)), reject=True)
+        target = row["target"]
+        if row["kind"] in ("road", "section"):
+            if target in road_names:
+                resolved_targets.append(target)
+            else:
+                resolved_targets.append("")
+                check.add("error", n, "target", target, "no road with this name in roads",
+                          _closest(target, road_names), reject=True)
+            if row["kind"] == "section":
+                for column in ("from", "to"):
+                    if row[column] == "":
+                        check.add("error", n, column, "", "a section needs a start and an end",
+                                  "give a cross street's name or a distance in metres", reject=True)
+            elif row["from"] or row["to"]:
+                check.add("warning", n, "from", f"{row['from']}..{row['to']}",
+                          "a whole-road assignment ignores from/to", "use kind 'section' for part of a road")
+        elif row["kind"] == "community":
+            if target in community_ids:
+                resolved_targets.append(target)
+            elif len(community_by_name.get(target, [])) == 1:
+                resolved_targets.append(community_by_name[target][0])
+            else:
+                resolved_targets.append("")
+                check.add("error", n, "target", target, "no community with this id or name in communities",
+                          _closest(target, community_ids | set(community_by_name)), reject=True)
+        else:
+            resolved_targets.append("")
+    frame["leader"] = resolved_leaders
+    frame["target"] = resolved_targets
+    key = ["leader", "kind", "target", "from", "to"]
+    dup = frame.duplicated(key, keep="first") & (frame["leader"] != "") & (frame["target"] != "")
+    for idx in frame.index[dup]:
+        check.add("warning", frame.at[idx, "_row"], None, None, "duplicate of an earlier assignment; left out",
+                  "delete the repeated row", reject=True)
+    ok = (frame["kind"] != "") & ~frame["_row"].isin(check.rejected)
+    return frame[ok]
+
+
+def _status(layer: Layer, problems, communities, roads) -> pd.DataFrame:
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        return _empty_layer("status")
+    frame = _with_columns(layer.frame.copy(), "status")
+    frame["kind"] = check.vocabulary("kind", "status_kind")
+    frame["state"] = check.vocabulary("state", "status_state")
+    frame["due"] = check.dates("due")
+    frame["updated"] = check.dates("updated")
+    progress = pd.to_numeric(frame["progress"].replace("", None), errors="coerce")
+    bad = (frame["progress"] != "") & (progress.isna() | (progress < 0) | (progress > 100))
+    for idx in frame.index[bad]:
+        check.add("error", frame.at[idx, "_row"], "progress", frame.at[idx, "progress"],
+                  "progress must be a number from 0 to 100", "write e.g. 80 for 80%")
+    frame["progress"] = progress
+    community_ids = set(communities["id"])
+    by_name = communities.groupby("name")["id"].agg(list).to_dict()
+    road_names = set(roads["name"]) - {""}
+    targets = []
+    for _, row in frame.iterrows():
+        target = row["target"]
+        if row["kind"] == "community":
+            if target in community_ids:
+                targets.append(target)
+                continue
+            if len(by_name.get(target, [])) == 1:
+                targets.append(by_name[target][0])
+                continue
+            hint = _closest(target, community_ids | set(by_name))
+        elif row["kind"] == "road":
+            if target in road_names:
+                targets.append(target)
+                continue
+            hint = _closest(target, road_names)
+        else:
+            targets.append("")
+            continue
+        targets.append("")
+        check.add("error", row["_row"], "target", target, f"no {row['kind']} with this name or id", hint, reject=True)
+    frame["target"] = targets
+    return frame[~frame["_row"].isin(check.rejected) & (frame["kind"] != "")]
+
+
+def _issues(layer: Layer, problems) -> gpd.GeoDataFrame:
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        return _empty_layer("issues")
+    frame = _with_columns(layer.frame.copy(), "issues")
+    check.not_empty("id")
+    check.unique("id")
+    frame["state"] = check.vocabulary("state", "issue_state")
+    frame["source"] = check.vocabulary("source", "issue_source", required=False)
+    frame["reported"] = check.dates("reported")
+    frame["due"] = check.dates("due")
+    frame = frame.set_geometry(check.geometries(("Point",)))
+    return frame[~frame["_row"].isin(check.rejected)]
+
+
+def _boundary(layer: Layer, problems) -> gpd.GeoDataFrame:
+    check = _Checker(layer, problems)
+    frame = layer.frame.copy()
+    frame = frame.set_geometry(check.geometries(LAYERS["boundary"].geometry))
+    return frame[~frame["_row"].isin(check.rejected)]
+
+
+def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = None) -> tuple[Project, list[Problem]]:
+    """Check every layer and build the clean `Project`.
+
+    Parameters
+    ----------
+    layers
+        What `load_project` read.
+    problems
+        Problems already found while loading; the list is copied and extended.
+
+    Returns
+    -------
+    project, problems
+        The project holds only usable rows; `problems` lists every problem
+        (errors and warnings). Call `raise_for_errors` to stop on errors.
+    """
+    problems = list(problems or [])
+    get = layers.get
+    communities = _communities(get("communities"), problems) if get("communities") else _empty_layer("communities")
+    roads = _roads(get("roads"), problems) if get("roads") else _empty_layer("roads")
+    leaders = _leaders(get("leaders"), problems) if get("leaders") else _empty_layer("leaders")
+    if get("assignments"):
+        assignments = _assignments(get("assignments"), problems, leaders, communities, roads)
+    else:
+        assignments = _empty_layer("assignments")
+    status = _status(get("status"), problems, communities, roads) if get("status") else _empty_layer("status")
+    issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
+    boundary = _boundary(get("boundary"), problems) if get("boundary") else None
+    sources = {
+        name: SourceFile(name, layer.file, layer.rows_read, layer.headers, layer.row_label)
+        for name, layer in layers.items()
+    }
+    project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources)
+    return project, problems

@@ -1,0 +1,112 @@
+"""Shared fixtures: tiny hand-made projects whose answers are computed by hand.
+
+Geometry is written in metres in UTM zone 49N (EPSG:32649, where Shashi is)
+around the point (620 000, 3 350 000) and saved as GeoJSON in EPSG:4326, as
+a user's file would be; the tool measures in the same UTM zone, so a road
+drawn 1,000 m long measures 1,000 m (to well under a millimetre).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyproj
+import pytest
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+X0, Y0 = 620_000.0, 3_350_000.0
+_TO_WGS = pyproj.Transformer.from_crs(32649, 4326, always_xy=True)
+
+
+def m(x: float, y: float) -> tuple[float, float]:
+    """A point given in metres from the fixture origin."""
+    return (X0 + x, Y0 + y)
+
+
+def line(*points) -> shapely.LineString:
+    return shapely.LineString([m(*p) for p in points])
+
+
+def square(x0, y0, x1, y1) -> shapely.Polygon:
+    return shapely.box(*m(x0, y0), *m(x1, y1))
+
+
+def to_wgs(geometry):
+    return shapely.transform(geometry, lambda xy: __import__("numpy").column_stack(
+        _TO_WGS.transform(xy[:, 0], xy[:, 1])))
+
+
+def write_geojson(path: Path, rows: list[dict]) -> None:
+    features = [
+        {"type": "Feature", "properties": {k: v for k, v in r.items() if k != "geometry"},
+         "geometry": None if r.get("geometry") is None else shapely.geometry.mapping(to_wgs(r["geometry"]))}
+        for r in rows
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                    encoding="utf-8")
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None, encoding: str = "utf-8") -> None:
+    columns = columns or list(rows[0])
+    with open(path, "w", encoding=encoding, newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def make_project(folder: Path, *, communities, roads, leaders, assignments, issues=None, status=None,
+                 boundary=None) -> Path:
+    """Write a project folder from rows (dicts; geometries in fixture metres)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_geojson(folder / "communities.geojson", communities)
+    write_geojson(folder / "roads.geojson", roads)
+    write_csv(folder / "leaders.csv", leaders)
+    write_csv(folder / "assignments.csv", assignments,
+              ["leader", "kind", "target", "from", "to", "role"])
+    if issues is not None:
+        write_geojson(folder / "issues.geojson", issues)
+    if status is not None:
+        write_csv(folder / "status.csv", status)
+    if boundary is not None:
+        write_geojson(folder / "boundary.geojson", [{"name": "boundary", "geometry": boundary}])
+    return folder
+
+
+LEADERS = [
+    {"id": "C1", "name": "甲", "title": "副市长", "level": "city"},
+    {"id": "D1", "name": "乙", "title": "区长", "level": "district"},
+    {"id": "D2", "name": "丙", "title": "副区长", "level": "district"},
+    {"id": "S1", "name": "丁", "title": "街道书记", "level": "street"},
+]
+
+
+@pytest.fixture
+def road_project(tmp_path) -> Path:
+    """A 1,000 m road (东西路) with cross streets at 0, 300, 500 and 1,000 m.
+
+    Sections: D1 from 甲街 (0 m) to 乙街 (300 m); D2 from 丙街 (500 m) to 丁街
+    (1,000 m). So 300–500 m, 200 m, has no section leader. Two 600 × 600 m
+    communities lie side by side under the road, the left one led by S1.
+    """
+    roads = [
+        {"name": "东西路", "geometry": line((0, 0), (400, 0))},
+        {"name": "东西路", "geometry": line((400, 0), (1000, 0))},
+        {"name": "甲街", "geometry": line((0, -100), (0, 100))},
+        {"name": "乙街", "geometry": line((300, -100), (300, 100))},
+        {"name": "丙街", "geometry": line((500, -100), (500, 100))},
+        {"name": "丁街", "geometry": line((1000, -100), (1000, 100))},
+    ]
+    communities = [
+        {"id": "A", "name": "左社区", "tier": "key", "geometry": square(-100, -300, 500, 300)},
+        {"id": "B", "name": "右社区", "tier": "general", "geometry": square(500, -300, 1100, 300)},
+    ]
+    assignments = [
+        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街", "role": "包路段"},
+        {"leader": "D2", "kind": "section", "target": "东西路", "from": "丙街", "to": "丁街", "role": "包路段"},
+        {"leader": "S1", "kind": "community", "target": "A", "from": "", "to": "", "role": "包片"},
+    ]
+    return make_project(tmp_path / "road", communities=communities, roads=roads, leaders=LEADERS,
+                        assignments=assignments)
