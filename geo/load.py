@@ -71,6 +71,15 @@ class Layer:
         return self.headers.get(column, column)
 
 
+def _cell(value) -> str:
+    """A cell as normalised text: full-width forms folded, spaces trimmed, blanks ''."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an id typed as a number in a spatial file: 7.0 -> "7"
+    return normalise_text(value)
+
+
 def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path | None:
     """Return the file holding a layer, by configured name or by base name."""
     if spec.name in config.files:
@@ -233,8 +242,8 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     frame, headers = _rename_columns(raw, spec, config)
     frame = frame.reset_index(drop=True)
     for column in frame.columns:
-        if column != "geometry" and frame[column].dtype == object:
-            frame[column] = frame[column].map(lambda v: "" if v is None or v != v else normalise_text(v))
+        if column != "geometry":
+            frame[column] = frame[column].map(_cell).astype(object)
     frame["_row"] = frame.index + (2 if is_table else 1)
     row_label = "row" if is_table else "feature"
     if spec.spatial or (spec.name == "issues"):

@@ -158,7 +158,7 @@ def build_context(analysis: Analysis) -> _Context:
 # ----------------------------------------------------------------------------- map building blocks
 def _new_map(options: MapOptions, bounds, page_title: str) -> folium.Map:
     """A folium map with Leaflet inlined and no CDN links."""
-    figure = Figure(title=page_title)
+    figure = Figure(title=esc(page_title))  # branca writes the title unescaped
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], zoom_start=12,
                       tiles=None, control_scale=True, prefer_canvas=False)
     fmap.default_js = []

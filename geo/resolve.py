@@ -30,6 +30,9 @@ __all__ = ["Resolved", "build_roads", "metric_crs", "resolve_project"]
 
 log = logging.getLogger(__name__)
 
+# Closer than this is touching: a T-junction whose end vertex misses the cross
+# street by a rounding error (a coordinate round trip costs about 1e-9 m).
+_TOUCH_M = 0.001
 _METRES = re.compile(r"^(?:k\s*)?(\d+(?:\.\d+)?)\s*(?:m|米)?$", re.IGNORECASE)
 
 
@@ -115,7 +118,8 @@ def _crossings(axis, cross, tol: Tolerances) -> tuple[list[float], str]:
         if gap > tol.snap_m:
             return [], f"{gap:.1f} m away"
         points = [nearest_points(axis, cross)[0]]
-        how = f"near crossing ({gap:.1f} m apart)"
+        if gap > _TOUCH_M:
+            how = f"near crossing ({gap:.1f} m apart)"
     chainages = sorted(axis.project(p) for p in points)
     clusters: list[list[float]] = [[chainages[0]]]
     for c in chainages[1:]:

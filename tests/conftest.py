@@ -50,9 +50,9 @@ def write_geojson(path: Path, rows: list[dict]) -> None:
 
 
 def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None, encoding: str = "utf-8") -> None:
-    columns = columns or list(rows[0])
+    columns = columns or list(dict.fromkeys(k for row in rows for k in row))
     with open(path, "w", encoding=encoding, newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n", restval="")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -1,0 +1,128 @@
+"""Gaps found on hand-made layers, every figure computed by hand."""
+
+import pytest
+import shapely
+
+from conftest import LEADERS, line, m, make_project, square
+from geo import check, load_config
+
+
+def _gaps(folder):
+    analysis, _ = check(folder, load_config(folder))
+    return analysis, analysis.gaps
+
+
+def test_1000_m_road_with_two_sections_leaves_a_200_m_gap(road_project):
+    analysis, gaps = _gaps(road_project)
+    section = gaps[gaps["kind"] == "section_gap"]
+    assert len(section) == 1
+    row = section.iloc[0]
+    assert row["length_m"] == pytest.approx(200.0, abs=1e-3)
+    assert (row["start_m"], row["end_m"]) == pytest.approx((300.0, 500.0), abs=1e-3)
+    assert "乙街 至 丙街" in row["description"]
+    assert row["suggested_owner"] == "乙、丙"  # the leaders of the adjacent sections
+    roads = analysis.roads.set_index("road")
+    assert roads.at["东西路", "covered_m"] == pytest.approx(800.0, abs=1e-3)
+    assert roads.at["东西路", "gap_m"] == pytest.approx(200.0, abs=1e-3)
+
+
+def test_unled_community_and_the_unmanaged_street_in_it(road_project):
+    _, gaps = _gaps(road_project)
+    assert gaps.loc[gaps["kind"] == "community_no_leader", "target"].tolist() == ["B"]
+    unmanaged = gaps[gaps["kind"] == "unmanaged_stretch"]
+    # 丁街 (x = 1000 m, 200 m long) lies wholly in B, which has no leader; 丙街 runs
+    # along the A/B edge and counts as in A. The 200 m section gap lies in A (led).
+    assert unmanaged["target"].tolist() == ["丁街"]
+    assert unmanaged.iloc[0]["length_m"] == pytest.approx(200.0, abs=1e-3)
+    assert set(gaps["kind"]) == {"section_gap", "unmanaged_stretch", "community_no_leader"}
+
+
+def test_overlap_between_two_district_leaders_names_both(tmp_path):
+    roads = [
+        {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
+        {"name": "甲街", "geometry": line((0, -100), (0, 100))},
+        {"name": "丙街", "geometry": line((500, -100), (500, 100))},
+        {"name": "戊街", "geometry": line((600, -100), (600, 100))},
+        {"name": "丁街", "geometry": line((1000, -100), (1000, 100))},
+    ]
+    assignments = [
+        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "戊街"},
+        {"leader": "D2", "kind": "section", "target": "东西路", "from": "丙街", "to": "丁街"},
+        {"leader": "C1", "kind": "road", "target": "东西路"},  # city over district: by design
+        {"leader": "S1", "kind": "community", "target": "A"},
+    ]
+    communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1200, 300)}]
+    folder = make_project(tmp_path / "o", communities=communities, roads=roads, leaders=LEADERS,
+                          assignments=assignments)
+    analysis, gaps = _gaps(folder)
+    overlaps = gaps[gaps["kind"] == "section_overlap"]
+    assert len(overlaps) == 1
+    assert overlaps.iloc[0]["length_m"] == pytest.approx(100.0, abs=1e-3)
+    assert overlaps.iloc[0]["leader"] == "D1;D2"
+    assert "section_gap" not in set(gaps["kind"])
+    assert analysis.roads.set_index("road").at["东西路", "overlap_m"] == pytest.approx(100.0, abs=1e-3)
+
+
+def _territory_project(tmp_path, boundary=True):
+    # Two 100 x 100 m squares 2 m apart: a 2 x 100 m = 200 m² gap between them;
+    # C reaches into A's corner (20 x 20 m = 400 m² of overlap).
+    communities = [
+        {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 100, 100)},
+        {"id": "B", "name": "乙社区", "tier": "general", "geometry": square(102, 0, 202, 100)},
+        {"id": "C", "name": "丙社区", "tier": "general", "geometry": square(90, 100, 190, 200)
+         .union(square(80, 80, 100, 100)).union(square(0, 100, 90, 200))},
+    ]
+    roads = [{"name": "路", "geometry": line((10, 10), (190, 10))}]
+    assignments = [{"leader": "S1", "kind": "community", "target": t} for t in "ABC"]
+    return make_project(tmp_path / "t", communities=communities, roads=roads, leaders=LEADERS,
+                        assignments=assignments, boundary=square(0, 0, 202, 200) if boundary else None)
+
+
+def test_two_squares_and_a_sliver(tmp_path):
+    _, gaps = _gaps(_territory_project(tmp_path))
+    territory = gaps[gaps["kind"] == "territory_gap"].sort_values("area_m2")
+    # inside the boundary (0..202 x 0..200): the 2 m strip between A and B
+    # (2 x 100) and C's missing corner (190..202 x 100..200 = 12 x 100).
+    assert territory["area_m2"].round(3).tolist() == [200.0, 1200.0]
+    assert set(territory["suggested_owner"]) == {"甲社区、乙社区、丙社区", "乙社区、丙社区"}
+    overlap = gaps[gaps["kind"] == "territory_overlap"]
+    assert len(overlap) == 1
+    assert overlap.iloc[0]["area_m2"] == pytest.approx(400.0, abs=1e-3)  # the 20 x 20 corner of C inside A
+    assert overlap.iloc[0]["target"] == "A;C"
+
+
+def test_slivers_below_the_tolerance_are_counted_not_reported(tmp_path):
+    communities = [
+        {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 100, 100)},
+        {"id": "B", "name": "乙社区", "tier": "general", "geometry": square(100.5, 0, 200, 100)},
+    ]
+    roads = [{"name": "路", "geometry": line((10, 10), (90, 10))}]
+    folder = make_project(tmp_path / "s", communities=communities, roads=roads, leaders=LEADERS,
+                          assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AB"],
+                          boundary=square(0, 0, 200, 100))
+    analysis, gaps = _gaps(folder)
+    assert "territory_gap" not in set(gaps["kind"])
+    assert analysis.slivers["count"] == 1
+    assert analysis.slivers["area_m2"] == pytest.approx(50.0, abs=1e-3)  # 0.5 x 100 m
+
+
+def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
+    issues = [
+        {"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 20))},   # in A, 20 m from road, D1's section
+        {"id": "I2", "state": "open", "geometry": shapely.Point(m(500, 200))},  # on the A/B edge, 200 m from road
+        {"id": "I3", "state": "open", "geometry": shapely.Point(m(800, 250))},  # in B (no leader), no road near
+        {"id": "I4", "state": "resolved", "geometry": shapely.Point(m(5000, 5000))},  # nowhere
+    ]
+    from conftest import write_geojson
+
+    write_geojson(road_project / "issues.geojson", issues)
+    analysis, gaps = _gaps(road_project)
+    table = analysis.issues.set_index("id")
+    assert table.at["I1", "community"] == "A" and table.at["I1", "road"] == "东西路"
+    assert table.at["I1", "chainage_m"] == pytest.approx(100.0, abs=1e-3)
+    assert table.at["I1", "leaders"] == ("D1", "S1")
+    assert table.at["I2", "community"] == "A"  # shared edge: the id that sorts first
+    assert table.at["I2", "road"] == ""
+    assert table.at["I3", "community"] == "B" and table.at["I3", "leaders"] == ()
+    assert table.at["I4", "community"] == "" and table.at["I4", "orphan"]
+    assert gaps.loc[gaps["kind"] == "orphan_issue", "target"].tolist() == ["I3", "I4"]
