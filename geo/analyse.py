@@ -163,7 +163,8 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
     outside = shapely.difference(pieces.geometry.values, led_area) if led_area is not None else pieces.geometry.values
     frame = gpd.GeoDataFrame({
         "name": pieces["name"].to_numpy(),
-        "key": np.where(pieces["name"] == "", "#" + pieces["_row"].astype(str), pieces["name"]),
+        "key": np.where(pieces["name"] != "", pieces["name"],
+                        np.where(pieces["id"] != "", pieces["id"], "#" + pieces["_row"].astype(str))),
         "_row": pieces["_row"].to_numpy(),
     }, geometry=outside, crs=resolved.crs)
     stretches = [(g["name"], g["name"], shapely.difference(g["geometry"], led_area) if led_area is not None
@@ -176,7 +177,7 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
         if length < tol.min_gap_m:
             continue
         by_road[name] = by_road.get(name, 0.0) + length
-        label = name or f"无名道路（roads 第 {key[1:]} 条）"
+        label = name or f"无名道路（{key}）"
         gaps.append(_gap(
             "unmanaged_stretch", shapely.line_merge(geometry), target=key, name=label, length_m=length,
             missing="道路或社区责任人", where="不在任何有责任人的社区内",
@@ -200,10 +201,10 @@ def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], dict]:
             sliver_count += 1
             sliver_area += hole.area
             continue
-        near = communities.iloc[communities.sindex.query(hole, predicate="dwithin", distance=1.0)]
-        names = "、".join(near.sort_values("id")["name"])
+        near = communities.iloc[communities.sindex.query(hole, predicate="dwithin", distance=1.0)].sort_values("id")
+        names = "、".join(near["name"])
         gaps.append(_gap(
-            "territory_gap", hole, target=f"{hole.representative_point().x:.0f},{hole.representative_point().y:.0f}",
+            "territory_gap", hole, target=";".join(near["id"]) or "辖区空白",
             name="辖区空白", area_m2=hole.area, where=f"邻近 {names}" if names else "",
             missing="所属社区", suggested_owner=names,
             description=f"辖区内有 {hole.area:.0f} 平方米不属于任何社区" + (f"（邻近 {names}）" if names else "")))
@@ -232,6 +233,17 @@ def _community_leaders(resolved: Resolved) -> dict[str, tuple[str, ...]]:
     mine = assignments[assignments["kind"] == "community"]
     grouped = mine.groupby("target")["leader"].agg(lambda s: tuple(sorted(set(s))))
     return {cid: grouped.get(cid, ()) for cid in resolved.communities["id"]}
+
+
+def _street_leaders(resolved: Resolved, community_leaders) -> dict[str, str]:
+    """Street -> names of the street-level leaders of its other communities (suggested owners)."""
+    leaders = resolved.project.leaders.set_index("id")
+    out: dict[str, set] = {}
+    for street, cid in zip(resolved.communities["street"], resolved.communities["id"]):
+        for lid in community_leaders.get(cid, ()):
+            if street and lid in leaders.index and leaders.at[lid, "level"] == "street":
+                out.setdefault(street, set()).add(leaders.at[lid, "name"])
+    return {street: "、".join(sorted(names)) for street, names in out.items()}
 
 
 def _issues(resolved: Resolved, tol: Tolerances, community_leaders) -> gpd.GeoDataFrame:
@@ -283,10 +295,12 @@ def analyse(resolved: Resolved, tol: Tolerances) -> Analysis:
     roads["unmanaged_m"] = roads["road"].map(unmanaged_by_road).fillna(0.0)
     territory, slivers = _territory(resolved, tol)
     gaps += territory
+    street_leaders = _street_leaders(resolved, community_leaders)
     for _, c in resolved.communities.sort_values("id").iterrows():
         if not community_leaders.get(c["id"]):
             gaps.append(_gap("community_no_leader", c.geometry, target=c["id"], name=c["name"],
                              area_m2=c.geometry.area, missing="包社区责任人",
+                             suggested_owner=street_leaders.get(c["street"], ""),
                              description=f"{c['name']}（{c['id']}）无包保责任人"))
     issues = _issues(resolved, tol, community_leaders)
     for _, i in issues[issues["orphan"]].sort_values("id").iterrows():

@@ -554,12 +554,12 @@ def main(argv=None) -> int:
     write_csv(out / "leaders.csv", leaders, ["id", "name", "title", "level", "unit", "phone"])
     write_csv(out / "assignments.csv", assignments, ["leader", "kind", "target", "from", "to", "role"])
     write_csv(out / "status.csv", status, ["kind", "target", "item", "state", "progress", "due", "updated", "note"])
-    alley_row = next(k for k, r in enumerate(roads) if r["geometry"] is planted_alley) + 1
+    alley_id = next(r["id"] for r in roads if r["geometry"] is planted_alley)
     expected = {
         "section_gap": expected_gap,
         "territory_gap": sliver,
         "community_no_leader": {"id": unled["id"], "name": unled["name"]},
-        "unmanaged_stretch": {"target": f"#{alley_row}", "length_m": planted_alley.length},
+        "unmanaged_stretch": {"target": alley_id, "length_m": planted_alley.length},
         "orphan_issue": {"id": "TS2022-043"},
         "metric_crs": f"EPSG:{UTM}",
     }

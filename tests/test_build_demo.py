@@ -66,6 +66,7 @@ def test_finds_exactly_the_planted_gaps(summary, gaps):
     territory = by_kind.loc["territory_gap"]
     # coordinates are stored to 1e-7 degrees (about 1 cm); the strip is 5 m wide
     assert territory["area_m2"] == pytest.approx(EXPECTED["territory_gap"]["area_m2"], rel=0.005)
+    assert set(EXPECTED["territory_gap"]["between"]) <= set(territory["target"].split(";"))
     assert by_kind.loc["community_no_leader", "target"] == EXPECTED["community_no_leader"]["id"]
     unmanaged = by_kind.loc["unmanaged_stretch"]
     assert unmanaged["target"] == EXPECTED["unmanaged_stretch"]["target"]
