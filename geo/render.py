@@ -133,7 +133,7 @@ def build_context(analysis: Analysis) -> _Context:
     coverage = _to_wgs84(resolved.coverage).rename(columns={"from": "from_", "to": "to_"})
     coverage["tip"] = [
         f"<b>{esc(r.road)}</b>{'（全路）' if r.kind == 'road' else f'：{esc(r.from_)} 至 {esc(r.to_)}'}"
-        f"<br>{r.length_m:,.0f} 米<br>责任人：{esc(who([r.leader]))}"
+        f"<br>{r.length_m:,.0f} 米<br>{esc(LEVEL_ZH.get(r.level, r.level))}：{esc(who([r.leader]))}"
         for r in coverage.itertuples()
     ]
     roads = _to_wgs84(resolved.roads[["name", "_row", "geometry"]])
@@ -160,7 +160,7 @@ def _new_map(options: MapOptions, bounds, page_title: str) -> folium.Map:
     """A folium map with Leaflet inlined and no CDN links."""
     figure = Figure(title=esc(page_title))  # branca writes the title unescaped
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], zoom_start=12,
-                      tiles=None, control_scale=True, prefer_canvas=False)
+                      tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
     fmap.default_js = []
     fmap.default_css = []
     figure.add_child(fmap)

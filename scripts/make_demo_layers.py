@@ -196,17 +196,16 @@ def make_communities(b: Builder, boundary, urban_zone, units):
         for committee, i in zip(mine, np.argsort(d, kind="stable")[:count]):
             taken[i] = True
             records.append({"committee": committee, "street": town, "seed": rural[i], "urban": False})
-    seeds_all = shapely.points(np.array([r["seed"] for r in records]))
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds_all),
-                                                       extend_to=boundary.envelope.buffer(5000)))
-    tree = shapely.STRtree(cells)
-    for record, seed in zip(records, seeds_all):
-        cell = cells[tree.query(seed, predicate="within")[0]]
-        record["geometry"] = cell.intersection(boundary)
+    # Urban communities tile the urban area; rural ones tile the rest of the district.
+    urban_area = urban_zone.buffer(400, join_style="mitre").intersection(boundary)
+    urban_records = [r for r in records if r["urban"]]
+    rural_records = [r for r in records if not r["urban"]]
+    tile(urban_records, urban_area, boundary)
+    tile(rural_records, boundary.difference(urban_area), boundary)
+    for record in records:
         record["id"] = record["committee"]["code"]
         record["name"] = community_name(record["committee"]["name"])
     # Tiers: 4 demonstration near the centre, 24 key among the other urban ones.
-    urban_records = [r for r in records if r["urban"]]
     by_centre = sorted(urban_records, key=lambda r: np.hypot(r["seed"][0] - cx, r["seed"][1] - cy))
     for r in records:
         r["tier"] = "general"
@@ -219,6 +218,32 @@ def make_communities(b: Builder, boundary, urban_zone, units):
     if len(records) != 76:
         raise RuntimeError(f"{len(records)} communities instead of 76")
     return sorted(records, key=lambda r: r["id"])
+
+
+def tile(records: list[dict], region, boundary) -> None:
+    """Give each record the Voronoi cell of its seed within `region`, in one piece.
+
+    A cell that the region cuts into several parts keeps its largest part; each
+    other part joins the neighbouring cell it shares the longest border with, so
+    the cells still tile the region exactly.
+    """
+    seeds = shapely.points(np.array([r["seed"] for r in records]))
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds),
+                                                       extend_to=boundary.envelope.buffer(5000)))
+    tree = shapely.STRtree(cells)
+    owned, strays = [], []
+    for seed in seeds:
+        parts = sorted(shapely.get_parts(cells[tree.query(seed, predicate="within")[0]].intersection(region)),
+                       key=lambda g: -g.area)
+        parts = [p for p in parts if p.geom_type == "Polygon" and p.area > 0]
+        owned.append(parts[0])
+        strays.extend(parts[1:])
+    for stray in sorted(strays, key=lambda g: -g.area):
+        shared = [stray.boundary.intersection(cell.boundary).length for cell in owned]
+        i = int(np.argmax(shared)) if max(shared) > 0 else int(np.argmin([stray.distance(c) for c in owned]))
+        owned[i] = owned[i].union(stray)
+    for record, cell in zip(records, owned):
+        record["geometry"] = cell
 
 
 # ----------------------------------------------------------------------------- roads
@@ -433,8 +458,9 @@ def make_status(b: Builder, communities):
     return rows
 
 
-def make_issues(b: Builder, communities, roads, boundary):
-    urban = shapely.union_all([c["geometry"] for c in communities if c["urban"]])
+def make_issues(b: Builder, communities, roads, boundary, unled_id):
+    # Issues fall in urban communities that have a leader: the only orphan is the planted one.
+    urban = shapely.union_all([c["geometry"] for c in communities if c["urban"] and c["id"] != unled_id])
     named = [r for r in roads if r["name"] and urban.contains(r["geometry"].centroid)]
     issues = []
 
@@ -537,7 +563,7 @@ def main(argv=None) -> int:
     sliver = plant_sliver(communities, roads)
     leaders, assignments = make_leaders(b, communities, unled["id"])
     status = make_status(b, communities)
-    issues, orphan = make_issues(b, communities, roads, boundary)
+    issues, orphan = make_issues(b, communities, roads, boundary, unled["id"])
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
