@@ -33,14 +33,17 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _print_problems(problems, show_warnings: bool = True) -> None:
-    warnings = [p for p in problems if p.severity == "warning"]
-    if warnings and show_warnings:
-        click.echo(f"{len(warnings)} 条警告（详见 reports/ledger.csv）：", err=True)
-        for p in warnings[:20]:
+def _print_problems(problems) -> None:
+    """Print warnings and notes (errors come with the ValidationError)."""
+    for severity, label in (("warning", "条警告"), ("note", "条说明")):
+        mine = [p for p in problems if p.severity == severity]
+        if not mine:
+            continue
+        click.echo(f"{len(mine)} {label}（详见 reports/ledger.csv）：", err=True)
+        for p in mine[:20]:
             click.echo(f"  - {p}", err=True)
-        if len(warnings) > 20:
-            click.echo(f"  … 另有 {len(warnings) - 20} 条", err=True)
+        if len(mine) > 20:
+            click.echo(f"  … 另有 {len(mine) - 20} 条", err=True)
 
 
 def _print_summary(figures: dict) -> None:

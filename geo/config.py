@@ -7,7 +7,10 @@ valid one, so a typo never silently falls back to a default.
 Example ``geo.toml``::
 
     [files]
-    communities = "社区.geojson"      # base name -> file in the project folder
+    communities = "社区.gpkg"         # base name -> file in the project folder
+
+    [layers]
+    communities = "社区边界"          # the layer (GeoPackage, .gdb) or sheet (.xlsx) to read
 
     [columns.communities]
     id = "社区编码"                   # contract column -> header in the file
@@ -28,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .schema import LAYERS
 
 __all__ = ["Config", "MapOptions", "Tolerances", "load_config"]
 
-LAYER_NAMES = ("communities", "roads", "leaders", "assignments", "status", "issues", "boundary")
+LAYER_NAMES = tuple(LAYERS)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class Config:
     """Everything configurable about one project."""
 
     files: dict[str, str] = field(default_factory=dict)
+    layers: dict[str, str] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     crs: dict[str, str] = field(default_factory=dict)
     tolerances: Tolerances = field(default_factory=Tolerances)
@@ -150,6 +155,8 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
     _check_keys(data, valid, where)
     files = _str_table(data.get("files", {}), f"{where} [files]")
     _check_keys(files, LAYER_NAMES, f"{where} [files]")
+    layers = _str_table(data.get("layers", {}), f"{where} [layers]")
+    _check_keys(layers, LAYER_NAMES, f"{where} [layers]")
     crs = _str_table(data.get("crs", {}), f"{where} [crs]")
     _check_keys(crs, LAYER_NAMES, f"{where} [crs]")
     columns_raw = data.get("columns", {})
@@ -157,10 +164,12 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
         raise ConfigError(f"{where} [columns]: expected tables such as [columns.roads]")
     _check_keys(columns_raw, LAYER_NAMES, f"{where} [columns]")
     columns = {layer: _str_table(t, f"{where} [columns.{layer}]") for layer, t in columns_raw.items()}
+    for layer, table in columns.items():
+        _check_keys(table, LAYERS[layer].columns, f"{where} [columns.{layer}]")
     tolerances = _dataclass_from(Tolerances, data.get("tolerances", {}), f"{where} [tolerances]")
     map_options = _dataclass_from(MapOptions, data.get("map", {}), f"{where} [map]")
     _check_map(map_options, f"{where} [map]")
-    return Config(files=files, columns=columns, crs=crs, tolerances=tolerances, map=map_options)
+    return Config(files=files, layers=layers, columns=columns, crs=crs, tolerances=tolerances, map=map_options)
 
 
 def load_config(project_dir: str | Path) -> Config:

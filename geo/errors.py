@@ -47,7 +47,8 @@ class Problem:
     Parameters
     ----------
     severity
-        ``"error"`` stops the run; ``"warning"`` lets it go on.
+        ``"error"`` stops the run; ``"warning"`` lets it go on; ``"note"``
+        says how a file was read (an encoding guessed, a title row skipped).
     file
         The file's name inside the project folder (e.g. ``assignments.csv``).
     row

@@ -1,29 +1,32 @@
-"""Load a project folder: find each layer's file, read it, name its columns.
+"""Load a project folder: find each layer's file, read it, name its columns, put it in WGS84.
 
-Loading never judges the data (that is `validate`); it only reads what is
-there, maps headers to the contract's column names, and records where each
-row came from (`_row`, the row number a user sees in Excel or the feature
-number in a spatial file). Problems that stop a file from being read at all
-are returned as `Problem` records, never raised one by one.
+Loading never judges the values (that is `validate`); it reads what is there,
+maps headers to the contract's column names, records where each row came
+from (`_row`, the row number a user sees in Excel or the feature number in a
+spatial file), and brings every spatial layer to EPSG:4326 — converting
+GCJ-02 when the config declares it, and catching coordinates that cannot be
+right (projected numbers labelled as degrees, swapped lon/lat, layers that
+do not overlap). Problems are returned as `Problem` records, never raised
+one by one.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-import pyogrio
+import pyproj
 import shapely
 
+from ._readers import ReadError, read_spatial, read_table
 from .config import Config
 from .coords import geometry_gcj02_to_wgs84, in_china
 from .errors import Problem, ProjectError
-from .schema import LAYERS, LayerSpec, normalise_header, normalise_text
+from .schema import LAYERS, LayerSpec, normalise_header
 
 __all__ = ["Layer", "load_project"]
 
@@ -71,30 +74,27 @@ class Layer:
         return self.headers.get(column, column)
 
 
-def _cell(value) -> str:
-    """A cell as normalised text: full-width forms folded, spaces trimmed, blanks ''."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # an id typed as a number in a spatial file: 7.0 -> "7"
-    return normalise_text(value)
+def _candidates(project_dir: Path, name: str, extensions) -> list[Path]:
+    by_lower = {p.name.lower(): p for p in project_dir.iterdir()}
+    return [by_lower[f"{name}{ext}"] for ext in extensions if f"{name}{ext}" in by_lower]
 
 
 def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path | None:
-    """Return the file holding a layer, by configured name or by base name."""
+    """Return the file holding a layer, by configured name or by base name (any case)."""
     if spec.name in config.files:
         path = project_dir / config.files[spec.name]
         if not path.exists():
             raise ProjectError(
-                f"geo.toml [files] {spec.name} = '{config.files[spec.name]}', "
-                f"but {path} does not exist"
+                f"geo.toml [files] {spec.name} = '{config.files[spec.name]}', but {path} does not exist"
             )
         return path
-    extensions = TABLE_EXTENSIONS + (SPATIAL_EXTENSIONS if spec.name == "issues" else ())
     if spec.spatial:
         extensions = SPATIAL_EXTENSIONS
-    found = [project_dir / f"{spec.name}{ext}" for ext in extensions]
-    found = [p for p in found if p.exists()]
+    elif spec.name == "issues":
+        extensions = SPATIAL_EXTENSIONS + TABLE_EXTENSIONS
+    else:
+        extensions = TABLE_EXTENSIONS
+    found = _candidates(project_dir, spec.name, extensions)
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ProjectError(
@@ -104,41 +104,24 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
     return found[0] if found else None
 
 
-def _decode_csv(path: Path) -> tuple[str, str]:
-    """Return the text of a CSV file and the encoding it was read with."""
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        log.debug("%s is not UTF-8; reading it as GB18030", path.name)
-        return data.decode("gb18030"), "gb18030"
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() == ".xlsx":
-        frame = pd.read_excel(path, dtype=str, sheet_name=0)
-        return frame.fillna("")
-    text, _encoding = _decode_csv(path)
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-
-
-def _rename_columns(
-    frame: pd.DataFrame, spec: LayerSpec, config: Config
-) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Rename headers to the contract's names; return the frame and the mapping used."""
-    configured = config.columns.get(spec.name, {})
+def _aliases(spec: LayerSpec, config: Config) -> dict[str, str]:
+    """Normalised header spelling -> contract column, config mappings first."""
     aliases: dict[str, str] = {}
+    for canonical, header in config.columns.get(spec.name, {}).items():
+        aliases[normalise_header(header)] = canonical
     for canonical, spellings in spec.columns.items():
         for spelling in (canonical, *spellings):
             aliases.setdefault(normalise_header(spelling), canonical)
-    for canonical, header in configured.items():
-        aliases[normalise_header(header)] = canonical
+    return aliases
+
+
+def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename headers to the contract's names; return the frame and the mapping used."""
+    aliases = _aliases(spec, config)
     renames: dict[str, str] = {}
     headers: dict[str, str] = {}
     for column in frame.columns:
-        if column == "geometry":
+        if column in ("geometry", "_row"):
             continue
         canonical = aliases.get(normalise_header(column))
         if canonical and canonical not in headers:
@@ -147,77 +130,91 @@ def _rename_columns(
     return frame.rename(columns=renames), headers
 
 
-def _layer_crs(layer_name: str, path: Path, frame: gpd.GeoDataFrame, config: Config, problems):
-    """Put a spatial frame into EPSG:4326, honouring a CRS declared in geo.toml."""
+def _declared_crs(layer_name: str, path: Path, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
+    """Apply a CRS declared in geo.toml, or the GeoJSON default; GCJ-02 is converted."""
     declared = config.crs.get(layer_name)
     if declared and normalise_header(declared) in GCJ02_NAMES:
         frame = frame.set_crs(4326, allow_override=True)
-        bounds = frame.total_bounds
-        if not in_china([bounds[0], bounds[2]], [bounds[1], bounds[3]]).all():
-            problems.append(
-                Problem("error", path.name, None, None, declared,
-                        "declared GCJ-02, but the data lies outside China, where GCJ-02 has no offset",
-                        "declare the layer's real CRS (probably EPSG:4326) in geo.toml [crs]")
-            )
-            return frame
-        frame = frame.set_geometry(geometry_gcj02_to_wgs84(frame.geometry.values))
-        return frame.set_crs(4326, allow_override=True)
+        valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+        if not valid.empty:
+            x0, y0, x1, y1 = valid.total_bounds
+            if not in_china([x0, x1], [y0, y1]).all():
+                problems.append(Problem(
+                    "error", path.name, None, None, declared,
+                    "declared GCJ-02, but the data lies outside China, where GCJ-02 has no offset",
+                    "remove the GCJ-02 declaration from geo.toml [crs] (the data is probably WGS84)"))
+                return frame
+        return frame.set_geometry(geometry_gcj02_to_wgs84(frame.geometry.values), crs=4326)
     if declared:
         try:
-            frame = frame.set_crs(declared, allow_override=True)
-        except Exception as err:  # pyproj raises its own CRSError subclasses
-            problems.append(
-                Problem("error", path.name, None, None, declared, f"unknown CRS in geo.toml [crs]: {err}",
-                        "use an EPSG code such as 'EPSG:4490', or 'GCJ-02'")
-            )
+            return frame.set_crs(pyproj.CRS.from_user_input(declared), allow_override=True)
+        except pyproj.exceptions.CRSError as err:
+            problems.append(Problem(
+                "error", path.name, None, None, declared, f"unknown CRS in geo.toml [crs]: {err}",
+                "use an EPSG code such as 'EPSG:4490' or 'EPSG:4547', or 'GCJ-02'"))
             return frame.set_crs(4326, allow_override=True)
-    elif frame.crs is None:
-        if path.suffix.lower() in (".geojson", ".json"):
-            frame = frame.set_crs(4326)
-        else:
-            problems.append(
-                Problem("error", path.name, None, None, None, "the file has no coordinate reference system",
-                        f"declare it in geo.toml, e.g. [crs] {layer_name} = \"EPSG:4490\"")
-            )
-            return frame.set_crs(4326, allow_override=True)
-    if frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs(4326)
+    if frame.crs is None:
+        if path.suffix.lower() in (".geojson", ".json", ".csv", ".xlsx"):
+            return frame.set_crs(4326)  # GeoJSON's default; lon/lat columns are degrees
+        problems.append(Problem(
+            "error", path.name, None, None, None, "the file has no coordinate reference system (no .prj?)",
+            f"declare it in geo.toml, e.g. [crs] {layer_name} = \"EPSG:4490\""))
+        return frame.set_crs(4326, allow_override=True)
     return frame
 
 
-def _check_degrees(layer: Layer, problems: list[Problem]) -> None:
-    frame = layer.frame
+def _plausible_degrees(path: Path, frame: gpd.GeoDataFrame, raw_bounds, problems) -> bool:
+    """Catch coordinates that cannot be degrees, and swapped lon/lat."""
     valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if valid.empty:
-        return
+        return True
     x0, y0, x1, y1 = valid.total_bounds
-    if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
-        problems.append(
-            Problem("error", layer.file, None, None, f"{x0:.0f}..{x1:.0f}, {y0:.0f}..{y1:.0f}",
-                    "coordinates are not degrees of longitude/latitude (projected numbers labelled as degrees?)",
-                    "declare the layer's real CRS in geo.toml [crs], e.g. EPSG:4547")
-        )
+    if np.isfinite([x0, y0, x1, y1]).all() and -180 <= x0 and x1 <= 180 and -90 <= y0 and y1 <= 90:
+        return True
+    rx0, ry0, rx1, ry1 = raw_bounds
+    if -90 <= rx0 and rx1 <= 90 and -180 <= ry0 and ry1 <= 180:
+        problems.append(Problem(
+            "error", path.name, None, None, f"x {rx0:.4f}..{rx1:.4f}, y {ry0:.4f}..{ry1:.4f}",
+            "longitude and latitude look swapped (latitudes beyond ±90°)",
+            "put longitude first (x, 经度) and latitude second (y, 纬度)"))
+        return False
+    hint = ""
+    if rx0 > 1e7:
+        hint = (f"; eastings like {rx0:.0f} carry a Gauss–Krüger zone number ({int(rx0 // 1e6)}): use the "
+                "CRS 'CGCS2000 / 3-degree Gauss-Kruger zone N' with that zone")
+    problems.append(Problem(
+        "error", path.name, None, None, f"x {rx0:.0f}..{rx1:.0f}, y {ry0:.0f}..{ry1:.0f}",
+        "coordinates are not longitude/latitude degrees (projected numbers labelled as degrees, or a wrong CRS)",
+        f"declare the layer's real CRS in geo.toml [crs], e.g. EPSG:4547{hint}"))
+    return False
 
 
-def _read_spatial(path: Path) -> gpd.GeoDataFrame:
-    with warnings.catch_warnings():
-        # GDAL notes about non-standard GeoJSON members are not the user's concern.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return gpd.read_file(path, engine="pyogrio")
+def _to_wgs84(layer_name: str, path: Path, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
+    frame = _declared_crs(layer_name, path, frame, config, problems)
+    valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    raw_bounds = valid.total_bounds if not valid.empty else (0, 0, 0, 0)
+    if frame.crs is not None and not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
+        frame = frame.to_crs(4326)
+    if not _plausible_degrees(path, frame, raw_bounds, problems):
+        frame = frame.set_geometry([None] * len(frame), crs=4326)  # unusable; the error says why
+    return frame
 
 
-def _points_from_table(layer_name: str, path: Path, frame: pd.DataFrame, headers, problems):
-    """Turn a table with lon/lat columns into points (EPSG:4326)."""
-    lon = pd.to_numeric(frame.get("lon", pd.Series(index=frame.index, dtype=str)), errors="coerce")
-    lat = pd.to_numeric(frame.get("lat", pd.Series(index=frame.index, dtype=str)), errors="coerce")
+def _points_from_table(path: Path, frame: pd.DataFrame, problems) -> gpd.GeoDataFrame:
+    """Turn a table with lon/lat columns into points (degrees)."""
     if "lon" not in frame or "lat" not in frame:
-        problems.append(
-            Problem("error", path.name, None, None, None, "a table of issues needs lon and lat columns",
-                    "add columns 经度 and 纬度 (or lon and lat)")
-        )
+        problems.append(Problem("error", path.name, None, None, None, "a table of issues needs lon and lat columns",
+                                "add columns 经度 and 纬度 (or lon and lat)"))
+        return gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
+    lon = pd.to_numeric(frame["lon"], errors="coerce")
+    lat = pd.to_numeric(frame["lat"], errors="coerce")
+    for column, values in (("lon", lon), ("lat", lat)):
+        for idx in frame.index[values.isna() & (frame[column] != "")]:
+            problems.append(Problem("error", path.name, int(frame.at[idx, "_row"]), column, frame.at[idx, column],
+                                    "not a number", "write decimal degrees, e.g. 112.2563"))
     geometry = shapely.points(lon.to_numpy(), lat.to_numpy())
     geometry[(lon.isna() | lat.isna()).to_numpy()] = None
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=None)
 
 
 def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: list[Problem]) -> Layer | None:
@@ -225,35 +222,59 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     path = find_layer_file(project_dir, spec, config)
     if path is None:
         if spec.required:
-            problems.append(
-                Problem("error", f"{spec.name}.*", None, None, None, f"required layer '{spec.name}' not found",
-                        f"add {spec.name}.geojson / .csv (see layers/README.md) or name it in geo.toml [files]")
-            )
+            problems.append(Problem(
+                "error", f"{spec.name}.*", None, None, None, f"required layer '{spec.name}' not found",
+                f"add {spec.name}.geojson / .csv (see layers/README.md) or name its file in geo.toml [files]"))
         return None
     is_table = path.suffix.lower() in TABLE_EXTENSIONS
-    try:
-        raw = _read_table(path) if is_table else _read_spatial(path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError) as err:
-        problems.append(
-            Problem("error", path.name, None, None, None, f"cannot read the file: {err}",
-                    "check that it is a valid file of its type (open it in QGIS or Excel)")
-        )
+    if spec.spatial and is_table:
+        problems.append(Problem("error", path.name, None, None, None,
+                                f"'{spec.name}' needs geometry; a table cannot hold it",
+                                "export the layer from your GIS as GeoJSON, GeoPackage or Shapefile"))
         return None
-    frame, headers = _rename_columns(raw, spec, config)
-    frame = frame.reset_index(drop=True)
-    for column in frame.columns:
-        if column != "geometry":
-            frame[column] = frame[column].map(_cell).astype(object)
-    frame["_row"] = frame.index + (2 if is_table else 1)
-    row_label = "row" if is_table else "feature"
-    if spec.spatial or (spec.name == "issues"):
+    try:
         if is_table:
-            frame = _points_from_table(spec.name, path, frame, headers, problems)
-        frame = _layer_crs(spec.name, path, frame, config, problems)
-    layer = Layer(spec.name, path, frame, headers, len(frame), row_label)
-    if spec.spatial or spec.name == "issues":
-        _check_degrees(layer, problems)
-    return layer
+            result = read_table(path, set(_aliases(spec, config)), config.layers.get(spec.name))
+        else:
+            result = read_spatial(path, spec.name, config.layers.get(spec.name))
+    except ReadError as err:
+        problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}: "),
+                                ""))
+        return None
+    for note in result.notes:
+        problems.append(Problem("note", path.name, None, None, None, note))
+    frame, headers = _rename_columns(result.frame, spec, config)
+    if spec.name == "issues" and is_table:
+        frame = _points_from_table(path, frame, problems)
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = _to_wgs84(spec.name, path, frame, config, problems)
+    return Layer(spec.name, path, frame, headers, len(frame), result.row_label)
+
+
+def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:
+    """Layers that share no ground have a wrong CRS somewhere: say which."""
+    reference = layers.get("communities") or layers.get("roads")
+    if reference is None:
+        return
+    boxes = {}
+    for name, layer in layers.items():
+        if isinstance(layer.frame, gpd.GeoDataFrame):
+            valid = layer.frame.geometry[~(layer.frame.geometry.isna() | layer.frame.geometry.is_empty)]
+            if not valid.empty:
+                boxes[name] = shapely.box(*valid.total_bounds)
+    if reference.name not in boxes:
+        return
+    ref = boxes[reference.name]
+    margin = max(0.01, 0.2 * max(ref.bounds[2] - ref.bounds[0], ref.bounds[3] - ref.bounds[1]))
+    for name, box in boxes.items():
+        if name != reference.name and not box.intersects(ref.buffer(margin)):
+            layer = layers[name]
+            c, r = box.centroid, ref.centroid
+            problems.append(Problem(
+                "error", layer.file, None, None, f"around {c.x:.4f}, {c.y:.4f}",
+                f"does not overlap {reference.file} (around {r.x:.4f}, {r.y:.4f}): one of them has a wrong CRS "
+                "or swapped coordinates",
+                "check both files' CRS (geo.toml [crs]) and the order of longitude and latitude"))
 
 
 def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Layer], list[Problem]]:
@@ -262,10 +283,11 @@ def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Lay
     Returns
     -------
     layers
-        Base name -> `Layer`, for the layers present.
+        Base name -> `Layer`, for the layers present and readable.
     problems
-        Problems that stopped a file from being read (missing required
-        layer, unreadable file, bad CRS).
+        Problems found while reading: missing required layer, unreadable
+        file, bad CRS, implausible coordinates; and notes on how files were
+        read (encoding guessed, title row skipped, Z dropped).
     """
     project_dir = Path(project_dir)
     if not project_dir.is_dir():
@@ -276,4 +298,5 @@ def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Lay
         layer = load_layer(project_dir, spec, config, problems)
         if layer is not None:
             layers[spec.name] = layer
+    _check_overlap(layers, problems)
     return layers, problems

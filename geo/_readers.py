@@ -1,0 +1,254 @@
+"""File readers: the quirks of each format, so `load` sees plain frames.
+
+Tables (CSV, XLSX) come back as text cells with the header row found (a title
+row above it is skipped) and each row's number as Excel shows it. Spatial
+files come back as GeoDataFrames with the layer chosen, the text encoding
+right and Z dropped. Anything a user should know is returned as a note.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pyogrio
+import shapely
+
+from .errors import ProjectError
+from .schema import normalise_header, normalise_text
+
+__all__ = ["ReadResult", "read_spatial", "read_table"]
+
+log = logging.getLogger(__name__)
+
+HEADER_SEARCH_ROWS = 10  # a header row is looked for among the first rows
+
+
+@dataclass
+class ReadResult:
+    """A file's rows as read, before any column mapping.
+
+    ``frame`` has a ``_row`` column: the spreadsheet row number (header is
+    row 1 unless a title sits above it) or the feature number (from 1).
+    """
+
+    frame: pd.DataFrame
+    row_label: str
+    notes: list[str] = field(default_factory=list)
+
+
+class ReadError(ProjectError):
+    """The file cannot be read as its type; the message says why and what to do."""
+
+
+def cell_text(value) -> str:
+    """A cell as normalised text: full-width folded, spaces trimmed, blanks ''.
+
+    Numbers typed into Excel lose nothing: ``7.0`` becomes ``"7"``; a date
+    cell becomes ``"2022-05-14"``.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return normalise_text(value)
+
+
+# ----------------------------------------------------------------------------- tables
+def decode_text(path: Path) -> tuple[str, str]:
+    """Return a text file's content and its encoding: UTF-8 (with or without BOM) or GB18030."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as err:
+        raise ReadError(f"{path.name}: the text is neither UTF-8 nor GBK/GB18030 (byte {err.start}); "
+                        "save it again as 'CSV UTF-8' from Excel") from err
+
+
+def _csv_rows(path: Path) -> tuple[list[list[str]], list[str]]:
+    text, encoding = decode_text(path)
+    notes = [f"read as {encoding.upper()}"] if encoding == "gb18030" else []
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)], notes
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[str]]:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a broken file
+        raise ReadError(f"{path.name}: not a readable .xlsx file ({err}); open it in Excel and save it again") from err
+    try:
+        names = book.sheetnames
+        if sheet is not None and sheet not in names:
+            raise ReadError(f"{path.name}: no sheet named '{sheet}' (sheets: {', '.join(names)}); "
+                            "fix the name in geo.toml [layers]")
+        chosen = sheet if sheet is not None else names[0]
+        notes = [f"sheet '{chosen}' of {len(names)}"] if len(names) > 1 and sheet is None else []
+        rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return rows, notes
+
+
+def _header_index(rows: list[list[str]], known: set[str]) -> int:
+    """The first of the top rows that holds two or more known headers (else 0)."""
+    best, best_hits = 0, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = sum(normalise_header(c) in known for c in row if c)
+        if hits >= 2 and hits > best_hits:
+            return i
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def _unique_headers(cells: list[str]) -> list[str]:
+    out, seen = [], {}
+    for n, cell in enumerate(cells, start=1):
+        name = cell or f"column_{n}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def read_table(path: Path, known_headers: set[str], sheet: str | None = None) -> ReadResult:
+    """Read a CSV or XLSX table into text cells, finding the header row.
+
+    Parameters
+    ----------
+    known_headers
+        Normalised header spellings of the layer (to recognise the header
+        row under a title row).
+    sheet
+        The XLSX sheet to read; the first one when None.
+    """
+    if path.suffix.lower() == ".xlsx":
+        raw, notes = _xlsx_rows(path, sheet)
+    else:
+        raw, notes = _csv_rows(path)
+    rows = [[cell_text(c) for c in r] for r in raw]
+    if not rows:
+        raise ReadError(f"{path.name}: the file is empty; add a header row and data rows")
+    head = _header_index(rows, known_headers)
+    if head:
+        notes.append(f"header found on row {head + 1}; the {head} row(s) above it skipped as a title")
+    width = max(len(r) for r in rows)
+    headers = _unique_headers((rows[head] + [""] * width)[:width])
+    body, numbers = [], []
+    for i, row in enumerate(rows[head + 1:], start=head + 2):
+        if not any(row):
+            continue  # a blank line is no row of data
+        body.append((row + [""] * width)[:width])
+        numbers.append(i)
+    frame = pd.DataFrame(body, columns=headers, dtype=object)
+    frame["_row"] = numbers
+    return ReadResult(frame, "row", notes)
+
+
+# ----------------------------------------------------------------------------- spatial files
+def _choose_layer(path: Path, wanted: str | None, base_name: str) -> str | None:
+    layers = [str(name) for name, _type in pyogrio.list_layers(path)]
+    if wanted is not None:
+        if wanted not in layers:
+            raise ReadError(f"{path.name}: no layer named '{wanted}' (layers: {', '.join(layers)}); "
+                            "fix the name in geo.toml [layers]")
+        return wanted
+    if len(layers) == 1:
+        return layers[0]
+    if base_name in layers:
+        return base_name
+    raise ReadError(f"{path.name} holds several layers ({', '.join(layers)}); "
+                    f"choose one in geo.toml, e.g. [layers] {base_name} = \"{layers[0]}\"")
+
+
+def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
+    """Encoding for a Shapefile's attributes, and a note when it was guessed."""
+    cpg = next((p for p in path.parent.glob(f"{path.stem}.*") if p.suffix.lower() == ".cpg"), None)
+    if cpg is not None:
+        return None, None  # GDAL honours the .cpg
+    dbf = next((p for p in path.parent.glob(f"{path.stem}.*") if p.suffix.lower() == ".dbf"), None)
+    if dbf is None:
+        return None, None
+    data = dbf.read_bytes()
+    header_len = int.from_bytes(data[8:10], "little") if len(data) > 10 else 0
+    records = data[header_len:]
+    try:
+        records.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GBK", "no .cpg file and the text is not UTF-8: read as GBK"
+    if data[29:30] == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
+        return "GBK", "no .cpg file; the .dbf says code page 936: read as GBK"
+    return "UTF-8", None
+
+
+def _features_from_json(path: Path) -> gpd.GeoDataFrame | None:
+    """A bare list of Features, which GDAL does not read; None if not that."""
+    try:
+        data = json.loads(decode_text(path)[0])
+    except (ValueError, ReadError):
+        return None
+    if isinstance(data, list) and all(isinstance(f, dict) and f.get("type") == "Feature" for f in data):
+        return gpd.GeoDataFrame.from_features(data, crs=4326)
+    return None
+
+
+def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadResult:
+    """Read a GeoJSON, GeoPackage, Shapefile or File Geodatabase layer."""
+    notes: list[str] = []
+    kwargs: dict = {}
+    suffix = path.suffix.lower()
+    if suffix in (".gpkg", ".gdb"):
+        kwargs["layer"] = _choose_layer(path, layer, base_name)
+    elif suffix == ".shp":
+        encoding, note = _dbf_encoding(path)
+        if encoding:
+            kwargs["encoding"] = encoding
+        if note:
+            notes.append(note)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on non-standard members
+            frame = gpd.read_file(path, engine="pyogrio", **kwargs)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
+        frame = _features_from_json(path) if suffix in (".geojson", ".json") else None
+        if frame is None:
+            raise ReadError(f"{path.name}: cannot be read as {suffix[1:]} ({err}); "
+                            "open it in QGIS to check it, or export it again") from err
+    frame = frame.reset_index(drop=True)
+    has_z = shapely.has_z(frame.geometry.values)
+    if has_z.any():
+        frame = frame.set_geometry(shapely.force_2d(frame.geometry.values), crs=frame.crs)
+        notes.append(f"Z coordinates of {int(has_z.sum())} feature(s) dropped")
+    for column in frame.columns:
+        if column != "geometry":
+            frame[column] = frame[column].map(cell_text).astype(object)
+    frame["_row"] = frame.index + 1
+    return ReadResult(frame, "feature", notes)
