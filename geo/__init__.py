@@ -14,7 +14,7 @@ from .config import Config, MapOptions, Tolerances, load_config  # noqa: E402
 from .coords import gcj02_to_wgs84, wgs84_to_gcj02  # noqa: E402
 from .errors import ConfigError, CRSError, GeoError, Problem, ProjectError, SchemaError, ValidationError  # noqa: E402
 from .load import load_project  # noqa: E402
-from .pipeline import BuildResult, build, check  # noqa: E402
+from .pipeline import BuildResult, CheckResult, build, check  # noqa: E402
 from .resolve import Resolved, resolve_project  # noqa: E402
 from .validate import validate_project  # noqa: E402
 
@@ -22,6 +22,7 @@ __all__ = [
     "GAP_KINDS",
     "Analysis",
     "BuildResult",
+    "CheckResult",
     "CRSError",
     "Config",
     "ConfigError",

@@ -44,6 +44,7 @@ class ReadResult:
     frame: pd.DataFrame
     row_label: str
     notes: list[str] = field(default_factory=list)
+    part: str | None = None  # the layer or sheet read, when the file has several
 
 
 class ReadError(ProjectError):
@@ -96,7 +97,7 @@ def _csv_rows(path: Path) -> tuple[list[list[str]], list[str]]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)], notes
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[str]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[str], str | None]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken file
@@ -107,11 +108,11 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[
             raise ReadError(f"{path.name}: no sheet named '{sheet}' (sheets: {', '.join(names)}); "
                             "fix the name in geo.toml [layers]")
         chosen = sheet if sheet is not None else names[0]
-        notes = [f"sheet '{chosen}' of {len(names)}"] if len(names) > 1 and sheet is None else []
+        notes = [f"read sheet '{chosen}', the first of {len(names)}"] if len(names) > 1 and sheet is None else []
         rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
     finally:
         book.close()
-    return rows, notes
+    return rows, notes, chosen if len(names) > 1 else None
 
 
 def _header_index(rows: list[list[str]], known: set[str]) -> int:
@@ -150,8 +151,9 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
     sheet
         The XLSX sheet to read; the first one when None.
     """
+    part = None
     if path.suffix.lower() == ".xlsx":
-        raw, notes = _xlsx_rows(path, sheet)
+        raw, notes, part = _xlsx_rows(path, sheet)
     else:
         raw, notes = _csv_rows(path)
     rows = [[cell_text(c) for c in r] for r in raw]
@@ -170,21 +172,22 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         numbers.append(i)
     frame = pd.DataFrame(body, columns=headers, dtype=object)
     frame["_row"] = numbers
-    return ReadResult(frame, "row", notes)
+    return ReadResult(frame, "row", notes, part)
 
 
 # ----------------------------------------------------------------------------- spatial files
-def _choose_layer(path: Path, wanted: str | None, base_name: str) -> str | None:
+def _choose_layer(path: Path, wanted: str | None, base_name: str) -> tuple[str, bool]:
+    """The layer to read, and whether the file holds several."""
     layers = [str(name) for name, _type in pyogrio.list_layers(path)]
     if wanted is not None:
         if wanted not in layers:
             raise ReadError(f"{path.name}: no layer named '{wanted}' (layers: {', '.join(layers)}); "
                             "fix the name in geo.toml [layers]")
-        return wanted
+        return wanted, len(layers) > 1
     if len(layers) == 1:
-        return layers[0]
+        return layers[0], False
     if base_name in layers:
-        return base_name
+        return base_name, True
     raise ReadError(f"{path.name} holds several layers ({', '.join(layers)}); "
                     f"choose one in geo.toml, e.g. [layers] {base_name} = \"{layers[0]}\"")
 
@@ -224,9 +227,11 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
     """Read a GeoJSON, GeoPackage, Shapefile or File Geodatabase layer."""
     notes: list[str] = []
     kwargs: dict = {}
+    part = None
     suffix = path.suffix.lower()
     if suffix in (".gpkg", ".gdb"):
-        kwargs["layer"] = _choose_layer(path, layer, base_name)
+        kwargs["layer"], several = _choose_layer(path, layer, base_name)
+        part = kwargs["layer"] if several else None
     elif suffix == ".shp":
         encoding, note = _dbf_encoding(path)
         if encoding:
@@ -251,4 +256,4 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
         if column != "geometry":
             frame[column] = frame[column].map(cell_text).astype(object)
     frame["_row"] = frame.index + 1
-    return ReadResult(frame, "feature", notes)
+    return ReadResult(frame, "feature", notes, part)

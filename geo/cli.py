@@ -17,6 +17,7 @@ from . import __version__
 from .analyse import GAP_KINDS
 from .config import BASEMAPS, load_config
 from .errors import GeoError, ValidationError
+from .ledger import write_ledger
 from .pipeline import build as build_project
 from .pipeline import check as check_project
 
@@ -62,12 +63,30 @@ def _print_summary(figures: dict) -> None:
         click.echo(line)
 
 
-def _run(func, verbose: int) -> int:
-    """Call `func`; turn errors into messages and exit codes."""
+def _print_ledger(ledger, err: bool = False) -> None:
+    if not ledger:
+        return
+    parts = [f"{e.file} {e.used}/{e.read}" for e in ledger]
+    rejected = sum(e.rejected for e in ledger)
+    click.echo("读取（使用/读取行数）：" + "，".join(parts)
+               + (f"；剔除 {rejected} 行，原因见 reports/ledger.csv" if rejected else "；无剔除"), err=err)
+
+
+def _run(func, verbose: int, out_dir: Path | None = None) -> int:
+    """Call `func`; turn errors into messages and exit codes.
+
+    On invalid input the ledger is still written under `out_dir`, so the
+    office can see every problem in Excel.
+    """
     try:
         return func()
     except ValidationError as err:
-        click.echo(f"输入数据有误，未生成结果。{err}", err=True)
+        click.echo(f"输入数据有误，未生成地图。{err}", err=True)
+        _print_problems(err.problems)
+        _print_ledger(err.ledger, err=True)
+        if out_dir is not None:
+            write_ledger(out_dir, err.ledger, err.problems)
+            click.echo(f"问题清单已写入 {out_dir / 'reports' / 'ledger.csv'}", err=True)
         return EXIT_INVALID
     except GeoError as err:
         click.echo(f"错误：{err}", err=True)
@@ -108,12 +127,13 @@ def build(project: Path, out_dir: Path, basemap: str | None, verbose: int, quiet
         result = build_project(project, out_dir, config)
         if not quiet:
             _print_problems(result.problems)
+            _print_ledger(result.ledger)
             _print_summary(result.summary)
             leaders = len(list((out_dir / "leaders").glob("*.html")))
             click.echo(f"已写入 {out_dir}/index.html、overview.html、gaps.html、leaders/（{leaders} 个）与 reports/")
         return 0
 
-    return _run(work, verbose)
+    return _run(work, verbose, out_dir)
 
 
 @cli.command()
@@ -126,10 +146,12 @@ def validate(project: Path, verbose: int, quiet: bool) -> int:
 
     def work() -> int:
         config = load_config(project)
-        _analysis, problems = check_project(project, config)
-        _print_problems(problems)
+        result = check_project(project, config)
+        _print_problems(result.problems)
         if not quiet:
-            click.echo(f"{project}：数据有效（{sum(p.severity == 'warning' for p in problems)} 条警告）")
+            _print_ledger(result.ledger)
+            warnings = sum(p.severity == "warning" for p in result.problems)
+            click.echo(f"{project}：数据有效（{warnings} 条警告）")
         return 0
 
     return _run(work, verbose)
@@ -148,14 +170,16 @@ def check(project: Path, out_dir: Path, verbose: int, quiet: bool) -> int:
 
     def work() -> int:
         config = load_config(project)
-        analysis, problems = check_project(project, config)
-        figures = write_reports(analysis, problems, out_dir, {"project": str(project.resolve())})
+        result = check_project(project, config)
+        figures = write_reports(result.analysis, result.problems, result.ledger, out_dir,
+                                {"project": str(project.resolve())})
         if not quiet:
-            _print_problems(problems)
+            _print_problems(result.problems)
+            _print_ledger(result.ledger)
             _print_summary(figures)
         return EXIT_GAPS if figures["gaps"]["total"] else 0
 
-    return _run(work, verbose)
+    return _run(work, verbose, out_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

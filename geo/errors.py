@@ -99,8 +99,9 @@ class ValidationError(GeoError, ValueError):
     Raised once, after all checks ran, so the user sees the whole list.
     """
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], ledger: list | None = None):
         self.problems = list(problems)
+        self.ledger = list(ledger or [])  # geo.ledger.LedgerEntry per input file
         errors = [p for p in self.problems if p.severity == "error"]
         lines = [f"{len(errors)} error(s) in the input:"]
         lines += [f"  - {p}" for p in errors]

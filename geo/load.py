@@ -13,7 +13,7 @@ one by one.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -53,21 +53,26 @@ class Layer:
         spatial layer.
     headers
         Contract column -> header as written in the file (for messages).
-    rows_read
-        How many data rows the file had.
+    rows
+        The row numbers of every data row the file had (for the ledger).
     """
 
     name: str
     path: Path
     frame: pd.DataFrame
     headers: dict[str, str]
-    rows_read: int
+    rows: tuple[int, ...]
     row_label: str = "row"
-    notes: list[str] = field(default_factory=list)
+    part: str | None = None
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.rows)
 
     @property
     def file(self) -> str:
-        return self.path.name
+        """The file as messages name it: with the layer or sheet when it holds several."""
+        return f"{self.path.name} ({self.part})" if self.part else self.path.name
 
     def header(self, column: str) -> str:
         """The column's header as the user wrote it."""
@@ -130,9 +135,10 @@ def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config) -> tup
     return frame.rename(columns=renames), headers
 
 
-def _declared_crs(layer_name: str, path: Path, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
+def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
     """Apply a CRS declared in geo.toml, or the GeoJSON default; GCJ-02 is converted."""
-    declared = config.crs.get(layer_name)
+    declared = config.crs.get(layer.name)
+    file, layer_name, path = layer.file, layer.name, layer.path
     if declared and normalise_header(declared) in GCJ02_NAMES:
         frame = frame.set_crs(4326, allow_override=True)
         valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
@@ -140,7 +146,7 @@ def _declared_crs(layer_name: str, path: Path, frame: gpd.GeoDataFrame, config: 
             x0, y0, x1, y1 = valid.total_bounds
             if not in_china([x0, x1], [y0, y1]).all():
                 problems.append(Problem(
-                    "error", path.name, None, None, declared,
+                    "error", file, None, None, declared,
                     "declared GCJ-02, but the data lies outside China, where GCJ-02 has no offset",
                     "remove the GCJ-02 declaration from geo.toml [crs] (the data is probably WGS84)"))
                 return frame
@@ -150,20 +156,20 @@ def _declared_crs(layer_name: str, path: Path, frame: gpd.GeoDataFrame, config: 
             return frame.set_crs(pyproj.CRS.from_user_input(declared), allow_override=True)
         except pyproj.exceptions.CRSError as err:
             problems.append(Problem(
-                "error", path.name, None, None, declared, f"unknown CRS in geo.toml [crs]: {err}",
+                "error", file, None, None, declared, f"unknown CRS in geo.toml [crs]: {err}",
                 "use an EPSG code such as 'EPSG:4490' or 'EPSG:4547', or 'GCJ-02'"))
             return frame.set_crs(4326, allow_override=True)
     if frame.crs is None:
         if path.suffix.lower() in (".geojson", ".json", ".csv", ".xlsx"):
             return frame.set_crs(4326)  # GeoJSON's default; lon/lat columns are degrees
         problems.append(Problem(
-            "error", path.name, None, None, None, "the file has no coordinate reference system (no .prj?)",
+            "error", file, None, None, None, "the file has no coordinate reference system (no .prj?)",
             f"declare it in geo.toml, e.g. [crs] {layer_name} = \"EPSG:4490\""))
         return frame.set_crs(4326, allow_override=True)
     return frame
 
 
-def _plausible_degrees(path: Path, frame: gpd.GeoDataFrame, raw_bounds, problems) -> bool:
+def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems) -> bool:
     """Catch coordinates that cannot be degrees, and swapped lon/lat."""
     valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if valid.empty:
@@ -174,7 +180,7 @@ def _plausible_degrees(path: Path, frame: gpd.GeoDataFrame, raw_bounds, problems
     rx0, ry0, rx1, ry1 = raw_bounds
     if -90 <= rx0 and rx1 <= 90 and -180 <= ry0 and ry1 <= 180:
         problems.append(Problem(
-            "error", path.name, None, None, f"x {rx0:.4f}..{rx1:.4f}, y {ry0:.4f}..{ry1:.4f}",
+            "error", file, None, None, f"x {rx0:.4f}..{rx1:.4f}, y {ry0:.4f}..{ry1:.4f}",
             "longitude and latitude look swapped (latitudes beyond ±90°)",
             "put longitude first (x, 经度) and latitude second (y, 纬度)"))
         return False
@@ -183,35 +189,36 @@ def _plausible_degrees(path: Path, frame: gpd.GeoDataFrame, raw_bounds, problems
         hint = (f"; eastings like {rx0:.0f} carry a Gauss–Krüger zone number ({int(rx0 // 1e6)}): use the "
                 "CRS 'CGCS2000 / 3-degree Gauss-Kruger zone N' with that zone")
     problems.append(Problem(
-        "error", path.name, None, None, f"x {rx0:.0f}..{rx1:.0f}, y {ry0:.0f}..{ry1:.0f}",
+        "error", file, None, None, f"x {rx0:.0f}..{rx1:.0f}, y {ry0:.0f}..{ry1:.0f}",
         "coordinates are not longitude/latitude degrees (projected numbers labelled as degrees, or a wrong CRS)",
         f"declare the layer's real CRS in geo.toml [crs], e.g. EPSG:4547{hint}"))
     return False
 
 
-def _to_wgs84(layer_name: str, path: Path, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
-    frame = _declared_crs(layer_name, path, frame, config, problems)
+def _to_wgs84(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
+    frame = _declared_crs(layer, frame, config, problems)
     valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     raw_bounds = valid.total_bounds if not valid.empty else (0, 0, 0, 0)
     if frame.crs is not None and not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
         frame = frame.to_crs(4326)
-    if not _plausible_degrees(path, frame, raw_bounds, problems):
-        frame = frame.set_geometry([None] * len(frame), crs=4326)  # unusable; the error says why
+    if not _plausible_degrees(layer.file, frame, raw_bounds, problems):
+        return frame.iloc[0:0]  # unusable as a whole; the file-level error says why
     return frame
 
 
-def _points_from_table(path: Path, frame: pd.DataFrame, problems) -> gpd.GeoDataFrame:
+def _points_from_table(layer: Layer, frame: pd.DataFrame, problems) -> gpd.GeoDataFrame:
     """Turn a table with lon/lat columns into points (degrees)."""
+    file = layer.file
     if "lon" not in frame or "lat" not in frame:
-        problems.append(Problem("error", path.name, None, None, None, "a table of issues needs lon and lat columns",
+        problems.append(Problem("error", file, None, None, None, "a table of issues needs lon and lat columns",
                                 "add columns 经度 and 纬度 (or lon and lat)"))
         return gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
     lon = pd.to_numeric(frame["lon"], errors="coerce")
     lat = pd.to_numeric(frame["lat"], errors="coerce")
     for column, values in (("lon", lon), ("lat", lat)):
         for idx in frame.index[values.isna() & (frame[column] != "")]:
-            problems.append(Problem("error", path.name, int(frame.at[idx, "_row"]), column, frame.at[idx, column],
-                                    "not a number", "write decimal degrees, e.g. 112.2563"))
+            problems.append(Problem("error", file, int(frame.at[idx, "_row"]), layer.header(column),
+                                    frame.at[idx, column], "not a number", "write decimal degrees, e.g. 112.2563"))
     geometry = shapely.points(lon.to_numpy(), lat.to_numpy())
     geometry[(lon.isna() | lat.isna()).to_numpy()] = None
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=None)
@@ -241,14 +248,17 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}: "),
                                 ""))
         return None
-    for note in result.notes:
-        problems.append(Problem("note", path.name, None, None, None, note))
     frame, headers = _rename_columns(result.frame, spec, config)
+    layer = Layer(spec.name, path, frame, headers, tuple(int(r) for r in frame["_row"]), result.row_label,
+                  result.part)
+    for note in result.notes:
+        problems.append(Problem("note", layer.file, None, None, None, note))
     if spec.name == "issues" and is_table:
-        frame = _points_from_table(path, frame, problems)
+        frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):
-        frame = _to_wgs84(spec.name, path, frame, config, problems)
-    return Layer(spec.name, path, frame, headers, len(frame), result.row_label)
+        frame = _to_wgs84(layer, frame, config, problems)
+    layer.frame = frame
+    return layer
 
 
 def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:

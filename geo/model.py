@@ -16,9 +16,13 @@ class SourceFile:
 
     layer: str
     file: str
-    rows_read: int
+    rows: tuple[int, ...]
     headers: dict[str, str] = field(default_factory=dict)
     row_label: str = "row"
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.rows)
 
     def header(self, column: str) -> str:
         """The column's header as the user wrote it."""

@@ -10,33 +10,51 @@ from pathlib import Path
 
 from .analyse import Analysis, analyse
 from .config import Config
-from .errors import Problem
+from .errors import Problem, ValidationError
+from .ledger import LedgerEntry, account
 from .load import load_project
 from .render import build_context, leader_filename, render_gap_map, render_index, render_leader_map, render_overview
 from .report import write_reports
 from .resolve import resolve_project
-from .validate import raise_for_errors, validate_project
+from .validate import validate_project
 
-__all__ = ["BuildResult", "build", "check"]
+__all__ = ["BuildResult", "CheckResult", "build", "check"]
 
 log = logging.getLogger(__name__)
 
 
-def check(project_dir: str | Path, config: Config) -> tuple[Analysis, list[Problem]]:
+@dataclass
+class CheckResult:
+    """What `check` found: the analysis, every problem, and the ledger."""
+
+    analysis: Analysis
+    problems: list[Problem]
+    ledger: list[LedgerEntry]
+
+
+def check(project_dir: str | Path, config: Config) -> CheckResult:
     """Load, validate, resolve and analyse a project.
 
     Raises
     ------
     ValidationError
-        With every error found, when the input has any.
+        With every error found (loading, validation and section ends, in
+        one list) and the ledger, when the input has any error.
     """
     layers, problems = load_project(project_dir, config)
     project, problems = validate_project(layers, problems)
-    raise_for_errors(problems)
-    resolved, more = resolve_project(project, config.tolerances)
-    problems += more
-    raise_for_errors(problems)
-    return analyse(resolved, config.tolerances), problems
+    resolved = None
+    try:
+        resolved, more = resolve_project(project, config.tolerances)
+        problems += more
+    except Exception:
+        if not any(p.severity == "error" for p in problems):
+            raise
+        log.debug("resolving skipped: the input already has errors", exc_info=True)
+    ledger = account(project, problems)
+    if any(p.severity == "error" for p in problems):
+        raise ValidationError(problems, ledger)
+    return CheckResult(analyse(resolved, config.tolerances), problems, ledger)
 
 
 @dataclass
@@ -45,6 +63,7 @@ class BuildResult:
 
     summary: dict
     problems: list[Problem]
+    ledger: list[LedgerEntry]
     files: list[Path] = field(default_factory=list)
 
 
@@ -57,10 +76,11 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     """
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    analysis, problems = check(project_dir, config)
+    result = check(project_dir, config)
+    analysis, problems = result.analysis, result.problems
     out_dir = Path(out_dir)
     run = {"project": str(Path(project_dir).resolve()), "out": str(out_dir.resolve()), "started": started_at}
-    figures = write_reports(analysis, problems, out_dir, run)
+    figures = write_reports(analysis, problems, result.ledger, out_dir, run)
     ctx = build_context(analysis)
     files = [out_dir / "reports" / "summary.json", out_dir / "reports" / "gaps.csv"]
     files.append(render_overview(ctx, config.map, out_dir / "overview.html", figures))
@@ -75,4 +95,4 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
         files.append(render_leader_map(ctx, leader_id, config.map, leaders_dir / leader_files[leader_id]))
     files.append(render_index(ctx, config.map, out_dir / "index.html", figures, leader_files))
     log.info("built %d files in %.1f s", len(files), time.perf_counter() - started)
-    return BuildResult(figures, problems, files)
+    return BuildResult(figures, problems, result.ledger, files)

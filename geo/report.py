@@ -20,8 +20,9 @@ import pandas as pd
 from . import __version__
 from .analyse import GAP_COLUMNS, GAP_KINDS, Analysis
 from .errors import Problem
+from .ledger import LedgerEntry, write_ledger
 
-__all__ = ["gap_table", "ledger_table", "summary", "write_reports"]
+__all__ = ["gap_table", "summary", "write_reports"]
 
 TIERS = ("demonstration", "key", "general")
 LEVELS = ("city", "district", "street", "department")
@@ -32,25 +33,7 @@ def _counts(series: pd.Series, keys) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in keys}
 
 
-def ledger_table(problems: list[Problem]) -> pd.DataFrame:
-    """ledger.csv: every problem found in the input, rejected rows marked."""
-    rows = [
-        {"severity": p.severity, "file": p.file, "row": p.row, "column": p.column, "value": p.value,
-         "rejected": p.rejected, "message": p.message, "fix": p.fix}
-        for p in problems
-    ]
-    return pd.DataFrame(rows, columns=["severity", "file", "row", "column", "value", "rejected", "message", "fix"])
-
-
-def _ledger_counts(project, problems: list[Problem]) -> dict[str, dict[str, int]]:
-    out = {}
-    for name, source in sorted(project.sources.items()):
-        rejected = {p.row for p in problems if p.file == source.file and p.rejected and p.row is not None}
-        out[name] = {"read": source.rows_read, "used": source.rows_read - len(rejected), "rejected": len(rejected)}
-    return out
-
-
-def summary(analysis: Analysis, problems: list[Problem]) -> dict:
+def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry]) -> dict:
     """The headline figures, as a JSON-ready dict with English keys."""
     resolved = analysis.resolved
     project = resolved.project
@@ -105,7 +88,7 @@ def summary(analysis: Analysis, problems: list[Problem]) -> dict:
         "input": {
             "errors": sum(p.severity == "error" for p in problems),
             "warnings": sum(p.severity == "warning" for p in problems),
-            "ledger": _ledger_counts(project, problems),
+            "ledger": {e.layer: {"read": e.read, "used": e.used, "rejected": e.rejected} for e in ledger},
         },
     }
 
@@ -129,18 +112,19 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
-def write_reports(analysis: Analysis, problems: list[Problem], out_dir: Path, run: dict) -> dict:
+def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], out_dir: Path,
+                  run: dict) -> dict:
     """Write every report under ``out_dir/reports``; return the summary."""
     reports = out_dir / "reports"
     reports.mkdir(parents=True, exist_ok=True)
-    figures = summary(analysis, problems)
+    figures = summary(analysis, problems, ledger)
     (reports / "summary.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _write_csv(gap_table(analysis), reports / "gaps.csv")
     roads = analysis.roads.copy()
     for column in ("length_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m"):
         roads[column] = roads[column].round(3)
     _write_csv(roads, reports / "roads.csv")
-    _write_csv(ledger_table(problems), reports / "ledger.csv")
+    write_ledger(out_dir, ledger, problems)
     run = {
         **run,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -82,8 +82,12 @@ class _Checker:
                      f"add a column headed {aliases}, or map yours in geo.toml [columns.{self.layer.name}]")
         return not missing
 
-    def vocabulary(self, column: str, vocabulary: str, required: bool = True) -> pd.Series:
-        """Map a column to canonical values; report values that match nothing."""
+    def vocabulary(self, column: str, vocabulary: str, required: bool = True, reject: bool = False) -> pd.Series:
+        """Map a column to canonical values; report values that match nothing.
+
+        With `reject`, a row whose value matches nothing is left out (the
+        value decides how the row is used, as an assignment's kind does).
+        """
         lookup = vocabulary_lookup(vocabulary)
         frame = self.layer.frame
         if column not in frame:
@@ -94,7 +98,7 @@ class _Checker:
             choices = sorted(set(lookup.values()))
             self.add("error", frame.at[idx, "_row"], column, value,
                      "empty" if value == "" else "not a known value",
-                     f"use one of {', '.join(choices)} (or their Chinese forms)")
+                     f"use one of {', '.join(choices)} (or their Chinese forms)", reject)
         return out
 
     def unique(self, column: str) -> None:
@@ -144,7 +148,8 @@ class _Checker:
         wrong = ~missing & ~geom.geom_type.isin(types)
         for idx in frame.index[wrong]:
             self.add("error", frame.at[idx, "_row"], None, geom.at[idx].geom_type,
-                     f"wrong geometry type; expected {' or '.join(types)}", "export the layer with the right type")
+                     f"wrong geometry type; expected {' or '.join(types)}", "export the layer with the right type",
+                     reject=True)
         return geom
 
 
@@ -214,7 +219,7 @@ def _assignments(layer: Layer, problems, leaders, communities, roads) -> pd.Data
     if not check.require_columns():
         return _empty_layer("assignments")
     frame = _with_columns(layer.frame.copy(), "assignments")
-    frame["kind"] = check.vocabulary("kind", "assignment_kind")
+    frame["kind"] = check.vocabulary("kind", "assignment_kind", reject=True)
     leader_ids = set(leaders["id"])
     by_name = leaders.groupby("name")["id"].agg(list).to_dict()
     road_names = set(roads["name"]) - {""}
@@ -270,8 +275,7 @@ def _assignments(layer: Layer, problems, leaders, communities, roads) -> pd.Data
     for idx in frame.index[dup]:
         check.add("warning", frame.at[idx, "_row"], None, None, "duplicate of an earlier assignment; left out",
                   "delete the repeated row", reject=True)
-    ok = (frame["kind"] != "") & ~frame["_row"].isin(check.rejected)
-    return frame[ok]
+    return frame[~frame["_row"].isin(check.rejected)]
 
 
 def _status(layer: Layer, problems, communities, roads) -> pd.DataFrame:
@@ -279,7 +283,7 @@ def _status(layer: Layer, problems, communities, roads) -> pd.DataFrame:
     if not check.require_columns():
         return _empty_layer("status")
     frame = _with_columns(layer.frame.copy(), "status")
-    frame["kind"] = check.vocabulary("kind", "status_kind")
+    frame["kind"] = check.vocabulary("kind", "status_kind", reject=True)
     frame["state"] = check.vocabulary("state", "status_state")
     frame["due"] = check.dates("due")
     frame["updated"] = check.dates("updated")
@@ -314,7 +318,7 @@ def _status(layer: Layer, problems, communities, roads) -> pd.DataFrame:
         targets.append("")
         check.add("error", row["_row"], "target", target, f"no {row['kind']} with this name or id", hint, reject=True)
     frame["target"] = targets
-    return frame[~frame["_row"].isin(check.rejected) & (frame["kind"] != "")]
+    return frame[~frame["_row"].isin(check.rejected)]
 
 
 def _issues(layer: Layer, problems) -> gpd.GeoDataFrame:
@@ -368,7 +372,7 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
     issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
     boundary = _boundary(get("boundary"), problems) if get("boundary") else None
     sources = {
-        name: SourceFile(name, layer.file, layer.rows_read, layer.headers, layer.row_label)
+        name: SourceFile(name, layer.file, layer.rows, layer.headers, layer.row_label)
         for name, layer in layers.items()
     }
     project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources)

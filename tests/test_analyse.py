@@ -8,7 +8,7 @@ from geo import check, load_config
 
 
 def _gaps(folder):
-    analysis, _ = check(folder, load_config(folder))
+    analysis = check(folder, load_config(folder)).analysis
     return analysis, analysis.gaps
 
 
