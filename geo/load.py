@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 SPATIAL_EXTENSIONS = (".geojson", ".json", ".gpkg", ".shp", ".gdb")
 TABLE_EXTENSIONS = (".csv", ".xlsx")
 GCJ02_NAMES = {"gcj-02", "gcj02", "gcj"}
+POINTS_AS_TABLE = {"issues"}  # layers that may come as a table with lon/lat columns
 
 
 @dataclass
@@ -93,10 +94,10 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
                 f"geo.toml [files] {spec.name} = '{config.files[spec.name]}', but {path} does not exist"
             )
         return path
-    if spec.spatial:
-        extensions = SPATIAL_EXTENSIONS
-    elif spec.name == "issues":
+    if spec.name in POINTS_AS_TABLE:
         extensions = SPATIAL_EXTENSIONS + TABLE_EXTENSIONS
+    elif spec.spatial:
+        extensions = SPATIAL_EXTENSIONS
     else:
         extensions = TABLE_EXTENSIONS
     found = _candidates(project_dir, spec.name, extensions)
@@ -234,7 +235,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                 f"add {spec.name}.geojson / .csv (see layers/README.md) or name its file in geo.toml [files]"))
         return None
     is_table = path.suffix.lower() in TABLE_EXTENSIONS
-    if spec.spatial and is_table:
+    if spec.spatial and is_table and spec.name not in POINTS_AS_TABLE:
         problems.append(Problem("error", path.name, None, None, None,
                                 f"'{spec.name}' needs geometry; a table cannot hold it",
                                 "export the layer from your GIS as GeoJSON, GeoPackage or Shapefile"))
@@ -253,7 +254,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                   result.part)
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
-    if spec.name == "issues" and is_table:
+    if spec.name in POINTS_AS_TABLE and is_table:
         frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):
         frame = _to_wgs84(layer, frame, config, problems)

@@ -214,7 +214,7 @@ def _leaders(layer: Layer, problems) -> pd.DataFrame:
     return frame
 
 
-def _assignments(layer: Layer, problems, leaders, communities, roads) -> pd.DataFrame:
+def _assignments(layer: Layer, problems, leaders, communities, roads, left_out) -> pd.DataFrame:
     check = _Checker(layer, problems)
     if not check.require_columns():
         return _empty_layer("assignments")
@@ -262,6 +262,10 @@ def _assignments(layer: Layer, problems, leaders, communities, roads) -> pd.Data
                 resolved_targets.append(target)
             elif len(community_by_name.get(target, [])) == 1:
                 resolved_targets.append(community_by_name[target][0])
+            elif target in left_out:
+                resolved_targets.append("")
+                check.add("warning", n, "target", target, f"its community was left out ({left_out[target]})",
+                          "fix that community's row; this assignment is left out until then", reject=True)
             else:
                 resolved_targets.append("")
                 check.add("error", n, "target", target, "no community with this id or name in communities",
@@ -278,7 +282,7 @@ def _assignments(layer: Layer, problems, leaders, communities, roads) -> pd.Data
     return frame[~frame["_row"].isin(check.rejected)]
 
 
-def _status(layer: Layer, problems, communities, roads) -> pd.DataFrame:
+def _status(layer: Layer, problems, communities, roads, left_out) -> pd.DataFrame:
     check = _Checker(layer, problems)
     if not check.require_columns():
         return _empty_layer("status")
@@ -305,6 +309,11 @@ def _status(layer: Layer, problems, communities, roads) -> pd.DataFrame:
                 continue
             if len(by_name.get(target, [])) == 1:
                 targets.append(by_name[target][0])
+                continue
+            if target in left_out:
+                targets.append("")
+                check.add("warning", row["_row"], "target", target, f"its community was left out ({left_out[target]})",
+                          "fix that community's row; this status row is left out until then", reject=True)
                 continue
             hint = _closest(target, community_ids | set(by_name))
         elif row["kind"] == "road":
@@ -343,6 +352,20 @@ def _boundary(layer: Layer, problems) -> gpd.GeoDataFrame:
     return frame[~frame["_row"].isin(check.rejected)]
 
 
+def _left_out(layer: Layer | None, kept: pd.DataFrame) -> dict[str, str]:
+    """Id or name of each community row rejected by validation -> where it was."""
+    if layer is None or "id" not in layer.frame:
+        return {}
+    gone = layer.frame[~layer.frame["_row"].isin(kept["_row"])]
+    where = {}
+    for _, row in gone.iterrows():
+        label = f"{layer.file} {layer.row_label} {row['_row']}"
+        for key in (row.get("id", ""), row.get("name", "")):
+            if key:
+                where[key] = label
+    return where
+
+
 def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = None) -> tuple[Project, list[Problem]]:
     """Check every layer and build the clean `Project`.
 
@@ -364,11 +387,12 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
     communities = _communities(get("communities"), problems) if get("communities") else _empty_layer("communities")
     roads = _roads(get("roads"), problems) if get("roads") else _empty_layer("roads")
     leaders = _leaders(get("leaders"), problems) if get("leaders") else _empty_layer("leaders")
+    left_out = _left_out(get("communities"), communities)
     if get("assignments"):
-        assignments = _assignments(get("assignments"), problems, leaders, communities, roads)
+        assignments = _assignments(get("assignments"), problems, leaders, communities, roads, left_out)
     else:
         assignments = _empty_layer("assignments")
-    status = _status(get("status"), problems, communities, roads) if get("status") else _empty_layer("status")
+    status = _status(get("status"), problems, communities, roads, left_out) if get("status") else _empty_layer("status")
     issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
     boundary = _boundary(get("boundary"), problems) if get("boundary") else None
     sources = {
