@@ -108,11 +108,10 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[
             raise ReadError(f"{path.name}: no sheet named '{sheet}' (sheets: {', '.join(names)}); "
                             "fix the name in geo.toml [layers]")
         chosen = sheet if sheet is not None else names[0]
-        notes = [f"read sheet '{chosen}', the first of {len(names)}"] if len(names) > 1 and sheet is None else []
         rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
     finally:
         book.close()
-    return rows, notes, chosen if len(names) > 1 else None
+    return rows, [], None  # row numbers are those of the sheet read: the first, or the one configured
 
 
 def _header_index(rows: list[list[str]], known: set[str]) -> int:

@@ -182,6 +182,22 @@ def check(project: Path, out_dir: Path, verbose: int, quiet: bool) -> int:
     return _run(work, verbose, out_dir)
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite template files that exist.")
+def init(folder: Path, force: bool) -> int:
+    """Write a new empty project into FOLDER: XLSX tables with Chinese headers, a commented geo.toml."""
+    from .template import init_project
+
+    def work() -> int:
+        for path in init_project(folder, force):
+            click.echo(f"已写入 {path}")
+        click.echo(f"请放入 communities 与 roads 图层，填好表格后运行：geo validate {folder}")
+        return 0
+
+    return _run(work, 0)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``geo`` console script; returns the exit code."""
     try:

@@ -230,9 +230,10 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     path = find_layer_file(project_dir, spec, config)
     if path is None:
         if spec.required:
+            kinds = ".geojson / .gpkg / .shp" if spec.spatial else ".xlsx / .csv"
             problems.append(Problem(
                 "error", f"{spec.name}.*", None, None, None, f"required layer '{spec.name}' not found",
-                f"add {spec.name}.geojson / .csv (see layers/README.md) or name its file in geo.toml [files]"))
+                f"add {spec.name}{kinds} (see layers/README.md), or name its file in geo.toml [files]"))
         return None
     is_table = path.suffix.lower() in TABLE_EXTENSIONS
     if spec.spatial and is_table and spec.name not in POINTS_AS_TABLE:
@@ -254,6 +255,9 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                   result.part)
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
+    if spec.required and not layer.rows:
+        problems.append(Problem("error", layer.file, None, None, None, "the file has no data rows",
+                                "fill it in below the header row"))
     if spec.name in POINTS_AS_TABLE and is_table:
         frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):

@@ -1,0 +1,166 @@
+"""Loading real-world files: GCJ-02, data outside China, Z, .gdb, bare GeoJSON, Excel quirks, geo init."""
+
+import datetime
+import json
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import prcoords
+import pytest
+import shapely
+
+from conftest import LEADERS, line, make_project, square, to_wgs
+from geo import ConfigError, check, load_config, load_project, validate_project
+from geo.cli import main
+from geo.config import config_from_dict
+
+
+def _road_folder(tmp_path):
+    roads = [{"name": "东西路", "geometry": line((0, 0), (1000, 0))}]
+    communities = [{"id": "A", "name": "甲社区", "tier": "key", "geometry": square(-100, -300, 1100, 300)}]
+    assignments = [{"leader": "S1", "kind": "community", "target": "A"}]
+    return make_project(tmp_path / "p", communities=communities, roads=roads, leaders=LEADERS,
+                        assignments=assignments)
+
+
+def _load(folder):
+    layers, problems = load_project(folder, load_config(folder))
+    return validate_project(layers, problems)
+
+
+def test_a_layer_declared_gcj02_lands_within_1_m_of_the_reference_conversion(tmp_path):
+    folder = _road_folder(tmp_path)
+    points = [to_wgs(shapely.Point(620_000 + 100 * k, 3_350_000 + 37 * k)) for k in range(10)]
+    gcj = [prcoords.wgs_gcj((p.y, p.x)) for p in points]  # the published reference, test-only
+    features = [{"type": "Feature", "properties": {"id": f"I{k}", "state": "open"},
+                 "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]}} for k, c in enumerate(gcj)]
+    (folder / "issues.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    (folder / "geo.toml").write_text('[crs]\nissues = "GCJ-02"\n')
+    project, problems = _load(folder)
+    assert not [p for p in problems if p.severity == "error"]
+    got = project.issues.to_crs(32649).geometry.values
+    want = gpd.GeoSeries(points, crs=4326).to_crs(32649).values
+    assert shapely.distance(got, want).max() < 1.0
+    assert shapely.distance(got, want).max() < 0.01  # in fact: the inverse is exact to well under 1 cm
+
+
+def test_a_project_outside_china_works_in_its_own_utm_zone(tmp_path):
+    # Paris: the same shapes, moved; no GCJ-02 anywhere.
+    def paris(geometry):
+        return shapely.affinity.translate(to_wgs(geometry), 2.35 - 112.25, 48.85 - 30.24)
+
+    folder = tmp_path / "paris"
+    folder.mkdir()
+    roads = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Rue A"},
+         "geometry": shapely.geometry.mapping(paris(line((0, 0), (1000, 0))))}]}
+    communities = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "Q1", "name": "Quartier", "tier": "general"},
+         "geometry": shapely.geometry.mapping(paris(square(-100, -300, 1100, 300)))}]}
+    (folder / "roads.geojson").write_text(json.dumps(roads))
+    (folder / "communities.geojson").write_text(json.dumps(communities))
+    (folder / "leaders.csv").write_text("id,name,level\nL1,Marie,district\n")
+    (folder / "assignments.csv").write_text("leader,kind,target\nL1,road,Rue A\nL1,community,Q1\n")
+    result = check(folder, load_config(folder))
+    assert result.analysis.resolved.crs.to_epsg() == 32631
+    assert result.analysis.gaps.empty
+
+
+def test_z_coordinates_are_dropped_with_a_note(tmp_path):
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    coords = data["features"][0]["geometry"]["coordinates"]
+    data["features"][0]["geometry"]["coordinates"] = [[x, y, 35.0] for x, y in coords]
+    (folder / "roads.geojson").write_text(json.dumps(data))
+    project, problems = _load(folder)
+    assert not project.roads.has_z.any()
+    assert [str(p) for p in problems] == ["roads.geojson: Z coordinates of 1 feature(s) dropped"]
+
+
+def test_file_geodatabase(tmp_path):
+    folder = _road_folder(tmp_path)
+    frame = gpd.read_file(folder / "communities.geojson")
+    (folder / "communities.geojson").unlink()
+    frame.to_file(folder / "communities.gdb", driver="OpenFileGDB", layer="社区")
+    project, problems = _load(folder)
+    assert problems == [] and project.communities["id"].tolist() == ["A"]
+
+
+def test_bare_feature_list_and_bare_geometry(tmp_path):
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    (folder / "roads.geojson").write_text(json.dumps(data["features"]))  # a bare list of Features
+    outline = shapely.geometry.mapping(to_wgs(square(-100, -300, 1100, 300)))
+    (folder / "boundary.geojson").write_text(json.dumps(outline))  # a bare geometry
+    project, problems = _load(folder)
+    assert problems == []
+    assert project.roads["name"].tolist() == ["东西路"]
+    assert len(project.boundary) == 1
+
+
+def test_xlsx_with_a_title_row_numbers_and_date_cells(tmp_path):
+    folder = _road_folder(tmp_path)
+    (folder / "leaders.csv").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["沙市区创卫领导包保名单"])
+    sheet.append(["编号", "姓名", "职务", "级别"])
+    sheet.append([7.0, "甲", "副区长", "区"])  # an id typed as a number
+    sheet.append([None, None, None, None])   # a blank line
+    sheet.append(["S1", "丁", "书记", "街道"])
+    book.save(folder / "leaders.xlsx")
+    (folder / "assignments.csv").write_text("leader,kind,target\nS1,community,A\n7,community,A\n")
+    (folder / "status.csv").write_text("kind,target,item,state,due\n社区,A,保洁,已完成,44712\n")
+    project, problems = _load(folder)
+    assert [p.message for p in problems] == ["header found on row 2; the 1 row(s) above it skipped as a title"]
+    assert project.leaders[["id", "_row"]].values.tolist() == [["7", 3], ["S1", 5]]
+    assert project.status["due"].tolist() == [datetime.date(2022, 5, 31)]
+
+
+def test_geo_init_writes_templates_a_clerk_can_fill(tmp_path):
+    folder = tmp_path / "new"
+    assert main(["init", str(folder)]) == 0
+    book = openpyxl.load_workbook(folder / "leaders.xlsx")
+    assert [c.value for c in book.worksheets[0][1]] == ["编号", "姓名", "职务", "级别", "单位", "电话"]
+    assert "# [crs]" in (folder / "geo.toml").read_text(encoding="utf-8")
+    config_from_dict({})  # the commented template parses as an empty config
+    assert load_config(folder).tolerances.snap_m == 15.0
+    assert main(["init", str(folder)]) == 2  # never overwrites without --force
+    assert main(["init", str(folder), "--force"]) == 0
+
+
+@pytest.mark.parametrize("toml, message", [
+    ({"tolerances": {"snap_m": "far"}}, r"\[tolerances\]\.snap_m: expected a number"),
+    ({"tolerances": {"snap_m": -1}}, r"snap_m: expected a number ≥ 0"),
+    ({"map": {"basemap": "googel"}}, r"unknown key 'googel'"),
+    ({"crs": {"road": "GCJ-02"}}, r"unknown key 'road'; did you mean 'roads'\?"),
+    ({"files": {"roads": 3}}, r"\[files\]\.roads: expected a non-empty text value"),
+])
+def test_config_errors_name_the_key(toml, message):
+    with pytest.raises(ConfigError, match=message):
+        config_from_dict(toml)
+
+
+def test_gcj02_round_trip_of_the_demo_boundary_matches_the_reference():
+    from conftest import ROOT
+
+    raw = json.loads((ROOT / "scripts" / "data" / "shashi_boundary_gcj02.geojson").read_text(encoding="utf-8"))
+    ring = np.array(raw["features"][0]["geometry"]["coordinates"][0])
+    wgs = gpd.read_file(ROOT / "layers" / "boundary.geojson").geometry.iloc[0].exterior.coords
+    ref = np.array([prcoords.gcj_wgs_bored((lat, lon)) for lon, lat in ring])  # (lat, lon)
+    got = np.array(wgs)
+    assert len(got) == len(ref)
+    # each vertex within 1e-7 degrees (about 1 cm: the layer is stored to 7 decimals) of the
+    # reference's conversion of the same vertex (the ring may start at another vertex)
+    nearest = np.hypot(got[:, None, 0] - ref[None, :, 1], got[:, None, 1] - ref[None, :, 0]).min(axis=1)
+    assert nearest.max() < 2e-7
+
+
+def test_column_mapping_in_geo_toml(tmp_path):
+    folder = _road_folder(tmp_path)
+    (folder / "leaders.csv").write_text("领导编号,领导姓名,级别\nS1,丁,街道\n", encoding="utf-8")
+    (folder / "geo.toml").write_text('[columns.leaders]\nid = "领导编号"\nname = "领导姓名"\n', encoding="utf-8")
+    project, problems = _load(folder)
+    assert problems == []
+    assert project.leaders[["id", "name", "level"]].values.tolist() == [["S1", "丁", "street"]]
