@@ -30,7 +30,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.ops import substring
 
 from . import intervals
 from .config import Tolerances
@@ -98,10 +97,10 @@ def _leader_names(project, ids) -> str:
 
 
 def _street_at(resolved: Resolved, road: str, chainage: float, tol: Tolerances) -> str:
-    """The cross street meeting `road` nearest `chainage`, or ''."""
+    """The cross street meeting `road` nearest `chainage` (within ``crossing_cluster_m``), or ''."""
     axes = resolved.road_axes
-    axis = axes.at[road, "axis"]
-    point = axis.interpolate(chainage)
+    entity = axes.at[road, "entity"]
+    point = entity.axis.interpolate(chainage)
     near = axes.iloc[axes.sindex.query(point, predicate="dwithin", distance=tol.crossing_cluster_m)]
     near = near[near.index != road]
     if near.empty:
@@ -115,19 +114,21 @@ def _road_coverage(resolved: Resolved, tol: Tolerances, led_area) -> tuple[list[
     gaps, rows = [], []
     coverage = resolved.coverage
     for road, axis_row in resolved.road_axes.iterrows():
+        entity = axis_row["entity"]
         mine = coverage[coverage["road"] == road]
-        total = axis_row["length_m"]
+        total = entity.length_m
         spans = list(zip(mine["start_m"], mine["end_m"]))
-        covered = intervals.length(spans)
-        open_spans = [g for g in intervals.complement(spans, 0.0, total) if g[1] - g[0] >= tol.min_gap_m]
+        covered = intervals.intersect_length(spans, entity.present)
+        open_spans = [g for lo, hi in entity.present for g in intervals.complement(spans, lo, hi)
+                      if g[1] - g[0] >= tol.min_gap_m]
         overlap_m = 0.0
         for _level, group in mine.groupby("level"):
             for start, end, who in intervals.overlaps(zip(group["start_m"], group["end_m"], group["leader"])):
-                overlap_m += end - start
+                overlap_m += intervals.intersect_length([(start, end)], entity.present)
                 if end - start < tol.min_gap_m:
                     continue
                 gaps.append(_gap(
-                    "section_overlap", substring(axis_row["axis"], start, end),
+                    "section_overlap", entity.stretch(start, end),
                     target=road, name=road, leader=";".join(sorted(who)), length_m=end - start,
                     start_m=start, end_m=end, where=f"{start:.0f}–{end:.0f} m",
                     missing="唯一责任人", suggested_owner=_leader_names(project, sorted(who)),
@@ -143,16 +144,18 @@ def _road_coverage(resolved: Resolved, tol: Tolerances, led_area) -> tuple[list[
                 a, b = _street_at(resolved, road, start, tol), _street_at(resolved, road, end, tol)
                 ends = f"（{a or '起点'} 至 {b or '终点'}）" if (a or b) else ""
                 gaps.append(_gap(
-                    "section_gap", substring(axis_row["axis"], start, end),
+                    "section_gap", entity.stretch(start, end),
                     target=road, name=road, length_m=end - start, start_m=start, end_m=end,
                     where=f"{start:.0f}–{end:.0f} m{ends}", missing="路段责任人",
                     suggested_owner=_leader_names(project, owners),
                     description=f"{road} {start:.0f}–{end:.0f} 米{ends}无路段责任人，长 {end - start:.0f} 米"))
         rows.append({
             "road": road, "length_m": total, "covered_m": covered, "gap_m": gap_m, "overlap_m": overlap_m,
-            "parts": axis_row["parts"], "leaders": ";".join(sorted(set(mine["leader"]))),
+            "pieces_m": entity.pieces_m, "parts": axis_row["parts"],
+            "leaders": ";".join(sorted(set(mine["leader"]))),
         })
-    table = pd.DataFrame(rows, columns=["road", "length_m", "covered_m", "gap_m", "overlap_m", "parts", "leaders"])
+    columns = ["road", "length_m", "covered_m", "gap_m", "overlap_m", "pieces_m", "parts", "leaders"]
+    table = pd.DataFrame(rows, columns=columns)
     return gaps, table
 
 

@@ -1,12 +1,11 @@
 """Resolve responsibility on the ground: roads as entities, sections as stretches.
 
-Chainage (metres along a road) is measured on the road's **axis**: the pieces
-sharing a name are merged (`shapely.line_merge`); when they merge into one
-line, that line is the axis and its first vertex is the road's start. When
-they do not (dual carriageways, branches, gaps in the data), the longest
-merged part is the axis and the report says how many parts the road has;
-crossing points are projected onto the axis. Everything here runs in the
-project's metric CRS (the UTM zone of its data).
+Chainage (metres along a road) is measured on each road's reference axis
+(`geo.roads`): the pieces sharing a name are merged; a road that does not
+merge into one line (dual carriageway, branch, gap in the data) still has one
+chainage, and sections cover every part of it. Cross streets are found where
+they meet any part of the road. Everything here runs in the project's metric
+CRS (the UTM zone of its data).
 """
 
 from __future__ import annotations
@@ -20,11 +19,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
-from shapely.ops import nearest_points, substring
+from shapely.ops import nearest_points
 
+from . import intervals
 from .config import Tolerances
 from .errors import Problem
 from .model import Project
+from .roads import RoadAxis, build_axis
 
 __all__ = ["Resolved", "build_roads", "metric_crs", "resolve_project"]
 
@@ -47,13 +48,15 @@ class Resolved:
     communities, roads, issues, boundary
         The project's layers in that CRS (``roads`` are the pieces).
     road_axes
-        One row per named road (index: name): ``geometry`` (all pieces
-        merged), ``axis`` (the line chainage runs on), ``length_m`` (axis
-        length), ``pieces_m`` (sum of its pieces), ``parts`` (merged parts).
+        One row per named road (index: name): ``geometry`` (its parts),
+        ``axis`` (the line chainage runs on), ``entity`` (the `RoadAxis`),
+        ``length_m`` (route length where the road is present), ``extent_m``
+        (axis length), ``pieces_m`` (ground length of all parts), ``parts``.
     coverage
         One row per road or section assignment that resolved: ``leader``,
         ``level``, ``kind``, ``road``, ``start_m``, ``end_m``, ``length_m``,
-        ``how`` (how the ends were found), ``_row``; geometry on the axis.
+        ``how`` (how the ends were found), ``_row``; geometry: the stretch
+        of every part of the road between the two chainages.
     """
 
     project: Project
@@ -75,7 +78,7 @@ def metric_crs(project: Project) -> CRS:
 
 
 def build_roads(roads_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Merge the pieces of each named road; choose its axis.
+    """One row per named road, with its reference axis (see `geo.roads`).
 
     Parameters
     ----------
@@ -89,38 +92,45 @@ def build_roads(roads_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     named = roads_m[roads_m["name"] != ""]
     rows = []
     for name, pieces in named.groupby("name", sort=True):
-        merged = shapely.line_merge(shapely.union_all(pieces.geometry.values))
-        parts = shapely.get_parts(merged)
-        axis = max(parts, key=lambda g: g.length)
+        road = build_axis(name, pieces.geometry.values)
         rows.append({
             "name": name,
-            "geometry": merged,
-            "axis": axis,
-            "length_m": axis.length,
-            "pieces_m": float(pieces.length.sum()),
-            "parts": len(parts),
+            "geometry": road.geometry,
+            "axis": road.axis,
+            "entity": road,
+            "length_m": road.length_m,
+            "extent_m": road.extent_m,
+            "pieces_m": road.pieces_m,
+            "parts": len(road.parts),
         })
-        if len(parts) > 1:
-            log.debug("road %s has %d parts; chainage runs on the longest (%.0f m)", name, len(parts), axis.length)
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=roads_m.crs,
-                             columns=["name", "geometry", "axis", "length_m", "pieces_m", "parts"])
+        if len(road.parts) > 1:
+            log.debug("road %s has %d parts; axis %.0f m, present %.0f m", name, len(road.parts),
+                      road.extent_m, road.length_m)
+    columns = ["name", "geometry", "axis", "entity", "length_m", "extent_m", "pieces_m", "parts"]
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=roads_m.crs, columns=columns)
     return frame.set_index("name", drop=False)
 
 
-def _crossings(axis, cross, tol: Tolerances) -> tuple[list[float], str]:
-    """Chainages where `cross` meets `axis`, clustered; and how they were found."""
-    hit = axis.intersection(cross)
+def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str]:
+    """Chainages where `cross` meets any part of `road`, clustered; and how they were found.
+
+    Crossing points on either carriageway project to about the same chainage,
+    and the crossing points of one cross street closer than
+    ``crossing_cluster_m`` count as one crossing (at their mean chainage).
+    """
+    target = road.geometry
+    hit = target.intersection(cross)
     points = [g for g in shapely.get_parts(hit) if not g.is_empty]
     points = [p if p.geom_type == "Point" else shapely.Point(p.coords[0]) for p in points]
     how = "crossing"
     if not points:
-        gap = axis.distance(cross)
+        gap = target.distance(cross)
         if gap > tol.snap_m:
             return [], f"{gap:.1f} m away"
-        points = [nearest_points(axis, cross)[0]]
+        points = [nearest_points(target, cross)[0]]
         if gap > _TOUCH_M:
             how = f"near crossing ({gap:.1f} m apart)"
-    chainages = sorted(axis.project(p) for p in points)
+    chainages = sorted(float(c) for c in road.chainage(points))
     clusters: list[list[float]] = [[chainages[0]]]
     for c in chainages[1:]:
         if c - clusters[-1][-1] <= tol.crossing_cluster_m:
@@ -132,18 +142,18 @@ def _crossings(axis, cross, tol: Tolerances) -> tuple[list[float], str]:
 
 def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> tuple[list[float], str, str]:
     """Candidate chainages for one end of a section; and how, or why not."""
-    axis = axes.at[road, "axis"]
+    entity = axes.at[road, "entity"]
     match = _METRES.match(value)
     if match and value not in axes.index:
         metres = float(match.group(1))
-        if metres > axes.at[road, "length_m"] + tol.snap_m:
-            return [], "", f"{metres:g} m is beyond the road's end ({axes.at[road, 'length_m']:.0f} m)"
-        return [min(metres, axes.at[road, "length_m"])], "distance", ""
+        if metres > entity.extent_m + tol.snap_m:
+            return [], "", f"{metres:g} m is beyond the road's end ({entity.extent_m:.0f} m)"
+        return [min(metres, entity.extent_m)], "distance", ""
     if value not in axes.index:
         return [], "", "neither a distance in metres nor a road in roads"
     if value == road:
         return [], "", "a road cannot be its own cross street"
-    chainages, how = _crossings(axis, axes.at[value, "geometry"], tol)
+    chainages, how = _crossings(entity, axes.at[value, "geometry"], tol)
     if not chainages:
         return [], "", f"{value} does not cross {road} (closest point {how})"
     return chainages, how, ""
@@ -160,7 +170,7 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
         base = {"leader": a["leader"], "level": levels.get(a["leader"], ""), "kind": a["kind"],
                 "road": road, "from": a["from"], "to": a["to"], "_row": a["_row"]}
         if a["kind"] == "road":
-            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "length_m"], "how": "whole road"})
+            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "extent_m"], "how": "whole road"})
             continue
         ends = []
         for column in ("from", "to"):
@@ -209,8 +219,11 @@ def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[P
     rows = _resolve_sections(project, axes, tol, problems)
     columns = ["leader", "level", "kind", "road", "from", "to", "start_m", "end_m", "how", "_row"]
     coverage = pd.DataFrame(rows, columns=columns)
-    geometry = [substring(axes.at[r.road, "axis"], r.start_m, r.end_m) for r in coverage.itertuples()]
+    geometry = [axes.at[r.road, "entity"].stretch(r.start_m, r.end_m) for r in coverage.itertuples()]
     coverage = gpd.GeoDataFrame(coverage, geometry=geometry, crs=crs)
-    coverage["length_m"] = coverage["end_m"] - coverage["start_m"]
+    coverage["length_m"] = [
+        intervals.intersect_length(axes.at[r.road, "entity"].present, [(r.start_m, r.end_m)])
+        for r in coverage.itertuples()
+    ]
     resolved = Resolved(project, crs, communities, roads, issues, boundary, axes, coverage)
     return resolved, problems

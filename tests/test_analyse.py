@@ -126,3 +126,60 @@ def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
     assert table.at["I3", "community"] == "B" and table.at["I3", "leaders"] == ()
     assert table.at["I4", "community"] == "" and table.at["I4", "orphan"]
     assert gaps.loc[gaps["kind"] == "orphan_issue", "target"].tolist() == ["I3", "I4"]
+
+
+def _dual_project(tmp_path, target_pieces, assignments):
+    roads = target_pieces + [
+        {"name": n, "geometry": line((x, -100), (x, 100))} for n, x in
+        (("甲街", 0), ("乙街", 300), ("丙街", 500), ("丁街", 1000))
+    ]
+    communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1200, 300)}]
+    assignments = assignments + [{"leader": "S1", "kind": "community", "target": "A"}]
+    return make_project(tmp_path / "d", communities=communities, roads=roads, leaders=LEADERS,
+                        assignments=assignments)
+
+
+def test_dual_carriageway_shares_one_chainage_and_sections_cover_both(tmp_path):
+    # Two carriageways 20 m apart, digitised in opposite directions and cut into pieces.
+    pieces = [
+        {"name": "东西路", "geometry": line((0, 10), (450, 10))},
+        {"name": "东西路", "geometry": line((450, 10), (1000, 10))},
+        {"name": "东西路", "geometry": line((1000, -10), (620, -10))},
+        {"name": "东西路", "geometry": line((620, -10), (0, -10))},
+    ]
+    folder = _dual_project(tmp_path, pieces, [
+        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街"},
+        {"leader": "D2", "kind": "section", "target": "东西路", "from": "丙街", "to": "丁街"},
+    ])
+    analysis, gaps = _gaps(folder)
+    road = analysis.roads.set_index("road").loc["东西路"]
+    assert road["parts"] == 2
+    assert road["length_m"] == pytest.approx(1000.0, abs=1e-3)  # route length
+    assert road["pieces_m"] == pytest.approx(2000.0, abs=1e-3)  # both carriageways on the ground
+    assert road["covered_m"] == pytest.approx(800.0, abs=1e-3)
+    section = gaps[gaps["kind"] == "section_gap"]
+    assert len(section) == 1
+    assert (section.iloc[0]["start_m"], section.iloc[0]["end_m"]) == pytest.approx((300.0, 500.0), abs=1e-3)
+    # the gap is drawn on both carriageways: 2 x 200 m of ground
+    assert section.iloc[0].geometry.length == pytest.approx(400.0, abs=1e-3)
+    coverage = analysis.resolved.coverage.set_index("leader")
+    assert coverage.at["D1", "geometry"].length == pytest.approx(600.0, abs=1e-3)
+
+
+def test_a_gap_in_the_data_is_not_a_coverage_gap(tmp_path):
+    # The road is missing between 400 and 600 m (a bridge piece under another name).
+    pieces = [
+        {"name": "东西路", "geometry": line((0, 0), (400, 0))},
+        {"name": "东西路", "geometry": line((600, 0), (1000, 0))},
+    ]
+    folder = _dual_project(tmp_path, pieces, [
+        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "丁街"},
+    ])
+    analysis, gaps = _gaps(folder)
+    road = analysis.roads.set_index("road").loc["东西路"]
+    assert road["length_m"] == pytest.approx(800.0, abs=1e-3)
+    assert road["covered_m"] == pytest.approx(800.0, abs=1e-3)
+    assert "section_gap" not in set(gaps["kind"])
+    # chainage still runs across the data gap: 丙街 at 500 m
+    resolved = analysis.resolved
+    assert resolved.road_axes.at["东西路", "extent_m"] == pytest.approx(1000.0, abs=1e-3)
