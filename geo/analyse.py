@@ -16,15 +16,24 @@ The checks follow the contract ("Meaning of the checks"):
     ``min_area_m2``; smaller pieces are counted as slivers.
 ``community_no_leader`` (社区无责任人)
     A community that no assignment names.
+``no_district_leader`` (示范/重点社区无区领导包保)
+    A demonstration or key community none of whose leaders is district-level.
+``community_no_status`` (社区未报送整改进度)
+    A community with no row in ``status`` (checked only when the project has
+    a status layer with at least one row).
 ``orphan_issue`` (问题点无责任人)
     An issue point for which neither a community nor a road within
     ``issue_road_m`` gives a responsible leader.
+
+Overdue (逾期) is not a gap but a date check against the as-of date: an open
+issue, or a status item not done, whose due date has passed.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 import geopandas as gpd
 import numpy as np
@@ -47,6 +56,8 @@ GAP_KINDS = {
     "territory_gap": "辖区空白",
     "territory_overlap": "辖区重叠",
     "community_no_leader": "社区无责任人",
+    "no_district_leader": "示范/重点社区无区领导包保",
+    "community_no_status": "社区未报送整改进度",
     "orphan_issue": "问题点无责任人",
 }
 
@@ -69,10 +80,21 @@ class Analysis:
         Community id -> sorted leader ids (community assignments).
     issues
         The issue points with ``community``, ``road``, ``chainage_m``,
-        ``leaders`` (tuple of ids) and ``orphan``.
+        ``leaders`` (tuple of ids), ``orphan`` and ``overdue``.
     slivers
         ``{"count": n, "area_m2": a}`` of territory gaps and overlaps below
         ``min_area_m2``.
+    communities
+        Per community: ``leaders``, ``district_leader``, ``road_leaders``
+        (leaders of roads crossing it), ``status_items``, ``status_done``,
+        ``status_overdue``, ``issues_open``, ``issues_overdue``.
+    leaders
+        Per leader: ``roads``, ``sections``, ``road_km``, ``communities``,
+        ``issues``, ``issues_open``, ``issues_overdue``.
+    status
+        The status rows with ``overdue``.
+    as_of
+        The date overdue was judged against.
     """
 
     resolved: Resolved
@@ -82,6 +104,10 @@ class Analysis:
     community_leaders: dict[str, tuple[str, ...]]
     issues: gpd.GeoDataFrame
     slivers: dict[str, float]
+    communities: pd.DataFrame
+    leaders: pd.DataFrame
+    status: pd.DataFrame
+    as_of: date
 
 
 def _gap(kind, geometry, **values) -> dict:
@@ -249,8 +275,8 @@ def _street_leaders(resolved: Resolved, community_leaders) -> dict[str, str]:
     return {street: "、".join(sorted(names)) for street, names in out.items()}
 
 
-def _issues(resolved: Resolved, tol: Tolerances, community_leaders) -> gpd.GeoDataFrame:
-    """Give each issue its community, nearest road, chainage and leaders (vectorised joins)."""
+def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date) -> gpd.GeoDataFrame:
+    """Give each issue its community, nearest road, chainage, leaders and overdue flag (vectorised joins)."""
     issues = resolved.issues.copy()
     issues["community"] = ""
     issues["road"] = ""
@@ -258,6 +284,7 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders) -> gpd.GeoDa
     if issues.empty:
         issues["leaders"] = pd.Series(dtype=object)
         issues["orphan"] = pd.Series(dtype=bool)
+        issues["overdue"] = pd.Series(dtype=bool)
         return issues
     # Rule for points on a shared edge: the community whose id sorts first.
     inside = gpd.sjoin(issues[["geometry"]], resolved.communities[["id", "geometry"]], predicate="intersects")
@@ -272,22 +299,103 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders) -> gpd.GeoDa
     if named.any():
         axes = resolved.road_axes.loc[issues.loc[named, "road"], "axis"].values
         issues.loc[named, "chainage_m"] = shapely.line_locate_point(axes, issues.loc[named].geometry.values)
-    coverage = resolved.coverage
-    leaders = []
-    for cid, road, chainage in zip(issues["community"], issues["road"], issues["chainage_m"]):
-        who = set(community_leaders.get(cid, ()))
-        if road:
-            on = coverage[(coverage["road"] == road) & (coverage["start_m"] <= chainage + 1e-6)
-                          & (coverage["end_m"] >= chainage - 1e-6)]
-            who.update(on["leader"])
-        leaders.append(tuple(sorted(who)))
-    issues["leaders"] = leaders
-    issues["orphan"] = [not w for w in leaders]
+    # Road leaders at each issue's chainage: one join on the road, then an interval filter.
+    coverage = resolved.coverage[["road", "start_m", "end_m", "leader"]]
+    spots = pd.DataFrame({"issue": issues.index, "road": issues["road"], "chainage_m": issues["chainage_m"]})
+    on = spots[spots["road"] != ""].merge(coverage, on="road")
+    on = on[(on["start_m"] <= on["chainage_m"] + 1e-6) & (on["end_m"] >= on["chainage_m"] - 1e-6)]
+    road_leaders = on.groupby("issue")["leader"].agg(set)
+    issues["leaders"] = [
+        tuple(sorted(set(community_leaders.get(cid, ())) | road_leaders.get(i, set())))
+        for i, cid in zip(issues.index, issues["community"])
+    ]
+    issues["orphan"] = issues["leaders"].map(len) == 0
+    issues["overdue"] = (issues["state"] == "open").to_numpy(dtype=bool) & _past(issues["due"], as_of)
     return issues
 
 
-def analyse(resolved: Resolved, tol: Tolerances) -> Analysis:
-    """Run every check on a resolved project; see the module doc for the gap kinds."""
+def _counts(column: pd.Series) -> pd.Series:
+    """A joined count column as integers, 0 where nothing joined."""
+    return pd.to_numeric(column, errors="coerce").fillna(0).astype(int)
+
+
+def _past(dates: pd.Series, as_of: date) -> np.ndarray:
+    """True where a date is given and lies before `as_of`."""
+    return np.array([isinstance(d, date) and d < as_of for d in dates], dtype=bool)
+
+
+def _status_overdue(resolved: Resolved, as_of: date) -> pd.DataFrame:
+    status = resolved.project.status.copy()
+    status["overdue"] = (status["state"] != "done").to_numpy(dtype=bool) & _past(status["due"], as_of)
+    return status
+
+
+def _road_leaders_by_community(resolved: Resolved) -> dict[str, tuple[str, ...]]:
+    """Community id -> leaders of the road stretches and sections that cross it."""
+    coverage, communities = resolved.coverage, resolved.communities
+    if coverage.empty or communities.empty:
+        return {}
+    left, right = coverage.sindex.query(communities.geometry.values, predicate="intersects")
+    pairs = pd.DataFrame({"community": communities["id"].to_numpy()[left],
+                          "leader": coverage["leader"].to_numpy()[right]})
+    return pairs.groupby("community")["leader"].agg(lambda s: tuple(sorted(set(s)))).to_dict()
+
+
+def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFrame:
+    project = resolved.project
+    levels = project.leaders.set_index("id")["level"]
+    road_leaders = _road_leaders_by_community(resolved)
+    mine = status[status["kind"] == "community"]
+    items = mine.groupby("target").agg(status_items=("item", "size"),
+                                       status_done=("state", lambda s: int((s == "done").sum())),
+                                       status_overdue=("overdue", "sum"))
+    open_issues = issues[issues["state"] == "open"].groupby("community").agg(
+        issues_open=("id", "size"), issues_overdue=("overdue", "sum"))
+    table = pd.DataFrame(resolved.communities[["id", "name", "tier", "street"]])
+    table["leaders"] = table["id"].map(lambda c: community_leaders.get(c, ()))
+    table["district_leader"] = table["leaders"].map(lambda ids: any(levels.get(i) == "district" for i in ids))
+    table["road_leaders"] = table["id"].map(lambda c: road_leaders.get(c, ()))
+    table = table.join(items, on="id").join(open_issues, on="id")
+    for column in ("status_items", "status_done", "status_overdue", "issues_open", "issues_overdue"):
+        table[column] = _counts(table[column])
+    return table.reset_index(drop=True)
+
+
+def _leader_rollup(resolved, community_leaders, issues) -> pd.DataFrame:
+    project = resolved.project
+    coverage = resolved.coverage
+    table = pd.DataFrame(project.leaders[["id", "name", "title", "level", "unit"]]).reset_index(drop=True)
+    whole = coverage[coverage["kind"] == "road"].groupby("leader")["road"].agg(lambda s: tuple(sorted(s)))
+    sections = coverage[coverage["kind"] == "section"].groupby("leader").apply(
+        lambda g: tuple(f"{r}:{a}-{b}" for r, a, b in zip(g["road"], g["from"], g["to"])), include_groups=False)
+    road_m = coverage.groupby("leader")["length_m"].sum()
+    communities: dict[str, list[str]] = {}
+    for cid, ids in community_leaders.items():
+        for lid in ids:
+            communities.setdefault(lid, []).append(cid)
+    exploded = issues[["id", "state", "overdue", "leaders"]].explode("leaders")
+    per = exploded.groupby("leaders").agg(issues=("id", "size"),
+                                          issues_open=("state", lambda s: int((s == "open").sum())),
+                                          issues_overdue=("overdue", "sum"))
+    table["roads"] = table["id"].map(lambda i: whole.get(i, ()))
+    table["sections"] = table["id"].map(lambda i: sections.get(i, ()))
+    table["road_km"] = table["id"].map(lambda i: road_m.get(i, 0.0) / 1000.0)
+    table["communities"] = table["id"].map(lambda i: tuple(sorted(communities.get(i, ()))))
+    table = table.join(per, on="id")
+    for column in ("issues", "issues_open", "issues_overdue"):
+        table[column] = _counts(table[column])
+    return table
+
+
+def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> Analysis:
+    """Run every check on a resolved project; see the module doc for the gap kinds.
+
+    Parameters
+    ----------
+    as_of
+        The date overdue is judged against; the day of the run when None.
+    """
+    as_of = as_of or date.today()
     community_leaders = _community_leaders(resolved)
     led = resolved.communities[resolved.communities["id"].map(lambda c: bool(community_leaders.get(c)))]
     led_area = shapely.union_all(led.geometry.values) if not led.empty else None
@@ -305,7 +413,24 @@ def analyse(resolved: Resolved, tol: Tolerances) -> Analysis:
                              area_m2=c.geometry.area, missing="包社区责任人",
                              suggested_owner=street_leaders.get(c["street"], ""),
                              description=f"{c['name']}（{c['id']}）无包保责任人"))
-    issues = _issues(resolved, tol, community_leaders)
+    status = _status_overdue(resolved, as_of)
+    issues = _issues(resolved, tol, community_leaders, as_of)
+    communities = _community_rollup(resolved, community_leaders, status, issues)
+    levels = resolved.project.leaders.set_index("id")["level"]
+    for _, c in communities.iterrows():
+        if c["tier"] in ("demonstration", "key") and c["leaders"] and not c["district_leader"]:
+            names = _leader_names(resolved.project, c["leaders"])
+            gaps.append(_gap("no_district_leader", _geometry_of(resolved, c["id"]), target=c["id"],
+                             name=c["name"], leader=";".join(c["leaders"]), missing="区级包保领导",
+                             where=f"现有责任人级别：{'、'.join(sorted({levels.get(i, '') for i in c['leaders']}))}",
+                             description=f"{c['name']}（{'示范' if c['tier'] == 'demonstration' else '重点'}社区）"
+                                         f"无区领导包保，现有责任人：{names}"))
+    if len(status):
+        for _, c in communities[communities["status_items"] == 0].iterrows():
+            gaps.append(_gap("community_no_status", _geometry_of(resolved, c["id"]), target=c["id"],
+                             name=c["name"], leader=";".join(c["leaders"]), missing="整改进度",
+                             suggested_owner=_leader_names(resolved.project, c["leaders"]),
+                             description=f"{c['name']}（{c['id']}）未报送任何整改事项进度"))
     for _, i in issues[issues["orphan"]].sort_values("id").iterrows():
         where = "不在任何社区内" if not i["community"] else "所在社区无责任人"
         gaps.append(_gap("orphan_issue", i.geometry, target=i["id"], name=i["id"], missing="责任人",
@@ -315,4 +440,10 @@ def analyse(resolved: Resolved, tol: Tolerances) -> Analysis:
     order = {k: n for n, k in enumerate(GAP_KINDS)}
     frame = gpd.GeoDataFrame(gaps, columns=GAP_COLUMNS + ["geometry"], geometry="geometry", crs=resolved.crs)
     frame = frame.sort_values(["kind", "target"], key=lambda s: s.map(order) if s.name == "kind" else s, kind="stable")
-    return Analysis(resolved, tol, frame.reset_index(drop=True), roads, community_leaders, issues, slivers)
+    leaders = _leader_rollup(resolved, community_leaders, issues)
+    return Analysis(resolved, tol, frame.reset_index(drop=True), roads, community_leaders, issues, slivers,
+                    communities, leaders, status, as_of)
+
+
+def _geometry_of(resolved: Resolved, community_id: str):
+    return resolved.communities.loc[resolved.communities["id"] == community_id].geometry.iloc[0]

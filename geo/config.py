@@ -20,6 +20,9 @@ Example ``geo.toml``::
 
     [tolerances]
     snap_m = 15.0
+
+A top-level ``today = 2022-05-14`` (before any table) sets the date that
+"overdue" is judged against; the default is the day of the run.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +100,15 @@ class Config:
     crs: dict[str, str] = field(default_factory=dict)
     tolerances: Tolerances = field(default_factory=Tolerances)
     map: MapOptions = field(default_factory=MapOptions)
+    today: date | None = None  # "as of" date for overdue checks; None: the system date
+
+    def as_of(self) -> date:
+        """The date overdue is judged against."""
+        return self.today or date.today()
+
+    def with_today(self, today: date | None) -> Config:
+        """Return a copy with another as-of date (None keeps this one)."""
+        return self if today is None else replace(self, today=today)
 
     def with_map(self, **changes: Any) -> Config:
         """Return a copy with some map options changed (None values ignored)."""
@@ -169,7 +182,18 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
     tolerances = _dataclass_from(Tolerances, data.get("tolerances", {}), f"{where} [tolerances]")
     map_options = _dataclass_from(MapOptions, data.get("map", {}), f"{where} [map]")
     _check_map(map_options, f"{where} [map]")
-    return Config(files=files, layers=layers, columns=columns, crs=crs, tolerances=tolerances, map=map_options)
+    today = data.get("today")
+    if isinstance(today, datetime):
+        today = today.date()
+    elif isinstance(today, str):
+        try:
+            today = date.fromisoformat(today)
+        except ValueError as err:
+            raise ConfigError(f"{where}: today = {today!r} is not a date (write today = 2022-05-14)") from err
+    elif today is not None and not isinstance(today, date):
+        raise ConfigError(f"{where}: today = {today!r} is not a date (write today = 2022-05-14)")
+    return Config(files=files, layers=layers, columns=columns, crs=crs, tolerances=tolerances, map=map_options,
+                  today=today)
 
 
 def load_config(project_dir: str | Path) -> Config:

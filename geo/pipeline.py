@@ -54,7 +54,7 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
     ledger = account(project, problems)
     if any(p.severity == "error" for p in problems):
         raise ValidationError(problems, ledger)
-    return CheckResult(analyse(resolved, config.tolerances), problems, ledger)
+    return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger)
 
 
 @dataclass

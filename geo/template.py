@@ -61,6 +61,8 @@ GEO_TOML = """\
 # geo.toml — optional settings for this project. Every key is optional; delete what you do not need.
 # 本文件可选：只需填写与默认不同的设置。
 
+# today = 2022-05-14         # judge "overdue" as of this date (default: the day of the run); keep it above any [table]
+
 # [files]                    # base name -> file, when your file is named otherwise
 # communities = "社区边界.shp"
 # roads = "道路.gpkg"

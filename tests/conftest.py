@@ -100,7 +100,7 @@ def road_project(tmp_path) -> Path:
         {"name": "丁街", "geometry": line((1000, -100), (1000, 100))},
     ]
     communities = [
-        {"id": "A", "name": "左社区", "tier": "key", "geometry": square(-100, -300, 500, 300)},
+        {"id": "A", "name": "左社区", "tier": "general", "geometry": square(-100, -300, 500, 300)},
         {"id": "B", "name": "右社区", "tier": "general", "geometry": square(500, -300, 1100, 300)},
     ]
     assignments = [

@@ -183,3 +183,46 @@ def test_a_gap_in_the_data_is_not_a_coverage_gap(tmp_path):
     # chainage still runs across the data gap: 丙街 at 500 m
     resolved = analysis.resolved
     assert resolved.road_axes.at["东西路", "extent_m"] == pytest.approx(1000.0, abs=1e-3)
+
+
+def test_key_community_needs_a_district_leader_and_every_community_a_status(tmp_path):
+    communities = [
+        {"id": "K", "name": "重点社区甲", "tier": "key", "geometry": square(0, 0, 100, 100)},
+        {"id": "M", "name": "示范社区乙", "tier": "demonstration", "geometry": square(100, 0, 200, 100)},
+        {"id": "G", "name": "一般社区丙", "tier": "general", "geometry": square(200, 0, 300, 100)},
+    ]
+    assignments = [
+        {"leader": "S1", "kind": "community", "target": "K"},  # a street leader only
+        {"leader": "D1", "kind": "community", "target": "M"},  # a district leader: fine
+        {"leader": "S1", "kind": "community", "target": "G"},  # general: a street leader is enough
+    ]
+    status = [{"kind": "community", "target": "K", "item": "保洁", "state": "done"},
+              {"kind": "community", "target": "M", "item": "保洁", "state": "doing", "due": "2022-05-01"}]
+    folder = make_project(tmp_path / "k", communities=communities,
+                          roads=[{"name": "路", "geometry": line((10, 10), (290, 10))}],
+                          leaders=LEADERS, assignments=assignments, status=status)
+    (folder / "geo.toml").write_text("today = 2022-05-14\n", encoding="utf-8")
+    analysis, gaps = _gaps(folder)
+    assert gaps.loc[gaps["kind"] == "no_district_leader", "target"].tolist() == ["K"]
+    assert gaps.loc[gaps["kind"] == "community_no_status", "target"].tolist() == ["G"]
+    rollup = analysis.communities.set_index("id")
+    assert rollup.at["M", "status_overdue"] == 1  # due 2022-05-01, not done, as of 2022-05-14
+    assert rollup.at["K", "status_overdue"] == 0
+    assert not rollup.at["K", "district_leader"] and rollup.at["M", "district_leader"]
+
+
+def test_overdue_issues_are_judged_against_the_as_of_date(road_project):
+    from conftest import write_geojson
+
+    issues = [
+        {"id": "late", "state": "open", "due": "2022-05-10", "geometry": shapely.Point(m(100, 20))},
+        {"id": "due-later", "state": "open", "due": "2022-06-10", "geometry": shapely.Point(m(100, 20))},
+        {"id": "done", "state": "resolved", "due": "2022-05-01", "geometry": shapely.Point(m(100, 20))},
+    ]
+    write_geojson(road_project / "issues.geojson", issues)
+    config = load_config(road_project).with_today(__import__("datetime").date(2022, 5, 14))
+    analysis = check(road_project, config).analysis
+    assert analysis.issues.set_index("id")["overdue"].to_dict() == {"late": True, "due-later": False, "done": False}
+    leaders = analysis.leaders.set_index("id")
+    assert leaders.at["D1", "issues_overdue"] == 1 and leaders.at["D1", "issues_open"] == 2
+    assert leaders.at["D1", "road_km"] == pytest.approx(0.3, abs=1e-6)

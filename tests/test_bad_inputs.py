@@ -20,7 +20,7 @@ ROADS = [
     {"id": "R4", "name": "远街", "geometry": line((0, 500), (1000, 500))},
 ]
 COMMUNITIES = [
-    {"id": "A", "name": "左社区", "tier": "key", "geometry": square(-100, -300, 500, 600)},
+    {"id": "A", "name": "左社区", "tier": "general", "geometry": square(-100, -300, 500, 600)},
     {"id": "B", "name": "右社区", "tier": "general", "geometry": square(500, -300, 1100, 600)},
 ]
 ASSIGNMENTS = [
@@ -32,6 +32,7 @@ ASSIGNMENTS = [
 STATUS = [
     {"kind": "community", "target": "A", "item": "保洁", "state": "done", "progress": "100", "due": "2022-05-30"},
     {"kind": "road", "target": "东西路", "item": "刷黑", "state": "doing", "progress": "50", "due": "2022-06-30"},
+    {"kind": "community", "target": "B", "item": "绿化", "state": "todo", "progress": "0", "due": "2022-07-30"},
 ]
 ISSUES = [
     {"id": "I1", "state": "open", "source": "complaint", "reported": "2022-05-01",

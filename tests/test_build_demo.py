@@ -54,7 +54,8 @@ def test_summary_reflects_the_seed_facts(summary):
 def test_finds_exactly_the_planted_gaps(summary, gaps):
     assert summary["gaps"]["by_kind"] == {
         "section_gap": 1, "section_overlap": 0, "unmanaged_stretch": 1, "territory_gap": 1,
-        "territory_overlap": 0, "community_no_leader": 1, "orphan_issue": 1,
+        "territory_overlap": 0, "community_no_leader": 1, "no_district_leader": 0, "community_no_status": 0,
+        "orphan_issue": 1,
     }
     by_kind = gaps.set_index("kind")
     section = by_kind.loc["section_gap"]
