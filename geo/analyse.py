@@ -89,8 +89,9 @@ class Analysis:
         (leaders of roads crossing it), ``status_items``, ``status_done``,
         ``status_overdue``, ``issues_open``, ``issues_overdue``.
     leaders
-        Per leader: ``roads``, ``sections``, ``road_km``, ``communities``,
-        ``issues``, ``issues_open``, ``issues_overdue``.
+        Per leader: ``roads``, ``sections``, ``road_km`` (route length held),
+        ``overlap_m`` (held with another leader of the same level),
+        ``communities``, ``issues``, ``issues_open``, ``issues_overdue``.
     status
         The status rows with ``overdue``.
     as_of
@@ -361,7 +362,7 @@ def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFra
     return table.reset_index(drop=True)
 
 
-def _leader_rollup(resolved, community_leaders, issues) -> pd.DataFrame:
+def _leader_rollup(resolved, community_leaders, issues, gaps: list[dict]) -> pd.DataFrame:
     project = resolved.project
     coverage = resolved.coverage
     table = pd.DataFrame(project.leaders[["id", "name", "title", "level", "unit"]]).reset_index(drop=True)
@@ -380,6 +381,12 @@ def _leader_rollup(resolved, community_leaders, issues) -> pd.DataFrame:
     table["roads"] = table["id"].map(lambda i: whole.get(i, ()))
     table["sections"] = table["id"].map(lambda i: sections.get(i, ()))
     table["road_km"] = table["id"].map(lambda i: road_m.get(i, 0.0) / 1000.0)
+    overlap_m: dict[str, float] = {}
+    for gap in gaps:
+        if gap["kind"] == "section_overlap":
+            for lid in gap["leader"].split(";"):
+                overlap_m[lid] = overlap_m.get(lid, 0.0) + gap["length_m"]
+    table["overlap_m"] = table["id"].map(lambda i: overlap_m.get(i, 0.0))
     table["communities"] = table["id"].map(lambda i: tuple(sorted(communities.get(i, ()))))
     table = table.join(per, on="id")
     for column in ("issues", "issues_open", "issues_overdue"):
@@ -440,7 +447,7 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     order = {k: n for n, k in enumerate(GAP_KINDS)}
     frame = gpd.GeoDataFrame(gaps, columns=GAP_COLUMNS + ["geometry"], geometry="geometry", crs=resolved.crs)
     frame = frame.sort_values(["kind", "target"], key=lambda s: s.map(order) if s.name == "kind" else s, kind="stable")
-    leaders = _leader_rollup(resolved, community_leaders, issues)
+    leaders = _leader_rollup(resolved, community_leaders, issues, gaps)
     return Analysis(resolved, tol, frame.reset_index(drop=True), roads, community_leaders, issues, slivers,
                     communities, leaders, status, as_of)
 

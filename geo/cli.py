@@ -59,8 +59,22 @@ def _print_summary(figures: dict) -> None:
         f"未整改 {figures['issues']['by_state']['open']} 个",
         f"空白点 {g['total']} 处：" + ("、".join(f"{GAP_KINDS[k]} {n}" for k, n in g["by_kind"].items() if n) or "无"),
     ]
+    if r["coverage_pct"] is not None:
+        lines.insert(2, f"有包保责任的道路 {r['with_assignment']} 条，覆盖 {r['coverage_pct']:.2f}%"
+                        f"（路段空白 {g['section_gap_m']:,.0f} 米，无人管路段 {g['unmanaged_m']:,.0f} 米）")
+    lines.append(f"截至 {figures['as_of']}：逾期问题点 {figures['issues']['overdue']} 个，"
+                 f"逾期整改事项 {figures['status']['overdue']} 项")
     for line in lines:
         click.echo(line)
+
+
+def _print_gap_table(figures: dict) -> None:
+    """A small table of gap kinds with counts and metres / m², for `geo check`."""
+    rows = [(GAP_KINDS[k], n) for k, n in figures["gaps"]["by_kind"].items()]
+    width = max(len(label) for label, _ in rows)
+    click.echo("空白类型".ljust(width + 2, "　") + "数量")
+    for label, n in rows:
+        click.echo(label.ljust(width + 2, "　") + f"{n:>4}")
 
 
 def _print_ledger(ledger, err: bool = False) -> None:
@@ -102,6 +116,8 @@ def _run(func, verbose: int, out_dir: Path | None = None) -> int:
 _project_arg = click.argument("project", type=click.Path(path_type=Path), default=Path("layers"))
 _verbose = click.option("-v", "--verbose", count=True, help="More detail (-vv for debug).")
 _quiet = click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+_today = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                      help="Judge overdue as of this date, YYYY-MM-DD (default: geo.toml's today, else today).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,14 +132,15 @@ def cli() -> None:
               help="Output folder.")
 @click.option("--basemap", type=click.Choice(BASEMAPS), default=None,
               help="Basemap tiles (default: none, works offline; or from geo.toml).")
+@_today
 @_verbose
 @_quiet
-def build(project: Path, out_dir: Path, basemap: str | None, verbose: int, quiet: bool) -> int:
+def build(project: Path, out_dir: Path, basemap: str | None, today, verbose: int, quiet: bool) -> int:
     """Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
     _setup_logging(verbose, quiet)
 
     def work() -> int:
-        config = load_config(project).with_map(basemap=basemap)
+        config = load_config(project).with_map(basemap=basemap).with_today(today and today.date())
         result = build_project(project, out_dir, config)
         if not quiet:
             _print_problems(result.problems)
@@ -160,16 +177,17 @@ def validate(project: Path, verbose: int, quiet: bool) -> int:
 @cli.command()
 @_project_arg
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
+@_today
 @_verbose
 @_quiet
-def check(project: Path, out_dir: Path, verbose: int, quiet: bool) -> int:
+def check(project: Path, out_dir: Path, today, verbose: int, quiet: bool) -> int:
     """Analyse PROJECT without maps; write reports; exit 1 when there are gaps."""
     from .report import write_reports
 
     _setup_logging(verbose, quiet)
 
     def work() -> int:
-        config = load_config(project)
+        config = load_config(project).with_today(today and today.date())
         result = check_project(project, config)
         figures = write_reports(result.analysis, result.problems, result.ledger, out_dir,
                                 {"project": str(project.resolve())})
@@ -177,6 +195,8 @@ def check(project: Path, out_dir: Path, verbose: int, quiet: bool) -> int:
             _print_problems(result.problems)
             _print_ledger(result.ledger)
             _print_summary(figures)
+            _print_gap_table(figures)
+            click.echo(f"报表已写入 {out_dir / 'reports'}")
         return EXIT_GAPS if figures["gaps"]["total"] else 0
 
     return _run(work, verbose, out_dir)

@@ -1,4 +1,6 @@
-"""Write the reports: summary.json, gaps.csv, roads.csv, ledger.csv, run.json.
+"""Write the reports: summary.json, gaps.csv/.geojson, roads/issues/leaders/communities.csv,
+responsibility.gpkg, the ledger and run.json. Every table comes from the same
+`Analysis`, so the same figure reads the same everywhere.
 
 `summary` is a pure function of the data: no paths, no timestamps, figures
 rounded to the millimetre (lengths) and the square centimetre (areas), so
@@ -16,13 +18,15 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from . import __version__
 from .analyse import GAP_COLUMNS, GAP_KINDS, Analysis
 from .errors import Problem
 from .ledger import LedgerEntry, write_ledger
 
-__all__ = ["gap_table", "summary", "write_reports"]
+__all__ = ["community_table", "gap_table", "issue_table", "leader_table", "road_table", "section_table",
+           "summary", "write_reports"]
 
 TIERS = ("demonstration", "key", "general")
 LEVELS = ("city", "district", "street", "department")
@@ -46,6 +50,7 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
     teams = community_targets[community_targets["leader"].isin(
         project.leaders.loc[project.leaders["level"] == "department", "id"])]
     named = resolved.roads[resolved.roads["name"] != ""]
+    assigned = analysis.roads[analysis.roads["road"].isin(set(coverage["road"]))]
     return {
         "communities": {
             "total": len(communities),
@@ -63,18 +68,24 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
             "with_assignment": int(coverage["road"].nunique()),
             "without_assignment": int(named["name"].nunique() - coverage["road"].nunique()),
             "covered_m": round(float(analysis.roads["covered_m"].sum()), 3),
+            "assigned_length_m": round(float(assigned["length_m"].sum()), 3),
+            "coverage_pct": round(100.0 * float(assigned["covered_m"].sum()) / float(assigned["length_m"].sum()), 2)
+            if float(assigned["length_m"].sum()) > 0 else None,
         },
         "leaders": {"total": len(project.leaders), "by_level": _counts(project.leaders["level"], LEVELS)},
         "assignments": {"total": len(assignments),
                         "by_kind": _counts(assignments["kind"], ("road", "section", "community"))},
         "status": {"total": len(project.status),
-                   "by_state": _counts(project.status["state"], ("todo", "doing", "done"))},
+                   "by_state": _counts(project.status["state"], ("todo", "doing", "done")),
+                   "overdue": int(analysis.status["overdue"].sum())},
         "issues": {
             "total": len(issues),
             "by_source": _counts(issues["source"], ("complaint", "inspection")),
             "by_state": _counts(issues["state"], ("open", "resolved")),
             "orphans": int(issues["orphan"].sum()) if len(issues) else 0,
+            "overdue": int(issues["overdue"].sum()) if len(issues) else 0,
         },
+        "as_of": analysis.as_of.isoformat(),
         "gaps": {
             "total": len(gaps),
             "by_kind": _counts(gaps["kind"], GAP_KINDS),
@@ -112,6 +123,102 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
+def _ids(values) -> str:
+    return ";".join(values)
+
+
+def road_table(analysis: Analysis) -> pd.DataFrame:
+    """roads.csv: one row per named road, with its start (lon/lat) as chainage's origin."""
+    roads = analysis.roads.copy()
+    for column in ("length_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m"):
+        roads[column] = roads[column].round(3)
+    axes = analysis.resolved.road_axes
+    starts = gpd.GeoSeries([shapely.Point(axes.at[r, "axis"].coords[0]) for r in roads["road"]],
+                           crs=analysis.resolved.crs).to_crs(4326)
+    roads["start_lon"] = starts.x.round(6).to_numpy()
+    roads["start_lat"] = starts.y.round(6).to_numpy()
+    return roads
+
+
+def section_table(analysis: Analysis) -> pd.DataFrame:
+    """sections.csv: each road or section assignment as placed on the ground, and how."""
+    coverage = analysis.resolved.coverage
+    table = pd.DataFrame(coverage[["leader", "level", "kind", "road", "from", "to", "start_m", "end_m",
+                                   "length_m", "how", "_row"]]).rename(columns={"_row": "assignments_row"})
+    for column in ("start_m", "end_m", "length_m"):
+        table[column] = table[column].round(3)
+    return table
+
+
+def issue_table(analysis: Analysis) -> pd.DataFrame:
+    """issues.csv: per issue, its community (id), road, chainage, leaders, state, overdue."""
+    issues = analysis.issues
+    points = gpd.GeoSeries(issues.geometry, crs=issues.crs).to_crs(4326)
+    return pd.DataFrame({
+        "id": issues["id"], "community": issues["community"], "road": issues["road"],
+        "chainage_m": issues["chainage_m"].round(3), "leaders": issues["leaders"].map(_ids),
+        "state": issues["state"], "due": issues["due"], "overdue": issues["overdue"],
+        "orphan": issues["orphan"], "source": issues["source"], "category": issues["category"],
+        "lon": points.x.round(6).to_numpy(), "lat": points.y.round(6).to_numpy(),
+    })
+
+
+def leader_table(analysis: Analysis) -> pd.DataFrame:
+    """leaders.csv: per leader, roads, sections, km, communities, open and overdue issues (no phone)."""
+    table = analysis.leaders.copy()
+    for column in ("roads", "sections", "communities"):
+        table[column] = table[column].map(_ids)
+    table.insert(table.columns.get_loc("road_km"), "road_m", (table["road_km"] * 1000).round(3))
+    table["road_km"] = table["road_km"].round(3)
+    table["overlap_m"] = table["overlap_m"].round(3)
+    return table
+
+
+def community_table(analysis: Analysis) -> pd.DataFrame:
+    """communities.csv: per community, its leaders, road leaders, status and issues."""
+    table = analysis.communities.copy()
+    for column in ("leaders", "road_leaders"):
+        table[column] = table[column].map(_ids)
+    return table
+
+
+def _layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A frame ready for GeoJSON/GPKG: EPSG:4326, sequences joined, dates as text."""
+    out = frame.to_crs(4326)
+    for column in out.columns:
+        if column != "geometry" and out[column].map(lambda v: isinstance(v, tuple | list)).any():
+            out[column] = out[column].map(lambda v: ";".join(v) if isinstance(v, tuple | list) else v)
+        elif column != "geometry" and out[column].dtype == object:
+            out[column] = out[column].map(lambda v: "" if v is None else str(v))
+    return out
+
+
+def write_geodata(analysis: Analysis, reports: Path) -> None:
+    """gaps.geojson and responsibility.gpkg (every joined layer, for QGIS)."""
+    gaps = _layer(analysis.gaps)
+    gaps.insert(1, "kind_zh", gaps["kind"].map(GAP_KINDS))
+    path = reports / "gaps.geojson"
+    path.unlink(missing_ok=True)
+    gaps.to_file(path, driver="GeoJSON", engine="pyogrio")
+    resolved = analysis.resolved
+    communities = resolved.communities[["id", "geometry"]].merge(community_table(analysis), on="id")
+    coverage = resolved.coverage.drop(columns=["_row"])
+    layers = {
+        "communities": gpd.GeoDataFrame(communities, geometry="geometry", crs=resolved.crs),
+        "roads": resolved.roads,
+        "responsibility": coverage,
+        "gaps": analysis.gaps.assign(kind_zh=analysis.gaps["kind"].map(GAP_KINDS)),
+        "issues": analysis.issues,
+    }
+    if resolved.boundary is not None:
+        layers["boundary"] = resolved.boundary
+    gpkg = reports / "responsibility.gpkg"
+    gpkg.unlink(missing_ok=True)
+    for name, frame in layers.items():
+        if not frame.empty:
+            _layer(frame).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
+
+
 def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], out_dir: Path,
                   run: dict) -> dict:
     """Write every report under ``out_dir/reports``; return the summary."""
@@ -120,10 +227,12 @@ def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[Ledg
     figures = summary(analysis, problems, ledger)
     (reports / "summary.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _write_csv(gap_table(analysis), reports / "gaps.csv")
-    roads = analysis.roads.copy()
-    for column in ("length_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m"):
-        roads[column] = roads[column].round(3)
-    _write_csv(roads, reports / "roads.csv")
+    _write_csv(road_table(analysis), reports / "roads.csv")
+    _write_csv(section_table(analysis), reports / "sections.csv")
+    _write_csv(issue_table(analysis), reports / "issues.csv")
+    _write_csv(leader_table(analysis), reports / "leaders.csv")
+    _write_csv(community_table(analysis), reports / "communities.csv")
+    write_geodata(analysis, reports)
     write_ledger(out_dir, ledger, problems)
     run = {
         **run,

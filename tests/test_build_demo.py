@@ -109,3 +109,35 @@ def test_invalid_project_exits_2_with_the_list_and_no_traceback(tmp_path, capsys
 def test_missing_project_folder_is_a_clear_error(tmp_path, capsys):
     assert main(["build", str(tmp_path / "nowhere")]) == 2
     assert "project folder not found" in capsys.readouterr().err
+
+
+def test_every_report_tells_the_same_numbers(demo, summary):
+    import geopandas as gpd
+    import pyogrio
+
+    reports = demo / "reports"
+    gaps_csv = pd.read_csv(reports / "gaps.csv", encoding="utf-8-sig")
+    gaps_geo = gpd.read_file(reports / "gaps.geojson")
+    assert len(gaps_csv) == len(gaps_geo) == summary["gaps"]["total"]
+    roads = pd.read_csv(reports / "roads.csv", encoding="utf-8-sig")
+    assert roads["gap_m"].sum() == pytest.approx(summary["gaps"]["section_gap_m"], abs=0.01)
+    leaders = pd.read_csv(reports / "leaders.csv", encoding="utf-8-sig", dtype={"id": str})
+    assert "phone" not in leaders.columns
+    responsibility = gpd.read_file(reports / "responsibility.gpkg", layer="responsibility")
+    assert leaders["road_m"].sum() == pytest.approx(responsibility["length_m"].sum(), abs=0.01)
+    assert len(responsibility) == summary["roads"]["city_leader_roads"] + summary["roads"]["district_sections"]
+    issues = pd.read_csv(reports / "issues.csv", encoding="utf-8-sig")
+    assert issues["overdue"].sum() == summary["issues"]["overdue"]
+    assert issues["orphan"].sum() == summary["gaps"]["by_kind"]["orphan_issue"]
+    communities = pd.read_csv(reports / "communities.csv", encoding="utf-8-sig", dtype={"id": str})
+    assert len(communities) == 76 and communities["leaders"].isna().sum() == 1
+    layers = {name for name, _ in pyogrio.list_layers(reports / "responsibility.gpkg")}
+    assert layers == {"communities", "roads", "responsibility", "gaps", "issues", "boundary"}
+    assert summary["as_of"] == "2022-05-14"  # the demo's geo.toml: overdue as of the seed's date
+
+
+def test_today_on_the_command_line_overrides_the_config(tmp_path):
+    assert main(["check", str(LAYERS), "--out", str(tmp_path), "-q", "--today", "2030-01-01"]) == 1
+    summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["as_of"] == "2030-01-01"
+    assert summary["issues"]["overdue"] == summary["issues"]["by_state"]["open"]  # everything open is late by then

@@ -100,7 +100,7 @@ def test_geopackage_and_xlsx_with_chinese_headers(tmp_path, reference):
         for row in frame.itertuples(index=False):
             data.append(list(row))
         book.save(folder / f"{name}.xlsx")
-    toml = ["[files]"] + [f'{n} = "沙市区.gpkg"' for n in SPATIAL]
+    toml = ["today = 2022-05-14", "[files]"] + [f'{n} = "沙市区.gpkg"' for n in SPATIAL]
     toml += ["[layers]"] + [f'{n} = "{n}_图层"' for n in SPATIAL] + [f'{n} = "数据"' for n in TABLES]
     (folder / "geo.toml").write_text("\n".join(toml) + "\n", encoding="utf-8")
     assert _summary(folder, tmp_path) == reference
@@ -115,4 +115,5 @@ def test_gbk_shapefile_in_a_gauss_kruger_zone_and_gbk_csv(tmp_path, reference):
         (folder / f"{name}.cpg").unlink()  # as surveying units deliver them: no .cpg
     for name in TABLES:
         _chinese(name, _table(name)).to_csv(folder / f"{name}.csv", index=False, encoding="gbk")
+    shutil.copy(LAYERS / "geo.toml", folder / "geo.toml")
     assert _summary(folder, tmp_path) == reference
