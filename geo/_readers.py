@@ -57,7 +57,7 @@ def cell_text(value) -> str:
     Numbers typed into Excel lose nothing: ``7.0`` becomes ``"7"``; a date
     cell becomes ``"2022-05-14"``.
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
         return str(value)

@@ -164,3 +164,15 @@ def test_column_mapping_in_geo_toml(tmp_path):
     project, problems = _load(folder)
     assert problems == []
     assert project.leaders[["id", "name", "level"]].values.tolist() == [["S1", "丁", "street"]]
+
+
+def test_a_date_field_with_missing_values(tmp_path):
+    # GDAL reads an ISO-date property as a date field; a feature without it gives NaT.
+    folder = _road_folder(tmp_path)
+    features = [{"type": "Feature", "properties": {"id": f"I{k}", "state": "open", "due": due},
+                 "geometry": shapely.geometry.mapping(to_wgs(shapely.Point(620_100, 3_350_010)))}
+                for k, due in enumerate(["2022-05-31", None])]
+    (folder / "issues.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    project, problems = _load(folder)
+    assert problems == []
+    assert project.issues["due"].tolist() == [datetime.date(2022, 5, 31), None]
