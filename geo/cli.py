@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .analyse import GAP_KINDS
-from .config import BASEMAPS, load_config
+from .config import BASEMAPS, LANGUAGES, load_config
 from .errors import GeoError, ValidationError
 from .ledger import write_ledger
 from .pipeline import build as build_project
@@ -66,6 +66,21 @@ def _print_summary(figures: dict) -> None:
                  f"逾期整改事项 {figures['status']['overdue']} 项")
     for line in lines:
         click.echo(line)
+
+
+def _print_map_sizes(maps) -> None:
+    """Bytes per drawn vertex of each map: the figure to watch when maps grow."""
+    if not maps:
+        return
+    leaders = [m for m in maps if m.path.parent.name == "leaders"]
+    others = [m for m in maps if m.path.parent.name != "leaders"]
+    parts = [f"{m.path.name} {m.bytes / 1e6:.2f} MB，{m.vertices:,} 个顶点，{m.bytes_per_vertex:.0f} 字节/顶点"
+             for m in others]
+    if leaders:
+        size = sum(m.bytes for m in leaders)
+        verts = sum(m.vertices for m in leaders)
+        parts.append(f"leaders/ {len(leaders)} 个共 {size / 1e6:.1f} MB，平均 {size / max(verts, 1):.0f} 字节/顶点")
+    click.echo("地图大小：" + "；".join(parts))
 
 
 def _print_gap_table(figures: dict) -> None:
@@ -130,17 +145,19 @@ def cli() -> None:
 @_project_arg
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True,
               help="Output folder.")
-@click.option("--basemap", type=click.Choice(BASEMAPS), default=None,
-              help="Basemap tiles (default: none, works offline; or from geo.toml).")
+@click.option("--basemap", default=None, metavar="NAME[,NAME]",
+              help=f"Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none, or geo.toml).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Map language (default: zh).")
 @_today
 @_verbose
 @_quiet
-def build(project: Path, out_dir: Path, basemap: str | None, today, verbose: int, quiet: bool) -> int:
+def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, today, verbose: int,
+          quiet: bool) -> int:
     """Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
     _setup_logging(verbose, quiet)
 
     def work() -> int:
-        config = load_config(project).with_map(basemap=basemap).with_today(today and today.date())
+        config = load_config(project).with_map(basemap=basemap, lang=lang).with_today(today and today.date())
         result = build_project(project, out_dir, config)
         if not quiet:
             _print_problems(result.problems)
@@ -148,6 +165,7 @@ def build(project: Path, out_dir: Path, basemap: str | None, today, verbose: int
             _print_summary(result.summary)
             leaders = len(list((out_dir / "leaders").glob("*.html")))
             click.echo(f"已写入 {out_dir}/index.html、overview.html、gaps.html、leaders/（{leaders} 个）与 reports/")
+            _print_map_sizes(result.maps)
         return 0
 
     return _run(work, verbose, out_dir)

@@ -37,7 +37,7 @@ from typing import Any
 from .errors import ConfigError
 from .schema import LAYERS
 
-__all__ = ["Config", "MapOptions", "Tolerances", "load_config"]
+__all__ = ["BASEMAPS", "LANGUAGES", "Config", "MapOptions", "Tolerances", "load_config"]
 
 LAYER_NAMES = tuple(LAYERS)
 
@@ -77,17 +77,41 @@ class MapOptions:
     Attributes
     ----------
     title
-        Shown on every map and the index page.
+        Shown on every map and the index page; a default per language.
     basemap
-        ``"none"`` (works offline) or ``"osm"`` (OpenStreetMap tiles, needs
-        the network; the map still reads without them).
+        One basemap or several separated by commas (a layer switcher then
+        offers them; the first is shown): ``none`` (works offline), ``osm``
+        (OpenStreetMap), ``amap`` (高德; the data is then drawn in GCJ-02 so it
+        sits on AMap's streets, and cannot be mixed with the others),
+        ``tianditu`` (天地图, needs a key), ``intranet`` (your own tile server,
+        `tiles_url`). Every basemap but ``none`` needs the network; the maps
+        still read without it.
+    tiles_url, tiles_attribution
+        The intranet tile server, e.g. ``http://10.1.2.3/tiles/{z}/{x}/{y}.png``.
+    tianditu_key
+        The Tianditu key; or set the environment variable ``TIANDITU_KEY``.
+    write_key
+        Write the Tianditu key into the HTML files. Off by default: maps are
+        shared, so without it each reader types the key once in the map.
+    lang
+        ``zh`` (default) or ``en``: the language of the maps' text.
     """
 
-    title: str = "创卫包保责任地图"
+    title: str = ""
     basemap: str = "none"
+    tiles_url: str = ""
+    tiles_attribution: str = ""
+    tianditu_key: str = ""
+    write_key: bool = False
+    lang: str = "zh"
+
+    @property
+    def basemaps(self) -> tuple[str, ...]:
+        return tuple(b.strip() for b in self.basemap.split(",") if b.strip()) or ("none",)
 
 
-BASEMAPS = ("none", "osm")
+BASEMAPS = ("none", "osm", "amap", "tianditu", "intranet")
+LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)
@@ -158,8 +182,17 @@ def _dataclass_from(cls, table: Any, where: str):
 
 
 def _check_map(options: MapOptions, where: str) -> None:
-    if options.basemap not in BASEMAPS:
-        raise _unknown(options.basemap, BASEMAPS, f"{where}: basemap")
+    for name in options.basemaps:
+        if name not in BASEMAPS:
+            raise _unknown(name, BASEMAPS, f"{where}: basemap")
+    if "amap" in options.basemaps and set(options.basemaps) - {"amap", "none"}:
+        raise ConfigError(f"{where}: basemap 'amap' is in GCJ-02 and cannot be mixed with "
+                          f"{', '.join(sorted(set(options.basemaps) - {'amap', 'none'}))} (WGS84); choose one family")
+    if "intranet" in options.basemaps and not options.tiles_url:
+        raise ConfigError(f"{where}: basemap 'intranet' needs tiles_url, e.g. "
+                          'tiles_url = "http://10.1.2.3/tiles/{z}/{x}/{y}.png"')
+    if options.lang not in LANGUAGES:
+        raise _unknown(options.lang, LANGUAGES, f"{where}: lang")
 
 
 def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
@@ -180,7 +213,10 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
     for layer, table in columns.items():
         _check_keys(table, LAYERS[layer].columns, f"{where} [columns.{layer}]")
     tolerances = _dataclass_from(Tolerances, data.get("tolerances", {}), f"{where} [tolerances]")
-    map_options = _dataclass_from(MapOptions, data.get("map", {}), f"{where} [map]")
+    map_table = dict(data.get("map", {})) if isinstance(data.get("map", {}), dict) else data.get("map")
+    if isinstance(map_table, dict) and isinstance(map_table.get("basemap"), list):
+        map_table["basemap"] = ",".join(str(b) for b in map_table["basemap"])
+    map_options = _dataclass_from(MapOptions, map_table, f"{where} [map]")
     _check_map(map_options, f"{where} [map]")
     today = data.get("today")
     if isinstance(today, datetime):

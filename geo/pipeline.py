@@ -13,7 +13,15 @@ from .config import Config
 from .errors import Problem, ValidationError
 from .ledger import LedgerEntry, account
 from .load import load_project
-from .render import build_context, leader_filename, render_gap_map, render_index, render_leader_map, render_overview
+from .render import (
+    MapFile,
+    build_context,
+    leader_filenames,
+    render_gap_map,
+    render_index,
+    render_leader_map,
+    render_overview,
+)
 from .report import write_reports
 from .resolve import resolve_project
 from .validate import validate_project
@@ -65,6 +73,7 @@ class BuildResult:
     problems: list[Problem]
     ledger: list[LedgerEntry]
     files: list[Path] = field(default_factory=list)
+    maps: list[MapFile] = field(default_factory=list)
 
 
 def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> BuildResult:
@@ -81,18 +90,17 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     out_dir = Path(out_dir)
     run = {"project": str(Path(project_dir).resolve()), "out": str(out_dir.resolve()), "started": started_at}
     figures = write_reports(analysis, problems, result.ledger, out_dir, run)
-    ctx = build_context(analysis)
+    ctx = build_context(analysis, config.map)
     files = [out_dir / "reports" / "summary.json", out_dir / "reports" / "gaps.csv"]
-    files.append(render_overview(ctx, config.map, out_dir / "overview.html", figures))
-    files.append(render_gap_map(ctx, config.map, out_dir / "gaps.html"))
-    leader_files = {}
+    maps = [render_overview(ctx, out_dir / "overview.html", figures), render_gap_map(ctx, out_dir / "gaps.html")]
     leaders_dir = out_dir / "leaders"
     if leaders_dir.exists():
         for stale in leaders_dir.glob("*.html"):
             stale.unlink()
-    for leader_id in ctx.leaders["id"]:
-        leader_files[leader_id] = leader_filename(leader_id)
-        files.append(render_leader_map(ctx, leader_id, config.map, leaders_dir / leader_files[leader_id]))
-    files.append(render_index(ctx, config.map, out_dir / "index.html", figures, leader_files))
+    leader_files = leader_filenames(ctx.leaders["id"])
+    for leader_id, name in leader_files.items():
+        maps.append(render_leader_map(ctx, leader_id, leaders_dir / name))
+    files += [m.path for m in maps]
+    files.append(render_index(ctx, out_dir / "index.html", figures, leader_files))
     log.info("built %d files in %.1f s", len(files), time.perf_counter() - started)
-    return BuildResult(figures, problems, result.ledger, files)
+    return BuildResult(figures, problems, result.ledger, files, maps)

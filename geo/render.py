@@ -1,16 +1,16 @@
 """Draw the maps: overview, one per leader, gaps, and the index page.
 
-Every map is one self-contained HTML file: Leaflet's JS and CSS are inlined
-from the installed package (`geo.assets`), folium's CDN links are removed,
-and with no basemap (the default) nothing is fetched at all. Every string
-that comes from the user's data is HTML-escaped before it reaches the page,
-so a name such as ``<script>`` shows as text and runs nothing. Leaders'
-phone numbers are never written.
+Every map is one self-contained HTML file (`geo._mapkit`): Leaflet inlined
+from the installed package, folium's CDN links removed, nothing fetched
+unless a basemap is configured. Every string that comes from the user's data
+is HTML-escaped before it reaches a tooltip, popup, label or panel; the
+search control reads plain text and writes it with ``textContent`` only.
+Leaders' phone numbers are never written. Coordinates are rounded to 1e-6°
+(about 0.1 m); with an AMap basemap the data is drawn in GCJ-02.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from dataclasses import dataclass
@@ -22,20 +22,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, Figure
+from branca.element import Element
 
+from ._labels import GAP_KINDS_EN, labels
+from ._mapkit import add_controls, esc, new_map, save, vertices
 from .analyse import GAP_KINDS, Analysis
-from .assets import leaflet_css, leaflet_js
 from .config import MapOptions
+from .coords import geometry_wgs84_to_gcj02
 
-__all__ = ["leader_filename", "render_gap_map", "render_index", "render_leader_map", "render_overview"]
+__all__ = ["MapFile", "build_context", "leader_filenames", "render_gap_map", "render_index", "render_leader_map",
+           "render_overview"]
 
 log = logging.getLogger(__name__)
 
-TIER_ZH = {"demonstration": "示范社区", "key": "重点社区", "general": "一般社区"}
-LEVEL_ZH = {"city": "市领导", "district": "区领导", "street": "街道（乡镇）", "department": "市直部门工作队"}
-STATE_ZH = {"todo": "未开始", "doing": "整改中", "done": "已完成", "open": "未整改", "resolved": "已整改"}
-SOURCE_ZH = {"complaint": "投诉", "inspection": "督查", "": "未注明"}
 TIER_STYLE = {
     "demonstration": {"fillColor": "#c0392b", "color": "#67000d", "weight": 3.5, "fillOpacity": 0.6},
     "key": {"fillColor": "#f39c12", "color": "#a04000", "weight": 2.5, "fillOpacity": 0.5},
@@ -45,44 +44,61 @@ CITY_ROAD = {"color": "#1f3a93", "weight": 6, "opacity": 0.9}
 SECTION = {"color": "#16a085", "weight": 6, "opacity": 0.9}
 OTHER_ROAD = {"color": "#7b7d7d", "weight": 2, "opacity": 0.8}
 UNNAMED_ROAD = {"color": "#aab7b8", "weight": 1, "opacity": 0.8}
+FAINT = {"fillColor": "#ecf0f1", "color": "#95a5a6", "weight": 0.8, "fillOpacity": 0.3}
 GAP_COLOR = "#e6007e"
-
-_CSS = """
-.leaflet-container { background: #f2f1ec; font-family: "Microsoft YaHei", "PingFang SC",
-  "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; }
-.geo-box { position: absolute; z-index: 1000; background: rgba(255,255,255,0.94); padding: 8px 12px;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 13px; line-height: 1.5; }
-.geo-title { top: 10px; left: 60px; font-size: 16px; font-weight: bold; max-width: 60%; }
-.geo-title small { font-weight: normal; color: #555; display: block; font-size: 12px; }
-.geo-legend { bottom: 24px; right: 10px; }
-.geo-legend i { display: inline-block; width: 18px; height: 12px; margin-right: 6px; vertical-align: middle; }
-.geo-panel { top: 80px; left: 10px; max-width: 300px; max-height: 60%; overflow: auto; font-size: 12px; }
-.geo-panel h4 { margin: 6px 0 2px; font-size: 13px; }
-.geo-panel ul { margin: 0; padding-left: 16px; }
-.geo-label { font-size: 12px; font-weight: bold; color: #67000d; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
-@media print { .leaflet-control-layers { display: none; } .geo-panel { max-height: none; } }
-"""
+ISSUE_COLORS = {"overdue": "#7b241c", "open": "#e74c3c", "resolved": "#27ae60"}
+GAP_STYLES = {
+    "section_gap": {"color": GAP_COLOR, "weight": 9, "opacity": 0.95, "dashArray": "10 6"},
+    "section_overlap": {"color": "#8e44ad", "weight": 9, "opacity": 0.9, "dashArray": "2 6"},
+    "unmanaged_stretch": {"color": GAP_COLOR, "weight": 7, "opacity": 0.95},
+    "territory_gap": {"color": GAP_COLOR, "weight": 3, "fillColor": GAP_COLOR, "fillOpacity": 0.7},
+    "territory_overlap": {"color": "#8e44ad", "weight": 3, "fillColor": "#8e44ad", "fillOpacity": 0.6},
+    "community_no_leader": {"color": GAP_COLOR, "weight": 4, "fillColor": GAP_COLOR, "fillOpacity": 0.25,
+                            "dashArray": "6 4"},
+    "no_district_leader": {"color": "#8e44ad", "weight": 4, "fill": False, "dashArray": "6 4"},
+    "community_no_status": {"color": "#8e44ad", "weight": 2, "fill": False, "dashArray": "2 4"},
+    "orphan_issue": {"radius": 9, "color": "#000", "weight": 3, "fill": True, "fillColor": GAP_COLOR,
+                     "fillOpacity": 1},
+}
 
 
-def esc(value) -> str:
-    """Escape a value for HTML text or an attribute; None and NaN become ''."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
+@dataclass
+class MapFile:
+    """A map written: its path, size and how many coordinates it draws."""
+
+    path: Path
+    bytes: int
+    vertices: int
+
+    @property
+    def bytes_per_vertex(self) -> float:
+        return self.bytes / self.vertices if self.vertices else float("nan")
 
 
-def leader_filename(leader_id: str) -> str:
-    """A safe file name for a leader's map: the id when it is plain, else a hash."""
-    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id):
-        return f"{leader_id}.html"
-    return f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
+def leader_filenames(leader_ids) -> dict[str, str]:
+    """A safe, unique file name per leader id (no path traversal, no clash even on a case-blind disk).
+
+    A plain id (letters, digits, ``-``, ``_``) keeps its name; any other, or
+    one that would clash with another ignoring case, is named by a hash.
+    """
+    names, taken = {}, set()
+    for leader_id in leader_ids:
+        plain = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None
+        name = f"{leader_id}.html" if plain else f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
+        if name.lower() in taken:
+            name = f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
+        taken.add(name.lower())
+        names[leader_id] = name
+    return names
 
 
 @dataclass
 class _Context:
-    """The analysis in EPSG:4326, with the labels maps need, built once."""
+    """The analysis in map coordinates, with escaped labels, built once for every map."""
 
+    analysis: Analysis
+    options: MapOptions
+    words: dict
     communities: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
     coverage: gpd.GeoDataFrame
@@ -91,108 +107,114 @@ class _Context:
     boundary: gpd.GeoDataFrame | None
     leaders: pd.DataFrame
     community_leaders: dict[str, tuple[str, ...]]
-    status: pd.DataFrame
+
+    def gap_label(self, kind: str) -> str:
+        return GAP_KINDS_EN.get(kind, kind) if self.options.lang == "en" else GAP_KINDS.get(kind, kind)
 
 
-def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _drawn(frame: gpd.GeoDataFrame, gcj02: bool) -> gpd.GeoDataFrame:
+    """EPSG:4326 (or GCJ-02 for AMap tiles), coordinates rounded to 1e-6° (about 0.1 m)."""
     frame = frame.to_crs(4326)
-    return frame.set_geometry(shapely.transform(frame.geometry.values, lambda c: np.round(c, 6)))
+    geometry = frame.geometry.values
+    if gcj02:
+        geometry = geometry_wgs84_to_gcj02(geometry)
+    return frame.set_geometry(shapely.transform(geometry, lambda c: np.round(c, 6)), crs=4326)
 
 
-def build_context(analysis: Analysis) -> _Context:
-    """Prepare everything the maps draw (escaped labels, EPSG:4326)."""
+def build_context(analysis: Analysis, options: MapOptions) -> _Context:
+    """Prepare everything the maps draw: escaped tooltips and popups, plain search text."""
+    w = labels(options.lang)
+    gcj = "amap" in options.basemaps
     resolved = analysis.resolved
     project = resolved.project
     leaders = project.leaders.set_index("id", drop=False)
     names = leaders["name"].to_dict()
 
     def who(ids) -> str:
-        return "、".join(f"{names.get(i, i)}（{leaders.at[i, 'title']}）" if i in leaders.index else i
-                        for i in ids) or "无"
+        return "、".join(f"{names.get(i, i)}（{leaders.at[i, 'title']}）" if i in leaders.index and
+                        leaders.at[i, "title"] else str(names.get(i, i)) for i in ids) or w["none"]
 
-    communities = _to_wgs84(resolved.communities[["id", "name", "tier", "street", "geometry"]])
-    communities["leaders"] = communities["id"].map(lambda c: who(analysis.community_leaders.get(c, ())))
-    status = project.status
+    def plain(ids) -> str:
+        return " ".join(str(names.get(i, i)) for i in ids)
+
+    communities = _drawn(resolved.communities[["id", "name", "tier", "street", "geometry"]], gcj)
+    ids = communities["id"]
+    communities["leaders"] = ids.map(lambda c: who(analysis.community_leaders.get(c, ())))
+    communities["search"] = [f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip()
+                             for n, c in zip(communities["name"], ids)]
     communities["tip"] = [
-        f"<b>{esc(r.name)}</b><br>{esc(TIER_ZH.get(r.tier, r.tier))}　{esc(r.street)}<br>责任人：{esc(r.leaders)}"
+        f"<b>{esc(r.name)}</b><br>{esc(w.get(f'tier.{r.tier}', r.tier))}　{esc(r.street)}"
+        f"<br>{esc(w['leaders'])}：{esc(r.leaders)}"
         for r in communities.itertuples()
     ]
+    status = analysis.status
     popups = []
     for r in communities.itertuples():
         items = status[(status["kind"] == "community") & (status["target"] == r.id)]
         lines = "".join(
-            f"<li>{esc(s.item)}：{esc(STATE_ZH.get(s.state, s.state))}"
+            f"<li>{esc(s.item)}：{esc(w.get(f'state.{s.state}', s.state))}"
             + (f"，{s.progress:.0f}%" if not pd.isna(s.progress) else "")
-            + (f"，期限 {esc(s.due)}" if s.due else "") + "</li>"
+            + (f"，{esc(w['due'])} {esc(s.due)}" if s.due else "")
+            + ("（逾期）" if s.overdue and options.lang == "zh" else " (overdue)" if s.overdue else "") + "</li>"
             for s in items.itertuples()
-        ) or "<li>未报送整改进度</li>"
-        popups.append(f"<b>{esc(r.name)}</b>（{esc(r.id)}）<br>{esc(TIER_ZH.get(r.tier, r.tier))}<br>"
-                      f"责任人：{esc(r.leaders)}<br>整改事项：<ul>{lines}</ul>")
+        ) or f"<li>{esc(w['no_status'])}</li>"
+        popups.append(f"<b>{esc(r.name)}</b>（{esc(r.id)}）<br>{esc(w.get(f'tier.{r.tier}', r.tier))}<br>"
+                      f"{esc(w['leaders'])}：{esc(r.leaders)}<br>{esc(w['status_items'])}：<ul>{lines}</ul>")
     communities["popup"] = popups
 
-    coverage = _to_wgs84(resolved.coverage).rename(columns={"from": "from_", "to": "to_"})
+    coverage = _drawn(resolved.coverage.rename(columns={"from": "from_", "to": "to_"}), gcj)
     coverage["tip"] = [
-        f"<b>{esc(r.road)}</b>{'（全路）' if r.kind == 'road' else f'：{esc(r.from_)} 至 {esc(r.to_)}'}"
-        f"<br>{r.length_m:,.0f} 米<br>{esc(LEVEL_ZH.get(r.level, r.level))}：{esc(who([r.leader]))}"
+        f"<b>{esc(r.road)}</b>"
+        + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.from_)} {esc(w['to'])} {esc(r.to_)}")
+        + f"<br>{r.length_m:,.0f} {esc(w['metres'])}<br>{esc(w.get(f'level.{r.level}', r.level))}："
+        + esc(who([r.leader]))
         for r in coverage.itertuples()
     ]
-    roads = _to_wgs84(resolved.roads[["name", "_row", "geometry"]])
-    roads["tip"] = [esc(n) if n else "无名道路" for n in roads["name"]]
-    issues = _to_wgs84(analysis.issues[["id", "source", "category", "state", "due", "note", "community",
-                                         "road", "leaders", "orphan", "geometry"]])
+    coverage["search"] = [f"{r.road} {plain([r.leader])}" for r in coverage.itertuples()]
+    roads = _drawn(resolved.roads[["name", "_row", "geometry"]], gcj)
+    roads["tip"] = [esc(n) if n else esc(w["unnamed_road"]) for n in roads["name"]]
+    roads["search"] = roads["name"]
+    issues = _drawn(analysis.issues[["id", "source", "category", "state", "due", "note", "community", "road",
+                                     "leaders", "orphan", "overdue", "geometry"]], gcj)
+    issues["status"] = np.where(issues["overdue"], "overdue", np.where(issues["state"] == "open", "open", "resolved"))
     issues["tip"] = [
-        f"<b>{esc(r.id)}</b> {esc(r.category)}<br>{esc(SOURCE_ZH.get(r.source, r.source))}，"
-        f"{esc(STATE_ZH.get(r.state, r.state))}" + (f"，期限 {esc(r.due)}" if r.due else "")
-        + f"<br>{esc(r.note)}<br>责任人：{esc(who(r.leaders))}"
+        f"<b>{esc(r.id)}</b> {esc(r.category)}<br>{esc(w.get(f'source.{r.source}', r.source))}，"
+        f"{esc(w.get(f'state.{r.state}', r.state))}" + (f"，{esc(w['due'])} {esc(r.due)}" if r.due else "")
+        + (f"<br>{esc(r.note)}" if r.note else "") + f"<br>{esc(w['leaders'])}：{esc(who(r.leaders))}"
         for r in issues.itertuples()
     ]
-    gaps = _to_wgs84(analysis.gaps)
-    gaps["tip"] = [f"<b>{esc(GAP_KINDS.get(k, k))}</b><br>{esc(d)}"
-                   + (f"<br>建议责任人：{esc(s)}" if s else "")
+    issues["search"] = [f"{r.id} {r.category}".strip() for r in issues.itertuples()]
+    gaps = _drawn(analysis.gaps, gcj)
+    kind_label = GAP_KINDS_EN if options.lang == "en" else GAP_KINDS
+    gaps["tip"] = [f"<b>{esc(kind_label.get(k, k))}</b><br>{esc(d)}"
+                   + (f"<br>{esc(w['suggested'])}：{esc(s)}" if s else "")
                    for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])]
-    boundary = _to_wgs84(resolved.boundary) if resolved.boundary is not None else None
-    return _Context(communities, roads, coverage, issues, gaps, boundary, leaders,
-                    analysis.community_leaders, status)
+    gaps["popup"] = gaps["tip"]
+    gaps["search"] = [f"{kind_label.get(k, k)} {n}" for k, n in zip(gaps["kind"], gaps["name"])]
+    boundary = _drawn(resolved.boundary, gcj) if resolved.boundary is not None else None
+    return _Context(analysis, options, w, communities, roads, coverage, issues, gaps, boundary, leaders,
+                    analysis.community_leaders)
 
 
-# ----------------------------------------------------------------------------- map building blocks
-def _new_map(options: MapOptions, bounds, page_title: str) -> folium.Map:
-    """A folium map with Leaflet inlined and no CDN links."""
-    figure = Figure(title=esc(page_title))  # branca writes the title unescaped
-    fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], zoom_start=12,
-                      tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
-    fmap.default_js = []
-    fmap.default_css = []
-    figure.add_child(fmap)
-    header = figure.header
-    header.add_child(Element('<meta charset="utf-8">'), name="charset")
-    header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
-    header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js")
-    header.add_child(Element(f"<style>{_CSS}</style>"), name="geo_css")
-    if options.basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap 底图").add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return fmap
-
-
+# ----------------------------------------------------------------------------- building blocks
 def _box(fmap: folium.Map, css_class: str, inner_html: str) -> None:
     fmap.get_root().html.add_child(Element(f'<div class="geo-box {css_class}">{inner_html}</div>'))
 
 
-def _legend(fmap: folium.Map, entries: list[tuple[str, str]]) -> None:
+def _legend(fmap: folium.Map, title: str, entries: list[tuple[str, str]]) -> None:
     rows = "".join(f"<div><i style=\"{style}\"></i>{esc(label)}</div>" for style, label in entries)
-    _box(fmap, "geo-legend", f"<b>图例</b>{rows}")
+    _box(fmap, "geo-legend", f"<b>{esc(title)}</b>{rows}")
 
 
 def _geojson(frame: gpd.GeoDataFrame, name: str, style, *, tooltip=True, popup=False, show=True,
-             highlight=False) -> folium.GeoJson | None:
-    if frame.empty:
+             highlight=False, marker=None) -> folium.GeoJson | None:
+    if frame is None or frame.empty:
         return None
-    columns = ["tip"] + (["popup"] if popup else []) + ["geometry"]
-    extra = [c for c in ("tier", "kind", "state") if c in frame.columns]
-    data = frame[columns + extra]
+    columns = ["tip"] + (["popup"] if popup else []) + (["search"] if "search" in frame else [])
+    extra = [c for c in ("tier", "kind", "status") if c in frame.columns]
+    data = frame[columns + extra + ["geometry"]]
     return folium.GeoJson(
-        data, name=name, show=show,
+        data, name=name, show=show, marker=marker,
         style_function=style if callable(style) else (lambda _f, s=style: s),
         highlight_function=(lambda _f: {"weight": 5, "color": "#000"}) if highlight else None,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True) if tooltip else None,
@@ -204,32 +226,35 @@ def _geojson(frame: gpd.GeoDataFrame, name: str, style, *, tooltip=True, popup=F
 def _add(fmap, layer):
     if layer is not None:
         layer.add_to(fmap)
+    return layer
 
 
 def _community_style(feature):
     return TIER_STYLE.get(feature["properties"].get("tier"), TIER_STYLE["general"])
 
 
-def _issue_layer(issues: gpd.GeoDataFrame, name: str, show: bool = True) -> folium.FeatureGroup | None:
-    if issues.empty:
-        return None
-    group = folium.FeatureGroup(name=name, show=show)
-    for r in issues.itertuples():
-        is_open = r.state == "open"
-        folium.CircleMarker(
-            [r.geometry.y, r.geometry.x], radius=6 if is_open else 4, weight=1, color="#333",
-            fill=True, fill_opacity=0.9, fill_color="#e74c3c" if is_open else "#27ae60",
-            tooltip=folium.Tooltip(r.tip, sticky=True),
-        ).add_to(group)
-    return group
+def _issue_style(feature):
+    status = feature["properties"].get("status", "open")
+    return {"radius": 4 if status == "resolved" else 6, "color": "#333", "weight": 1, "fill": True, "fillOpacity": 0.9,
+            "fillColor": ISSUE_COLORS.get(status, ISSUE_COLORS["open"])}
+
+
+def _issue_layers(fmap, ctx: _Context, issues: gpd.GeoDataFrame) -> list:
+    """Open, overdue and resolved issues, each its own toggleable layer."""
+    layers = []
+    for status in ("overdue", "open", "resolved"):
+        mine = issues[issues["status"] == status]
+        layers.append(_add(fmap, _geojson(mine, f"{ctx.words[f'layer.issues_{status}']}（{len(mine)}）",
+                                          _issue_style, marker=folium.CircleMarker())))
+    return layers
 
 
 def _boundary(fmap, ctx: _Context) -> None:
     if ctx.boundary is not None and not ctx.boundary.empty:
         b = ctx.boundary.copy()
-        b["tip"] = "区界"
-        _add(fmap, _geojson(b, "区界", {"color": "#2c3e50", "weight": 2.5, "fill": False, "dashArray": "8 4"},
-                            tooltip=False))
+        b["tip"] = esc(ctx.words["layer.boundary"])
+        _add(fmap, _geojson(b, ctx.words["layer.boundary"],
+                            {"color": "#2c3e50", "weight": 2.5, "fill": False, "dashArray": "8 4"}, tooltip=False))
 
 
 def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
@@ -244,192 +269,239 @@ def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
     group.add_to(fmap)
 
 
-def _save(fmap: folium.Map, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    fmap.get_root().save(str(path))
-    return path
-
-
 def _bounds(*frames) -> tuple[float, float, float, float]:
     frames = [f for f in frames if f is not None and not f.empty]
     boxes = np.array([f.total_bounds for f in frames])
     return boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()
 
 
-def _road_layers(fmap, ctx: _Context, highlight_city=True):
+def _road_layers(fmap, ctx: _Context) -> list:
     named = ctx.roads[ctx.roads["name"] != ""]
     unnamed = ctx.roads[ctx.roads["name"] == ""]
-    _add(fmap, _geojson(unnamed, "无名道路", UNNAMED_ROAD))
-    _add(fmap, _geojson(named, "道路", OTHER_ROAD))
-    city = ctx.coverage[(ctx.coverage["kind"] == "road") & (ctx.coverage["level"] == "city")]
-    other_whole = ctx.coverage[(ctx.coverage["kind"] == "road") & (ctx.coverage["level"] != "city")]
-    sections = ctx.coverage[ctx.coverage["kind"] == "section"]
-    _add(fmap, _geojson(other_whole, "其他包路道路", {**CITY_ROAD, "color": "#5b2c6f"}, highlight=True))
-    _add(fmap, _geojson(city, "市领导包保道路", CITY_ROAD, highlight=True))
-    _add(fmap, _geojson(sections, "区领导包保路段", SECTION, highlight=True))
+    w = ctx.words
+    _add(fmap, _geojson(unnamed, w["layer.unnamed"], UNNAMED_ROAD))
+    roads = _add(fmap, _geojson(named, w["layer.roads"], OTHER_ROAD))
+    cov = ctx.coverage
+    city = cov[(cov["kind"] == "road") & (cov["level"] == "city")]
+    other_whole = cov[(cov["kind"] == "road") & (cov["level"] != "city")]
+    sections = cov[cov["kind"] == "section"]
+    other = _add(fmap, _geojson(other_whole, w["layer.other_roads"], {**CITY_ROAD, "color": "#5b2c6f"},
+                                highlight=True))
+    city_layer = _add(fmap, _geojson(city, w["layer.city_roads"], CITY_ROAD, highlight=True))
+    section_layer = _add(fmap, _geojson(sections, w["layer.sections"], SECTION, highlight=True))
+    return [roads, other, city_layer, section_layer]
 
 
-def _tier_legend() -> list[tuple[str, str]]:
-    return [
-        (f"background:{s['fillColor']};border:2px solid {s['color']}", TIER_ZH[t]) for t, s in TIER_STYLE.items()
-    ]
+def _tier_legend(w) -> list[tuple[str, str]]:
+    return [(f"background:{s['fillColor']};border:2px solid {s['color']}", w[f"tier.{t}"])
+            for t, s in TIER_STYLE.items()]
 
 
-def _road_legend() -> list[tuple[str, str]]:
-    return [
-        (f"background:{CITY_ROAD['color']};height:5px", "市领导包保道路"),
-        (f"background:{SECTION['color']};height:5px", "区领导包保路段"),
-        (f"background:{OTHER_ROAD['color']};height:2px", "其他道路"),
-        ("background:#e74c3c;border-radius:6px;width:12px", "未整改问题点"),
-        ("background:#27ae60;border-radius:6px;width:12px", "已整改问题点"),
-    ]
+def _road_legend(w, sections: bool = True) -> list[tuple[str, str]]:
+    rows = [(f"background:{CITY_ROAD['color']};height:5px", w["layer.city_roads"])]
+    if sections:
+        rows.append((f"background:{SECTION['color']};height:5px", w["layer.sections"]))
+    rows.append((f"background:{OTHER_ROAD['color']};height:2px", w["legend.other_roads"]))
+    return rows
+
+
+def _issue_legend(w) -> list[tuple[str, str]]:
+    return [(f"background:{c};border-radius:6px;width:12px", w[f"layer.issues_{s}"]) for s, c in ISSUE_COLORS.items()]
+
+
+def _gap_layers(fmap, ctx: _Context, gaps: gpd.GeoDataFrame, show: bool = True) -> list:
+    layers = []
+    for kind in GAP_KINDS:
+        mine = gaps[gaps["kind"] == kind]
+        if mine.empty:
+            continue
+        marker = folium.CircleMarker() if kind == "orphan_issue" else None
+        layers.append(_add(fmap, _geojson(mine, f"{ctx.gap_label(kind)}（{len(mine)}）", GAP_STYLES[kind],
+                                          popup=True, highlight=kind != "orphan_issue", show=show, marker=marker)))
+    return layers
+
+
+def _finish(fmap, ctx: _Context, need_key, searchable, path: Path, frames) -> MapFile:
+    add_controls(fmap, searchable, need_key, ctx.options.lang)
+    save(fmap, path)
+    return MapFile(path, path.stat().st_size, sum(vertices(f) for f in frames))
+
+
+def _title(ctx: _Context) -> str:
+    return ctx.options.title or ctx.words["title"]
 
 
 # ----------------------------------------------------------------------------- the maps
-def render_overview(ctx: _Context, options: MapOptions, path: Path, counts: dict) -> Path:
-    """The whole district: communities by tier, leaders' roads and sections, issues."""
-    fmap = _new_map(options, _bounds(ctx.boundary, ctx.communities), f"{options.title} · 总览")
+def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
+    """The whole district: communities by tier, leaders' roads and sections, gaps, issues; search and stats."""
+    w, options = ctx.words, ctx.options
+    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['overview']}")
     _boundary(fmap, ctx)
     general = ctx.communities[ctx.communities["tier"] == "general"]
     top = ctx.communities[ctx.communities["tier"] != "general"]
-    _add(fmap, _geojson(general, "一般社区", _community_style, popup=True, highlight=True))
-    _add(fmap, _geojson(top, "示范社区与重点社区", _community_style, popup=True, highlight=True))
-    _road_layers(fmap, ctx)
-    _add(fmap, _issue_layer(ctx.issues, "问题点"))
-    _labels(fmap, ctx.communities[ctx.communities["tier"] == "demonstration"], "示范社区名称")
-    tiers = counts["communities"]["by_tier"]
-    _box(fmap, "geo-title", f"{esc(options.title)}<small>社区 {counts['communities']['total']} 个："
-                            f"示范 {tiers['demonstration']}、重点 {tiers['key']}、一般 {tiers['general']}；"
-                            f"空白 {counts['gaps']['total']} 处</small>")
-    _legend(fmap, _tier_legend() + _road_legend())
-    return _save(fmap, path)
+    searchable = [_add(fmap, _geojson(general, w["layer.general"], _community_style, popup=True, highlight=True)),
+                  _add(fmap, _geojson(top, w["layer.top"], _community_style, popup=True, highlight=True))]
+    searchable += _road_layers(fmap, ctx)
+    searchable += _gap_layers(fmap, ctx, ctx.gaps)
+    searchable += _issue_layers(fmap, ctx, ctx.issues)
+    _labels(fmap, ctx.communities[ctx.communities["tier"] == "demonstration"], w["layer.labels"])
+    tiers, gaps, issues = counts["communities"]["by_tier"], counts["gaps"], counts["issues"]
+    coverage = counts["roads"]["coverage_pct"]
+    unit = w["unit.count"]
+    stats = [
+        (w["stats.communities"], f"{counts['communities']['total']}{unit}（{w['demonstration_short']} "
+                                 f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、{w['general_short']} "
+                                 f"{tiers['general']}）"),
+        (w["stats.coverage"], "—" if coverage is None else f"{coverage:.1f}%"),
+        (w["stats.gaps"], f"{gaps['total']}{w['unit.places']}"),
+        (w["stats.open"], f"{issues['by_state']['open']}{unit}（{w['stats.overdue']} {issues['overdue']}）"),
+    ]
+    rows = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in stats)
+    _box(fmap, "geo-title", f"{esc(_title(ctx))}<small>{esc(w['stats.as_of'])} {esc(counts['as_of'])}</small>"
+                            f"<table class=\"geo-stats\">{rows}</table>")
+    _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w)
+            + [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"])])
+    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps, ctx.issues]
+    return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
 def _leader_items(ctx: _Context, leader_id: str):
-    communities = ctx.communities[ctx.communities["id"].map(lambda c: leader_id in ctx.community_leaders.get(c, ()))]
-    coverage = ctx.coverage[ctx.coverage["leader"] == leader_id]
-    issues = ctx.issues[ctx.issues["leaders"].map(lambda ids: leader_id in ids)]
+    def rows(frame, mask):
+        return frame.loc[mask.astype(bool).to_numpy()]  # also right when the frame is empty
+
+    communities = rows(ctx.communities,
+                       ctx.communities["id"].map(lambda c: leader_id in ctx.community_leaders.get(c, ())))
+    coverage = rows(ctx.coverage, ctx.coverage["leader"] == leader_id)
+    issues = rows(ctx.issues, ctx.issues["leaders"].map(lambda ids: leader_id in ids))
     return communities, coverage, issues
 
 
-def render_leader_map(ctx: _Context, leader_id: str, options: MapOptions, path: Path) -> Path:
-    """One leader's roads, sections, communities and issues, over a faint district."""
+def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
+    """One leader's roads, sections, communities and issues over a faint district; their open issues listed."""
+    w, options = ctx.words, ctx.options
     leader = ctx.leaders.loc[leader_id]
     communities, coverage, issues = _leader_items(ctx, leader_id)
     mine = [f for f in (communities, coverage, issues) if not f.empty]
     bounds = _bounds(*mine) if mine else _bounds(ctx.boundary, ctx.communities)
     title = f"{leader['name']}（{leader['title']}）" if leader["title"] else str(leader["name"])
-    fmap = _new_map(options, bounds, f"{title} · 包保责任地图")
+    fmap, need_key = new_map(options, bounds, f"{title} · {w['leader_map']}")
     _boundary(fmap, ctx)
-    faint = {"fillColor": "#ecf0f1", "color": "#95a5a6", "weight": 0.8, "fillOpacity": 0.3}
-    _add(fmap, _geojson(ctx.communities, "全部社区", faint, highlight=False))
-    _add(fmap, _geojson(ctx.roads[ctx.roads["name"] != ""], "道路", OTHER_ROAD))
-    _add(fmap, _geojson(communities, "我包保的社区", _community_style, popup=True, highlight=True))
-    whole, sections = coverage[coverage["kind"] == "road"], coverage[coverage["kind"] == "section"]
-    _add(fmap, _geojson(whole, "我包保的道路", CITY_ROAD, highlight=True))
-    _add(fmap, _geojson(sections, "我包保的路段", SECTION, highlight=True))
-    _add(fmap, _issue_layer(issues, "我的问题点"))
-    _labels(fmap, communities, "社区名称")
-    panel = [f"<h4>{esc(LEVEL_ZH.get(leader['level'], leader['level']))}　{esc(leader['unit'])}</h4>"]
+    _add(fmap, _geojson(ctx.communities, w["layer.all_communities"], FAINT))
+    _add(fmap, _geojson(ctx.roads[ctx.roads["name"] != ""], w["layer.roads"], OTHER_ROAD))
+    searchable = [
+        _add(fmap, _geojson(communities, w["layer.my_communities"], _community_style, popup=True, highlight=True)),
+        _add(fmap, _geojson(coverage[coverage["kind"] == "road"], w["layer.my_roads"], CITY_ROAD, highlight=True)),
+        _add(fmap, _geojson(coverage[coverage["kind"] == "section"], w["layer.my_sections"], SECTION,
+                            highlight=True)),
+    ]
+    searchable += _issue_layers(fmap, ctx, issues)
+    _labels(fmap, communities, w["layer.community_names"])
+    level = w.get(f"level.{leader['level']}", leader["level"])
+    panel = [f"<h4>{esc(level)}　{esc(leader['unit'])}</h4>"]
     if not coverage.empty:
-        panel.append("<h4>包保道路 / 路段</h4><ul>" + "".join(
-            f"<li>{esc(r.road)}{'（全路）' if r.kind == 'road' else f'：{esc(r.from_)} 至 {esc(r.to_)}'}"
-            f"，{r.length_m:,.0f} 米</li>" for r in coverage.itertuples()) + "</ul>")
+        panel.append(f"<h4>{esc(w['panel.roads'])}</h4><ul>" + "".join(
+            f"<li>{esc(r.road)}"
+            + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.from_)} {esc(w['to'])} {esc(r.to_)}")
+            + f"，{r.length_m:,.0f} {esc(w['metres'])}</li>" for r in coverage.itertuples()) + "</ul>")
     if not communities.empty:
-        panel.append("<h4>包保社区</h4><ul>" + "".join(
-            f"<li>{esc(r.name)}（{esc(TIER_ZH.get(r.tier, r.tier))}）</li>" for r in communities.itertuples())
+        panel.append(f"<h4>{esc(w['panel.communities'])}</h4><ul>" + "".join(
+            f"<li>{esc(r.name)}（{esc(w.get(f'tier.{r.tier}', r.tier))}）</li>" for r in communities.itertuples())
             + "</ul>")
-    open_issues = issues[issues["state"] == "open"].sort_values(["due", "id"])
-    panel.append(f"<h4>未整改问题 {len(open_issues)} 个（共 {len(issues)} 个）</h4><ul>" + "".join(
-        f"<li>{esc(r.id)} {esc(r.category)}" + (f"，期限 {esc(r.due)}" if r.due else "") + "</li>"
-        for r in open_issues.itertuples()) + "</ul>")
-    _box(fmap, "geo-title", f"{esc(title)}<small>{esc(options.title)}</small>")
+    open_issues = issues[issues["state"] == "open"].sort_values(["due", "id"], key=lambda s: s.astype(str))
+    panel.append(f"<h4>{esc(w['panel.open_issues'])} {len(open_issues)}（{esc(w['panel.of'])} {len(issues)}）</h4>"
+                 "<ul>" + "".join(
+                     f"<li>{esc(r.id)} {esc(r.category)}" + (f"，{esc(w['due'])} {esc(r.due)}" if r.due else "")
+                     + (f" <b>{esc(w['stats.overdue'])}</b>" if r.overdue else "") + "</li>"
+                     for r in open_issues.itertuples()) + "</ul>")
+    _box(fmap, "geo-title", f"{esc(title)}<small>{esc(_title(ctx))}</small>")
     _box(fmap, "geo-panel", "".join(panel))
-    _legend(fmap, _tier_legend() + _road_legend()[:2] + _road_legend()[3:])
-    return _save(fmap, path)
+    _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w))
+    frames = [ctx.boundary, ctx.communities, ctx.roads[ctx.roads["name"] != ""], communities, coverage, issues]
+    return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
-def render_gap_map(ctx: _Context, options: MapOptions, path: Path) -> Path:
-    """Every gap over the district, each with its description and suggested owner."""
-    fmap = _new_map(options, _bounds(ctx.boundary, ctx.communities), f"{options.title} · 空白点")
+def render_gap_map(ctx: _Context, path: Path) -> MapFile:
+    """Every gap over the district, each with a popup saying what is missing and who is adjacent."""
+    w, options = ctx.words, ctx.options
+    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['gap_map']}")
     _boundary(fmap, ctx)
-    _add(fmap, _geojson(ctx.communities, "社区", _community_style, popup=True))
-    _road_layers(fmap, ctx)
-    styles = {
-        "section_gap": {"color": GAP_COLOR, "weight": 9, "opacity": 0.95, "dashArray": "10 6"},
-        "section_overlap": {"color": "#8e44ad", "weight": 9, "opacity": 0.9, "dashArray": "2 6"},
-        "unmanaged_stretch": {"color": GAP_COLOR, "weight": 7, "opacity": 0.95},
-        "territory_gap": {"color": GAP_COLOR, "weight": 3, "fillColor": GAP_COLOR, "fillOpacity": 0.7},
-        "territory_overlap": {"color": "#8e44ad", "weight": 3, "fillColor": "#8e44ad", "fillOpacity": 0.6},
-        "community_no_leader": {"color": GAP_COLOR, "weight": 4, "fillColor": GAP_COLOR, "fillOpacity": 0.25,
-                                "dashArray": "6 4"},
-    }
-    for kind, label in GAP_KINDS.items():
-        mine = ctx.gaps[ctx.gaps["kind"] == kind]
-        if mine.empty:
-            continue
-        if kind == "orphan_issue":
-            group = folium.FeatureGroup(name=f"{label}（{len(mine)}）")
-            for r in mine.itertuples():
-                folium.CircleMarker([r.geometry.y, r.geometry.x], radius=9, color="#000", weight=3,
-                                    fill=True, fill_color=GAP_COLOR, fill_opacity=1,
-                                    tooltip=folium.Tooltip(r.tip, sticky=True)).add_to(group)
-            group.add_to(fmap)
-            continue
-        _add(fmap, _geojson(mine, f"{label}（{len(mine)}）", styles[kind], highlight=True))
-    rows = "".join(f"<li>{esc(label)}：{(ctx.gaps['kind'] == kind).sum()}</li>"
-                   for kind, label in GAP_KINDS.items())
-    _box(fmap, "geo-title", f"{esc(options.title)} · 空白点<small>共 {len(ctx.gaps)} 处</small>")
+    searchable = [_add(fmap, _geojson(ctx.communities, w["layer.communities"], _community_style, popup=True))]
+    searchable += _road_layers(fmap, ctx)
+    searchable += _gap_layers(fmap, ctx, ctx.gaps)
+    rows = "".join(f"<li>{esc(ctx.gap_label(kind))}：{int((ctx.gaps['kind'] == kind).sum())}</li>"
+                   for kind in GAP_KINDS)
+    _box(fmap, "geo-title", f"{esc(_title(ctx))} · {esc(w['gap_map'])}<small>{len(ctx.gaps)}</small>")
     _box(fmap, "geo-panel", f"<ul>{rows}</ul>")
-    _legend(fmap, [(f"background:{GAP_COLOR};height:5px", "路段空白 / 无人管路段"),
-                   (f"background:{GAP_COLOR};opacity:0.7", "辖区空白"),
-                   (f"border:2px dashed {GAP_COLOR}", "无责任人社区"),
-                   (f"background:{GAP_COLOR};border-radius:6px;border:2px solid #000;width:12px", "无责任人问题点")]
-            + _tier_legend())
-    return _save(fmap, path)
+    _legend(fmap, w["legend"], [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"]),
+                                (f"background:{GAP_COLOR};opacity:0.7", w["legend.gap_area"]),
+                                (f"border:2px dashed {GAP_COLOR}", w["legend.unled"]),
+                                (f"background:{GAP_COLOR};border-radius:6px;border:2px solid #000;width:12px",
+                                 w["legend.orphan"])] + _tier_legend(w))
+    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps]
+    return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
-def render_index(ctx: _Context, options: MapOptions, path: Path, counts: dict, leader_files: dict[str, str]) -> Path:
-    """A plain HTML page linking every map, with the headline figures."""
+def render_index(ctx: _Context, path: Path, counts: dict, leader_files: dict[str, str]) -> Path:
+    """A plain, phone-readable page: the district's figures, every map and report, a table of leaders."""
+    w = ctx.words
     tiers = counts["communities"]["by_tier"]
-    tier_text = (f"{counts['communities']['total']} 个：示范 {tiers['demonstration']}、重点 {tiers['key']}、"
-                 f"一般 {tiers['general']}")
-    gaps = "".join(f"<tr><td>{esc(GAP_KINDS[k])}</td><td>{n}</td></tr>"
+    tier_text = (f"{counts['communities']['total']}（{w['demonstration_short']} {tiers['demonstration']}、"
+                 f"{w['key_short']} {tiers['key']}、{w['general_short']} {tiers['general']}）")
+    gaps = "".join(f"<tr><td>{esc(ctx.gap_label(k))}</td><td>{n}</td></tr>"
                    for k, n in counts["gaps"]["by_kind"].items())
+    roll = ctx.analysis.leaders.set_index("id")
     groups = []
-    for level, label in LEVEL_ZH.items():
+    for level in ("city", "district", "street", "department"):
         mine = ctx.leaders[ctx.leaders["level"] == level]
         if mine.empty:
             continue
-        links = "".join(
-            f'<li><a href="leaders/{esc(leader_files[r.id])}">{esc(r.name)}</a> {esc(r.title)}</li>'
+        rows = "".join(
+            f'<tr><td><a href="leaders/{esc(leader_files[r.id])}">{esc(r.name)}</a></td><td>{esc(r.title)}</td>'
+            f"<td>{roll.at[r.id, 'road_km']:.2f}</td><td>{len(roll.at[r.id, 'communities'])}</td>"
+            f"<td>{roll.at[r.id, 'issues_open']}</td><td>{roll.at[r.id, 'issues_overdue']}</td></tr>"
             for r in mine.itertuples())
-        groups.append(f"<h3>{esc(label)}（{len(mine)}）</h3><ul class=\"cols\">{links}</ul>")
+        head = "".join(f"<th>{esc(w[f'index.col.{c}'])}</th>"
+                       for c in ("name", "title", "km", "communities", "open", "overdue"))
+        groups.append(f"<h3>{esc(w[f'level.{level}'])}（{len(mine)}）</h3>"
+                      f"<div class=\"scroll\"><table><tr>{head}</tr>{rows}</table></div>")
+    reports = "".join(f'<li><a href="reports/{name}">{name}</a></li>' for name in (
+        "gaps.csv", "roads.csv", "sections.csv", "leaders.csv", "communities.csv", "issues.csv", "ledger.csv",
+        "responsibility.gpkg", "summary.json"))
+    lang = "en" if ctx.options.lang == "en" else "zh-CN"
     page = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(options.title)}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(_title(ctx))}</title>
 <style>
-body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 2em auto;
-  max-width: 960px; padding: 0 1em; color: #222; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 4px 10px; text-align: left; }}
-.cols {{ columns: 3; }} a {{ color: #1f3a93; }} .big a {{ font-size: 1.2em; margin-right: 2em; }}
+body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 1.5em auto;
+  max-width: 980px; padding: 0 1em; color: #222; line-height: 1.5; }}
+table {{ border-collapse: collapse; margin-bottom: 1em; }} td, th {{ border: 1px solid #ccc; padding: 4px 10px;
+  text-align: left; }} th {{ background: #f4f6f7; }}
+.scroll {{ overflow-x: auto; }} a {{ color: #1f3a93; }}
+.big a {{ display: inline-block; font-size: 1.15em; margin: 0 1.5em 0.5em 0; }}
+@media (max-width: 600px) {{ body {{ margin: 0.5em auto; }} td, th {{ padding: 3px 5px; font-size: 0.9em; }} }}
 </style></head><body>
-<h1>{esc(options.title)}</h1>
-<p class="big"><a href="overview.html">总览地图</a><a href="gaps.html">空白点地图</a>
-<a href="reports/gaps.csv">空白点清单（CSV）</a></p>
-<h2>概况</h2>
+<h1>{esc(_title(ctx))}</h1>
+<p>{esc(w['stats.as_of'])} {esc(counts['as_of'])}</p>
+<h2>{esc(w['index.maps'])}</h2>
+<p class="big"><a href="overview.html">{esc(w['index.overview'])}</a><a href="gaps.html">{esc(w['index.gaps'])}</a>
+<a href="reports/gaps.csv">{esc(w['index.gaps_csv'])}</a></p>
+<h2>{esc(w['index.figures'])}</h2>
 <table>
-<tr><th>社区</th><td>{tier_text}</td></tr>
-<tr><th>市领导包保道路</th><td>{counts['roads']['city_leader_roads']} 条</td></tr>
-<tr><th>区领导包保路段</th><td>{counts['roads']['district_sections']} 段</td></tr>
-<tr><th>责任人</th><td>{counts['leaders']['total']} 名</td></tr>
-<tr><th>问题点</th><td>{counts['issues']['total']} 个，未整改 {counts['issues']['by_state'].get('open', 0)} 个</td></tr>
+<tr><th>{esc(w['stats.communities'])}</th><td>{esc(tier_text)}</td></tr>
+<tr><th>{esc(w['index.city_roads'])}</th><td>{counts['roads']['city_leader_roads']}</td></tr>
+<tr><th>{esc(w['index.sections'])}</th><td>{counts['roads']['district_sections']}</td></tr>
+<tr><th>{esc(w['stats.coverage'])}</th><td>{'—' if counts['roads']['coverage_pct'] is None
+                                             else f"{counts['roads']['coverage_pct']:.1f}%"}</td></tr>
+<tr><th>{esc(w['index.leaders'])}</th><td>{counts['leaders']['total']}</td></tr>
+<tr><th>{esc(w['index.issues'])}</th><td>{counts['issues']['total']}（{esc(w['stats.open'])}
+ {counts['issues']['by_state'].get('open', 0)}，{esc(w['stats.overdue'])} {counts['issues']['overdue']}）</td></tr>
 </table>
-<h2>空白点（共 {counts['gaps']['total']} 处）</h2>
+<h2>{esc(w['stats.gaps'])}（{counts['gaps']['total']}）</h2>
 <table>{gaps}</table>
-<h2>责任人地图</h2>
+<h2>{esc(w['index.leader_maps'])}</h2>
 {''.join(groups)}
+<h2>{esc(w['index.reports'])}</h2>
+<ul>{reports}</ul>
 </body></html>
 """
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 
 from . import __version__
@@ -214,9 +215,14 @@ def write_geodata(analysis: Analysis, reports: Path) -> None:
         layers["boundary"] = resolved.boundary
     gpkg = reports / "responsibility.gpkg"
     gpkg.unlink(missing_ok=True)
-    for name, frame in layers.items():
-        if not frame.empty:
-            _layer(frame).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
+    # A fixed creation date keeps the GeoPackage byte-identical for the same data.
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
+    try:
+        for name, frame in layers.items():
+            if not frame.empty:
+                _layer(frame).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
 def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], out_dir: Path,

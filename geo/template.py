@@ -87,7 +87,12 @@ GEO_TOML = """\
 
 # [map]
 # title = "创卫包保责任地图"
-# basemap = "none"           # "none" works offline; "osm" needs the network
+# basemap = "none"           # "none" works offline; or "osm", "amap" (高德, GCJ-02), "tianditu", "intranet",
+#                            # several as a list: ["tianditu", "osm"] (not amap with the others)
+# tiles_url = "http://10.1.2.3/tiles/{z}/{x}/{y}.png"   # for "intranet"
+# tianditu_key = ""          # or the environment variable TIANDITU_KEY
+# write_key = false          # true writes the Tianditu key into the maps; otherwise readers type it once
+# lang = "zh"                # or "en"
 """
 
 GUIDE = """\

@@ -8,7 +8,7 @@ import shapely
 
 from conftest import LEADERS, line, m, make_project, square
 from geo.cli import main
-from geo.render import TIER_STYLE, leader_filename
+from geo.render import TIER_STYLE, leader_filenames
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -54,13 +54,24 @@ def test_every_map_is_self_contained(built):
             assert "leaflet" in text.lower() and "Leaflet 1.9" in text  # inlined, from XStatic-Leaflet
 
 
+def geojson_layers(text: str) -> list[dict]:
+    """The GeoJSON data folium embedded in a page (`geo_json_NNNN_add({...});`)."""
+    decoder = json.JSONDecoder()
+    return [decoder.raw_decode(text, m.end())[0] for m in re.finditer(r"geo_json_\w+_add\(", text)]
+
+
 def test_user_text_is_escaped_everywhere(built):
     for path in _html_files(built):
         text = path.read_text(encoding="utf-8")
         assert HOSTILE not in text, path.name
         assert "</script><b>" not in text, path.name
+        for layer in geojson_layers(text):
+            for feature in layer["features"]:
+                for key in ("tip", "popup"):
+                    assert "<script" not in feature["properties"].get(key, ""), (path.name, feature["properties"])
     overview = (built / "overview.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in overview
+    tips = [f["properties"]["tip"] for layer in geojson_layers(overview) for f in layer["features"]]
+    assert any("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in t for t in tips)
 
 
 def test_phone_numbers_are_never_written(built):
@@ -81,8 +92,9 @@ def test_tiers_are_styled_apart_with_a_chinese_legend(built):
 
 def test_one_map_per_leader_with_a_safe_file_name(built):
     names = sorted(p.name for p in (built / "leaders").glob("*.html"))
-    assert leader_filename("../evil") in names and leader_filename("C1") == "C1.html"
-    assert "/" not in leader_filename("../evil") and ".." not in leader_filename("../evil")
+    files = leader_filenames(["../evil", "C1"])
+    assert files["../evil"] in names and files["C1"] == "C1.html"
+    assert "/" not in files["../evil"] and ".." not in files["../evil"]
     page = (built / "leaders" / "D1.html").read_text(encoding="utf-8")
     assert "<title>乙（区长） · 包保责任地图</title>" in page
     assert "乙社区" in page
@@ -94,3 +106,99 @@ def test_index_links_every_leader_map(built):
         assert f'href="leaders/{path.name}"' in index
     summary = json.loads((built / "reports" / "summary.json").read_text(encoding="utf-8"))
     assert summary["communities"]["by_tier"] == {"demonstration": 1, "key": 1, "general": 1}
+
+
+PAYLOADS = ['<img src=x onerror=alert(1)>', "`${alert(1)}`", "\"'><svg onload=alert(1)>", "</script><script>x()"]
+
+
+def _small_project(folder, names=None, leader_names=None):
+    names = names or ["甲社区", "乙社区"]
+    communities = [{"id": f"c{k}", "name": n, "tier": "key" if k == 0 else "general",
+                    "geometry": square(500 * k, 0, 500 * k + 500, 500)} for k, n in enumerate(names)]
+    leaders = [{"id": f"L{k}", "name": n, "title": "区长", "level": "district", "phone": "13900000000"}
+               for k, n in enumerate(leader_names or ["乙"])]
+    assignments = [{"leader": "L0", "kind": "community", "target": c["id"]} for c in communities]
+    assignments.append({"leader": "L0", "kind": "road", "target": "红门路"})
+    roads = [{"name": "红门路", "geometry": line((0, 250), (500 * len(names), 250))}]
+    return make_project(folder, communities=communities, roads=roads, leaders=leaders, assignments=assignments)
+
+
+def test_hostile_names_run_no_script_and_write_nothing_outside(tmp_path):
+    folder = _small_project(tmp_path / "p", names=PAYLOADS, leader_names=["../../etc/x"])
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    assert all(str(p).startswith(("p/", "maps/")) for p in written), written
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for payload in PAYLOADS:
+            if "<" in payload:
+                assert payload not in text, (path.name, payload)
+        # In scripts, user text may only sit inside JSON string literals (inert there).
+        for script in re.findall(r"<script>(.*?)</script>", text, flags=re.S):
+            code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', script)
+            assert "alert(1)" not in code, path.name
+        for layer in geojson_layers(text):
+            for feature in layer["features"]:
+                for key in ("tip", "popup"):
+                    value = feature["properties"].get(key, "")
+                    assert "<img" not in value and "<svg" not in value and "<script" not in value
+    assert sorted(p.name for p in (out / "leaders").iterdir()) == ["L0.html"]  # files are named by id
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    folder = _small_project(tmp_path / "p")
+    for out in ("a", "b"):
+        assert main(["build", str(folder), "--out", str(tmp_path / out), "-q"]) == 0
+    for path in (tmp_path / "a").rglob("*"):
+        if path.is_file() and path.name != "run.json":
+            twin = tmp_path / "b" / path.relative_to(tmp_path / "a")
+            assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_amap_basemap_draws_the_data_in_gcj02(tmp_path):
+    import numpy as np
+
+    from geo.coords import wgs84_to_gcj02
+
+    folder = _small_project(tmp_path / "p")
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q", "--basemap", "amap"]) == 0
+    text = (out / "overview.html").read_text(encoding="utf-8")
+    assert "autonavi.com" in text
+    drawn = [f for layer in geojson_layers(text) for f in layer["features"]
+             if f["geometry"]["type"] == "LineString" and "红门路" in f["properties"].get("search", "")][0]
+    road = json.loads((folder / "roads.geojson").read_text(encoding="utf-8"))["features"][0]
+    lon, lat = np.array(road["geometry"]["coordinates"]).T
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    assert np.allclose(np.array(drawn["geometry"]["coordinates"]), np.column_stack([glon, glat]), atol=1e-6)
+
+
+def test_tianditu_key_is_not_written_unless_asked(tmp_path, monkeypatch):
+    folder = _small_project(tmp_path / "p")
+    monkeypatch.setenv("TIANDITU_KEY", "SECRETKEY123")
+    assert main(["build", str(folder), "--out", str(tmp_path / "a"), "-q", "--basemap", "tianditu"]) == 0
+    text = (tmp_path / "a" / "overview.html").read_text(encoding="utf-8")
+    assert "tianditu.gov.cn" in text and "SECRETKEY123" not in text
+    assert "geo.tianditu_key" in text  # readers type the key once, kept in their own browser
+    (folder / "geo.toml").write_text('[map]\nbasemap = "tianditu"\nwrite_key = true\n', encoding="utf-8")
+    assert main(["build", str(folder), "--out", str(tmp_path / "b"), "-q"]) == 0
+    assert "SECRETKEY123" in (tmp_path / "b" / "overview.html").read_text(encoding="utf-8")
+
+
+def test_english_maps_plain_attribution_search_fullscreen_and_print(tmp_path):
+    folder = _small_project(tmp_path / "p")
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q", "--lang", "en"]) == 0
+    overview = (out / "overview.html").read_text(encoding="utf-8")
+    assert "Legend" in overview and "Key community" in overview and "图例" not in overview
+    assert "setPrefix('Leaflet')" in overview  # no flag icon in the attribution
+    assert "geo-search" in overview and "requestFullscreen" in overview
+    assert "@media print" in overview and "size: A4 landscape" in overview
+    assert 'lang="en"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_mixing_amap_with_wgs84_basemaps_is_refused(tmp_path, capsys):
+    folder = _small_project(tmp_path / "p")
+    assert main(["build", str(folder), "--out", str(tmp_path / "m"), "--basemap", "amap,osm"]) == 2
+    assert "cannot be mixed" in capsys.readouterr().err
