@@ -244,16 +244,21 @@ def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> list:
     return need_key
 
 
-def new_map(options: MapOptions, bounds, page_title: str, css: str = "") -> tuple[folium.Map, list]:
+CANVAS_VERTICES = 200_000  # above this many drawn vertices, draw on a canvas rather than SVG
+
+
+def new_map(options: MapOptions, bounds, page_title: str, css: str = "", vertex_count: int = 0
+            ) -> tuple[folium.Map, list]:
     """A folium map with Leaflet inlined, folium's CDN links removed, fitted to `bounds`.
 
+    Large maps (more than `CANVAS_VERTICES` vertices) are drawn on a canvas.
     Returns the map and the Tianditu layers waiting for a key (for `add_controls`).
     """
     from ._labels import labels
 
     figure = Figure(title=esc(page_title))  # branca writes the title unescaped
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], zoom_start=12,
-                      tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+                      tiles=None, control_scale=True, prefer_canvas=vertex_count > CANVAS_VERTICES, zoom_snap=0.25)
     fmap.default_js = []
     fmap.default_css = []
     figure.add_child(fmap)

@@ -121,6 +121,28 @@ def _drawn(frame: gpd.GeoDataFrame, gcj02: bool) -> gpd.GeoDataFrame:
     return frame.set_geometry(shapely.transform(geometry, lambda c: np.round(c, 6)), crs=4326)
 
 
+SIMPLIFY_M = 0.5  # community outlines are drawn simplified to this (metres); shared edges stay shared
+
+
+def _simplified(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify community outlines as a coverage, so neighbours keep one shared edge.
+
+    Only when the communities form a valid coverage (no overlaps); otherwise
+    they are drawn as they are, and the territory check reports the overlaps.
+    """
+    geometry = communities.geometry.values
+    if len(geometry) == 0 or not hasattr(shapely, "coverage_simplify"):
+        return communities
+    try:
+        if not shapely.coverage_is_valid(geometry):
+            return communities
+        simple = shapely.coverage_simplify(geometry, SIMPLIFY_M)
+    except shapely.errors.GEOSException:
+        log.debug("coverage simplification failed; drawing outlines as they are", exc_info=True)
+        return communities
+    return communities.set_geometry(simple, crs=communities.crs)
+
+
 def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     """Prepare everything the maps draw: escaped tooltips and popups, plain search text."""
     w = labels(options.lang)
@@ -137,7 +159,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     def plain(ids) -> str:
         return " ".join(str(names.get(i, i)) for i in ids)
 
-    communities = _drawn(resolved.communities[["id", "name", "tier", "street", "geometry"]], gcj)
+    communities = _drawn(_simplified(resolved.communities[["id", "name", "tier", "street", "geometry"]]), gcj)
     ids = communities["id"]
     communities["leaders"] = ids.map(lambda c: who(analysis.community_leaders.get(c, ())))
     communities["search"] = [f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip()
@@ -335,7 +357,9 @@ def _title(ctx: _Context) -> str:
 def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
     """The whole district: communities by tier, leaders' roads and sections, gaps, issues; search and stats."""
     w, options = ctx.words, ctx.options
-    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['overview']}")
+    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps, ctx.issues]
+    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['overview']}",
+                             vertex_count=sum(vertices(f) for f in frames))
     _boundary(fmap, ctx)
     general = ctx.communities[ctx.communities["tier"] == "general"]
     top = ctx.communities[ctx.communities["tier"] != "general"]
@@ -361,7 +385,6 @@ def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
                             f"<table class=\"geo-stats\">{rows}</table>")
     _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w)
             + [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"])])
-    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps, ctx.issues]
     return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
@@ -423,7 +446,9 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
 def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     """Every gap over the district, each with a popup saying what is missing and who is adjacent."""
     w, options = ctx.words, ctx.options
-    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['gap_map']}")
+    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps]
+    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['gap_map']}",
+                             vertex_count=sum(vertices(f) for f in frames))
     _boundary(fmap, ctx)
     searchable = [_add(fmap, _geojson(ctx.communities, w["layer.communities"], _community_style, popup=True))]
     searchable += _road_layers(fmap, ctx)
@@ -437,7 +462,6 @@ def render_gap_map(ctx: _Context, path: Path) -> MapFile:
                                 (f"border:2px dashed {GAP_COLOR}", w["legend.unled"]),
                                 (f"background:{GAP_COLOR};border-radius:6px;border:2px solid #000;width:12px",
                                  w["legend.orphan"])] + _tier_legend(w))
-    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps]
     return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
