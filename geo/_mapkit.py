@@ -88,8 +88,9 @@ CONTROLS_JS = Template("""
     if (!map.hasLayer(hit.group)) { map.addLayer(hit.group); }
     if (hit.layer.getBounds) { map.fitBounds(hit.layer.getBounds(), {maxZoom: 16, padding: [40, 40]}); }
     else if (hit.layer.getLatLng) { map.setView(hit.layer.getLatLng(), 16); }
-    if (hit.layer.getPopup && hit.layer.getPopup()) { hit.layer.openPopup(); }
-    else if (hit.layer.getTooltip && hit.layer.getTooltip()) { hit.layer.openTooltip(); }
+    var at = hit.layer.getBounds ? hit.layer.getBounds().getCenter() : hit.layer.getLatLng();
+    if (hit.group.getPopup && hit.group.getPopup()) { hit.layer.fire('click', {latlng: at}, true); }
+    else if (hit.group.getTooltip && hit.group.getTooltip()) { hit.group.openTooltip(hit.layer, at); }
   }
   var Search = L.Control.extend({
     options: {position: 'topright'},

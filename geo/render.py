@@ -285,7 +285,7 @@ def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
     group = folium.FeatureGroup(name=name)
     points = communities.geometry.representative_point()
     for label, point in zip(communities["name"], points):
-        folium.Marker([point.y, point.x], icon=folium.DivIcon(
+        folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
             html=f'<div class="geo-label">{esc(label)}</div>', icon_size=(120, 16), icon_anchor=(20, 8),
             class_name="geo-label-icon")).add_to(group)
     group.add_to(fmap)

@@ -1,0 +1,49 @@
+"""Refresh the README's screenshots (docs/*.png) from the demo, in headless Chromium, offline.
+
+    python scripts/screenshots.py
+
+Needs Debian's Chromium (apt-get install chromium fonts-noto-cjk) and Playwright
+for Python (the ``test`` extra). Every non-file request is blocked, as in the
+browser tests, so the pictures show what a leader sees with no network.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo.cli import main as geo  # noqa: E402
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = {"overview.png": "overview.html", "leader.png": "leaders/D03.html", "gaps.png": "gaps.html"}
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "maps"
+        if geo(["build", str(ROOT / "layers"), "--out", str(out), "-q"]) != 0:
+            return 1
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            for shot, html in SHOTS.items():
+                page.goto((out / html).as_uri())
+                page.wait_for_selector(".leaflet-container")
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(ROOT / "docs" / shot))
+                print(f"docs/{shot}")
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

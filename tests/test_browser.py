@@ -1,0 +1,233 @@
+"""What a person sees: the demo maps in headless Chromium, with the network blocked.
+
+Every request that is not a ``file:`` URL is aborted inside the browser, so a
+map that still needed a CDN would fail here. Needs Debian's Chromium
+(``apt-get install chromium fonts-noto-cjk``) and Playwright for Python (the
+``test`` extra); without them these tests skip on a user's machine and fail
+under CI (``CI=true``), where `.ci/run` installs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, line, make_project, square
+from geo.cli import main
+from geo.render import GAP_COLOR, TIER_STYLE
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("GEO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EXPECTED = json.loads((ROOT / "tests" / "data" / "demo_expected.json").read_text(encoding="utf-8"))
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed: pip install '.[test]'"
+    if not Path(CHROMIUM).exists():
+        return "Chromium is not installed: apt-get install chromium fonts-noto-cjk (or set GEO_CHROMIUM)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(f"browser tests need a browser: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def demo_maps(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "maps"
+    assert main(["build", str(ROOT / "layers"), "--out", str(out), "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nbrowser screenshots: {folder}")
+    return folder
+
+
+class Page:
+    """A page opened offline, with its console errors, failed requests and dialogs recorded."""
+
+    def __init__(self, browser, path: Path):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        self.page.route("**/*", route)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector(".leaflet-container", timeout=10_000)
+        self.page.wait_for_timeout(300)
+
+    def paths(self, fill: str | None = None, stroke: str | None = None) -> int:
+        return self.page.evaluate(
+            """([fill, stroke]) => Array.from(document.querySelectorAll('path.leaflet-interactive')).filter(
+                p => (!fill || p.getAttribute('fill') === fill) && (!stroke || p.getAttribute('stroke') === stroke)
+            ).length""", [fill, stroke])
+
+    def visible_point(self, selector: str) -> tuple[float, float]:
+        """A point of the first matching path that is not covered by anything else (where a person clicks)."""
+        point = self.page.evaluate(
+            """(selector) => {
+                const path = document.querySelector(selector);
+                const box = path.getBoundingClientRect();
+                for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+                    const x = box.left + box.width * i / 20, y = box.top + box.height * j / 20;
+                    if (document.elementFromPoint(x, y) === path) return [x, y];
+                }
+                return null;
+            }""", selector)
+        assert point is not None, f"{selector} is covered everywhere"
+        return point
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def overview(browser, demo_maps):
+    page = Page(browser, demo_maps / "overview.html")
+    yield page
+    page.close()
+
+
+def test_overview_draws_every_community_in_its_tier_colour_and_the_roads(overview, shots):
+    assert overview.paths(fill=TIER_STYLE["demonstration"]["fillColor"]) == 4
+    assert overview.paths(fill=TIER_STYLE["key"]["fillColor"]) == 24
+    assert overview.paths(fill=TIER_STYLE["general"]["fillColor"]) == 48
+    assert overview.paths(stroke="#1f3a93") == 13  # city leaders' roads
+    assert overview.paths(stroke="#16a085") == 11  # district leaders' sections
+    overview.page.screenshot(path=str(shots / "overview.png"))
+    assert overview.errors == [] and overview.blocked == []
+
+
+def test_hover_shows_name_tier_and_leader_and_click_opens_status(overview):
+    x, y = overview.visible_point(f'path.leaflet-interactive[fill="{TIER_STYLE["demonstration"]["fillColor"]}"]')
+    overview.page.mouse.move(x, y)
+    tooltip = overview.page.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=3000)
+    text = tooltip.inner_text()
+    assert "示范社区" in text and "责任人" in text and "社区" in text
+    overview.page.mouse.click(x, y)
+    popup = overview.page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=3000)
+    assert "整改事项" in popup.inner_text()
+
+
+def test_legend_layers_scale_search_and_fullscreen(overview):
+    page = overview.page
+    assert "图例" in page.locator(".geo-legend").inner_text()
+    assert page.locator(".leaflet-control-scale").is_visible()
+    before = overview.paths(fill=TIER_STYLE["general"]["fillColor"])
+    page.locator(".leaflet-control-layers-overlays label", has_text="一般社区").locator("input").uncheck()
+    assert overview.paths(fill=TIER_STYLE["general"]["fillColor"]) == before - 48
+    page.locator(".leaflet-control-layers-overlays label", has_text="一般社区").locator("input").check()
+    zoom = page.evaluate("() => document.querySelector('.leaflet-container') && "
+                         "Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
+    page.locator(".geo-search input").fill(EXPECTED["community_no_leader"]["name"])
+    page.locator(".geo-search li").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=3000)
+    assert EXPECTED["community_no_leader"]["name"] in popup.inner_text()
+    page.wait_for_timeout(400)
+    moved = page.evaluate("() => Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
+    assert moved > zoom  # the map moved in to the community
+    page.locator(".geo-button").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => !!document.fullscreenElement || "
+                         "!!document.querySelector('.geo-fullscreen-on')")
+    assert overview.errors == []
+
+
+def test_leader_map_opens_on_their_features_and_lists_their_issues(browser, demo_maps, shots):
+    leaders = json.loads((demo_maps / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert leaders["leaders"]["total"] > 0
+    page = Page(browser, demo_maps / "leaders" / "D03.html")
+    try:
+        title = page.page.locator(".geo-title").inner_text()
+        assert "副区长" in title
+        panel = page.page.locator(".geo-panel").inner_text()
+        assert "包保社区" in panel and "未整改问题" in panel
+        zoom = page.page.evaluate("() => Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
+        assert zoom >= 13  # zoomed to the leader's area, not the whole district
+        assert page.paths(stroke="#16a085") == 1  # the one section this leader holds
+        page.page.screenshot(path=str(shots / "leader.png"))
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_gap_map_shows_each_planted_gap(browser, demo_maps, shots):
+    page = Page(browser, demo_maps / "gaps.html")
+    try:
+        # section gap, unmanaged stretch, territory gap, unled community, orphan issue
+        assert page.paths(stroke=GAP_COLOR) + page.paths(fill=GAP_COLOR) >= 5
+        names = page.page.locator(".leaflet-control-layers-overlays").inner_text()
+        for label in ("路段空白（1）", "无人管路段（1）", "辖区空白（1）", "社区无责任人（1）", "问题点无责任人（1）"):
+            assert label in names
+        page.page.screenshot(path=str(shots / "gaps.png"))
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_hostile_project_runs_no_script(browser, tmp_path):
+    payload = '<img src=x onerror=alert(1)>'
+    communities = [{"id": "A", "name": payload, "tier": "demonstration", "geometry": square(0, 0, 500, 500)},
+                   {"id": "B", "name": "`${alert(2)}`", "tier": "key", "geometry": square(500, 0, 1000, 500)}]
+    leaders = [{"id": "L1", "name": "<script>alert(3)</script>", "title": "\"'><svg onload=alert(4)>",
+                "level": "district"}]
+    assignments = [{"leader": "L1", "kind": "community", "target": t} for t in "AB"]
+    roads = [{"name": "</script><script>alert(5)</script>", "geometry": line((0, 250), (1000, 250))}]
+    folder = make_project(tmp_path / "p", communities=communities, roads=roads, leaders=leaders,
+                          assignments=assignments)
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    for path in [out / "overview.html", out / "gaps.html", *sorted((out / "leaders").glob("*.html"))]:
+        page = Page(browser, path)
+        try:
+            for selector in ('path.leaflet-interactive[fill="#c0392b"]', 'path.leaflet-interactive[fill="#f39c12"]'):
+                target = page.page.locator(selector)
+                if target.count():
+                    target.first.hover(force=True)
+                    target.first.click(force=True)
+                    page.page.wait_for_timeout(200)
+            page.page.locator(".geo-search input").fill("alert")
+            page.page.wait_for_timeout(200)
+            assert page.dialogs == [], path.name
+            assert page.errors == [], (path.name, page.errors)
+        finally:
+            page.close()
