@@ -17,6 +17,14 @@ import pytest
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = pytest.StashKey[Path]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say where the browser tests left their screenshots."""
+    folder = config.stash.get(SCREENSHOTS, None)
+    if folder is not None:
+        terminalreporter.write_line(f"browser screenshots: {folder}")
 X0, Y0 = 620_000.0, 3_350_000.0
 _TO_WGS = pyproj.Transformer.from_crs(32649, 4326, always_xy=True)
 

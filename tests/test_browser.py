@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, line, make_project, square
+from conftest import ROOT, SCREENSHOTS, line, make_project, square
 from geo.cli import main
 from geo.render import GAP_COLOR, TIER_STYLE
 
@@ -61,9 +61,9 @@ def demo_maps(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
+def shots(tmp_path_factory, request) -> Path:
     folder = tmp_path_factory.mktemp("screenshots")
-    print(f"\nbrowser screenshots: {folder}")
+    request.config.stash[SCREENSHOTS] = folder  # printed in the run's summary (conftest.py)
     return folder
 
 
