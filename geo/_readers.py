@@ -83,13 +83,13 @@ def decode_text(path: Path) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as err:
-        raise ReadError(f"{path.name}: the text is neither UTF-8 nor GBK/GB18030 (byte {err.start}); "
-                        "save it again as 'CSV UTF-8' from Excel") from err
+        raise ReadError(f"{path.name}：文本既不是 UTF-8 也不是 GBK/GB18030（第 {err.start} 字节）；"
+                        "请在 Excel 中另存为“CSV UTF-8”") from err
 
 
 def _csv_rows(path: Path) -> tuple[list[list[str]], list[str]]:
     text, encoding = decode_text(path)
-    notes = [f"read as {encoding.upper()}"] if encoding == "gb18030" else []
+    notes = ["按 GBK（GB18030）编码读取"] if encoding == "gb18030" else []
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -101,12 +101,12 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken file
-        raise ReadError(f"{path.name}: not a readable .xlsx file ({err}); open it in Excel and save it again") from err
+        raise ReadError(f"{path.name}：不是可读的 .xlsx 文件（{err}）；请用 Excel 打开后重新保存") from err
     try:
         names = book.sheetnames
         if sheet is not None and sheet not in names:
-            raise ReadError(f"{path.name}: no sheet named '{sheet}' (sheets: {', '.join(names)}); "
-                            "fix the name in geo.toml [layers]")
+            raise ReadError(f"{path.name}：没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）；"
+                            "请修改 geo.toml [layers] 中的名称")
         chosen = sheet if sheet is not None else names[0]
         rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
     finally:
@@ -157,10 +157,10 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         raw, notes = _csv_rows(path)
     rows = [[cell_text(c) for c in r] for r in raw]
     if not rows:
-        raise ReadError(f"{path.name}: the file is empty; add a header row and data rows")
+        raise ReadError(f"{path.name}：文件是空的；请加上表头行和数据行")
     head = _header_index(rows, known_headers)
     if head:
-        notes.append(f"header found on row {head + 1}; the {head} row(s) above it skipped as a title")
+        notes.append(f"表头在第 {head + 1} 行，其上 {head} 行作为标题跳过")
     width = max(len(r) for r in rows)
     headers = _unique_headers((rows[head] + [""] * width)[:width])
     body, numbers = [], []
@@ -180,15 +180,15 @@ def _choose_layer(path: Path, wanted: str | None, base_name: str) -> tuple[str, 
     layers = [str(name) for name, _type in pyogrio.list_layers(path)]
     if wanted is not None:
         if wanted not in layers:
-            raise ReadError(f"{path.name}: no layer named '{wanted}' (layers: {', '.join(layers)}); "
-                            "fix the name in geo.toml [layers]")
+            raise ReadError(f"{path.name}：没有名为“{wanted}”的图层（现有：{'、'.join(layers)}）；"
+                            "请修改 geo.toml [layers] 中的名称")
         return wanted, len(layers) > 1
     if len(layers) == 1:
         return layers[0], False
     if base_name in layers:
         return base_name, True
-    raise ReadError(f"{path.name} holds several layers ({', '.join(layers)}); "
-                    f"choose one in geo.toml, e.g. [layers] {base_name} = \"{layers[0]}\"")
+    raise ReadError(f"{path.name}：含有多个图层（{'、'.join(layers)}）；"
+                    f"请在 geo.toml 中指定一个，例如 [layers] {base_name} = \"{layers[0]}\"")
 
 
 def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
@@ -205,9 +205,9 @@ def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
     try:
         records.decode("utf-8")
     except UnicodeDecodeError:
-        return "GBK", "no .cpg file and the text is not UTF-8: read as GBK"
+        return "GBK", "没有 .cpg 文件，且文本不是 UTF-8：按 GBK 读取"
     if data[29:30] == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
-        return "GBK", "no .cpg file; the .dbf says code page 936: read as GBK"
+        return "GBK", "没有 .cpg 文件，.dbf 标明代码页 936：按 GBK 读取"
     return "UTF-8", None
 
 
@@ -244,13 +244,13 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         frame = _features_from_json(path) if suffix in (".geojson", ".json") else None
         if frame is None:
-            raise ReadError(f"{path.name}: cannot be read as {suffix[1:]} ({err}); "
-                            "open it in QGIS to check it, or export it again") from err
+            raise ReadError(f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；"
+                            "请在 QGIS 中打开检查，或重新导出") from err
     frame = frame.reset_index(drop=True)
     has_z = shapely.has_z(frame.geometry.values)
     if has_z.any():
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.values), crs=frame.crs)
-        notes.append(f"Z coordinates of {int(has_z.sum())} feature(s) dropped")
+        notes.append(f"已去掉 {int(has_z.sum())} 个要素的 Z 坐标（高程）")
     for column in frame.columns:
         if column != "geometry":
             frame[column] = frame[column].map(cell_text).astype(object)

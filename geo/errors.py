@@ -67,6 +67,8 @@ class Problem:
         Whether the row was left out of the analysis (listed in the ledger).
     row_label
         ``"row"`` for tables, ``"feature"`` for spatial layers.
+
+    Messages are in Chinese: they are read by campaign-office staff.
     """
 
     severity: str
@@ -79,17 +81,22 @@ class Problem:
     rejected: bool = False
     row_label: str = "row"
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """The place as a clerk finds it: ``leaders.csv 第 3 行，“级别”列``."""
         where = self.file
         if self.row is not None:
-            where += f" {self.row_label} {self.row}"
+            where += f" 第 {self.row} {'个要素' if self.row_label == 'feature' else '行'}"
         if self.column is not None:
-            where += f", column '{self.column}'"
-        text = f"{where}: {self.message}"
+            where += f"，“{self.column}”列"
+        return where
+
+    def __str__(self) -> str:
+        text = f"{self.where}：{self.message}"
         if self.value not in (None, ""):
-            text += f" (value: {self.value!r})"
+            text += f"（值：“{self.value}”）"
         if self.fix:
-            text += f" — fix: {self.fix}"
+            text += f"。修改：{self.fix}"
         return text
 
 
@@ -103,6 +110,6 @@ class ValidationError(GeoError, ValueError):
         self.problems = list(problems)
         self.ledger = list(ledger or [])  # geo.ledger.LedgerEntry per input file
         errors = [p for p in self.problems if p.severity == "error"]
-        lines = [f"{len(errors)} error(s) in the input:"]
+        lines = [f"输入数据有 {len(errors)} 处错误："]
         lines += [f"  - {p}" for p in errors]
         super().__init__("\n".join(lines))

@@ -91,7 +91,7 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
         path = project_dir / config.files[spec.name]
         if not path.exists():
             raise ProjectError(
-                f"geo.toml [files] {spec.name} = '{config.files[spec.name]}', but {path} does not exist"
+                f"geo.toml [files] {spec.name} = '{config.files[spec.name]}'，但 {path} 不存在"
             )
         return path
     if spec.name in POINTS_AS_TABLE:
@@ -104,8 +104,8 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ProjectError(
-            f"{project_dir}: several files for layer '{spec.name}' ({names}); "
-            f"keep one, or choose one in geo.toml under [files]"
+            f"{project_dir}：图层“{spec.name}”有多个文件（{names}）；"
+            f"请只保留一个，或在 geo.toml 的 [files] 中指定"
         )
     return found[0] if found else None
 
@@ -148,8 +148,8 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
             if not in_china([x0, x1], [y0, y1]).all():
                 problems.append(Problem(
                     "error", file, None, None, declared,
-                    "declared GCJ-02, but the data lies outside China, where GCJ-02 has no offset",
-                    "remove the GCJ-02 declaration from geo.toml [crs] (the data is probably WGS84)"))
+                    "声明为 GCJ-02，但数据位于中国境外，那里没有 GCJ-02 偏移",
+                    "从 geo.toml [crs] 中删去 GCJ-02 声明（数据多半是 WGS84）"))
                 return frame
         return frame.set_geometry(geometry_gcj02_to_wgs84(frame.geometry.values), crs=4326)
     if declared:
@@ -157,15 +157,15 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
             return frame.set_crs(pyproj.CRS.from_user_input(declared), allow_override=True)
         except pyproj.exceptions.CRSError as err:
             problems.append(Problem(
-                "error", file, None, None, declared, f"unknown CRS in geo.toml [crs]: {err}",
-                "use an EPSG code such as 'EPSG:4490' or 'EPSG:4547', or 'GCJ-02'"))
+                "error", file, None, None, declared, f"geo.toml [crs] 中的坐标系无法识别：{err}",
+                "使用 EPSG 代码，如“EPSG:4490”“EPSG:4547”，或“GCJ-02”"))
             return frame.set_crs(4326, allow_override=True)
     if frame.crs is None:
         if path.suffix.lower() in (".geojson", ".json", ".csv", ".xlsx"):
             return frame.set_crs(4326)  # GeoJSON's default; lon/lat columns are degrees
         problems.append(Problem(
-            "error", file, None, None, None, "the file has no coordinate reference system (no .prj?)",
-            f"declare it in geo.toml, e.g. [crs] {layer_name} = \"EPSG:4490\""))
+            "error", file, None, None, None, "文件没有坐标系（缺少 .prj 文件？）",
+            f"在 geo.toml 中声明，例如 [crs] {layer_name} = \"EPSG:4490\""))
         return frame.set_crs(4326, allow_override=True)
     return frame
 
@@ -182,17 +182,17 @@ def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems)
     if -90 <= rx0 and rx1 <= 90 and -180 <= ry0 and ry1 <= 180:
         problems.append(Problem(
             "error", file, None, None, f"x {rx0:.4f}..{rx1:.4f}, y {ry0:.4f}..{ry1:.4f}",
-            "longitude and latitude look swapped (latitudes beyond ±90°)",
-            "put longitude first (x, 经度) and latitude second (y, 纬度)"))
+            "经度与纬度似乎颠倒了（纬度超出 ±90°）",
+            "经度（x）在前，纬度（y）在后"))
         return False
     hint = ""
     if rx0 > 1e7:
-        hint = (f"; eastings like {rx0:.0f} carry a Gauss–Krüger zone number ({int(rx0 // 1e6)}): use the "
-                "CRS 'CGCS2000 / 3-degree Gauss-Kruger zone N' with that zone")
+        hint = (f"；东坐标 {rx0:.0f} 带有高斯-克吕格带号 {int(rx0 // 1e6)}：请使用该带号的"
+                "“CGCS2000 / 3-degree Gauss-Kruger zone N”坐标系")
     problems.append(Problem(
         "error", file, None, None, f"x {rx0:.0f}..{rx1:.0f}, y {ry0:.0f}..{ry1:.0f}",
-        "coordinates are not longitude/latitude degrees (projected numbers labelled as degrees, or a wrong CRS)",
-        f"declare the layer's real CRS in geo.toml [crs], e.g. EPSG:4547{hint}"))
+        "坐标不是经纬度（投影坐标被当成了度，或坐标系有误）",
+        f"在 geo.toml [crs] 中声明实际坐标系，例如 EPSG:4547{hint}"))
     return False
 
 
@@ -211,15 +211,15 @@ def _points_from_table(layer: Layer, frame: pd.DataFrame, problems) -> gpd.GeoDa
     """Turn a table with lon/lat columns into points (degrees)."""
     file = layer.file
     if "lon" not in frame or "lat" not in frame:
-        problems.append(Problem("error", file, None, None, None, "a table of issues needs lon and lat columns",
-                                "add columns 经度 and 纬度 (or lon and lat)"))
+        problems.append(Problem("error", file, None, None, None, "问题点表格需要经度、纬度两列",
+                                "加上“经度”“纬度”两列（或 lon、lat）"))
         return gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
     lon = pd.to_numeric(frame["lon"], errors="coerce")
     lat = pd.to_numeric(frame["lat"], errors="coerce")
     for column, values in (("lon", lon), ("lat", lat)):
         for idx in frame.index[values.isna() & (frame[column] != "")]:
             problems.append(Problem("error", file, int(frame.at[idx, "_row"]), layer.header(column),
-                                    frame.at[idx, column], "not a number", "write decimal degrees, e.g. 112.2563"))
+                                    frame.at[idx, column], "不是数字", "填写十进制度数，如 112.2563"))
     geometry = shapely.points(lon.to_numpy(), lat.to_numpy())
     geometry[(lon.isna() | lat.isna()).to_numpy()] = None
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=None)
@@ -232,14 +232,14 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         if spec.required:
             kinds = ".geojson / .gpkg / .shp" if spec.spatial else ".xlsx / .csv"
             problems.append(Problem(
-                "error", f"{spec.name}.*", None, None, None, f"required layer '{spec.name}' not found",
-                f"add {spec.name}{kinds} (see layers/README.md), or name its file in geo.toml [files]"))
+                "error", f"{spec.name}.*", None, None, None, f"缺少必需的图层“{spec.name}”",
+                f"加入 {spec.name}{kinds}（见 layers/README.md），或在 geo.toml [files] 中指定文件"))
         return None
     is_table = path.suffix.lower() in TABLE_EXTENSIONS
     if spec.spatial and is_table and spec.name not in POINTS_AS_TABLE:
         problems.append(Problem("error", path.name, None, None, None,
-                                f"'{spec.name}' needs geometry; a table cannot hold it",
-                                "export the layer from your GIS as GeoJSON, GeoPackage or Shapefile"))
+                                f"“{spec.name}”需要几何图形，表格无法提供",
+                                "请从 GIS 软件导出为 GeoJSON、GeoPackage 或 Shapefile"))
         return None
     try:
         if is_table:
@@ -247,7 +247,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         else:
             result = read_spatial(path, spec.name, config.layers.get(spec.name))
     except ReadError as err:
-        problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}: "),
+        problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}："),
                                 ""))
         return None
     frame, headers = _rename_columns(result.frame, spec, config)
@@ -256,8 +256,8 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
     if spec.required and not layer.rows:
-        problems.append(Problem("error", layer.file, None, None, None, "the file has no data rows",
-                                "fill it in below the header row"))
+        problems.append(Problem("error", layer.file, None, None, None, "文件没有数据行",
+                                "在表头行下面填写数据"))
     if spec.name in POINTS_AS_TABLE and is_table:
         frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):
@@ -286,10 +286,9 @@ def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:
             layer = layers[name]
             c, r = box.centroid, ref.centroid
             problems.append(Problem(
-                "error", layer.file, None, None, f"around {c.x:.4f}, {c.y:.4f}",
-                f"does not overlap {reference.file} (around {r.x:.4f}, {r.y:.4f}): one of them has a wrong CRS "
-                "or swapped coordinates",
-                "check both files' CRS (geo.toml [crs]) and the order of longitude and latitude"))
+                "error", layer.file, None, None, f"中心约 {c.x:.4f}, {c.y:.4f}",
+                f"与 {reference.file}（中心约 {r.x:.4f}, {r.y:.4f}）不重叠：其中一个的坐标系有误，或经纬度颠倒",
+                "检查两个文件的坐标系（geo.toml [crs]）和经纬度顺序"))
 
 
 def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Layer], list[Problem]]:
@@ -306,7 +305,7 @@ def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Lay
     """
     project_dir = Path(project_dir)
     if not project_dir.is_dir():
-        raise ProjectError(f"project folder not found: {project_dir}")
+        raise ProjectError(f"找不到项目文件夹：{project_dir}")
     problems: list[Problem] = []
     layers = {}
     for spec in LAYERS.values():

@@ -126,7 +126,7 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
     if not points:
         gap = target.distance(cross)
         if gap > tol.snap_m:
-            return [], f"{gap:.1f} m away"
+            return [], f"{gap:.1f} 米"
         points = [nearest_points(target, cross)[0]]
         if gap > _TOUCH_M:
             how = f"near crossing ({gap:.1f} m apart)"
@@ -147,15 +147,15 @@ def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> tuple[list[
     if match and value not in axes.index:
         metres = float(match.group(1))
         if metres > entity.extent_m + tol.snap_m:
-            return [], "", f"{metres:g} m is beyond the road's end ({entity.extent_m:.0f} m)"
+            return [], "", f"{metres:g} 米超出了道路终点（全长 {entity.extent_m:.0f} 米）"
         return [min(metres, entity.extent_m)], "distance", ""
     if value not in axes.index:
-        return [], "", "neither a distance in metres nor a road in roads"
+        return [], "", "既不是米数，也不是道路图层中的道路"
     if value == road:
-        return [], "", "a road cannot be its own cross street"
+        return [], "", "道路不能以自身为起止点"
     chainages, how = _crossings(entity, axes.at[value, "geometry"], tol)
     if not chainages:
-        return [], "", f"{value} does not cross {road} (closest point {how})"
+        return [], "", f"{value} 与 {road} 不相交（最近处相距 {how}）"
     return chainages, how, ""
 
 
@@ -179,8 +179,8 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
                 problems.append(Problem(
                     "error", source.file if source else "assignments", a["_row"],
                     source.header(column) if source else column, a[column],
-                    f"section end on {road} not found: {why}",
-                    f"give a street that crosses {road}, or a distance in metres from its start",
+                    f"在 {road} 上找不到路段端点：{why}",
+                    f"填写与 {road} 相交的道路，或距道路起点的米数",
                     True, source.row_label if source else "row"))
                 break
             ends.append((candidates, how))
@@ -192,8 +192,8 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
         if start == end:
             problems.append(Problem(
                 "error", source.file if source else "assignments", a["_row"], None, f"{a['from']}..{a['to']}",
-                f"the section on {road} has no length (both ends at {start:.0f} m)",
-                "check from/to", True, source.row_label if source else "row"))
+                f"{road} 上的路段长度为零（两端都在 {start:.0f} 米处）",
+                "检查起点、止点", True, source.row_label if source else "row"))
             continue
         how = how_a if how_a == how_b else f"{how_a} / {how_b}"
         rows.append({**base, "start_m": min(start, end), "end_m": max(start, end), "how": how})

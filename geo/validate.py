@@ -20,7 +20,7 @@ import shapely
 from .errors import Problem, ValidationError
 from .load import Layer
 from .model import Project, SourceFile
-from .schema import LAYERS, normalise_header, normalise_text, vocabulary_lookup
+from .schema import LAYERS, VOCABULARIES, normalise_header, normalise_text, vocabulary_lookup
 
 __all__ = ["parse_date", "raise_for_errors", "validate_project"]
 
@@ -77,9 +77,9 @@ class _Checker:
         spec = LAYERS[self.layer.name]
         missing = [c for c in spec.required_columns if c not in self.layer.frame.columns]
         for column in missing:
-            aliases = " / ".join((column, *spec.columns[column][:2]))
-            self.add("error", None, None, None, f"required column '{column}' is missing",
-                     f"add a column headed {aliases}, or map yours in geo.toml [columns.{self.layer.name}]")
+            aliases = "、".join(f"“{a}”" for a in (*spec.columns[column][:2], column))
+            self.add("error", None, None, None, f"缺少必需的列“{column}”",
+                     f"加一列，表头写 {aliases}；或在 geo.toml [columns.{self.layer.name}] 中对应你的表头")
         return not missing
 
     def vocabulary(self, column: str, vocabulary: str, required: bool = True, reject: bool = False) -> pd.Series:
@@ -95,10 +95,9 @@ class _Checker:
         out = frame[column].map(lambda v: lookup.get(normalise_header(v), ""))
         for idx in frame.index[(out == "") & ((frame[column] != "") | required)]:
             value = frame.at[idx, column]
-            choices = sorted(set(lookup.values()))
             self.add("error", frame.at[idx, "_row"], column, value,
-                     "empty" if value == "" else "not a known value",
-                     f"use one of {', '.join(choices)} (or their Chinese forms)", reject)
+                     "未填写" if value == "" else "不是可识别的值",
+                     f"请填写以下之一：{_choices(vocabulary)}", reject)
         return out
 
     def unique(self, column: str) -> None:
@@ -106,14 +105,15 @@ class _Checker:
         dup = frame[column].duplicated(keep="first") & (frame[column] != "")
         for idx in frame.index[dup]:
             first = frame.loc[frame[column] == frame.at[idx, column], "_row"].iloc[0]
+            unit = "个要素" if self.layer.row_label == "feature" else "行"
             self.add("error", frame.at[idx, "_row"], column, frame.at[idx, column],
-                     f"duplicate id (also in {self.layer.row_label} {first})", "give each row its own id")
+                     f"编号重复（与第 {first} {unit}相同）", "每行使用不同的编号")
 
     def not_empty(self, column: str, severity="error", reject=False) -> None:
         frame = self.layer.frame
         for idx in frame.index[frame[column] == ""]:
-            self.add(severity, frame.at[idx, "_row"], column, "", "empty value",
-                     f"fill in the {self.layer.header(column)}", reject)
+            self.add(severity, frame.at[idx, "_row"], column, "", "未填写",
+                     f"请填写“{self.layer.header(column)}”", reject)
 
     def dates(self, column: str) -> pd.Series:
         frame = self.layer.frame
@@ -125,8 +125,8 @@ class _Checker:
                 values.append(parse_date(raw))
             except ValueError:
                 values.append(None)
-                self.add("error", frame.at[idx, "_row"], column, raw, "not a date",
-                         "write dates as 2022-05-14 or 2022年5月14日")
+                self.add("error", frame.at[idx, "_row"], column, raw, "不是日期",
+                         "日期写作 2022-05-14 或 2022年5月14日")
         return pd.Series(values, index=frame.index, dtype=object)
 
     def geometries(self, types: tuple[str, ...]) -> gpd.GeoSeries:
@@ -135,20 +135,20 @@ class _Checker:
         geom = frame.geometry.copy()
         missing = geom.isna() | geom.is_empty
         for idx in frame.index[missing]:
-            self.add("warning", frame.at[idx, "_row"], None, None, "no geometry; row left out",
-                     "draw the feature or delete the row", reject=True)
+            self.add("warning", frame.at[idx, "_row"], None, None, "没有几何图形，该行未使用",
+                     "补画该要素，或删除该行", reject=True)
         invalid = ~missing & ~geom.is_valid
         if invalid.any():
             reasons = shapely.is_valid_reason(geom[invalid].values)
             repaired = shapely.make_valid(geom[invalid].values)
             for idx, reason, fixed in zip(frame.index[invalid], reasons, repaired):
-                self.add("warning", frame.at[idx, "_row"], None, reason, "invalid geometry repaired with make_valid",
-                         "check the outline in QGIS")
+                self.add("warning", frame.at[idx, "_row"], None, reason, "几何图形无效，已用 make_valid 修复",
+                         "请在 QGIS 中检查该边界")
                 geom.at[idx] = _keep_types(fixed, types)
         wrong = ~missing & ~geom.geom_type.isin(types)
         for idx in frame.index[wrong]:
             self.add("error", frame.at[idx, "_row"], None, geom.at[idx].geom_type,
-                     f"wrong geometry type; expected {' or '.join(types)}", "export the layer with the right type",
+                     f"几何类型错误，应为 {' 或 '.join(types)}", "请按正确的几何类型导出该图层",
                      reject=True)
         return geom
 
@@ -163,7 +163,12 @@ def _keep_types(geometry, types):
 
 def _closest(value: str, candidates) -> str:
     close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.4)
-    return f"did you mean {' / '.join(close)}?" if close else "check the spelling"
+    return f"是否应为 {' / '.join(close)}？" if close else "请检查拼写"
+
+
+def _choices(vocabulary: str) -> str:
+    """The accepted values of a vocabulary, Chinese first: 示范（demonstration）、…"""
+    return "、".join(f"{aliases[0]}（{canonical}）" for canonical, aliases in VOCABULARIES[vocabulary].items())
 
 
 def _empty_layer(name: str) -> pd.DataFrame:
@@ -236,10 +241,10 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out) 
         else:
             resolved_leaders.append("")
             if len(by_name.get(leader, [])) > 1:
-                check.add("error", n, "leader", leader, "this name belongs to several leaders",
-                          f"use the leader's id ({', '.join(by_name[leader])})", reject=True)
+                check.add("error", n, "leader", leader, "多个责任人同名",
+                          f"请改用编号（{', '.join(by_name[leader])}）", reject=True)
             else:
-                check.add("error", n, "leader", leader, "no leader with this id or name in leaders",
+                check.add("error", n, "leader", leader, "责任人名单中没有这个编号或姓名",
                           _closest(leader, leader_ids | set(by_name)), reject=True)
         target = row["target"]
         if row["kind"] in ("road", "section"):
@@ -247,16 +252,16 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out) 
                 resolved_targets.append(target)
             else:
                 resolved_targets.append("")
-                check.add("error", n, "target", target, "no road with this name in roads",
+                check.add("error", n, "target", target, "道路图层中没有这个道路名称",
                           _closest(target, road_names), reject=True)
             if row["kind"] == "section":
                 for column in ("from", "to"):
                     if row[column] == "":
-                        check.add("error", n, column, "", "a section needs a start and an end",
-                                  "give a cross street's name or a distance in metres", reject=True)
+                        check.add("error", n, column, "", "路段需要起点和止点",
+                                  "填写与该路相交的道路名称，或距道路起点的米数", reject=True)
             elif row["from"] or row["to"]:
                 check.add("warning", n, "from", f"{row['from']}..{row['to']}",
-                          "a whole-road assignment ignores from/to", "use kind 'section' for part of a road")
+                          "整条道路的包保不使用起点、止点", "若只包一段，请把类型写成“路段”")
         elif row["kind"] == "community":
             if target in community_ids:
                 resolved_targets.append(target)
@@ -264,11 +269,11 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out) 
                 resolved_targets.append(community_by_name[target][0])
             elif target in left_out:
                 resolved_targets.append("")
-                check.add("warning", n, "target", target, f"its community was left out ({left_out[target]})",
-                          "fix that community's row; this assignment is left out until then", reject=True)
+                check.add("warning", n, "target", target, f"所指社区已被剔除（{left_out[target]}）",
+                          "修正那一行社区数据；在此之前本条包保责任不使用", reject=True)
             else:
                 resolved_targets.append("")
-                check.add("error", n, "target", target, "no community with this id or name in communities",
+                check.add("error", n, "target", target, "社区图层中没有这个编号或名称",
                           _closest(target, community_ids | set(community_by_name)), reject=True)
         else:
             resolved_targets.append("")
@@ -277,8 +282,8 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out) 
     key = ["leader", "kind", "target", "from", "to"]
     dup = frame.duplicated(key, keep="first") & (frame["leader"] != "") & (frame["target"] != "")
     for idx in frame.index[dup]:
-        check.add("warning", frame.at[idx, "_row"], None, None, "duplicate of an earlier assignment; left out",
-                  "delete the repeated row", reject=True)
+        check.add("warning", frame.at[idx, "_row"], None, None, "与前面的一条包保责任重复，未使用",
+                  "删除重复的行", reject=True)
     return frame[~frame["_row"].isin(check.rejected)]
 
 
@@ -295,7 +300,7 @@ def _status(layer: Layer, problems, communities, roads, left_out) -> pd.DataFram
     bad = (frame["progress"] != "") & (progress.isna() | (progress < 0) | (progress > 100))
     for idx in frame.index[bad]:
         check.add("error", frame.at[idx, "_row"], "progress", frame.at[idx, "progress"],
-                  "progress must be a number from 0 to 100", "write e.g. 80 for 80%")
+                  "进度应为 0 到 100 的数字", "例如 80 表示 80%")
     frame["progress"] = progress
     community_ids = set(communities["id"])
     by_name = communities.groupby("name")["id"].agg(list).to_dict()
@@ -312,8 +317,8 @@ def _status(layer: Layer, problems, communities, roads, left_out) -> pd.DataFram
                 continue
             if target in left_out:
                 targets.append("")
-                check.add("warning", row["_row"], "target", target, f"its community was left out ({left_out[target]})",
-                          "fix that community's row; this status row is left out until then", reject=True)
+                check.add("warning", row["_row"], "target", target, f"所指社区已被剔除（{left_out[target]}）",
+                          "修正那一行社区数据；在此之前本条整改事项不使用", reject=True)
                 continue
             hint = _closest(target, community_ids | set(by_name))
         elif row["kind"] == "road":
@@ -325,7 +330,8 @@ def _status(layer: Layer, problems, communities, roads, left_out) -> pd.DataFram
             targets.append("")
             continue
         targets.append("")
-        check.add("error", row["_row"], "target", target, f"no {row['kind']} with this name or id", hint, reject=True)
+        kind = "社区" if row["kind"] == "community" else "道路"
+        check.add("error", row["_row"], "target", target, f"没有这个{kind}", hint, reject=True)
     frame["target"] = targets
     return frame[~frame["_row"].isin(check.rejected)]
 
@@ -359,7 +365,7 @@ def _left_out(layer: Layer | None, kept: pd.DataFrame) -> dict[str, str]:
     gone = layer.frame[~layer.frame["_row"].isin(kept["_row"])]
     where = {}
     for _, row in gone.iterrows():
-        label = f"{layer.file} {layer.row_label} {row['_row']}"
+        label = f"{layer.file} 第 {row['_row']} {'个要素' if layer.row_label == 'feature' else '行'}"
         for key in (row.get("id", ""), row.get("name", "")):
             if key:
                 where[key] = label

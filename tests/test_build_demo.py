@@ -101,14 +101,14 @@ def test_invalid_project_exits_2_with_the_list_and_no_traceback(tmp_path, capsys
     (folder / "assignments.csv").write_text(text, encoding="utf-8")
     assert main(["build", str(folder), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "assignments.csv row 3, column 'target'" in err and "did you mean 红门路" in err
+    assert "assignments.csv 第 3 行，“target”列" in err and "是否应为 红门路" in err
     assert "Traceback" not in err
     assert main(["validate", str(folder)]) == 2
 
 
 def test_missing_project_folder_is_a_clear_error(tmp_path, capsys):
     assert main(["build", str(tmp_path / "nowhere")]) == 2
-    assert "project folder not found" in capsys.readouterr().err
+    assert "找不到项目文件夹" in capsys.readouterr().err
 
 
 def test_every_report_tells_the_same_numbers(demo, summary):

@@ -75,7 +75,7 @@ def test_z_coordinates_are_dropped_with_a_note(tmp_path):
     (folder / "roads.geojson").write_text(json.dumps(data))
     project, problems = _load(folder)
     assert not project.roads.has_z.any()
-    assert [str(p) for p in problems] == ["roads.geojson: Z coordinates of 1 feature(s) dropped"]
+    assert [str(p) for p in problems] == ["roads.geojson：已去掉 1 个要素的 Z 坐标（高程）"]
 
 
 def test_file_geodatabase(tmp_path):
@@ -113,7 +113,7 @@ def test_xlsx_with_a_title_row_numbers_and_date_cells(tmp_path):
     (folder / "assignments.csv").write_text("leader,kind,target\nS1,community,A\n7,community,A\n")
     (folder / "status.csv").write_text("kind,target,item,state,due\n社区,A,保洁,已完成,44712\n")
     project, problems = _load(folder)
-    assert [p.message for p in problems] == ["header found on row 2; the 1 row(s) above it skipped as a title"]
+    assert [p.message for p in problems] == ["表头在第 2 行，其上 1 行作为标题跳过"]
     assert project.leaders[["id", "_row"]].values.tolist() == [["7", 3], ["S1", 5]]
     assert project.status["due"].tolist() == [datetime.date(2022, 5, 31)]
 
@@ -131,11 +131,11 @@ def test_geo_init_writes_templates_a_clerk_can_fill(tmp_path):
 
 
 @pytest.mark.parametrize("toml, message", [
-    ({"tolerances": {"snap_m": "far"}}, r"\[tolerances\]\.snap_m: expected a number"),
-    ({"tolerances": {"snap_m": -1}}, r"snap_m: expected a number ≥ 0"),
-    ({"map": {"basemap": "googel"}}, r"unknown key 'googel'"),
-    ({"crs": {"road": "GCJ-02"}}, r"unknown key 'road'; did you mean 'roads'\?"),
-    ({"files": {"roads": 3}}, r"\[files\]\.roads: expected a non-empty text value"),
+    ({"tolerances": {"snap_m": "far"}}, r"\[tolerances\]\.snap_m：应为不小于 0 的数字"),
+    ({"tolerances": {"snap_m": -1}}, r"snap_m：应为不小于 0 的数字"),
+    ({"map": {"basemap": "googel"}}, r"未知的设置项“googel”"),
+    ({"crs": {"road": "GCJ-02"}}, r"未知的设置项“road”；是否应为“roads”？"),
+    ({"files": {"roads": 3}}, r"\[files\]\.roads：应为非空文本"),
 ])
 def test_config_errors_name_the_key(toml, message):
     with pytest.raises(ConfigError, match=message):

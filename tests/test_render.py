@@ -201,4 +201,4 @@ def test_english_maps_plain_attribution_search_fullscreen_and_print(tmp_path):
 def test_mixing_amap_with_wgs84_basemaps_is_refused(tmp_path, capsys):
     folder = _small_project(tmp_path / "p")
     assert main(["build", str(folder), "--out", str(tmp_path / "m"), "--basemap", "amap,osm"]) == 2
-    assert "cannot be mixed" in capsys.readouterr().err
+    assert "不能与" in capsys.readouterr().err

@@ -111,5 +111,5 @@ def test_unresolvable_section_ends_are_errors_naming_file_row_and_column(tmp_pat
     with pytest.raises(ValidationError) as err:
         check(folder, load_config(folder))
     text = str(err.value)
-    assert "assignments.csv row 2, column 'to'" in text and "远街 does not cross 东西路" in text
-    assert "assignments.csv row 3, column 'to'" in text and "beyond the road's end" in text
+    assert "assignments.csv 第 2 行，“to”列" in text and "远街 与 东西路 不相交" in text
+    assert "assignments.csv 第 3 行，“to”列" in text and "超出了道路终点" in text

@@ -48,7 +48,7 @@ def test_chinese_headers_in_a_gbk_csv(tmp_path):
     (folder / "leaders.csv").unlink()
     write_csv(folder / "leaders.csv", rows, encoding="gbk")
     project, problems = _problems(folder)
-    assert [(p.severity, p.file, p.message) for p in problems] == [("note", "leaders.csv", "read as GB18030")]
+    assert [(p.severity, p.file, p.message) for p in problems] == [("note", "leaders.csv", "按 GBK（GB18030）编码读取")]
     assert project.leaders["level"].tolist() == ["city", "district", "district", "street"]
     assert project.leaders["name"].tolist() == ["甲", "乙", "丙", "丁"]
 
@@ -65,8 +65,8 @@ def test_unknown_road_suggests_the_closest_name(tmp_path):
     folder = _project(tmp_path, assignments=[{"leader": "C1", "kind": "road", "target": "红门"},
                                              {"leader": "D1", "kind": "community", "target": "A"}])
     text = _errors(folder)
-    assert "assignments.csv row 2, column 'target'" in text
-    assert "'红门'" in text and "did you mean 红门路?" in text
+    assert "assignments.csv 第 2 行，“target”列" in text
+    assert "“红门”" in text and "是否应为 红门路？" in text
 
 
 def test_unknown_leader_and_bad_tier_are_reported_together(tmp_path):
@@ -77,29 +77,29 @@ def test_unknown_leader_and_bad_tier_are_reported_together(tmp_path):
                      {"leader": "D1", "kind": "community", "target": "A"}],
     )
     text = _errors(folder)
-    assert "communities.geojson feature 1, column 'tier'" in text and "'特级'" in text
-    assert "assignments.csv row 2, column 'leader'" in text and "'C9'" in text
-    assert text.startswith("2 error(s)")
+    assert "communities.geojson 第 1 个要素，“tier”列" in text and "“特级”" in text
+    assert "assignments.csv 第 2 行，“leader”列" in text and "“C9”" in text
+    assert text.startswith("输入数据有 2 处错误")
 
 
 def test_missing_required_column_names_the_file_and_the_fix(tmp_path):
     folder = _project(tmp_path)
     write_csv(folder / "leaders.csv", [{"id": x["id"], "name": x["name"]} for x in LEADERS])
     text = _errors(folder)
-    assert "leaders.csv: required column 'level' is missing" in text
+    assert "leaders.csv：缺少必需的列“level”" in text
     assert "级别" in text
 
 
 def test_duplicate_ids_name_both_rows(tmp_path):
     folder = _project(tmp_path, leaders=LEADERS + [{"id": "C1", "name": "戊", "title": "", "level": "city"}])
     text = _errors(folder)
-    assert "leaders.csv row 6, column 'id'" in text and "also in row 2" in text
+    assert "leaders.csv 第 6 行，“id”列" in text and "与第 2 行相同" in text
 
 
 def test_missing_required_layer(tmp_path):
     folder = _project(tmp_path)
     (folder / "roads.geojson").unlink()
-    assert "required layer 'roads' not found" in _errors(folder)
+    assert "缺少必需的图层“roads”" in _errors(folder)
 
 
 def test_a_feature_without_geometry_is_rejected_and_said(tmp_path):
@@ -109,7 +109,7 @@ def test_a_feature_without_geometry_is_rejected_and_said(tmp_path):
     assert len(project.roads) == 1
     (problem,) = problems
     assert problem.rejected and problem.severity == "warning"
-    assert str(problem).startswith("roads.geojson feature 2: no geometry")
+    assert str(problem).startswith("roads.geojson 第 2 个要素：没有几何图形")
 
 
 def test_an_invalid_polygon_is_repaired_and_reported(tmp_path):
@@ -145,4 +145,4 @@ def test_a_bad_date_is_an_error_with_its_row(tmp_path):
     folder = _project(tmp_path, status=[{"kind": "社区", "target": "A", "item": "保洁", "state": "已完成",
                                          "due": "五月底"}])
     text = _errors(folder)
-    assert "status.csv row 2, column 'due'" in text and "not a date" in text
+    assert "status.csv 第 2 行，“due”列" in text and "不是日期" in text
