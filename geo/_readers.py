@@ -8,16 +8,19 @@ right and Z dropped. Anything a user should know is returned as a note.
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
@@ -59,6 +62,9 @@ def cell_text(value) -> str:
     """
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, list | tuple | np.ndarray):
+        items = [cell_text(v) for v in value]
+        return next((v for v in items if v), "")  # an OSM name list: the first name
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():
@@ -111,7 +117,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[
         rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
     finally:
         book.close()
-    return rows, [], None  # row numbers are those of the sheet read: the first, or the one configured
+    return rows, [], chosen if len(names) > 1 else None  # messages name the sheet when there are several
 
 
 def _header_index(rows: list[list[str]], known: set[str]) -> int:
@@ -222,6 +228,37 @@ def _features_from_json(path: Path) -> gpd.GeoDataFrame | None:
     return None
 
 
+_LISTED = re.compile(r"^\s*\[\s*['\"].*['\"]\s*\]\s*$")
+
+
+def _unlist(frame: pd.DataFrame) -> list[str]:
+    """Cells holding a list of names (OSM after simplification): keep the first, say so.
+
+    The list may be a real list, or its text (``"['红荔西路', '红荔路']"``) as a
+    CSV or GeoJSON export writes it.
+    """
+    notes = []
+    for column in frame.columns:
+        if column == "geometry":
+            continue
+        values = frame[column]
+        texts = values.map(lambda v: isinstance(v, str) and bool(_LISTED.match(v)))
+        if texts.any():
+            frame.loc[texts, column] = values[texts].map(_literal_list)
+        listed = frame[column].map(lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) > 1)
+        if listed.any():
+            notes.append(f"{int(listed.sum())} 个要素的“{column}”是多个名称的列表，已取第一个")
+    return notes
+
+
+def _literal_list(text: str):
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return list(value) if isinstance(value, list | tuple) else text
+
+
 def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadResult:
     """Read a GeoJSON, GeoPackage, Shapefile or File Geodatabase layer."""
     notes: list[str] = []
@@ -229,7 +266,11 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
     part = None
     suffix = path.suffix.lower()
     if suffix in (".gpkg", ".gdb"):
-        kwargs["layer"], several = _choose_layer(path, layer, base_name)
+        try:
+            kwargs["layer"], several = _choose_layer(path, layer, base_name)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
+            raise ReadError(f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；"
+                            "请在 QGIS 中打开检查，或重新导出") from err
         part = kwargs["layer"] if several else None
     elif suffix == ".shp":
         encoding, note = _dbf_encoding(path)
@@ -247,6 +288,7 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
             raise ReadError(f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；"
                             "请在 QGIS 中打开检查，或重新导出") from err
     frame = frame.reset_index(drop=True)
+    notes += _unlist(frame)
     has_z = shapely.has_z(frame.geometry.values)
     if has_z.any():
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.values), crs=frame.crs)

@@ -136,7 +136,7 @@ def _street_at(resolved: Resolved, road: str, chainage: float, tol: Tolerances) 
     return str(near.index[int(np.argmin(distances))])
 
 
-def _road_coverage(resolved: Resolved, tol: Tolerances, led_area) -> tuple[list[dict], pd.DataFrame]:
+def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.DataFrame]:
     project = resolved.project
     gaps, rows = [], []
     coverage = resolved.coverage
@@ -151,12 +151,13 @@ def _road_coverage(resolved: Resolved, tol: Tolerances, led_area) -> tuple[list[
         overlap_m = 0.0
         for _level, group in mine.groupby("level"):
             for start, end, who in intervals.overlaps(zip(group["start_m"], group["end_m"], group["leader"])):
-                overlap_m += intervals.intersect_length([(start, end)], entity.present)
-                if end - start < tol.min_gap_m:
+                length = intervals.intersect_length([(start, end)], entity.present)
+                overlap_m += length
+                if length < tol.min_gap_m:
                     continue
                 gaps.append(_gap(
                     "section_overlap", entity.stretch(start, end),
-                    target=road, name=road, leader=";".join(sorted(who)), length_m=end - start,
+                    target=road, name=road, leader=";".join(sorted(who)), length_m=length,
                     start_m=start, end_m=end, where=f"{start:.0f}–{end:.0f} m",
                     missing="唯一责任人", suggested_owner=_leader_names(project, sorted(who)),
                     description=f"{road} {start:.0f}–{end:.0f} 米由 {_leader_names(project, sorted(who))} "
@@ -291,11 +292,18 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date)
     inside = gpd.sjoin(issues[["geometry"]], resolved.communities[["id", "geometry"]], predicate="intersects")
     first = inside.reset_index().sort_values(["index", "id"]).drop_duplicates("index").set_index("index")["id"]
     issues.loc[first.index, "community"] = first
-    near = gpd.sjoin_nearest(issues[["geometry"]], resolved.roads[["name", "_row", "geometry"]],
-                             max_distance=tol.issue_road_m, distance_col="distance_m")
-    near = near.reset_index().sort_values(["index", "distance_m", "name"]).drop_duplicates("index")
-    near = near.set_index("index")
-    issues.loc[near.index, "road"] = near["name"]
+    # The nearest *named* road within reach; an unnamed piece (a footway beside the road) only
+    # when no named road is near, since only a named road can carry a leader.
+    pieces = resolved.roads[["name", "_row", "geometry"]]
+    for named in (pieces[pieces["name"] != ""], pieces[pieces["name"] == ""]):
+        todo = issues[issues["road"] == ""]
+        if named.empty or todo.empty:
+            continue
+        near = gpd.sjoin_nearest(todo[["geometry"]], named, max_distance=tol.issue_road_m, distance_col="distance_m")
+        near = near.reset_index().sort_values(["index", "distance_m", "name"]).drop_duplicates("index")
+        near = near.set_index("index")
+        issues.loc[near.index, "road"] = near["name"].where(near["name"] != "", "#" + near["_row"].astype(str))
+    issues["road"] = issues["road"].where(~issues["road"].str.startswith("#"), "")
     named = issues["road"] != ""
     if named.any():
         axes = resolved.road_axes.loc[issues.loc[named, "road"], "axis"].values
@@ -406,7 +414,7 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     community_leaders = _community_leaders(resolved)
     led = resolved.communities[resolved.communities["id"].map(lambda c: bool(community_leaders.get(c)))]
     led_area = shapely.union_all(led.geometry.values) if not led.empty else None
-    gaps, roads = _road_coverage(resolved, tol, led_area)
+    gaps, roads = _road_coverage(resolved, tol)
     section_gaps = [g for g in gaps if g["kind"] == "section_gap"]
     unmanaged, unmanaged_by_road = _unmanaged(resolved, tol, led_area, section_gaps)
     gaps += unmanaged

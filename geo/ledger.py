@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._csv import write_csv
 from .errors import Problem
 from .model import Project
 
@@ -69,7 +70,7 @@ def write_ledger(out_dir: Path, entries: list[LedgerEntry], problems: list[Probl
     """Write ``reports/ledger.csv`` (every problem) and ``reports/ledger_summary.csv`` (per file)."""
     reports = Path(out_dir) / "reports"
     reports.mkdir(parents=True, exist_ok=True)
-    problem_table(problems).to_csv(reports / "ledger.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    write_csv(problem_table(problems), reports / "ledger.csv")
     summary = pd.DataFrame([asdict(e) for e in entries],
                            columns=["layer", "file", "read", "used", "rejected", "repaired", "lost"])
-    summary.to_csv(reports / "ledger_summary.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    write_csv(summary, reports / "ledger_summary.csv")

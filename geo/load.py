@@ -81,8 +81,8 @@ class Layer:
 
 
 def _candidates(project_dir: Path, name: str, extensions) -> list[Path]:
-    by_lower = {p.name.lower(): p for p in project_dir.iterdir()}
-    return [by_lower[f"{name}{ext}"] for ext in extensions if f"{name}{ext}" in by_lower]
+    wanted = {f"{name}{ext}" for ext in extensions}
+    return sorted(p for p in project_dir.iterdir() if p.name.lower() in wanted)
 
 
 def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path | None:
@@ -154,7 +154,12 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
         return frame.set_geometry(geometry_gcj02_to_wgs84(frame.geometry.values), crs=4326)
     if declared:
         try:
-            return frame.set_crs(pyproj.CRS.from_user_input(declared), allow_override=True)
+            crs = pyproj.CRS.from_user_input(declared)
+            if frame.crs is not None and not frame.crs.equals(crs):
+                problems.append(Problem(
+                    "note", file, None, None, declared,
+                    f"geo.toml 声明的坐标系与文件自带的（{frame.crs.to_string()}）不同，按 geo.toml 的读取"))
+            return frame.set_crs(crs, allow_override=True)
         except pyproj.exceptions.CRSError as err:
             problems.append(Problem(
                 "error", file, None, None, declared, f"geo.toml [crs] 中的坐标系无法识别：{err}",

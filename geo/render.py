@@ -75,6 +75,9 @@ class MapFile:
         return self.bytes / self.vertices if self.vertices else float("nan")
 
 
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
 def leader_filenames(leader_ids) -> dict[str, str]:
     """A safe, unique file name per leader id (no path traversal, no clash even on a case-blind disk).
 
@@ -83,7 +86,8 @@ def leader_filenames(leader_ids) -> dict[str, str]:
     """
     names, taken = {}, set()
     for leader_id in leader_ids:
-        plain = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None
+        plain = (re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None
+                 and leader_id.upper() not in _WINDOWS_RESERVED)
         name = f"{leader_id}.html" if plain else f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
         if name.lower() in taken:
             name = f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"

@@ -22,6 +22,7 @@ import pyogrio
 import shapely
 
 from . import __version__
+from ._csv import write_csv
 from .analyse import GAP_COLUMNS, GAP_KINDS, Analysis
 from .errors import Problem
 from .ledger import LedgerEntry, write_ledger
@@ -120,10 +121,6 @@ def gap_table(analysis: Analysis) -> pd.DataFrame:
     return table
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-
-
 def _ids(values) -> str:
     return ";".join(values)
 
@@ -204,12 +201,16 @@ def write_geodata(analysis: Analysis, reports: Path) -> None:
     resolved = analysis.resolved
     communities = resolved.communities[["id", "geometry"]].merge(community_table(analysis), on="id")
     coverage = resolved.coverage.drop(columns=["_row"])
+    # Only the contract's columns and the analysis's: a user's extra columns (a complainant's
+    # phone, say) never reach a shared file.
+    issue_columns = ["id", "reported", "source", "category", "state", "due", "note", "community", "road",
+                     "chainage_m", "leaders", "orphan", "overdue", "geometry"]
     layers = {
         "communities": gpd.GeoDataFrame(communities, geometry="geometry", crs=resolved.crs),
-        "roads": resolved.roads,
+        "roads": resolved.roads[["name", "id", "class", "geometry"]],
         "responsibility": coverage,
         "gaps": analysis.gaps.assign(kind_zh=analysis.gaps["kind"].map(GAP_KINDS)),
-        "issues": analysis.issues,
+        "issues": analysis.issues[issue_columns],
     }
     if resolved.boundary is not None:
         layers["boundary"] = resolved.boundary
@@ -232,12 +233,12 @@ def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[Ledg
     reports.mkdir(parents=True, exist_ok=True)
     figures = summary(analysis, problems, ledger)
     (reports / "summary.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    _write_csv(gap_table(analysis), reports / "gaps.csv")
-    _write_csv(road_table(analysis), reports / "roads.csv")
-    _write_csv(section_table(analysis), reports / "sections.csv")
-    _write_csv(issue_table(analysis), reports / "issues.csv")
-    _write_csv(leader_table(analysis), reports / "leaders.csv")
-    _write_csv(community_table(analysis), reports / "communities.csv")
+    write_csv(gap_table(analysis), reports / "gaps.csv")
+    write_csv(road_table(analysis), reports / "roads.csv")
+    write_csv(section_table(analysis), reports / "sections.csv")
+    write_csv(issue_table(analysis), reports / "issues.csv")
+    write_csv(leader_table(analysis), reports / "leaders.csv")
+    write_csv(community_table(analysis), reports / "communities.csv")
     write_geodata(analysis, reports)
     write_ledger(out_dir, ledger, problems)
     run = {

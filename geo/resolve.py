@@ -34,7 +34,24 @@ log = logging.getLogger(__name__)
 # Closer than this is touching: a T-junction whose end vertex misses the cross
 # street by a rounding error (a coordinate round trip costs about 1e-9 m).
 _TOUCH_M = 0.001
-_METRES = re.compile(r"^(?:k\s*)?(\d+(?:\.\d+)?)\s*(?:m|米)?$", re.IGNORECASE)
+_METRES = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|米|km|公里|千米)?$", re.IGNORECASE)
+_STAKE = re.compile(r"^K\s*(\d+)\s*\+\s*(\d+(?:\.\d+)?)$", re.IGNORECASE)  # 桩号 K1+200 = 1,200 m
+
+
+def parse_distance(value: str) -> float | None:
+    """A distance along a road in metres: ``250``, ``250m``, ``250米``, ``1.2km``, ``1.2公里``, ``K1+200``.
+
+    None when the value is not a distance (then it may be a cross street's name).
+    """
+    text = value.strip()
+    stake = _STAKE.match(text)
+    if stake:
+        return float(stake.group(1)) * 1000.0 + float(stake.group(2))
+    match = _METRES.match(text)
+    if not match:
+        return None
+    unit = (match.group(2) or "m").lower()
+    return float(match.group(1)) * (1000.0 if unit in ("km", "公里", "千米") else 1.0)
 
 
 @dataclass
@@ -143,9 +160,8 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
 def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> tuple[list[float], str, str]:
     """Candidate chainages for one end of a section; and how, or why not."""
     entity = axes.at[road, "entity"]
-    match = _METRES.match(value)
-    if match and value not in axes.index:
-        metres = float(match.group(1))
+    metres = parse_distance(value)
+    if metres is not None and value not in axes.index:
         if metres > entity.extent_m + tol.snap_m:
             return [], "", f"{metres:g} 米超出了道路终点（全长 {entity.extent_m:.0f} 米）"
         return [min(metres, entity.extent_m)], "distance", ""
@@ -187,9 +203,16 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
         if len(ends) < 2:
             continue
         (starts, how_a), (stops, how_b) = ends
-        start, end = min(((s, e) for s in starts for e in stops if s != e),
-                         key=lambda p: abs(p[1] - p[0]), default=(starts[0], stops[0]))
-        if start == end:
+        pairs = sorted(((s, e) for s in starts for e in stops), key=lambda p: abs(p[1] - p[0]))
+        pairs = [p for p in pairs if abs(p[1] - p[0]) >= tol.min_gap_m] or pairs
+        start, end = pairs[0]
+        if len(pairs) > 1 and abs(abs(pairs[1][1] - pairs[1][0]) - abs(end - start)) < tol.min_gap_m:
+            problems.append(Problem(
+                "warning", source.file if source else "assignments", a["_row"], None, f"{a['from']}..{a['to']}",
+                f"{road} 上的这个路段有两种同样长的走法（{start:.0f}–{end:.0f} 米或 "
+                f"{pairs[1][0]:.0f}–{pairs[1][1]:.0f} 米），取了前者",
+                "改用更明确的起止道路，或用米数", False, source.row_label if source else "row"))
+        if abs(end - start) < tol.min_gap_m:
             problems.append(Problem(
                 "error", source.file if source else "assignments", a["_row"], None, f"{a['from']}..{a['to']}",
                 f"{road} 上的路段长度为零（两端都在 {start:.0f} 米处）",

@@ -75,6 +75,8 @@ class _Checker:
 
     def require_columns(self) -> bool:
         spec = LAYERS[self.layer.name]
+        if not spec.required and not self.layer.rows:
+            return False  # an optional layer with no rows is simply empty
         missing = [c for c in spec.required_columns if c not in self.layer.frame.columns]
         for column in missing:
             aliases = "、".join(f"“{a}”" for a in (*spec.columns[column][:2], column))
@@ -219,7 +221,7 @@ def _leaders(layer: Layer, problems) -> pd.DataFrame:
     return frame
 
 
-def _assignments(layer: Layer, problems, leaders, communities, roads, left_out) -> pd.DataFrame:
+def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, roads_left_out) -> pd.DataFrame:
     check = _Checker(layer, problems)
     if not check.require_columns():
         return _empty_layer("assignments")
@@ -250,6 +252,10 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out) 
         if row["kind"] in ("road", "section"):
             if target in road_names:
                 resolved_targets.append(target)
+            elif target in roads_left_out:
+                resolved_targets.append("")
+                check.add("warning", n, "target", target, f"所指道路已被剔除（{roads_left_out[target]}）",
+                          "修正那条道路的数据；在此之前本条包保责任不使用", reject=True)
             else:
                 resolved_targets.append("")
                 check.add("error", n, "target", target, "道路图层中没有这个道路名称",
@@ -358,18 +364,38 @@ def _boundary(layer: Layer, problems) -> gpd.GeoDataFrame:
     return frame[~frame["_row"].isin(check.rejected)]
 
 
-def _left_out(layer: Layer | None, kept: pd.DataFrame) -> dict[str, str]:
-    """Id or name of each community row rejected by validation -> where it was."""
-    if layer is None or "id" not in layer.frame:
-        return {}
+class _LeftOut(dict):
+    """Id or name of each row rejected by validation -> where it was.
+
+    When the whole layer could not be used, every reference counts as left out
+    (the layer's own error says why), so references do not each become errors.
+    """
+
+    def __init__(self, where: dict[str, str], whole: str = ""):
+        super().__init__(where)
+        self.whole = whole
+
+    def __contains__(self, key) -> bool:
+        return bool(self.whole) or super().__contains__(key)
+
+    def __getitem__(self, key) -> str:
+        return self.whole or super().__getitem__(key)
+
+
+def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str) -> _LeftOut:
+    if layer is None:
+        return _LeftOut({}, f"{name} 图层不可用")
+    if "id" not in layer.frame and "name" not in layer.frame:
+        return _LeftOut({}, f"{layer.file} 无法使用")
     gone = layer.frame[~layer.frame["_row"].isin(kept["_row"])]
+    survivors = {v for c in ("id", "name") if c in kept for v in kept[c]}
     where = {}
     for _, row in gone.iterrows():
         label = f"{layer.file} 第 {row['_row']} {'个要素' if layer.row_label == 'feature' else '行'}"
         for key in (row.get("id", ""), row.get("name", "")):
-            if key:
+            if key and key not in survivors:
                 where[key] = label
-    return where
+    return _LeftOut(where)
 
 
 def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = None) -> tuple[Project, list[Problem]]:
@@ -393,9 +419,11 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
     communities = _communities(get("communities"), problems) if get("communities") else _empty_layer("communities")
     roads = _roads(get("roads"), problems) if get("roads") else _empty_layer("roads")
     leaders = _leaders(get("leaders"), problems) if get("leaders") else _empty_layer("leaders")
-    left_out = _left_out(get("communities"), communities)
+    left_out = _left_out(get("communities"), communities, "communities")
+    roads_left_out = _left_out(get("roads"), roads, "roads")
     if get("assignments"):
-        assignments = _assignments(get("assignments"), problems, leaders, communities, roads, left_out)
+        assignments = _assignments(get("assignments"), problems, leaders, communities, roads, left_out,
+                                   roads_left_out)
     else:
         assignments = _empty_layer("assignments")
     status = _status(get("status"), problems, communities, roads, left_out) if get("status") else _empty_layer("status")
