@@ -179,10 +179,10 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
                     description=f"{road} {start:.0f}–{end:.0f} 米{ends}无路段责任人，长 {end - start:.0f} 米"))
         rows.append({
             "road": road, "length_m": total, "covered_m": covered, "gap_m": gap_m, "overlap_m": overlap_m,
-            "pieces_m": entity.pieces_m, "parts": axis_row["parts"],
+            "pieces_m": entity.pieces_m, "branch_m": entity.branch_m, "parts": axis_row["parts"],
             "leaders": ";".join(sorted(set(mine["leader"]))),
         })
-    columns = ["road", "length_m", "covered_m", "gap_m", "overlap_m", "pieces_m", "parts", "leaders"]
+    columns = ["road", "length_m", "covered_m", "gap_m", "overlap_m", "pieces_m", "branch_m", "parts", "leaders"]
     table = pd.DataFrame(rows, columns=columns)
     return gaps, table
 

@@ -128,7 +128,7 @@ def _ids(values) -> str:
 def road_table(analysis: Analysis) -> pd.DataFrame:
     """roads.csv: one row per named road, with its start (lon/lat) as chainage's origin."""
     roads = analysis.roads.copy()
-    for column in ("length_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m"):
+    for column in ("length_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m", "branch_m"):
         roads[column] = roads[column].round(3)
     axes = analysis.resolved.road_axes
     starts = gpd.GeoSeries([shapely.Point(axes.at[r, "axis"].coords[0]) for r in roads["road"]],

@@ -13,7 +13,11 @@ runs along, and every piece is measured by projecting it onto that axis:
    piece under another name) and extends the axis: the axis runs on from its
    end to the part's near end, then along the part;
 3. the road is **present** on the chainage intervals its parts project onto
-   (a data gap bridged in step 2 is not road, so it is no coverage gap).
+   (a data gap bridged in step 2 is not road, so it is no coverage gap);
+4. a part that leaves the axis sideways (its chainage spans less than half
+   its length: the arm of a T-junction carrying the same name) is a
+   **branch**: it has no chainage of its own, belongs to whoever holds the
+   stretch where it joins, and its length is reported as ``branch_m``.
 
 Both carriageways of a dual carriageway thus share one chainage: a section
 from one cross street to another covers both, and its drawn stretch includes
@@ -34,7 +38,8 @@ from . import intervals
 __all__ = ["RoadAxis", "build_axis"]
 
 _DENSIFY_M = 10.0  # parts are sampled this finely to project them onto the axis
-_ALONGSIDE = 0.5  # a part with at least this share of its length projecting inside the axis runs alongside
+_EXTEND_MIN_M = 20.0  # a part reaching less than this past an end of the axis does not extend it
+_BRANCH = 0.5  # a part whose chainage spread is under this share of its length is a branch
 
 
 @dataclass
@@ -66,6 +71,12 @@ class RoadAxis:
     axis: shapely.LineString
     parts: list[_Part] = field(default_factory=list)
     present: list[tuple[float, float]] = field(default_factory=list)
+    branches: list[_Part] = field(default_factory=list)
+
+    @property
+    def branch_m(self) -> float:
+        """Ground length of branches: parts that leave the axis sideways (held by their junction's leader)."""
+        return float(sum(p.line.length for p in self.branches))
 
     @property
     def length_m(self) -> float:
@@ -118,21 +129,47 @@ def _profile(line: shapely.LineString, axis: shapely.LineString) -> _Part:
     return _Part(line, along, np.maximum.accumulate(chain))
 
 
-def _extend(axis: shapely.LineString, part: shapely.LineString) -> shapely.LineString | None:
-    """The axis extended through a part lying beyond one of its ends, or None if alongside."""
-    dense = shapely.segmentize(part, _DENSIFY_M)
-    chain = shapely.line_locate_point(axis, shapely.points(shapely.get_coordinates(dense)))
-    inside = np.mean((chain > 1e-6) & (chain < axis.length - 1e-6))
-    if inside >= _ALONGSIDE:
+def _beyond(axis: shapely.LineString, part: shapely.LineString, end: str) -> np.ndarray:
+    """The samples of `part` that lie past one end of the axis, ordered away from it."""
+    samples = shapely.get_coordinates(shapely.segmentize(part, _DENSIFY_M))
+    chain = shapely.line_locate_point(axis, shapely.points(samples))
+    past = chain >= axis.length - 1e-6 if end == "tail" else chain <= 1e-6
+    anchor = np.array(axis.coords[-1] if end == "tail" else axis.coords[0])
+    if not past.any():
+        return np.empty((0, 2))
+    run = samples[past]
+    distance = np.hypot(*(run - anchor).T)
+    return run[np.argsort(distance, kind="stable")]
+
+
+def _extend(axis: shapely.LineString, part: shapely.LineString) -> tuple[shapely.LineString, float] | None:
+    """The axis extended by the stretch of a part that lies beyond one of its ends, or None.
+
+    Only the stretch past the end extends the axis (a carriageway that starts
+    alongside and runs on further extends it by the part that runs on); a
+    stretch shorter than ``_EXTEND_MIN_M`` does not. Also returns how sharply
+    the extension turns (radians), so the straightest continuation wins.
+    """
+    coords = [tuple(c) for c in axis.coords]
+    best = None
+    for end in ("tail", "head"):
+        run = _beyond(axis, part, end)
+        length = float(np.hypot(*np.diff(run, axis=0).T).sum()) if len(run) > 1 else 0.0
+        if length >= _EXTEND_MIN_M and (best is None or length > best[2]):
+            best = (end, run, length)
+    if best is None:
         return None
-    coords = list(axis.coords)
-    head, tail = shapely.Point(coords[0]), shapely.Point(coords[-1])
-    p0, p1 = shapely.Point(part.coords[0]), shapely.Point(part.coords[-1])
-    if min(p0.distance(tail), p1.distance(tail)) <= min(p0.distance(head), p1.distance(head)):
-        line = part if p0.distance(tail) <= p1.distance(tail) else part.reverse()
-        return shapely.LineString(coords + [c for c in line.coords if c != coords[-1]])
-    line = part if p1.distance(head) <= p0.distance(head) else part.reverse()
-    return shapely.LineString([c for c in line.coords if c != coords[0]] + coords)
+    end, run, _ = best
+    extra = [tuple(c) for c in run]
+    if end == "tail":
+        heading = np.subtract(coords[-1], coords[-2])
+        line = shapely.LineString(coords + [c for c in extra if c != coords[-1]])
+    else:
+        heading = np.subtract(coords[0], coords[1])
+        line = shapely.LineString([c for c in extra[::-1] if c != coords[0]] + coords)
+    onward = np.subtract(extra[-1], extra[0]) if len(extra) > 1 else heading
+    cos = np.dot(heading, onward) / (np.hypot(*heading) * np.hypot(*onward) or 1.0)
+    return line, float(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
 def build_axis(name: str, pieces) -> RoadAxis:
@@ -141,15 +178,14 @@ def build_axis(name: str, pieces) -> RoadAxis:
     parts = sorted((p for p in shapely.get_parts(merged) if p.length > 0), key=lambda g: -g.length)
     axis = parts[0]
     pending = parts[1:]
-    while True:  # a part may only reach the axis once another has extended it
-        extended = False
-        for part in list(pending):
-            longer = _extend(axis, part)
-            if longer is not None:
-                axis, extended = longer, True
-                pending.remove(part)
-        if not extended:
+    while pending:  # one extension at a time, the straightest first (a T-junction's arm comes last)
+        options = [(result[1], -part.length, i, result[0]) for i, part in enumerate(pending)
+                   if (result := _extend(axis, part)) is not None]
+        if not options:
             break
+        _turn, _length, i, axis = min(options, key=lambda o: o[:3])
+        pending.pop(i)
     profiled = [_profile(p, axis) for p in parts]
-    present = intervals.union((p.chainage_m[0], p.chainage_m[-1]) for p in profiled)
-    return RoadAxis(name, axis, profiled, present)
+    branches = [p for p in profiled if p.chainage_m[-1] - p.chainage_m[0] < _BRANCH * p.line.length]
+    present = intervals.union((p.chainage_m[0], p.chainage_m[-1]) for p in profiled if p not in branches)
+    return RoadAxis(name, axis, profiled, present, branches)

@@ -226,3 +226,65 @@ def test_overdue_issues_are_judged_against_the_as_of_date(road_project):
     leaders = analysis.leaders.set_index("id")
     assert leaders.at["D1", "issues_overdue"] == 1 and leaders.at["D1", "issues_open"] == 2
     assert leaders.at["D1", "road_km"] == pytest.approx(0.3, abs=1e-6)
+
+
+def test_staggered_carriageways_extend_the_axis_only_by_what_runs_on(tmp_path):
+    # One carriageway 0-1000 m, the other 600-1500 m, 30 m apart; a cross street at 800 m.
+    pieces = [
+        {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
+        {"name": "东西路", "geometry": line((600, 30), (1500, 30))},
+    ]
+    folder = _dual_project(tmp_path, pieces, [
+        {"leader": "C1", "kind": "road", "target": "东西路"},
+        {"leader": "D1", "kind": "section", "target": "东西路", "from": "0", "to": "乙街"},
+    ])
+    folder.joinpath("roads.geojson").unlink()
+    from conftest import write_geojson
+
+    write_geojson(folder / "roads.geojson", pieces + [{"name": "乙街", "geometry": line((800, -100), (800, 100))}])
+    analysis, gaps = _gaps(folder)
+    road = analysis.roads.set_index("road").loc["东西路"]
+    assert road["length_m"] == pytest.approx(1530.0, abs=1e-3)  # 1,000 + the 30 m step across + 500
+    section = analysis.resolved.coverage.set_index("leader").loc["D1"]
+    assert section["end_m"] == pytest.approx(800.0, abs=1e-3)  # both carriageways cross at one chainage
+    assert "section_gap" not in set(gaps["kind"])
+
+
+def test_a_same_named_arm_of_a_t_junction_is_a_branch(tmp_path):
+    pieces = [
+        {"name": "东西路", "geometry": line((0, 0), (500, 0))},
+        {"name": "东西路", "geometry": line((500, 0), (1000, 0))},
+        {"name": "东西路", "geometry": line((500, 0), (500, 250))},
+    ]
+    folder = _dual_project(tmp_path, pieces, [{"leader": "C1", "kind": "road", "target": "东西路"}])
+    analysis, _ = _gaps(folder)
+    road = analysis.roads.set_index("road").loc["东西路"]
+    assert road["length_m"] == pytest.approx(1000.0, abs=1e-3)
+    assert road["branch_m"] == pytest.approx(250.0, abs=1e-3)
+
+
+def test_stake_distances_and_kilometres(tmp_path):
+    from geo.resolve import parse_distance
+
+    assert parse_distance("K0+300") == 300.0 and parse_distance("k1+200") == 1200.0
+    assert parse_distance("1.2km") == 1200.0 and parse_distance("0.5公里") == 500.0
+    assert parse_distance("250米") == 250.0 and parse_distance("红门路") is None and parse_distance("K1") is None
+
+
+def test_an_issue_beside_a_footway_goes_to_the_named_road(road_project):
+    from conftest import write_geojson
+
+    roads = [
+        {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
+        {"name": "", "geometry": line((0, 12), (1000, 12))},  # an unnamed footway beside it
+        {"name": "甲街", "geometry": line((0, -100), (0, 100))},
+        {"name": "乙街", "geometry": line((300, -100), (300, 100))},
+        {"name": "丙街", "geometry": line((500, -100), (500, 100))},
+        {"name": "丁街", "geometry": line((1000, -100), (1000, 100))},
+    ]
+    write_geojson(road_project / "roads.geojson", roads)
+    write_geojson(road_project / "issues.geojson",
+                  [{"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 15))}])
+    analysis, _ = _gaps(road_project)
+    issue = analysis.issues.set_index("id").loc["I1"]
+    assert issue["road"] == "东西路" and "D1" in issue["leaders"]

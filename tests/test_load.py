@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from conftest import LEADERS, line, make_project, square, to_wgs
-from geo import ConfigError, check, load_config, load_project, validate_project
+from geo import ConfigError, ValidationError, check, load_config, load_project, validate_project
 from geo.cli import main
 from geo.config import config_from_dict
 
@@ -176,3 +176,55 @@ def test_a_date_field_with_missing_values(tmp_path):
     project, problems = _load(folder)
     assert problems == []
     assert project.issues["due"].tolist() == [datetime.date(2022, 5, 31), None]
+
+
+def test_osm_name_lists_keep_the_first_name(tmp_path):
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    data["features"][0]["properties"]["name"] = ["东西路", "东西大道"]
+    extra = json.loads(json.dumps(data["features"][0]))
+    extra["properties"]["name"] = "['东西路', '东西大道']"  # as a CSV export writes the list
+    data["features"].append(extra)
+    (folder / "roads.geojson").write_text(json.dumps(data, ensure_ascii=False))
+    project, problems = _load(folder)
+    assert project.roads["name"].tolist() == ["东西路", "东西路"]
+    assert any("列表" in p.message for p in problems)
+
+
+def test_two_layers_in_one_workbook_are_kept_apart(tmp_path):
+    folder = _road_folder(tmp_path)
+    (folder / "leaders.csv").unlink()
+    (folder / "assignments.csv").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "领导"
+    sheet.append(["编号", "姓名", "级别"])
+    sheet.append(["S1", "丁", "街道"])
+    sheet.append(["S2", "戊", "街道"])
+    tasks = book.create_sheet("包保")
+    tasks.append(["责任人", "类型", "对象"])
+    tasks.append(["S1", "包社区", "A"])
+    tasks.append(["S9", "包社区", "A"])  # row 3: no such leader
+    book.save(folder / "包保.xlsx")
+    (folder / "geo.toml").write_text('[files]\nleaders = "包保.xlsx"\nassignments = "包保.xlsx"\n'
+                                     '[layers]\nleaders = "领导"\nassignments = "包保"\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        check(folder, load_config(folder))
+    assert "包保.xlsx (包保) 第 3 行，“责任人”列" in str(err.value)
+    ledger = {e.layer: (e.read, e.used, e.rejected) for e in err.value.ledger}
+    assert ledger["leaders"] == (2, 2, 0) and ledger["assignments"] == (2, 1, 1)
+
+
+def test_an_empty_optional_layer_is_just_empty(tmp_path):
+    folder = _road_folder(tmp_path)
+    (folder / "issues.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    project, problems = _load(folder)
+    assert problems == [] and project.issues.empty
+
+
+def test_a_corrupt_geopackage_is_an_input_error(tmp_path, capsys):
+    folder = _road_folder(tmp_path)
+    (folder / "roads.geojson").unlink()
+    (folder / "roads.gpkg").write_bytes(b"not a geopackage")
+    assert main(["check", str(folder), "--out", str(tmp_path / "out")]) == 2
+    assert "roads.gpkg：无法作为 gpkg 文件读取" in capsys.readouterr().err

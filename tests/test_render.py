@@ -202,3 +202,17 @@ def test_mixing_amap_with_wgs84_basemaps_is_refused(tmp_path, capsys):
     folder = _small_project(tmp_path / "p")
     assert main(["build", str(folder), "--out", str(tmp_path / "m"), "--basemap", "amap,osm"]) == 2
     assert "不能与" in capsys.readouterr().err
+
+
+def test_reserved_windows_names_and_excel_formulas_are_defused(tmp_path):
+    folder = _small_project(tmp_path / "p", names=["=HYPERLINK(\"http://x\")", "乙社区"])
+    leaders = (folder / "leaders.csv").read_text(encoding="utf-8").replace("L0,", "CON,")
+    (folder / "leaders.csv").write_text(leaders, encoding="utf-8")
+    assignments = (folder / "assignments.csv").read_text(encoding="utf-8").replace("L0,", "CON,")
+    (folder / "assignments.csv").write_text(assignments, encoding="utf-8")
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    assert [p.name for p in (out / "leaders").iterdir()] == [leader_filenames(["CON"])["CON"]]
+    assert leader_filenames(["CON"])["CON"].startswith("leader-")
+    text = (out / "reports" / "communities.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
