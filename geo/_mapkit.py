@@ -15,7 +15,6 @@ their code from CDNs, which intranet PCs cannot reach.
 from __future__ import annotations
 
 import html
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -230,7 +229,7 @@ def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> list:
                              show=show, max_zoom=18).add_to(fmap)
         elif name == "intranet":
             folium.TileLayer(options.tiles_url, name=words["basemap.intranet"], show=show,
-                             attr=options.tiles_attribution or words["basemap.intranet"]).add_to(fmap)
+                             attr=esc(options.tiles_attribution) or words["basemap.intranet"]).add_to(fmap)
         elif name == "tianditu":
             written = key if (key and options.write_key) else ""
             layers = []
@@ -310,7 +309,3 @@ def vertices(frame) -> int:
     import shapely
 
     return 0 if frame is None or frame.empty else int(shapely.get_num_coordinates(frame.geometry.values).sum())
-
-
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

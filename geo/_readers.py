@@ -121,7 +121,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[
 
 
 def _header_index(rows: list[list[str]], known: set[str]) -> int:
-    """The first of the top rows that holds two or more known headers (else 0)."""
+    """The first of the top rows holding two or more known headers; else the row holding the most (or 0)."""
     best, best_hits = 0, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         hits = sum(normalise_header(c) in known for c in row if c)

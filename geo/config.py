@@ -55,7 +55,8 @@ class Tolerances:
         Crossing points of one cross street closer than this along the road
         (a dual carriageway's two lanes) count as one crossing.
     min_gap_m
-        Road stretches without a leader shorter than this are not gaps.
+        Road stretches shorter than this are not reported: section gaps,
+        overlaps and unmanaged stretches alike; a section must be longer.
     min_area_m2
         Territory gaps and overlaps smaller than this are slivers, counted
         separately and not reported as gaps.

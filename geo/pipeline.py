@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .analyse import Analysis, analyse
 from .config import Config
-from .errors import Problem, ValidationError
+from .errors import Problem
 from .ledger import LedgerEntry, account
 from .load import load_project
 from .render import (
@@ -24,7 +24,7 @@ from .render import (
 )
 from .report import write_reports
 from .resolve import resolve_project
-from .validate import validate_project
+from .validate import raise_for_errors, validate_project
 
 __all__ = ["BuildResult", "CheckResult", "build", "check"]
 
@@ -60,8 +60,7 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
             raise
         log.debug("resolving skipped: the input already has errors", exc_info=True)
     ledger = account(project, problems)
-    if any(p.severity == "error" for p in problems):
-        raise ValidationError(problems, ledger)
+    raise_for_errors(problems, ledger)
     return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger)
 
 

@@ -131,7 +131,7 @@ def road_table(analysis: Analysis) -> pd.DataFrame:
     for column in ("length_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m", "branch_m"):
         roads[column] = roads[column].round(3)
     axes = analysis.resolved.road_axes
-    starts = gpd.GeoSeries([shapely.Point(axes.at[r, "axis"].coords[0]) for r in roads["road"]],
+    starts = gpd.GeoSeries(shapely.get_point(axes.loc[roads["road"], "axis"].to_numpy(), 0),
                            crs=analysis.resolved.crs).to_crs(4326)
     roads["start_lon"] = starts.x.round(6).to_numpy()
     roads["start_lat"] = starts.y.round(6).to_numpy()

@@ -51,10 +51,10 @@ def parse_date(value: str) -> date | None:
     raise ValueError(text)
 
 
-def raise_for_errors(problems: list[Problem]) -> None:
-    """Raise one `ValidationError` listing every error, if there is any."""
+def raise_for_errors(problems: list[Problem], ledger: list | None = None) -> None:
+    """Raise one `ValidationError` listing every error (and carrying the ledger), if there is any."""
     if any(p.severity == "error" for p in problems):
-        raise ValidationError(problems)
+        raise ValidationError(problems, ledger)
 
 
 class _Checker:
