@@ -140,9 +140,10 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
     project = resolved.project
     gaps, rows = [], []
     coverage = resolved.coverage
+    by_road = {road: rows for road, rows in coverage.groupby("road")}
     for road, axis_row in resolved.road_axes.iterrows():
         entity = axis_row["entity"]
-        mine = coverage[coverage["road"] == road]
+        mine = by_road.get(road, coverage.iloc[0:0])
         total = entity.length_m
         spans = list(zip(mine["start_m"], mine["end_m"]))
         covered = intervals.intersect_length(spans, entity.present)

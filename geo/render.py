@@ -174,9 +174,11 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         for r in communities.itertuples()
     ]
     status = analysis.status
+    by_community = {cid: rows for cid, rows in status[status["kind"] == "community"].groupby("target")}
+    no_rows = status.iloc[0:0]
     popups = []
     for r in communities.itertuples():
-        items = status[(status["kind"] == "community") & (status["target"] == r.id)]
+        items = by_community.get(r.id, no_rows)
         lines = "".join(
             f"<li>{esc(s.item)}：{esc(w.get(f'state.{s.state}', s.state))}"
             + (f"，{s.progress:.0f}%" if not pd.isna(s.progress) else "")
