@@ -120,6 +120,14 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[
     return rows, [], chosen if len(names) > 1 else None  # messages name the sheet when there are several
 
 
+_INTEGRAL = re.compile(r"^-?\d+\.0+$")
+
+
+def _excel_number(text: str) -> str:
+    """``7.0`` -> ``7``: Excel turns typed ids into numbers and saves them with a decimal point."""
+    return text[: text.index(".")] if _INTEGRAL.match(text) else text
+
+
 def _header_index(rows: list[list[str]], known: set[str]) -> int:
     """The first of the top rows holding two or more known headers; else the row holding the most (or 0)."""
     best, best_hits = 0, 0
@@ -161,7 +169,7 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         raw, notes, part = _xlsx_rows(path, sheet)
     else:
         raw, notes = _csv_rows(path)
-    rows = [[cell_text(c) for c in r] for r in raw]
+    rows = [[_excel_number(cell_text(c)) for c in r] for r in raw]
     if not rows:
         raise ReadError(f"{path.name}：文件是空的；请加上表头行和数据行")
     head = _header_index(rows, known_headers)

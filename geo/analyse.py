@@ -300,7 +300,8 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date)
         todo = issues[issues["road"] == ""]
         if named.empty or todo.empty:
             continue
-        near = gpd.sjoin_nearest(todo[["geometry"]], named, max_distance=tol.issue_road_m, distance_col="distance_m")
+        reach = max(tol.issue_road_m, 1e-9)  # 0 means "exactly on the road"
+        near = gpd.sjoin_nearest(todo[["geometry"]], named, max_distance=reach, distance_col="distance_m")
         near = near.reset_index().sort_values(["index", "distance_m", "name"]).drop_duplicates("index")
         near = near.set_index("index")
         issues.loc[near.index, "road"] = near["name"].where(near["name"] != "", "#" + near["_row"].astype(str))

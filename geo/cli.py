@@ -120,6 +120,11 @@ def _run(func, verbose: int, out_dir: Path | None = None) -> int:
     except GeoError as err:
         click.echo(f"错误：{err}", err=True)
         return EXIT_INVALID
+    except OSError as err:  # a folder where a file should be, an output folder that cannot be written
+        where = f"“{err.filename}”" if err.filename else ""
+        click.echo(f"错误：无法读写 {where}：{err.strerror or err}。请检查路径：--out 应是一个可写的文件夹，"
+                   "项目文件夹中的图层应是文件。", err=True)
+        return EXIT_INVALID
     except Exception as err:  # a bug: say so plainly, keep the traceback for -v
         if verbose:
             raise

@@ -173,7 +173,7 @@ def _dataclass_from(cls, table: Any, where: str):
     for key, value in table.items():
         default = getattr(cls(), key)
         if isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
                 raise ConfigError(f"{where}.{key}：应为不小于 0 的数字，实际是 {value!r}")
             value = float(value)
         elif not isinstance(value, type(default)):

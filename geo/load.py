@@ -256,6 +256,12 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                                 ""))
         return None
     frame, headers = _rename_columns(result.frame, spec, config)
+    for canonical, header in config.columns.get(spec.name, {}).items():
+        if headers.get(canonical) != header and normalise_header(header) not in {
+                normalise_header(c) for c in result.frame.columns}:
+            problems.append(Problem("warning", path.name, None, None, header,
+                                    f"geo.toml [columns.{spec.name}] {canonical} 指定的表头在文件中不存在",
+                                    "检查表头的写法"))
     layer = Layer(spec.name, path, frame, headers, tuple(int(r) for r in frame["_row"]), result.row_label,
                   result.part)
     for note in result.notes:

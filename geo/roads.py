@@ -117,6 +117,13 @@ class RoadAxis:
         return pieces[0] if len(pieces) == 1 else shapely.multilinestrings(pieces)
 
 
+def _exact_profile(line: shapely.LineString, offset_m: float) -> _Part:
+    """The axis's own first part: its chainage is its length along itself (exact, even for a ring)."""
+    coords = shapely.get_coordinates(line)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
+    return _Part(line, along, along + offset_m)
+
+
 def _profile(line: shapely.LineString, axis: shapely.LineString) -> _Part:
     """Orient a part along the axis and tabulate its chainage."""
     dense = shapely.segmentize(line, _DENSIFY_M)
@@ -130,19 +137,23 @@ def _profile(line: shapely.LineString, axis: shapely.LineString) -> _Part:
 
 
 def _beyond(axis: shapely.LineString, part: shapely.LineString, end: str) -> np.ndarray:
-    """The samples of `part` that lie past one end of the axis, ordered away from it."""
+    """The longest unbroken stretch of `part` past one end of the axis, ordered away from that end."""
     samples = shapely.get_coordinates(shapely.segmentize(part, _DENSIFY_M))
     chain = shapely.line_locate_point(axis, shapely.points(samples))
     past = chain >= axis.length - 1e-6 if end == "tail" else chain <= 1e-6
-    anchor = np.array(axis.coords[-1] if end == "tail" else axis.coords[0])
     if not past.any():
         return np.empty((0, 2))
-    run = samples[past]
-    distance = np.hypot(*(run - anchor).T)
-    return run[np.argsort(distance, kind="stable")]
+    # contiguous runs of samples past the end, in the part's own order
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], past.astype(int), [0]])))
+    runs = [samples[a:b] for a, b in zip(edges[::2], edges[1::2])]
+    run = max(runs, key=lambda r: float(np.hypot(*np.diff(r, axis=0).T).sum()) if len(r) > 1 else 0.0)
+    anchor = np.array(axis.coords[-1] if end == "tail" else axis.coords[0])
+    if np.hypot(*(run[-1] - anchor)) < np.hypot(*(run[0] - anchor)):
+        run = run[::-1]
+    return run
 
 
-def _extend(axis: shapely.LineString, part: shapely.LineString) -> tuple[shapely.LineString, float] | None:
+def _extend(axis: shapely.LineString, part: shapely.LineString) -> tuple[shapely.LineString, float, str] | None:
     """The axis extended by the stretch of a part that lies beyond one of its ends, or None.
 
     Only the stretch past the end extends the axis (a carriageway that starts
@@ -169,7 +180,7 @@ def _extend(axis: shapely.LineString, part: shapely.LineString) -> tuple[shapely
         line = shapely.LineString([c for c in extra[::-1] if c != coords[0]] + coords)
     onward = np.subtract(extra[-1], extra[0]) if len(extra) > 1 else heading
     cos = np.dot(heading, onward) / (np.hypot(*heading) * np.hypot(*onward) or 1.0)
-    return line, float(np.arccos(np.clip(cos, -1.0, 1.0)))
+    return line, float(np.arccos(np.clip(cos, -1.0, 1.0))), end
 
 
 def build_axis(name: str, pieces) -> RoadAxis:
@@ -177,15 +188,19 @@ def build_axis(name: str, pieces) -> RoadAxis:
     merged = shapely.line_merge(shapely.union_all(list(pieces)))
     parts = sorted((p for p in shapely.get_parts(merged) if p.length > 0), key=lambda g: -g.length)
     axis = parts[0]
+    head_m = 0.0  # how far the axis was extended before the first part's start
     pending = parts[1:]
     while pending:  # one extension at a time, the straightest first (a T-junction's arm comes last)
-        options = [(result[1], -part.length, i, result[0]) for i, part in enumerate(pending)
+        options = [(result[1], -part.length, i, result) for i, part in enumerate(pending)
                    if (result := _extend(axis, part)) is not None]
         if not options:
             break
-        _turn, _length, i, axis = min(options, key=lambda o: o[:3])
+        *_, i, (longer, _turn, end) = min(options, key=lambda o: o[:3])
+        if end == "head":
+            head_m += longer.length - axis.length
+        axis = longer
         pending.pop(i)
-    profiled = [_profile(p, axis) for p in parts]
+    profiled = [_exact_profile(parts[0], head_m)] + [_profile(p, axis) for p in parts[1:]]
     branches = [p for p in profiled if p.chainage_m[-1] - p.chainage_m[0] < _BRANCH * p.line.length]
     present = intervals.union((p.chainage_m[0], p.chainage_m[-1]) for p in profiled if p not in branches)
     return RoadAxis(name, axis, profiled, present, branches)

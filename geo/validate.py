@@ -43,7 +43,8 @@ def parse_date(value: str) -> date | None:
         return date(*(int(g) for g in match.groups()))
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return _EXCEL_EPOCH + timedelta(days=int(float(text)))
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"):
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M",
+                "%Y/%m/%d %H:%M"):
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
@@ -117,6 +118,21 @@ class _Checker:
             self.add(severity, frame.at[idx, "_row"], column, "", "未填写",
                      f"请填写“{self.layer.header(column)}”", reject)
 
+    def duplicate_geometries(self, frame: gpd.GeoDataFrame, key: str) -> None:
+        """A piece drawn twice (same name, same coordinates) would be counted twice: keep the first."""
+        usable = frame[~frame["_row"].isin(self.rejected) & frame.geometry.notna() & ~frame.geometry.is_empty]
+        if usable.empty:
+            return
+        shapes = shapely.normalize(usable.geometry.values)
+        keys = pd.Series([f"{k}\x00{w.hex()}" for k, w in zip(usable[key], shapely.to_wkb(shapes))],
+                         index=usable.index)
+        first = keys.drop_duplicates(keep="first")
+        unit = "个要素" if self.layer.row_label == "feature" else "行"
+        for idx in keys.index[keys.duplicated(keep="first")]:
+            original = usable.at[first.index[first == keys[idx]][0], "_row"]
+            self.add("warning", usable.at[idx, "_row"], None, None,
+                     f"与第 {original} {unit}完全重复（同名同线），未使用", "删除重复的要素", reject=True)
+
     def dates(self, column: str) -> pd.Series:
         frame = self.layer.frame
         if column not in frame:
@@ -145,7 +161,7 @@ class _Checker:
             repaired = shapely.make_valid(geom[invalid].values)
             for idx, reason, fixed in zip(frame.index[invalid], reasons, repaired):
                 self.add("warning", frame.at[idx, "_row"], None, reason, "几何图形无效，已用 make_valid 修复",
-                         "请在 QGIS 中检查该边界")
+                         "请在 QGIS 中检查该要素")
                 geom.at[idx] = _keep_types(fixed, types)
         wrong = ~missing & ~geom.geom_type.isin(types)
         for idx in frame.index[wrong]:
@@ -206,6 +222,7 @@ def _roads(layer: Layer, problems) -> gpd.GeoDataFrame:
         return _empty_layer("roads")
     frame = _with_columns(layer.frame.copy(), "roads")
     frame = frame.set_geometry(check.geometries(LAYERS["roads"].geometry))
+    check.duplicate_geometries(frame, "name")
     return frame[~frame["_row"].isin(check.rejected)]
 
 
@@ -221,7 +238,8 @@ def _leaders(layer: Layer, problems) -> pd.DataFrame:
     return frame
 
 
-def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, roads_left_out) -> pd.DataFrame:
+def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, roads_left_out,
+                 leaders_unusable: str = "") -> pd.DataFrame:
     check = _Checker(layer, problems)
     if not check.require_columns():
         return _empty_layer("assignments")
@@ -242,9 +260,15 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
             resolved_leaders.append(by_name[leader][0])
         else:
             resolved_leaders.append("")
-            if len(by_name.get(leader, [])) > 1:
+            if leader == "":
+                check.add("error", n, "leader", "", "未填写", "填写责任人的编号或姓名（合并单元格请逐行填写）",
+                          reject=True)
+            elif len(by_name.get(leader, [])) > 1:
                 check.add("error", n, "leader", leader, "多个责任人同名",
                           f"请改用编号（{', '.join(by_name[leader])}）", reject=True)
+            elif leaders_unusable:
+                check.add("warning", n, "leader", leader, f"责任人名单不可用（{leaders_unusable}）",
+                          "先修正责任人名单；在此之前本条包保责任不使用", reject=True)
             else:
                 check.add("error", n, "leader", leader, "责任人名单中没有这个编号或姓名",
                           _closest(leader, leader_ids | set(by_name)), reject=True)
@@ -273,6 +297,10 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
                 resolved_targets.append(target)
             elif len(community_by_name.get(target, [])) == 1:
                 resolved_targets.append(community_by_name[target][0])
+            elif len(community_by_name.get(target, [])) > 1:
+                resolved_targets.append("")
+                check.add("error", n, "target", target, "多个社区同名",
+                          f"请改用社区编号（{', '.join(community_by_name[target])}）", reject=True)
             elif target in left_out:
                 resolved_targets.append("")
                 check.add("warning", n, "target", target, f"所指社区已被剔除（{left_out[target]}）",
@@ -320,6 +348,11 @@ def _status(layer: Layer, problems, communities, roads, left_out) -> pd.DataFram
                 continue
             if len(by_name.get(target, [])) == 1:
                 targets.append(by_name[target][0])
+                continue
+            if len(by_name.get(target, [])) > 1:
+                targets.append("")
+                check.add("error", row["_row"], "target", target, "多个社区同名",
+                          f"请改用社区编号（{', '.join(by_name[target])}）", reject=True)
                 continue
             if target in left_out:
                 targets.append("")
@@ -422,8 +455,11 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
     left_out = _left_out(get("communities"), communities, "communities")
     roads_left_out = _left_out(get("roads"), roads, "roads")
     if get("assignments"):
+        leaders_layer = get("leaders")
+        leaders_unusable = "" if leaders_layer is not None and len(leaders) else (
+            f"{leaders_layer.file} 无法使用" if leaders_layer is not None else "leaders 图层不可用")
         assignments = _assignments(get("assignments"), problems, leaders, communities, roads, left_out,
-                                   roads_left_out)
+                                   roads_left_out, leaders_unusable)
     else:
         assignments = _empty_layer("assignments")
     status = _status(get("status"), problems, communities, roads, left_out) if get("status") else _empty_layer("status")

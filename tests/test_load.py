@@ -184,6 +184,7 @@ def test_osm_name_lists_keep_the_first_name(tmp_path):
     data["features"][0]["properties"]["name"] = ["东西路", "东西大道"]
     extra = json.loads(json.dumps(data["features"][0]))
     extra["properties"]["name"] = "['东西路', '东西大道']"  # as a CSV export writes the list
+    extra["geometry"] = shapely.geometry.mapping(to_wgs(line((0, 40), (1000, 40))))
     data["features"].append(extra)
     (folder / "roads.geojson").write_text(json.dumps(data, ensure_ascii=False))
     project, problems = _load(folder)
@@ -228,3 +229,52 @@ def test_a_corrupt_geopackage_is_an_input_error(tmp_path, capsys):
     (folder / "roads.gpkg").write_bytes(b"not a geopackage")
     assert main(["check", str(folder), "--out", str(tmp_path / "out")]) == 2
     assert "roads.gpkg：无法作为 gpkg 文件读取" in capsys.readouterr().err
+
+
+def test_a_piece_drawn_twice_is_counted_once(tmp_path):
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    data["features"].append(json.loads(json.dumps(data["features"][0])))
+    (folder / "roads.geojson").write_text(json.dumps(data, ensure_ascii=False))
+    project, problems = _load(folder)
+    assert len(project.roads) == 1
+    assert [str(p) for p in problems] == [
+        "roads.geojson 第 2 个要素：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素"]
+
+
+def test_messy_table_values(tmp_path):
+    folder = _road_folder(tmp_path)
+    (folder / "leaders.csv").write_text("id,name,level\n1.0,丁,street\n", encoding="utf-8")  # Excel's 1 -> 1.0
+    (folder / "assignments.csv").write_text("leader,kind,target\n1,community,A\n,community,A\n", encoding="utf-8")
+    (folder / "status.csv").write_text("kind,target,item,state,due\ncommunity,A,保洁,done,2022/5/14 10:00\n",
+                                       encoding="utf-8")
+    project, problems = _load(folder)
+    assert project.leaders["id"].tolist() == ["1"]
+    assert project.assignments["leader"].tolist() == ["1"]
+    assert [str(p) for p in problems if p.severity == "error"] == [
+        "assignments.csv 第 3 行，“leader”列：未填写。修改：填写责任人的编号或姓名（合并单元格请逐行填写）"]
+    assert project.status["due"].tolist() == [datetime.date(2022, 5, 14)]
+
+
+def test_two_communities_with_one_name_ask_for_the_id(tmp_path):
+    folder = _road_folder(tmp_path)
+    communities = json.loads((folder / "communities.geojson").read_text())
+    twin = json.loads(json.dumps(communities["features"][0]))
+    twin["properties"]["id"] = "B"
+    twin["geometry"] = shapely.geometry.mapping(to_wgs(square(1100, -300, 1500, 300)))
+    communities["features"].append(twin)
+    (folder / "communities.geojson").write_text(json.dumps(communities, ensure_ascii=False))
+    (folder / "assignments.csv").write_text("leader,kind,target\nS1,community,甲社区\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="多个社区同名.*请改用社区编号（A, B）"):
+        check(folder, load_config(folder))
+
+
+def test_zero_issue_distance_and_an_unwritable_out_folder(tmp_path, capsys):
+    folder = _road_folder(tmp_path)
+    (folder / "geo.toml").write_text("[tolerances]\nissue_road_m = 0\n", encoding="utf-8")
+    assert main(["check", str(folder), "--out", str(tmp_path / "o"), "-q"]) in (0, 1)
+    (tmp_path / "afile").write_text("x")
+    assert main(["check", str(folder), "--out", str(tmp_path / "afile"), "-q"]) == 2
+    assert "无法读写" in capsys.readouterr().err
+    (folder / "geo.toml").write_text("[tolerances]\nsnap_m = nan\n", encoding="utf-8")
+    assert main(["check", str(folder), "--out", str(tmp_path / "o"), "-q"]) == 2
