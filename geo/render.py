@@ -415,8 +415,13 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
     title = f"{leader['name']}（{leader['title']}）" if leader["title"] else str(leader["name"])
     fmap, need_key = new_map(options, bounds, f"{title} · {w['leader_map']}")
     _boundary(fmap, ctx)
-    _add(fmap, _geojson(ctx.communities, w["layer.all_communities"], FAINT))
-    _add(fmap, _geojson(ctx.roads[ctx.roads["name"] != ""], w["layer.roads"], OTHER_ROAD))
+    # Orientation around the leader's area only: a leader's file stays small in a large district.
+    x0, y0, x1, y1 = bounds
+    pad = max(0.01, 0.5 * max(x1 - x0, y1 - y0))  # degrees; 0.01° is about 1 km
+    around = ctx.communities.cx[x0 - pad:x1 + pad, y0 - pad:y1 + pad]
+    named = ctx.roads[ctx.roads["name"] != ""].cx[x0 - pad:x1 + pad, y0 - pad:y1 + pad]
+    _add(fmap, _geojson(around, w["layer.all_communities"], FAINT))
+    _add(fmap, _geojson(named, w["layer.roads"], OTHER_ROAD))
     searchable = [
         _add(fmap, _geojson(communities, w["layer.my_communities"], _community_style, popup=True, highlight=True)),
         _add(fmap, _geojson(coverage[coverage["kind"] == "road"], w["layer.my_roads"], CITY_ROAD, highlight=True)),
@@ -445,7 +450,7 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
     _box(fmap, "geo-title", f"{esc(title)}<small>{esc(_title(ctx))}</small>")
     _box(fmap, "geo-panel", "".join(panel))
     _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w))
-    frames = [ctx.boundary, ctx.communities, ctx.roads[ctx.roads["name"] != ""], communities, coverage, issues]
+    frames = [ctx.boundary, around, named, communities, coverage, issues]
     return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
