@@ -39,7 +39,7 @@ html, body { margin: 0; padding: 0; }
 .geo-title small { font-weight: normal; color: #555; display: block; font-size: 12px; }
 .geo-legend { bottom: 24px; right: 10px; max-width: 240px; }
 .geo-legend i { display: inline-block; width: 18px; height: 12px; margin-right: 6px; vertical-align: middle; }
-.geo-panel { top: 92px; left: 10px; max-width: 300px; max-height: 55%; overflow: auto; font-size: 12px; }
+.geo-panel { top: 132px; left: 10px; max-width: 300px; max-height: 55%; overflow: auto; font-size: 12px; }
 .geo-panel h4 { margin: 6px 0 2px; font-size: 13px; }
 .geo-panel ul { margin: 0; padding-left: 16px; }
 .geo-stats td { padding: 0 6px 0 0; }
