@@ -466,7 +466,8 @@ def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     searchable += _gap_layers(fmap, ctx, ctx.gaps)
     rows = "".join(f"<li>{esc(ctx.gap_label(kind))}：{int((ctx.gaps['kind'] == kind).sum())}</li>"
                    for kind in GAP_KINDS)
-    _box(fmap, "geo-title", f"{esc(_title(ctx))} · {esc(w['gap_map'])}<small>{len(ctx.gaps)}</small>")
+    _box(fmap, "geo-title", f"{esc(_title(ctx))} · {esc(w['gap_map'])}"
+                            f"<small>{esc(w['gaps.total'].format(n=len(ctx.gaps)))}</small>")
     _box(fmap, "geo-panel", f"<ul>{rows}</ul>")
     _legend(fmap, w["legend"], [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"]),
                                 (f"background:{GAP_COLOR};opacity:0.7", w["legend.gap_area"]),
