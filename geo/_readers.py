@@ -176,7 +176,10 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
     if head:
         notes.append(f"表头在第 {head + 1} 行，其上 {head} 行作为标题跳过")
     width = max(len(r) for r in rows)
-    headers = _unique_headers((rows[head] + [""] * width)[:width])
+    cells = (rows[head] + [""] * width)[:width]
+    headers = _unique_headers(cells)
+    for name in sorted({c for c in cells if c and cells.count(c) > 1}):
+        notes.append(f"表头“{name}”出现了 {cells.count(name)} 次，只用第一列")
     body, numbers = [], []
     for i, row in enumerate(rows[head + 1:], start=head + 2):
         if not any(row):

@@ -121,11 +121,18 @@ def _aliases(spec: LayerSpec, config: Config) -> dict[str, str]:
     return aliases
 
 
-def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Rename headers to the contract's names; return the frame and the mapping used."""
+def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config
+                    ) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """Rename headers to the contract's names.
+
+    Returns the frame, the mapping used (contract column -> header), and a
+    note for each header that also meant an already-taken column (the first
+    one is used; the others are kept aside under another name, never merged).
+    """
     aliases = _aliases(spec, config)
     renames: dict[str, str] = {}
     headers: dict[str, str] = {}
+    clashes = []
     for column in frame.columns:
         if column in ("geometry", "_row"):
             continue
@@ -133,7 +140,12 @@ def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config) -> tup
         if canonical and canonical not in headers:
             renames[column] = canonical
             headers[canonical] = str(column)
-    return frame.rename(columns=renames), headers
+        elif canonical:
+            renames[column] = f"{column}（未使用）"
+            clashes.append(f"“{column}”列与“{headers[canonical]}”列都表示 {canonical}，使用了“{headers[canonical]}”")
+        elif column in spec.columns:  # e.g. a 'name' column after '名称' took 'name'
+            renames[column] = f"{column}（未使用）"
+    return frame.rename(columns=renames), headers, clashes
 
 
 def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
@@ -255,7 +267,12 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}："),
                                 ""))
         return None
-    frame, headers = _rename_columns(result.frame, spec, config)
+    frame, headers, clashes = _rename_columns(result.frame, spec, config)
+    for clash in clashes:
+        problems.append(Problem("warning", path.name, None, None, None, clash, "删除或改名多余的列"))
+    if spec.name in config.layers and result.part is None and path.suffix.lower() not in (".gpkg", ".gdb", ".xlsx"):
+        problems.append(Problem("note", path.name, None, None, config.layers[spec.name],
+                                f"geo.toml [layers] {spec.name} 只用于 GeoPackage、.gdb 和 XLSX，此处不起作用"))
     for canonical, header in config.columns.get(spec.name, {}).items():
         if headers.get(canonical) != header and normalise_header(header) not in {
                 normalise_header(c) for c in result.frame.columns}:

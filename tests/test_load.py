@@ -278,3 +278,13 @@ def test_zero_issue_distance_and_an_unwritable_out_folder(tmp_path, capsys):
     assert "无法读写" in capsys.readouterr().err
     (folder / "geo.toml").write_text("[tolerances]\nsnap_m = nan\n", encoding="utf-8")
     assert main(["check", str(folder), "--out", str(tmp_path / "o"), "-q"]) == 2
+
+
+def test_two_headers_for_one_column_are_said_not_merged(tmp_path):
+    folder = _road_folder(tmp_path)
+    (folder / "leaders.csv").write_text("编号,姓名,name,级别,级别\nS1,丁,戊,街道,区\n", encoding="utf-8")
+    project, problems = _load(folder)
+    assert project.leaders[["id", "name", "level"]].values.tolist() == [["S1", "丁", "street"]]
+    messages = [p.message for p in problems]
+    assert "“name”列与“姓名”列都表示 name，使用了“姓名”" in messages
+    assert "表头“级别”出现了 2 次，只用第一列" in messages
