@@ -134,31 +134,31 @@ def _run(func, verbose: int, out_dir: Path | None = None) -> int:
 
 
 _project_arg = click.argument("project", type=click.Path(path_type=Path), default=Path("layers"))
-_verbose = click.option("-v", "--verbose", count=True, help="More detail (-vv for debug).")
-_quiet = click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+_verbose = click.option("-v", "--verbose", count=True, help="更多信息 More detail (-vv for debug).")
+_quiet = click.option("-q", "--quiet", is_flag=True, help="只显示错误 Only errors.")
 _today = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                      help="Judge overdue as of this date, YYYY-MM-DD (default: geo.toml's today, else today).")
+                      help="按此日期判断逾期 Judge overdue as of this date (default: geo.toml's today, else today).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geo")
 def cli() -> None:
-    """Responsibility maps and gap reports for a sanitary-city campaign (创卫)."""
+    """创卫包保责任地图与空白点报表。Responsibility maps and gap reports for a sanitary-city campaign."""
 
 
 @cli.command()
 @_project_arg
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True,
-              help="Output folder.")
+              help="输出文件夹 Output folder.")
 @click.option("--basemap", default=None, metavar="NAME[,NAME]",
-              help=f"Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none, or geo.toml).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Map language (default: zh).")
+              help=f"底图 Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="地图语言 Map language (default: zh).")
 @_today
 @_verbose
 @_quiet
 def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, today, verbose: int,
           quiet: bool) -> int:
-    """Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
+    """生成地图与报表。Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
     _setup_logging(verbose, quiet)
 
     def work() -> int:
@@ -181,7 +181,7 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
 @_verbose
 @_quiet
 def validate(project: Path, verbose: int, quiet: bool) -> int:
-    """Check PROJECT's files and print every problem; exit 2 on errors."""
+    """检查数据，列出全部问题。Check PROJECT's files and print every problem; exit 2 on errors."""
     _setup_logging(verbose, quiet)
 
     def work() -> int:
@@ -204,7 +204,7 @@ def validate(project: Path, verbose: int, quiet: bool) -> int:
 @_verbose
 @_quiet
 def check(project: Path, out_dir: Path, today, verbose: int, quiet: bool) -> int:
-    """Analyse PROJECT without maps; write reports; exit 1 when there are gaps."""
+    """只做空白点检查与报表。Analyse PROJECT without maps; write reports; exit 1 when there are gaps."""
     from .report import write_reports
 
     _setup_logging(verbose, quiet)
@@ -229,7 +229,7 @@ def check(project: Path, out_dir: Path, today, verbose: int, quiet: bool) -> int
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite template files that exist.")
 def init(folder: Path, force: bool) -> int:
-    """Write a new empty project into FOLDER: XLSX tables with Chinese headers, a commented geo.toml."""
+    """新建空项目（中文表头模板）。Write a new empty project into FOLDER: XLSX templates, a commented geo.toml."""
     from .template import init_project
 
     def work() -> int:
