@@ -57,12 +57,13 @@ def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
 
 def problem_table(problems: list[Problem]) -> pd.DataFrame:
     """Every problem, one row each: what was done with the row and why."""
+    severity = {"error": "错误", "warning": "警告", "note": "说明"}
     rows = []
     for p in problems:
-        action = "rejected" if p.rejected else {"error": "stops the run", "warning": "kept (repaired or noted)",
-                                               "note": "read as noted"}[p.severity]
-        rows.append({"severity": p.severity, "file": p.file, "row": p.row, "column": p.column, "value": p.value,
-                     "action": action, "message": p.message, "fix": p.fix})
+        action = "该行未使用" if p.rejected else {"error": "需修正后重新运行", "warning": "已修复或照用",
+                                                 "note": "按说明读取"}[p.severity]
+        rows.append({"severity": severity[p.severity], "file": p.file, "row": p.row, "column": p.column,
+                     "value": p.value, "action": action, "message": p.message, "fix": p.fix})
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
 
 

@@ -139,14 +139,14 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
     hit = target.intersection(cross)
     points = [g for g in shapely.get_parts(hit) if not g.is_empty]
     points = [p if p.geom_type == "Point" else shapely.Point(p.coords[0]) for p in points]
-    how = "crossing"
+    how = "路口"
     if not points:
         gap = target.distance(cross)
         if gap > tol.snap_m:
             return [], f"{gap:.1f} 米"
         points = [nearest_points(target, cross)[0]]
         if gap > _TOUCH_M:
-            how = f"near crossing ({gap:.1f} m apart)"
+            how = f"近路口（相距 {gap:.1f} 米）"
     chainages = sorted(float(c) for c in road.chainage(points))
     clusters: list[list[float]] = [[chainages[0]]]
     for c in chainages[1:]:
@@ -164,7 +164,7 @@ def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> tuple[list[
     if metres is not None and value not in axes.index:
         if metres > entity.extent_m + tol.snap_m:
             return [], "", f"{metres:g} 米超出了道路终点（全长 {entity.extent_m:.0f} 米）"
-        return [min(metres, entity.extent_m)], "distance", ""
+        return [min(metres, entity.extent_m)], "米数", ""
     if value not in axes.index:
         return [], "", "既不是米数，也不是道路图层中的道路"
     if value == road:
@@ -186,7 +186,7 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
         base = {"leader": a["leader"], "level": levels.get(a["leader"], ""), "kind": a["kind"],
                 "road": road, "from": a["from"], "to": a["to"], "_row": a["_row"]}
         if a["kind"] == "road":
-            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "extent_m"], "how": "whole road"})
+            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "extent_m"], "how": "全路"})
             continue
         ends = []
         for column in ("from", "to"):
