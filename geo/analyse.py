@@ -325,7 +325,7 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date)
     return issues
 
 
-def _counts(column: pd.Series) -> pd.Series:
+def _as_counts(column: pd.Series) -> pd.Series:
     """A joined count column as integers, 0 where nothing joined."""
     return pd.to_numeric(column, errors="coerce").fillna(0).astype(int)
 
@@ -368,7 +368,7 @@ def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFra
     table["road_leaders"] = table["id"].map(lambda c: road_leaders.get(c, ()))
     table = table.join(items, on="id").join(open_issues, on="id")
     for column in ("status_items", "status_done", "status_overdue", "issues_open", "issues_overdue"):
-        table[column] = _counts(table[column])
+        table[column] = _as_counts(table[column])
     return table.reset_index(drop=True)
 
 
@@ -400,7 +400,7 @@ def _leader_rollup(resolved, community_leaders, issues, gaps: list[dict]) -> pd.
     table["communities"] = table["id"].map(lambda i: tuple(sorted(communities.get(i, ()))))
     table = table.join(per, on="id")
     for column in ("issues", "issues_open", "issues_overdue"):
-        table[column] = _counts(table[column])
+        table[column] = _as_counts(table[column])
     return table
 
 

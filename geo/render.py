@@ -113,7 +113,12 @@ class _Context:
     community_leaders: dict[str, tuple[str, ...]]
 
     def gap_label(self, kind: str) -> str:
-        return GAP_KINDS_EN.get(kind, kind) if self.options.lang == "en" else GAP_KINDS.get(kind, kind)
+        return gap_label(kind, self.options.lang)
+
+
+def gap_label(kind: str, lang: str) -> str:
+    """A gap kind's name in the map's language."""
+    return (GAP_KINDS_EN if lang == "en" else GAP_KINDS).get(kind, kind)
 
 
 def _drawn(frame: gpd.GeoDataFrame, gcj02: bool) -> gpd.GeoDataFrame:
@@ -213,12 +218,11 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     ]
     issues["search"] = [f"{r.id} {r.category}".strip() for r in issues.itertuples()]
     gaps = _drawn(analysis.gaps, gcj)
-    kind_label = GAP_KINDS_EN if options.lang == "en" else GAP_KINDS
-    gaps["tip"] = [f"<b>{esc(kind_label.get(k, k))}</b><br>{esc(d)}"
+    gaps["tip"] = [f"<b>{esc(gap_label(k, options.lang))}</b><br>{esc(d)}"
                    + (f"<br>{esc(w['suggested'])}：{esc(s)}" if s else "")
                    for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])]
     gaps["popup"] = gaps["tip"]
-    gaps["search"] = [f"{kind_label.get(k, k)} {n}" for k, n in zip(gaps["kind"], gaps["name"])]
+    gaps["search"] = [f"{gap_label(k, options.lang)} {n}" for k, n in zip(gaps["kind"], gaps["name"])]
     boundary = _drawn(resolved.boundary, gcj) if resolved.boundary is not None else None
     return _Context(analysis, options, w, communities, roads, coverage, issues, gaps, boundary, leaders,
                     analysis.community_leaders)
