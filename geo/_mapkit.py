@@ -5,18 +5,20 @@
 - `add_controls`: search (communities, roads, leaders, issues), full screen,
   a plain-text attribution (no flag icon: government maps carry no such
   symbol) and, for Tianditu without an embedded key, a key box;
+- `Html`: literal HTML (rendered from an autoescaped template by
+  `geo.assets.render_html`) that branca does not parse as a template again;
 - `save`: element ids renumbered in document order (so the same input gives
-  byte-identical files), written atomically (no half-written map).
+  byte-identical files). Maps are written into the build's staging folder
+  (`geo.output`), so a plain write is all-or-nothing for the reader.
 
-The controls are this project's own small scripts: folium's plugins load
-their code from CDNs, which intranet PCs cannot reach.
+The controls are this project's own small scripts (``geo/static/``): folium's
+plugins load their code from CDNs, which intranet PCs cannot reach.
 """
 
 from __future__ import annotations
 
 import html
 import os
-import tempfile
 from pathlib import Path
 
 import folium
@@ -24,175 +26,40 @@ import numpy as np
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from .assets import leaflet_css, leaflet_js
+from .assets import leaflet_css, leaflet_js, static_text
 from .config import MapOptions
 
-__all__ = ["add_controls", "esc", "new_map", "save"]
+__all__ = ["Html", "add_controls", "esc", "new_map", "save"]
 
-CSS = """
-html, body { margin: 0; padding: 0; }
-.leaflet-container { background: #f2f1ec; font-family: "Microsoft YaHei", "PingFang SC",
-  "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; }
-.geo-box { position: absolute; z-index: 1000; background: rgba(255,255,255,0.94); padding: 8px 12px;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 13px; line-height: 1.5; }
-.geo-title { top: 10px; left: 56px; font-size: 16px; font-weight: bold; max-width: 55%; }
-.geo-title small { font-weight: normal; color: #555; display: block; font-size: 12px; }
-.geo-legend { bottom: 24px; right: 10px; max-width: 240px; }
-.geo-legend i { display: inline-block; width: 18px; height: 12px; margin-right: 6px; vertical-align: middle; }
-.geo-panel { top: 132px; left: 10px; max-width: 300px; max-height: 55%; overflow: auto; font-size: 12px; }
-.geo-panel h4 { margin: 6px 0 2px; font-size: 13px; }
-.geo-panel ul { margin: 0; padding-left: 16px; }
-.geo-stats td { padding: 0 6px 0 0; }
-.geo-label { font-size: 12px; font-weight: bold; color: #67000d; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
-.geo-search { background: #fff; padding: 4px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35); }
-.geo-search input { width: 220px; font-size: 13px; padding: 3px 5px; border: 1px solid #aaa; }
-.geo-search ul { list-style: none; margin: 4px 0 0; padding: 0; max-height: 260px; overflow: auto; }
-.geo-search li { padding: 3px 5px; cursor: pointer; font-size: 13px; }
-.geo-search li:hover, .geo-search li.active { background: #e8eef9; }
-.geo-button { background: #fff; width: 34px; height: 34px; line-height: 34px; text-align: center;
-  font-size: 18px; cursor: pointer; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35);
-  border: none; display: block; }
-.geo-fullscreen-on { position: fixed !important; top: 0; left: 0; width: 100vw !important;
-  height: 100vh !important; z-index: 9999; }
-.geo-key { background: #fff; padding: 6px; border-radius: 4px; font-size: 12px; }
-@media print {
-  @page { size: A4 landscape; margin: 8mm; }
-  .leaflet-control-zoom, .leaflet-control-layers, .geo-search, .geo-button, .geo-key { display: none !important; }
-  .geo-panel { max-height: none; overflow: visible; }
-  .geo-box { box-shadow: none; border: 1px solid #888; }
-  .folium-map { width: 100% !important; height: 180mm !important; }
-  body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
+class Html(Element):
+    """Literal HTML in a folium figure, never parsed as a Jinja template.
 
-CONTROLS_JS = Template("""
-{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var words = {{ this.words|tojson }};
-  map.attributionControl.setPrefix('Leaflet');
-  var FULLSCREEN_ICON = '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" ' +
-    'style="vertical-align:middle"><path d="M2 7V2h5M11 2h5v5M16 11v5h-5M7 16H2v-5" fill="none" ' +
-    'stroke="#333" stroke-width="2"/></svg>';
-  var groups = [{% for name in this.searchable %}{{ name }}{% if not loop.last %}, {% endif %}{% endfor %}];
-  var index = [];
-  groups.forEach(function (group) {
-    group.eachLayer(function (layer) {
-      var p = layer.feature && layer.feature.properties;
-      if (p && p.search) { index.push({text: String(p.search), layer: layer, group: group}); }
-    });
-  });
-  function reveal(hit) {
-    if (!map.hasLayer(hit.group)) { map.addLayer(hit.group); }
-    if (hit.layer.getBounds) { map.fitBounds(hit.layer.getBounds(), {maxZoom: 16, padding: [40, 40]}); }
-    else if (hit.layer.getLatLng) { map.setView(hit.layer.getLatLng(), 16); }
-    var at = hit.layer.getBounds ? hit.layer.getBounds().getCenter() : hit.layer.getLatLng();
-    if (hit.group.getPopup && hit.group.getPopup()) { hit.layer.fire('click', {latlng: at}, true); }
-    else if (hit.group.getTooltip && hit.group.getTooltip()) { hit.group.openTooltip(hit.layer, at); }
-  }
-  var Search = L.Control.extend({
-    options: {position: 'topright'},
-    onAdd: function () {
-      var box = L.DomUtil.create('div', 'geo-search');
-      var input = L.DomUtil.create('input', '', box);
-      input.type = 'search';
-      input.placeholder = words.search;
-      input.setAttribute('aria-label', words.search);
-      var list = L.DomUtil.create('ul', '', box);
-      var hits = [];
-      function show() {
-        var q = input.value.trim().toLowerCase();
-        list.textContent = '';
-        hits = q ? index.filter(function (h) { return h.text.toLowerCase().indexOf(q) >= 0; }).slice(0, 12) : [];
-        if (q && !hits.length) {
-          var none = L.DomUtil.create('li', '', list);
-          none.textContent = words.no_match;
-        }
-        hits.forEach(function (hit) {
-          var item = L.DomUtil.create('li', '', list);
-          item.textContent = hit.text;
-          L.DomEvent.on(item, 'click', function () { reveal(hit); });
-        });
-      }
-      L.DomEvent.on(input, 'input', show);
-      L.DomEvent.on(input, 'keydown', function (e) {
-        if (e.key === 'Enter' && hits.length) { reveal(hits[0]); }
-      });
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    }
-  });
-  new Search().addTo(map);
-  var Fullscreen = L.Control.extend({
-    options: {position: 'topleft'},
-    onAdd: function () {
-      var button = L.DomUtil.create('button', 'geo-button');
-      button.type = 'button';
-      button.title = words.fullscreen;
-      button.setAttribute('aria-label', words.fullscreen);
-      button.innerHTML = FULLSCREEN_ICON;
-      L.DomEvent.on(button, 'click', function (e) {
-        L.DomEvent.stop(e);
-        var box = map.getContainer();
-        if (document.fullscreenElement) { document.exitFullscreen(); }
-        else if (box.requestFullscreen) {
-          box.requestFullscreen().catch(function () { L.DomUtil.addClass(box, 'geo-fullscreen-on'); });
-        } else { L.DomUtil.hasClass(box, 'geo-fullscreen-on') ? L.DomUtil.removeClass(box, 'geo-fullscreen-on')
-                                                              : L.DomUtil.addClass(box, 'geo-fullscreen-on'); }
-        setTimeout(function () { map.invalidateSize(); }, 200);
-      });
-      return button;
-    }
-  });
-  new Fullscreen().addTo(map);
-  {% if this.tianditu %}
-  var tdt = [{% for name in this.tianditu %}{{ name }}{% if not loop.last %}, {% endif %}{% endfor %}];
-  function useKey(key) {
-    tdt.forEach(function (layer) { layer.options.tk = key; layer.redraw(); });
-  }
-  var saved = null;
-  try { saved = window.localStorage.getItem('geo.tianditu_key'); } catch (e) {}
-  if (saved) { useKey(saved); } else {
-    var KeyBox = L.Control.extend({
-      options: {position: 'topright'},
-      onAdd: function () {
-        var box = L.DomUtil.create('div', 'geo-key');
-        var label = L.DomUtil.create('div', '', box);
-        label.textContent = words.tianditu_key;
-        var input = L.DomUtil.create('input', '', box);
-        input.type = 'password';
-        L.DomEvent.on(input, 'change', function () {
-          var key = input.value.trim();
-          if (!key) { return; }
-          try { window.localStorage.setItem('geo.tianditu_key', key); } catch (e) {}
-          useKey(key);
-          box.style.display = 'none';
-        });
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      }
-    });
-    new KeyBox().addTo(map);
-  }
-  {% endif %}
-})();
-{% endmacro %}
-""")
+    branca renders an `Element`'s string as template source, so text from a
+    data file (``{{ 7*191 }}``) would run; this element returns its HTML as
+    it is. Build the HTML with `render_html` (autoescaped templates).
+    """
 
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Html"
+        self.html = html
 
-def esc(value) -> str:
-    """Escape a value for HTML text or an attribute; None and NaN become ''."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
+    def render(self, **kwargs) -> str:
+        return self.html
 
 
 class _Controls(MacroElement):
-    """Search, full screen, attribution and the Tianditu key box (our own code, inlined)."""
+    """Search, full screen, attribution and the Tianditu key box: calls ``geoControls`` (static/controls.js).
 
-    _template = CONTROLS_JS
+    Only layer names (ours) and our own words reach this template, as JSON.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+geoControls({{ this._parent.get_name() }}, [{{ this.searchable|join(', ') }}], [{{ this.tianditu|join(', ') }}],
+            {{ this.words|tojson }});
+{% endmacro %}
+""")
 
     def __init__(self, searchable: list, tianditu: list, words: dict):
         super().__init__()
@@ -206,6 +73,13 @@ class _Controls(MacroElement):
         self.searchable = [layer.get_name() for layer in self.searchable_layers]
         self.tianditu = [layer.get_name() for layer in self.tianditu_layers]
         super().render(**kwargs)
+
+
+def esc(value) -> str:
+    """Escape a value for HTML text or an attribute; None and NaN become ''."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
 
 
 AMAP_URL = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
@@ -247,8 +121,7 @@ def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> list:
 CANVAS_VERTICES = 200_000  # above this many drawn vertices, draw on a canvas rather than SVG
 
 
-def new_map(options: MapOptions, bounds, page_title: str, css: str = "", vertex_count: int = 0
-            ) -> tuple[folium.Map, list]:
+def new_map(options: MapOptions, bounds, page_title: str, vertex_count: int = 0) -> tuple[folium.Map, list]:
     """A folium map with Leaflet inlined, folium's CDN links removed, fitted to `bounds`.
 
     Large maps (more than `CANVAS_VERTICES` vertices) are drawn on a canvas.
@@ -263,10 +136,11 @@ def new_map(options: MapOptions, bounds, page_title: str, css: str = "", vertex_
     fmap.default_css = []
     figure.add_child(fmap)
     header = figure.header
-    header.add_child(Element('<meta charset="utf-8">'), name="charset")
-    header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
-    header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet_js")
-    header.add_child(Element(f"<style>{CSS}{css}</style>"), name="geo_css")
+    header.add_child(Html('<meta charset="utf-8">'), name="charset")
+    header.add_child(Html(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
+    header.add_child(Html(f"<script>{leaflet_js()}</script>"), name="leaflet_js")
+    header.add_child(Html(f"<style>{static_text('map.css')}</style>"), name="geo_css")
+    header.add_child(Html(f"<script>{static_text('controls.js')}</script>"), name="geo_js")
     need_key = _basemaps(fmap, options, labels(options.lang))
     fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap, need_key
@@ -288,19 +162,12 @@ def _renumber(element, counter: list[int]) -> None:
 
 
 def save(fmap: folium.Map, path: Path) -> Path:
-    """Render with ids numbered in document order and write atomically."""
+    """Render with ids numbered in document order and write (a plain file: the umask decides who reads it)."""
     root = fmap.get_root()
     _renumber(root, [0])
     text = root.render()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as xstatic_leaflet
 
-__all__ = ["leaflet_css", "leaflet_js", "leaflet_version"]
+__all__ = ["leaflet_css", "leaflet_js", "leaflet_version", "render_html", "static_text"]
 
 _DATA = Path(xstatic_leaflet.BASE_DIR)
 _URL = re.compile(r"url\((['\"]?)(images/[^)'\"]+)\1\)")
@@ -43,3 +43,30 @@ def leaflet_css() -> str:
         return f"url(data:{mime};base64,{data})"
 
     return _URL.sub(inline, css)
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def static_text(name: str) -> str:
+    """One of geo's own JS or CSS files (``geo/static/``), safe inside ``<script>`` or ``<style>``."""
+    text = (_PACKAGE / "static" / name).read_text(encoding="utf-8")
+    return text.replace("</", "<\\/") if name.endswith(".js") else text.replace("</", "")
+
+
+@cache
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(loader=PackageLoader("geo", "templates"), autoescape=select_autoescape(default=True),
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def render_html(template: str, **data) -> str:
+    """Render one of geo's HTML templates (``geo/templates/``) with `data` as variables, autoescaped.
+
+    The data is only ever a variable: whatever text it holds (``{{ 7*191 }}``,
+    ``<script>``) comes out as that text.
+    """
+    return _environment().get_template(template).render(**data)

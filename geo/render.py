@@ -2,9 +2,12 @@
 
 Every map is one self-contained HTML file (`geo._mapkit`): Leaflet inlined
 from the installed package, folium's CDN links removed, nothing fetched
-unless a basemap is configured. Every string that comes from the user's data
-is HTML-escaped before it reaches a tooltip, popup, label or panel; the
-search control reads plain text and writes it with ``textContent`` only.
+unless a basemap is configured. Data is text, never code: titles, panels,
+legends and the index page are rendered from autoescaped templates
+(``geo/templates/``) with the data as variables, and inserted as literal
+HTML that no template engine reads again; tooltips and popups are escaped
+with `esc` and travel as JSON properties; the search control reads plain
+text and writes it with ``textContent`` only.
 Leaders' phone numbers are never written. Coordinates are rounded to 1e-6°
 (about 0.1 m); with an AMap basemap the data is drawn in GCJ-02.
 """
@@ -22,11 +25,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element
 
 from ._labels import GAP_KINDS_EN, labels
-from ._mapkit import add_controls, esc, new_map, save, vertices
+from ._mapkit import Html, add_controls, esc, new_map, save, vertices
 from .analyse import GAP_KINDS, Analysis
+from .assets import render_html
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
 
@@ -229,13 +232,13 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
 
 
 # ----------------------------------------------------------------------------- building blocks
-def _box(fmap: folium.Map, css_class: str, inner_html: str) -> None:
-    fmap.get_root().html.add_child(Element(f'<div class="geo-box {css_class}">{inner_html}</div>'))
+def _box(fmap: folium.Map, template: str, **data) -> None:
+    """A box over the map (title, legend, panel), rendered from an autoescaped template."""
+    fmap.get_root().html.add_child(Html(render_html(template, **data)))
 
 
 def _legend(fmap: folium.Map, title: str, entries: list[tuple[str, str]]) -> None:
-    rows = "".join(f"<div><i style=\"{style}\"></i>{esc(label)}</div>" for style, label in entries)
-    _box(fmap, "geo-legend", f"<b>{esc(title)}</b>{rows}")
+    _box(fmap, "legend.html", title=title, entries=entries)
 
 
 def _geojson(frame: gpd.GeoDataFrame, name: str, style, *, tooltip=True, popup=False, show=True,
@@ -390,9 +393,7 @@ def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
         (w["stats.gaps"], f"{gaps['total']}{w['unit.places']}"),
         (w["stats.open"], f"{issues['by_state']['open']}{unit}（{w['stats.overdue']} {issues['overdue']}）"),
     ]
-    rows = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in stats)
-    _box(fmap, "geo-title", f"{esc(_title(ctx))}<small>{esc(w['stats.as_of'])} {esc(counts['as_of'])}</small>"
-                            f"<table class=\"geo-stats\">{rows}</table>")
+    _box(fmap, "title.html", title=_title(ctx), subtitle=f"{w['stats.as_of']} {counts['as_of']}", stats=stats)
     _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w)
             + [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"])])
     return _finish(fmap, ctx, need_key, searchable, path, frames)
@@ -434,25 +435,15 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
     ]
     searchable += _issue_layers(fmap, ctx, issues)
     _labels(fmap, communities, w["layer.community_names"])
-    level = w.get(f"level.{leader['level']}", leader["level"])
-    panel = [f"<h4>{esc(level)}　{esc(leader['unit'])}</h4>"]
-    if not coverage.empty:
-        panel.append(f"<h4>{esc(w['panel.roads'])}</h4><ul>" + "".join(
-            f"<li>{esc(r.road)}"
-            + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.from_)} {esc(w['to'])} {esc(r.to_)}")
-            + f"，{r.length_m:,.0f} {esc(w['metres'])}</li>" for r in coverage.itertuples()) + "</ul>")
-    if not communities.empty:
-        panel.append(f"<h4>{esc(w['panel.communities'])}</h4><ul>" + "".join(
-            f"<li>{esc(r.name)}（{esc(w.get(f'tier.{r.tier}', r.tier))}）</li>" for r in communities.itertuples())
-            + "</ul>")
     open_issues = issues[issues["state"] == "open"].sort_values(["due", "id"], key=lambda s: s.astype(str))
-    panel.append(f"<h4>{esc(w['panel.open_issues'])} {len(open_issues)}（{esc(w['panel.of'])} {len(issues)}）</h4>"
-                 "<ul>" + "".join(
-                     f"<li>{esc(r.id)} {esc(r.category)}" + (f"，{esc(w['due'])} {esc(r.due)}" if r.due else "")
-                     + (f" <b>{esc(w['stats.overdue'])}</b>" if r.overdue else "") + "</li>"
-                     for r in open_issues.itertuples()) + "</ul>")
-    _box(fmap, "geo-title", f"{esc(title)}<small>{esc(_title(ctx))}</small>")
-    _box(fmap, "geo-panel", "".join(panel))
+    _box(fmap, "title.html", title=title, subtitle=_title(ctx), stats=None)
+    _box(fmap, "leader_panel.html", w=w, level=w.get(f"level.{leader['level']}", leader["level"]),
+         unit=leader["unit"], issues_total=len(issues),
+         roads=[{"road": r.road, "whole": r.kind == "road", "start": r.from_, "end": r.to_,
+                 "metres": f"{r.length_m:,.0f}"} for r in coverage.itertuples()],
+         communities=[{"name": r.name, "tier": w.get(f"tier.{r.tier}", r.tier)} for r in communities.itertuples()],
+         open_issues=[{"id": r.id, "category": r.category, "due": r.due, "overdue": r.overdue}
+                      for r in open_issues.itertuples()])
     _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w))
     frames = [ctx.boundary, around, named, communities, coverage, issues]
     return _finish(fmap, ctx, need_key, searchable, path, frames)
@@ -468,11 +459,10 @@ def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     searchable = [_add(fmap, _geojson(ctx.communities, w["layer.communities"], _community_style, popup=True))]
     searchable += _road_layers(fmap, ctx)
     searchable += _gap_layers(fmap, ctx, ctx.gaps)
-    rows = "".join(f"<li>{esc(ctx.gap_label(kind))}：{int((ctx.gaps['kind'] == kind).sum())}</li>"
-                   for kind in GAP_KINDS)
-    _box(fmap, "geo-title", f"{esc(_title(ctx))} · {esc(w['gap_map'])}"
-                            f"<small>{esc(w['gaps.total'].format(n=len(ctx.gaps)))}</small>")
-    _box(fmap, "geo-panel", f"<ul>{rows}</ul>")
+    _box(fmap, "title.html", title=f"{_title(ctx)} · {w['gap_map']}", subtitle=w["gaps.total"].format(n=len(ctx.gaps)),
+         stats=None)
+    _box(fmap, "gap_panel.html", rows=[(ctx.gap_label(kind), int((ctx.gaps["kind"] == kind).sum()))
+                                       for kind in GAP_KINDS])
     _legend(fmap, w["legend"], [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"]),
                                 (f"background:{GAP_COLOR};opacity:0.7", w["legend.gap_area"]),
                                 (f"border:2px dashed {GAP_COLOR}", w["legend.unled"]),
@@ -485,65 +475,35 @@ def render_index(ctx: _Context, path: Path, counts: dict, leader_files: dict[str
     """A plain, phone-readable page: the district's figures, every map and report, a table of leaders."""
     w = ctx.words
     tiers = counts["communities"]["by_tier"]
-    tier_text = (f"{counts['communities']['total']}（{w['demonstration_short']} {tiers['demonstration']}、"
-                 f"{w['key_short']} {tiers['key']}、{w['general_short']} {tiers['general']}）")
-    gaps = "".join(f"<tr><td>{esc(ctx.gap_label(k))}</td><td>{n}</td></tr>"
-                   for k, n in counts["gaps"]["by_kind"].items())
+    roads, issues = counts["roads"], counts["issues"]
+    figures = [
+        (w["stats.communities"], f"{counts['communities']['total']}（{w['demonstration_short']} "
+                                 f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、"
+                                 f"{w['general_short']} {tiers['general']}）"),
+        (w["index.city_roads"], roads["city_leader_roads"]),
+        (w["index.sections"], roads["district_sections"]),
+        (w["stats.coverage"], "—" if roads["coverage_pct"] is None else f"{roads['coverage_pct']:.1f}%"),
+        (w["index.leaders"], counts["leaders"]["total"]),
+        (w["index.issues"], f"{issues['total']}（{w['stats.open']} {issues['by_state'].get('open', 0)}，"
+                            f"{w['stats.overdue']} {issues['overdue']}）"),
+    ]
     roll = ctx.analysis.leaders.set_index("id")
     groups = []
     for level in ("city", "district", "street", "department"):
         mine = ctx.leaders[ctx.leaders["level"] == level]
-        if mine.empty:
-            continue
-        rows = "".join(
-            f'<tr><td><a href="leaders/{esc(leader_files[r.id])}">{esc(r.name)}</a></td><td>{esc(r.title)}</td>'
-            f"<td>{roll.at[r.id, 'road_km']:.2f}</td><td>{len(roll.at[r.id, 'communities'])}</td>"
-            f"<td>{roll.at[r.id, 'issues_open']}</td><td>{roll.at[r.id, 'issues_overdue']}</td></tr>"
-            for r in mine.itertuples())
-        head = "".join(f"<th>{esc(w[f'index.col.{c}'])}</th>"
-                       for c in ("name", "title", "km", "communities", "open", "overdue"))
-        groups.append(f"<h3>{esc(w[f'level.{level}'])}（{len(mine)}）</h3>"
-                      f"<div class=\"scroll\"><table><tr>{head}</tr>{rows}</table></div>")
-    reports = "".join(f'<li><a href="reports/{name}">{name}</a></li>' for name in (
-        "gaps.csv", "roads.csv", "sections.csv", "leaders.csv", "communities.csv", "issues.csv", "ledger.csv",
-        "responsibility.gpkg", "summary.json"))
-    lang = "en" if ctx.options.lang == "en" else "zh-CN"
-    page = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(_title(ctx))}</title>
-<style>
-body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 1.5em auto;
-  max-width: 980px; padding: 0 1em; color: #222; line-height: 1.5; }}
-table {{ border-collapse: collapse; margin-bottom: 1em; }} td, th {{ border: 1px solid #ccc; padding: 4px 10px;
-  text-align: left; }} th {{ background: #f4f6f7; }}
-.scroll {{ overflow-x: auto; }} a {{ color: #1f3a93; }}
-.big a {{ display: inline-block; font-size: 1.15em; margin: 0 1.5em 0.5em 0; }}
-@media (max-width: 600px) {{ body {{ margin: 0.5em auto; }} td, th {{ padding: 3px 5px; font-size: 0.9em; }} }}
-</style></head><body>
-<h1>{esc(_title(ctx))}</h1>
-<p>{esc(w['stats.as_of'])} {esc(counts['as_of'])}</p>
-<h2>{esc(w['index.maps'])}</h2>
-<p class="big"><a href="overview.html">{esc(w['index.overview'])}</a><a href="gaps.html">{esc(w['index.gaps'])}</a>
-<a href="reports/gaps.csv">{esc(w['index.gaps_csv'])}</a></p>
-<h2>{esc(w['index.figures'])}</h2>
-<table>
-<tr><th>{esc(w['stats.communities'])}</th><td>{esc(tier_text)}</td></tr>
-<tr><th>{esc(w['index.city_roads'])}</th><td>{counts['roads']['city_leader_roads']}</td></tr>
-<tr><th>{esc(w['index.sections'])}</th><td>{counts['roads']['district_sections']}</td></tr>
-<tr><th>{esc(w['stats.coverage'])}</th><td>{'—' if counts['roads']['coverage_pct'] is None
-                                             else f"{counts['roads']['coverage_pct']:.1f}%"}</td></tr>
-<tr><th>{esc(w['index.leaders'])}</th><td>{counts['leaders']['total']}</td></tr>
-<tr><th>{esc(w['index.issues'])}</th><td>{counts['issues']['total']}（{esc(w['stats.open'])}
- {counts['issues']['by_state'].get('open', 0)}，{esc(w['stats.overdue'])} {counts['issues']['overdue']}）</td></tr>
-</table>
-<h2>{esc(w['stats.gaps'])}（{counts['gaps']['total']}）</h2>
-<table>{gaps}</table>
-<h2>{esc(w['index.leader_maps'])}</h2>
-{''.join(groups)}
-<h2>{esc(w['index.reports'])}</h2>
-<ul>{reports}</ul>
-</body></html>
-"""
+        if not mine.empty:
+            groups.append({"title": w[f"level.{level}"], "rows": [
+                {"file": leader_files[r.id], "name": r.name, "title": r.title,
+                 "km": f"{roll.at[r.id, 'road_km']:.2f}", "communities": len(roll.at[r.id, "communities"]),
+                 "open": roll.at[r.id, "issues_open"], "overdue": roll.at[r.id, "issues_overdue"]}
+                for r in mine.itertuples()]})
+    page = render_html(
+        "index.html", w=w, lang="en" if ctx.options.lang == "en" else "zh-CN", title=_title(ctx),
+        as_of=counts["as_of"], figures=figures, gaps_total=counts["gaps"]["total"],
+        gaps=[(ctx.gap_label(k), n) for k, n in counts["gaps"]["by_kind"].items()], groups=groups,
+        head=[w[f"index.col.{c}"] for c in ("name", "title", "km", "communities", "open", "overdue")],
+        reports=["gaps.csv", "roads.csv", "sections.csv", "leaders.csv", "communities.csv", "issues.csv",
+                 "ledger.csv", "responsibility.gpkg", "summary.json"])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
