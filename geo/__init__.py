@@ -4,44 +4,37 @@ The pipeline, one module per stage::
 
     load_project -> validate_project -> resolve_project -> analyse -> write_reports / render_*
 
-`check` runs the first four, `build` all of them.
+`check` runs the first four, `build` all of them. The names below are
+imported when first used, so ``import geo`` (and the command line's start,
+and its Ctrl-C) stays quick.
 """
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-from .analyse import GAP_KINDS, Analysis, analyse  # noqa: E402
-from .config import Config, MapOptions, Tolerances, load_config  # noqa: E402
-from .coords import gcj02_to_wgs84, wgs84_to_gcj02  # noqa: E402
-from .errors import ConfigError, CRSError, GeoError, Problem, ProjectError, SchemaError, ValidationError  # noqa: E402
-from .load import load_project  # noqa: E402
-from .pipeline import BuildResult, CheckResult, build, check  # noqa: E402
-from .resolve import Resolved, resolve_project  # noqa: E402
-from .validate import validate_project  # noqa: E402
+_WHERE = {
+    "GAP_KINDS": "analyse", "Analysis": "analyse", "analyse": "analyse",
+    "Config": "config", "MapOptions": "config", "Tolerances": "config", "load_config": "config",
+    "gcj02_to_wgs84": "coords", "wgs84_to_gcj02": "coords",
+    "ConfigError": "errors", "CRSError": "errors", "GeoError": "errors", "Problem": "errors",
+    "ProjectError": "errors", "SchemaError": "errors", "ValidationError": "errors",
+    "load_project": "load",
+    "BuildResult": "pipeline", "CheckResult": "pipeline", "build": "pipeline", "check": "pipeline",
+    "Resolved": "resolve", "resolve_project": "resolve",
+    "validate_project": "validate",
+}
 
-__all__ = [
-    "GAP_KINDS",
-    "Analysis",
-    "BuildResult",
-    "CheckResult",
-    "CRSError",
-    "Config",
-    "ConfigError",
-    "GeoError",
-    "MapOptions",
-    "Problem",
-    "ProjectError",
-    "Resolved",
-    "SchemaError",
-    "Tolerances",
-    "ValidationError",
-    "__version__",
-    "analyse",
-    "build",
-    "check",
-    "gcj02_to_wgs84",
-    "load_config",
-    "load_project",
-    "resolve_project",
-    "validate_project",
-    "wgs84_to_gcj02",
-]
+__all__ = ["__version__", *sorted(_WHERE, key=str.lower)]
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'geo' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -1,5 +1,5 @@
 """``python -m geo`` runs the command-line interface."""
 
-from .cli import main
+from ._main import main
 
 raise SystemExit(main())

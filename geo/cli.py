@@ -2,12 +2,17 @@
 `GeoError` into a message and an exit code (the one place that does).
 
 Exit codes: 0 done; 1 ``geo check`` found gaps; 2 the input is invalid;
-3 an internal error (a bug: rerun with ``-v`` for the traceback).
+3 an internal error (a bug: rerun with ``-v`` for the traceback); 4 another
+run is writing the same output folder; 130 stopped by Ctrl-C.
+
+Output that cannot be printed (``geo validate | head`` closed the pipe) is
+dropped quietly and the exit code stays what the run found.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,12 +23,25 @@ from .analyse import GAP_KINDS
 from .config import BASEMAPS, LANGUAGES, load_config
 from .errors import GeoError, ValidationError
 from .ledger import write_ledger
+from .output import OutputBusyError, problems_folder, staged_folder
 from .pipeline import build as build_project
 from .pipeline import check as check_project
+from .pipeline import check_reports
 
 log = logging.getLogger(__name__)
 
-EXIT_GAPS, EXIT_INVALID, EXIT_INTERNAL = 1, 2, 3
+EXIT_GAPS, EXIT_INVALID, EXIT_INTERNAL, EXIT_BUSY, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+
+
+def _say(message: str = "", err: bool = False) -> None:
+    """`click.echo` that survives a reader who went away (a closed pipe): the rest is dropped quietly."""
+    try:
+        click.echo(message, err=err)
+    except BrokenPipeError:
+        stream = sys.stderr if err else sys.stdout
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # so the flush at exit does not fail again
+        os.close(devnull)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -40,11 +58,11 @@ def _print_problems(problems) -> None:
         mine = [p for p in problems if p.severity == severity]
         if not mine:
             continue
-        click.echo(f"{len(mine)} {label}（详见 reports/ledger.csv）：", err=True)
+        _say(f"{len(mine)} {label}（详见 reports/ledger.csv）：", err=True)
         for p in mine[:20]:
-            click.echo(f"  - {p}", err=True)
+            _say(f"  - {p}", err=True)
         if len(mine) > 20:
-            click.echo(f"  … 另有 {len(mine) - 20} 条", err=True)
+            _say(f"  … 另有 {len(mine) - 20} 条", err=True)
 
 
 def _print_summary(figures: dict) -> None:
@@ -65,7 +83,7 @@ def _print_summary(figures: dict) -> None:
     lines.append(f"截至 {figures['as_of']}：逾期问题点 {figures['issues']['overdue']} 个，"
                  f"逾期整改事项 {figures['status']['overdue']} 项")
     for line in lines:
-        click.echo(line)
+        _say(line)
 
 
 def _print_map_sizes(maps) -> None:
@@ -80,16 +98,16 @@ def _print_map_sizes(maps) -> None:
         size = sum(m.bytes for m in leaders)
         verts = sum(m.vertices for m in leaders)
         parts.append(f"leaders/ {len(leaders)} 个共 {size / 1e6:.1f} MB，平均 {size / max(verts, 1):.0f} 字节/顶点")
-    click.echo("地图大小：" + "；".join(parts))
+    _say("地图大小：" + "；".join(parts))
 
 
 def _print_gap_table(figures: dict) -> None:
     """A small table of gap kinds with counts and metres / m², for `geo check`."""
     rows = [(GAP_KINDS[k], n) for k, n in figures["gaps"]["by_kind"].items()]
     width = max(len(label) for label, _ in rows)
-    click.echo("空白类型".ljust(width + 2, "　") + "数量")
+    _say("空白类型".ljust(width + 2, "　") + "数量")
     for label, n in rows:
-        click.echo(label.ljust(width + 2, "　") + f"{n:>4}")
+        _say(label.ljust(width + 2, "　") + f"{n:>4}")
 
 
 def _print_ledger(ledger, err: bool = False) -> None:
@@ -97,8 +115,21 @@ def _print_ledger(ledger, err: bool = False) -> None:
         return
     parts = [f"{e.file} {e.used}/{e.read}" for e in ledger]
     rejected = sum(e.rejected for e in ledger)
-    click.echo("读取（使用/读取行数）：" + "，".join(parts)
+    _say("读取（使用/读取行数）：" + "，".join(parts)
                + (f"；剔除 {rejected} 行，原因见 reports/ledger.csv" if rejected else "；无剔除"), err=err)
+
+
+def _write_problems(out_dir: Path, err: ValidationError) -> None:
+    """The problem list, beside the output folder, which keeps the last good build."""
+    folder = problems_folder(out_dir)
+    try:
+        with staged_folder(folder, lock=out_dir, marker=Path("ledger.csv")) as stage:
+            write_ledger(stage, err.ledger, err.problems)
+    except GeoError as busy:  # another run holds the output, or the name is taken by the user's own folder
+        _say(f"问题清单未写入：{busy}", err=True)
+        return
+    kept = "（上次生成的结果保持不变）" if (out_dir / "reports" / "run.json").exists() else ""
+    _say(f"问题清单已写入 {folder / 'ledger.csv'}；{out_dir}{kept}", err=True)
 
 
 def _run(func, verbose: int, out_dir: Path | None = None) -> int:
@@ -110,25 +141,27 @@ def _run(func, verbose: int, out_dir: Path | None = None) -> int:
     try:
         return func()
     except ValidationError as err:
-        click.echo(f"输入数据有误，未生成地图。{err}", err=True)
+        _say(f"输入数据有误，未生成地图。{err}", err=True)
         _print_problems(err.problems)
         _print_ledger(err.ledger, err=True)
         if out_dir is not None:
-            write_ledger(out_dir, err.ledger, err.problems)
-            click.echo(f"问题清单已写入 {out_dir / 'reports' / 'ledger.csv'}", err=True)
+            _write_problems(out_dir, err)
         return EXIT_INVALID
+    except OutputBusyError as err:
+        _say(f"错误：{err}", err=True)
+        return EXIT_BUSY
     except GeoError as err:
-        click.echo(f"错误：{err}", err=True)
+        _say(f"错误：{err}", err=True)
         return EXIT_INVALID
     except OSError as err:  # a folder where a file should be, an output folder that cannot be written
         where = f"“{err.filename}”" if err.filename else ""
-        click.echo(f"错误：无法读写 {where}：{err.strerror or err}。请检查路径：--out 应是一个可写的文件夹，"
+        _say(f"错误：无法读写 {where}：{err.strerror or err}。请检查路径：--out 应是一个可写的文件夹，"
                    "项目文件夹中的图层应是文件。", err=True)
         return EXIT_INVALID
     except Exception as err:  # a bug: say so plainly, keep the traceback for -v
         if verbose:
             raise
-        click.echo(f"内部错误（程序缺陷）：{type(err).__name__}: {err}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
+        _say(f"内部错误（程序缺陷）：{type(err).__name__}: {err}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
                    err=True)
         return EXIT_INTERNAL
 
@@ -169,7 +202,7 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
             _print_ledger(result.ledger)
             _print_summary(result.summary)
             leaders = len(list((out_dir / "leaders").glob("*.html")))
-            click.echo(f"已写入 {out_dir}/index.html、overview.html、gaps.html、leaders/（{leaders} 个）与 reports/")
+            _say(f"已写入 {out_dir}/index.html、overview.html、gaps.html、leaders/（{leaders} 个）与 reports/")
             _print_map_sizes(result.maps)
         return 0
 
@@ -191,7 +224,7 @@ def validate(project: Path, verbose: int, quiet: bool) -> int:
         if not quiet:
             _print_ledger(result.ledger)
             warnings = sum(p.severity == "warning" for p in result.problems)
-            click.echo(f"{project}：数据有效（{warnings} 条警告）")
+            _say(f"{project}：数据有效（{warnings} 条警告）")
         return 0
 
     return _run(work, verbose)
@@ -205,21 +238,17 @@ def validate(project: Path, verbose: int, quiet: bool) -> int:
 @_quiet
 def check(project: Path, out_dir: Path, today, verbose: int, quiet: bool) -> int:
     """只做空白点检查与报表。Analyse PROJECT without maps; write reports; exit 1 when there are gaps."""
-    from .report import write_reports
-
     _setup_logging(verbose, quiet)
 
     def work() -> int:
         config = load_config(project).with_today(today and today.date())
-        result = check_project(project, config)
-        figures = write_reports(result.analysis, result.problems, result.ledger, out_dir,
-                                {"project": str(project.resolve())})
+        result, figures = check_reports(project, out_dir, config)
         if not quiet:
             _print_problems(result.problems)
             _print_ledger(result.ledger)
             _print_summary(figures)
             _print_gap_table(figures)
-            click.echo(f"报表已写入 {out_dir / 'reports'}")
+            _say(f"报表已写入 {out_dir / 'reports'}")
         return EXIT_GAPS if figures["gaps"]["total"] else 0
 
     return _run(work, verbose, out_dir)
@@ -234,8 +263,8 @@ def init(folder: Path, force: bool) -> int:
 
     def work() -> int:
         for path in init_project(folder, force):
-            click.echo(f"已写入 {path}")
-        click.echo(f"请放入 communities 与 roads 图层，填好表格后运行：geo validate {folder}")
+            _say(f"已写入 {path}")
+        _say(f"请放入 communities 与 roads 图层，填好表格后运行：geo validate {folder}")
         return 0
 
     return _run(work, 0)
@@ -246,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = cli.main(args=argv, prog_name="geo", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("已中止", err=True)
-        return 130
+        _say("已中止", err=True)
+        return EXIT_INTERRUPTED
     except click.ClickException as err:
         err.show()
         return err.exit_code

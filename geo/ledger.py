@@ -67,9 +67,9 @@ def problem_table(problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
 
 
-def write_ledger(out_dir: Path, entries: list[LedgerEntry], problems: list[Problem]) -> None:
-    """Write ``reports/ledger.csv`` (every problem) and ``reports/ledger_summary.csv`` (per file)."""
-    reports = Path(out_dir) / "reports"
+def write_ledger(reports: Path, entries: list[LedgerEntry], problems: list[Problem]) -> None:
+    """Write ``ledger.csv`` (every problem) and ``ledger_summary.csv`` (per file) into the folder `reports`."""
+    reports = Path(reports)
     reports.mkdir(parents=True, exist_ok=True)
     write_csv(problem_table(problems), reports / "ledger.csv")
     summary = pd.DataFrame([asdict(e) for e in entries],

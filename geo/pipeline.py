@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from .config import Config
 from .errors import Problem
 from .ledger import LedgerEntry, account
 from .load import load_project
+from .output import remove_problems_folder, staged_folder
 from .render import (
     MapFile,
     build_context,
@@ -26,7 +27,7 @@ from .report import write_reports
 from .resolve import resolve_project
 from .validate import raise_for_errors, validate_project
 
-__all__ = ["BuildResult", "CheckResult", "build", "check"]
+__all__ = ["BuildResult", "CheckResult", "build", "check", "check_reports"]
 
 log = logging.getLogger(__name__)
 
@@ -76,30 +77,53 @@ class BuildResult:
 
 
 def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> BuildResult:
-    """Run the whole pipeline and write maps and reports under `out_dir`.
+    """Run the whole pipeline and write maps and reports under `out_dir`, as one piece.
 
     Writes ``index.html``, ``overview.html``, ``gaps.html``, one map per
-    leader in ``leaders/``, and ``reports/`` (summary.json, gaps.csv,
-    roads.csv, ledger.csv, run.json).
+    leader in ``leaders/``, and ``reports/`` into a staging folder that
+    replaces `out_dir` only when all is written (`geo.output`): a failed or
+    killed build leaves the previous output as it was.
+
+    Raises
+    ------
+    ValidationError
+        When the input has errors (`out_dir` is left untouched).
+    OutputBusyError
+        When another run is writing `out_dir`.
     """
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    result = check(project_dir, config)
-    analysis, problems = result.analysis, result.problems
     out_dir = Path(out_dir)
-    run = {"project": str(Path(project_dir).resolve()), "out": str(out_dir.resolve()), "started": started_at}
-    figures = write_reports(analysis, problems, result.ledger, out_dir, run)
-    ctx = build_context(analysis, config.map)
-    files = [out_dir / "reports" / "summary.json", out_dir / "reports" / "gaps.csv"]
-    maps = [render_overview(ctx, out_dir / "overview.html", figures), render_gap_map(ctx, out_dir / "gaps.html")]
-    leaders_dir = out_dir / "leaders"
-    if leaders_dir.exists():
-        for stale in leaders_dir.glob("*.html"):
-            stale.unlink()
-    leader_files = leader_filenames(ctx.leaders["id"])
-    for leader_id, name in leader_files.items():
-        maps.append(render_leader_map(ctx, leader_id, leaders_dir / name))
-    files += [m.path for m in maps]
-    files.append(render_index(ctx, out_dir / "index.html", figures, leader_files))
+    with staged_folder(out_dir) as stage:
+        result = check(project_dir, config)
+        analysis, problems = result.analysis, result.problems
+        # No local paths in a shared folder: the project is named by its folder's name only.
+        run = {"command": "build", "project": Path(project_dir).resolve().name, "started": started_at}
+        figures = write_reports(analysis, problems, result.ledger, stage / "reports", run)
+        ctx = build_context(analysis, config.map)
+        files = [stage / "reports" / "summary.json", stage / "reports" / "gaps.csv"]
+        maps = [render_overview(ctx, stage / "overview.html", figures), render_gap_map(ctx, stage / "gaps.html")]
+        leader_files = leader_filenames(ctx.leaders["id"])
+        for leader_id, name in leader_files.items():
+            maps.append(render_leader_map(ctx, leader_id, stage / "leaders" / name))
+        files += [m.path for m in maps]
+        files.append(render_index(ctx, stage / "index.html", figures, leader_files))
+    remove_problems_folder(out_dir)
+    files = [out_dir / f.relative_to(stage) for f in files]
+    maps = [replace(m, path=out_dir / m.path.relative_to(stage)) for m in maps]
     log.info("built %d files in %.1f s", len(files), time.perf_counter() - started)
     return BuildResult(figures, problems, result.ledger, files, maps)
+
+
+def check_reports(project_dir: str | Path, out_dir: str | Path, config: Config) -> tuple[CheckResult, dict]:
+    """`check`, then write ``reports/`` under `out_dir` as one piece (the maps there are not touched).
+
+    Returns the check's result and the summary figures.
+    """
+    out_dir = Path(out_dir)
+    with staged_folder(out_dir / "reports", lock=out_dir, marker=Path("run.json")) as stage:
+        result = check(project_dir, config)
+        run = {"command": "check", "project": Path(project_dir).resolve().name}
+        figures = write_reports(result.analysis, result.problems, result.ledger, stage, run)
+    remove_problems_folder(out_dir)
+    return result, figures

@@ -226,10 +226,9 @@ def write_geodata(analysis: Analysis, reports: Path) -> None:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
-def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], out_dir: Path,
+def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], reports: Path,
                   run: dict) -> dict:
-    """Write every report under ``out_dir/reports``; return the summary."""
-    reports = out_dir / "reports"
+    """Write every report into the folder `reports` (``<out>/reports``); return the summary."""
     reports.mkdir(parents=True, exist_ok=True)
     figures = summary(analysis, problems, ledger)
     (reports / "summary.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -240,7 +239,7 @@ def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[Ledg
     write_csv(leader_table(analysis), reports / "leaders.csv")
     write_csv(community_table(analysis), reports / "communities.csv")
     write_geodata(analysis, reports)
-    write_ledger(out_dir, ledger, problems)
+    write_ledger(reports, ledger, problems)
     run = {
         **run,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
