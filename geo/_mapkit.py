@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import html
 import os
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import folium
@@ -46,6 +48,43 @@ class Html(Element):
 
     def render(self, **kwargs) -> str:
         return self.html
+
+
+class _Literal(Element):
+    """What branca and folium wrap their rendered output in while geo saves a map: kept as it is.
+
+    branca's `MacroElement.render` (and folium's `Popup`, …) put the text a
+    template produced — with the data already in it, as JSON — into a new
+    ``Element(text)``, which compiles that text as a template again: a name
+    holding ``{{ 7*191 }}`` would run, and ``{#`` would stop the build. While
+    `save` renders, those modules' ``Element`` is this class, which returns
+    the text unchanged; an ``Element()`` without text is the usual container.
+    """
+
+    def __init__(self, template: str | None = None, template_name: str | None = None):
+        super().__init__(template_name=template_name)
+        self._literal = template
+
+    def render(self, **kwargs) -> str:
+        return self._literal if self._literal is not None else super().render(**kwargs)
+
+
+_RENDERING_MODULES = ("branca.element", "folium.map", "folium.features", "folium.folium", "folium.utilities",
+                      "folium.template")
+
+
+@contextmanager
+def _literal_output():
+    """During a map's rendering, rendered output is never parsed as a template again (see `_Literal`)."""
+    modules = [sys.modules[name] for name in _RENDERING_MODULES if name in sys.modules]
+    patched = [m for m in modules if getattr(m, "Element", None) is Element]
+    for module in patched:
+        module.Element = _Literal
+    try:
+        yield
+    finally:
+        for module in patched:
+            module.Element = Element
 
 
 class _Controls(MacroElement):
@@ -165,7 +204,8 @@ def save(fmap: folium.Map, path: Path) -> Path:
     """Render with ids numbered in document order and write (a plain file: the umask decides who reads it)."""
     root = fmap.get_root()
     _renumber(root, [0])
-    text = root.render()
+    with _literal_output():
+        text = root.render()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

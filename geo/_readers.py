@@ -208,12 +208,25 @@ def _choose_layer(path: Path, wanted: str | None, base_name: str) -> tuple[str, 
                     f"请在 geo.toml 中指定一个，例如 [layers] {base_name} = \"{layers[0]}\"")
 
 
+def _sibling(path: Path, suffix: str) -> Path | None:
+    """The file of the same name with another extension, in any letter case."""
+    return next((p for p in path.parent.glob(f"{path.stem}.*") if p.suffix.lower() == suffix), None)
+
+
+def _shapefile_parts(path: Path) -> None:
+    """A Shapefile is several files; say which one is missing (rather than GDAL's advice)."""
+    for suffix, what in ((".shx", "索引文件"), (".dbf", "属性表文件")):
+        if _sibling(path, suffix) is None:
+            raise ReadError(f"{path.name}：缺少{what} {path.stem}{suffix}。Shapefile 由同名的 .shp、.shx、.dbf"
+                            "（以及 .prj、.cpg）几个文件组成，请把它们一起复制到项目文件夹")
+
+
 def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
     """Encoding for a Shapefile's attributes, and a note when it was guessed."""
-    cpg = next((p for p in path.parent.glob(f"{path.stem}.*") if p.suffix.lower() == ".cpg"), None)
+    cpg = _sibling(path, ".cpg")
     if cpg is not None:
         return None, None  # GDAL honours the .cpg
-    dbf = next((p for p in path.parent.glob(f"{path.stem}.*") if p.suffix.lower() == ".dbf"), None)
+    dbf = _sibling(path, ".dbf")
     if dbf is None:
         return None, None
     data = dbf.read_bytes()
@@ -228,14 +241,38 @@ def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
     return "UTF-8", None
 
 
-def _features_from_json(path: Path) -> gpd.GeoDataFrame | None:
-    """A bare list of Features, which GDAL does not read; None if not that."""
+def _holds(path: Path, needle: bytes, chunk: int = 1 << 22) -> bool:
+    """Whether the file's bytes contain `needle`, read a few MB at a time."""
+    tail = b""
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            if needle in tail + block:
+                return True
+            tail = block[-len(needle):]
+    return False
+
+
+def _features_from_json(path: Path, text: str | None = None) -> gpd.GeoDataFrame | None:
+    """GeoJSON read by Python rather than GDAL; None if it is not a feature list or collection.
+
+    For what GDAL does not read as written: a bare list of Features, and text
+    holding ``\\u0000`` (GDAL cuts a string at a NUL and the rest of the
+    cell would be lost unseen; here the NUL is kept, and removed with a
+    warning like any control character).
+    """
     try:
-        data = json.loads(decode_text(path)[0])
+        data = json.loads(text if text is not None else decode_text(path)[0])
     except (ValueError, ReadError):
         return None
+    crs = 4326
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        named = (data.get("crs") or {}).get("properties", {}).get("name") if isinstance(data.get("crs"), dict) else None
+        crs = named or 4326
+        data = data.get("features")
     if isinstance(data, list) and all(isinstance(f, dict) and f.get("type") == "Feature" for f in data):
-        return gpd.GeoDataFrame.from_features(data, crs=4326)
+        columns = list(dict.fromkeys(k for f in data for k in (f.get("properties") or {})))
+        frame = gpd.GeoDataFrame.from_features(data, crs=crs, columns=[*columns, "geometry"])
+        return frame[[*columns, "geometry"]]
     return None
 
 
@@ -270,6 +307,11 @@ def _literal_list(text: str):
     return list(value) if isinstance(value, list | tuple) else text
 
 
+# GDAL refuses a GeoJSON object over 200 MB unless told otherwise, and its message names a setting
+# a clerk cannot set; a district outline surveyed in detail can be that large. No limit: memory is.
+pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "0"})
+
+
 def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadResult:
     """Read a GeoJSON, GeoPackage, Shapefile or File Geodatabase layer."""
     notes: list[str] = []
@@ -284,15 +326,20 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
                             "请在 QGIS 中打开检查，或重新导出") from err
         part = kwargs["layer"] if several else None
     elif suffix == ".shp":
+        _shapefile_parts(path)
         encoding, note = _dbf_encoding(path)
         if encoding:
             kwargs["encoding"] = encoding
         if note:
             notes.append(note)
+    frame = None
+    if suffix in (".geojson", ".json") and _holds(path, b"\\u0000"):
+        frame = _features_from_json(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on non-standard members
-            frame = gpd.read_file(path, engine="pyogrio", **kwargs)
+        if frame is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on non-standard members
+                frame = gpd.read_file(path, engine="pyogrio", **kwargs)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         frame = _features_from_json(path) if suffix in (".geojson", ".json") else None
         if frame is None:

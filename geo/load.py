@@ -26,9 +26,9 @@ from ._readers import ReadError, read_spatial, read_table
 from .config import Config
 from .coords import geometry_gcj02_to_wgs84, in_china
 from .errors import Problem, ProjectError
-from .schema import LAYERS, LayerSpec, normalise_header
+from .schema import CONTROL_CHARS, LAYERS, LayerSpec, normalise_header, strip_controls
 
-__all__ = ["Layer", "load_project"]
+__all__ = ["Layer", "finite_geometries", "load_project"]
 
 log = logging.getLogger(__name__)
 
@@ -148,13 +148,48 @@ def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config
     return frame.rename(columns=renames), headers, clashes
 
 
+def finite_geometries(geometries) -> np.ndarray:
+    """True where every coordinate of a geometry is a finite number (None and empty count as finite)."""
+    geometries = np.asarray(geometries)
+    coords, where = shapely.get_coordinates(geometries, return_index=True)
+    ok = np.ones(len(geometries), dtype=bool)
+    ok[np.unique(where[~np.isfinite(coords).all(axis=1)])] = False
+    return ok
+
+
+def _drawable(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """The geometries that can tell where a layer lies: present, not empty, finite."""
+    geometry = frame.geometry
+    keep = ~(geometry.isna() | geometry.is_empty).to_numpy() & finite_geometries(geometry.values)
+    return geometry[keep]
+
+
+def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Remove control and bidi-override characters from every text cell, with a warning per cell."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in ("geometry", "_row") or frame[column].dtype != object:
+            continue
+        values = frame[column]
+        hit = values.astype(str).str.contains(CONTROL_CHARS)
+        for idx in frame.index[hit]:
+            raw = values.at[idx]
+            codes = "、".join(sorted({f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(raw)}))
+            clean = strip_controls(raw)
+            frame.at[idx, column] = clean
+            problems.append(Problem(
+                "warning", layer.file, int(frame.at[idx, "_row"]), layer.header(column), clean,
+                f"含有不可见的控制字符（{codes}），已删除", "在原文件中删去这些字符", row_label=layer.row_label))
+    return frame
+
+
 def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
     """Apply a CRS declared in geo.toml, or the GeoJSON default; GCJ-02 is converted."""
     declared = config.crs.get(layer.name)
     file, layer_name, path = layer.file, layer.name, layer.path
     if declared and normalise_header(declared) in GCJ02_NAMES:
         frame = frame.set_crs(4326, allow_override=True)
-        valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+        valid = _drawable(frame)
         if not valid.empty:
             x0, y0, x1, y1 = valid.total_bounds
             if not in_china([x0, x1], [y0, y1]).all():
@@ -189,7 +224,7 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
 
 def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems) -> bool:
     """Catch coordinates that cannot be degrees, and swapped lon/lat."""
-    valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    valid = _drawable(frame)
     if valid.empty:
         return True
     x0, y0, x1, y1 = valid.total_bounds
@@ -215,7 +250,7 @@ def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems)
 
 def _to_wgs84(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
     frame = _declared_crs(layer, frame, config, problems)
-    valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    valid = _drawable(frame)
     raw_bounds = valid.total_bounds if not valid.empty else (0, 0, 0, 0)
     if frame.crs is not None and not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
         frame = frame.to_crs(4326)
@@ -281,6 +316,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                                     "检查表头的写法"))
     layer = Layer(spec.name, path, frame, headers, tuple(int(r) for r in frame["_row"]), result.row_label,
                   result.part)
+    frame = _clean_controls(layer, frame, problems)
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
     if spec.required and not layer.rows:
@@ -302,7 +338,7 @@ def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:
     boxes = {}
     for name, layer in layers.items():
         if isinstance(layer.frame, gpd.GeoDataFrame):
-            valid = layer.frame.geometry[~(layer.frame.geometry.isna() | layer.frame.geometry.is_empty)]
+            valid = _drawable(layer.frame)
             if not valid.empty:
                 boxes[name] = shapely.box(*valid.total_bounds)
     if reference.name not in boxes:

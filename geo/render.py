@@ -124,10 +124,25 @@ def gap_label(kind: str, lang: str) -> str:
     return (GAP_KINDS_EN if lang == "en" else GAP_KINDS).get(kind, kind)
 
 
+DRAW_MAX_VERTICES = 20_000  # a feature with more is simplified for drawing (the analysis keeps every vertex)
+DRAW_TOLERANCES_DEG = (1e-5, 1e-4, 1e-3)  # about 1 m, 10 m, 100 m: tried in turn until it fits
+
+
+def _simplified_for_drawing(geometry: np.ndarray) -> np.ndarray:
+    """Features too detailed to draw usefully (a GPS track, an over-digitised outline) drawn simpler."""
+    geometry = geometry.copy()
+    for tolerance in DRAW_TOLERANCES_DEG:
+        heavy = shapely.get_num_coordinates(geometry) > DRAW_MAX_VERTICES
+        if not heavy.any():
+            break
+        geometry[heavy] = shapely.simplify(geometry[heavy], tolerance, preserve_topology=True)
+    return geometry
+
+
 def _drawn(frame: gpd.GeoDataFrame, gcj02: bool) -> gpd.GeoDataFrame:
-    """EPSG:4326 (or GCJ-02 for AMap tiles), coordinates rounded to 1e-6° (about 0.1 m)."""
+    """EPSG:4326 (or GCJ-02 for AMap tiles), coordinates rounded to 1e-6° (about 0.1 m), huge features simplified."""
     frame = frame.to_crs(4326)
-    geometry = frame.geometry.values
+    geometry = _simplified_for_drawing(np.asarray(frame.geometry.values))
     if gcj02:
         geometry = geometry_wgs84_to_gcj02(geometry)
     return frame.set_geometry(shapely.transform(geometry, lambda c: np.round(c, 6)), crs=4326)

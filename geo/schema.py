@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["LAYERS", "VOCABULARIES", "LayerSpec", "normalise_text", "normalise_header"]
+__all__ = ["CONTROL_CHARS", "LAYERS", "VOCABULARIES", "LayerSpec", "normalise_header", "normalise_text",
+           "strip_controls"]
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,12 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-_SPACES = re.compile(r"\s+")
+# Invisible characters that have no business in a name and can do harm: C0 and C1 controls (NUL,
+# escape sequences that repaint a terminal …) and the bidirectional overrides and isolates that make
+# text display in another order than it reads (U+202A–U+202E, U+2066–U+2069). Tab, line feed and
+# carriage return are whitespace: they fold to a space like any other.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85]+")  # whitespace, but not the controls above
 
 
 def normalise_text(value: object) -> str:
@@ -172,12 +178,17 @@ def normalise_text(value: object) -> str:
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", text).strip(" ")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without `CONTROL_CHARS`, spaces normalised again."""
+    return normalise_text(CONTROL_CHARS.sub("", text))
 
 
 def normalise_header(value: object) -> str:
-    """Header comparison key: normalised text, lower case, no spaces."""
-    return normalise_text(value).lower().replace(" ", "").replace("_", "")
+    """Header comparison key: normalised text without controls, lower case, no spaces."""
+    return strip_controls(normalise_text(value)).lower().replace(" ", "").replace("_", "")
 
 
 def vocabulary_lookup(vocabulary: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from .errors import Problem, ValidationError
-from .load import Layer
+from .load import Layer, finite_geometries
 from .model import Project, SourceFile
 from .schema import LAYERS, VOCABULARIES, normalise_header, normalise_text, vocabulary_lookup
 
@@ -148,13 +148,24 @@ class _Checker:
         return pd.Series(values, index=frame.index, dtype=object)
 
     def geometries(self, types: tuple[str, ...]) -> gpd.GeoSeries:
-        """Reject empty geometries, repair invalid ones, check their type."""
+        """Reject empty geometries and those with NaN or infinite coordinates, repair invalid ones, check type."""
         frame = self.layer.frame
         geom = frame.geometry.copy()
         missing = geom.isna() | geom.is_empty
         for idx in frame.index[missing]:
             self.add("warning", frame.at[idx, "_row"], None, None, "没有几何图形，该行未使用",
                      "补画该要素，或删除该行", reject=True)
+        broken = ~missing & ~finite_geometries(geom.values)
+        for idx in frame.index[broken]:
+            self.add("warning", frame.at[idx, "_row"], None, None,
+                     "坐标中有缺失值（NaN）或无穷大，只有这个要素未使用", "在 GIS 软件中检查或重画该要素", reject=True)
+        missing |= broken
+        counts = shapely.get_num_coordinates(geom.values)
+        huge = ~missing.to_numpy() & (counts > VERTEX_WARNING)
+        for idx, n in zip(frame.index[huge], counts[huge]):
+            self.add("warning", frame.at[idx, "_row"], None, f"{n:,} 个顶点",
+                     f"顶点极多（超过 {VERTEX_WARNING:,} 个）：分析照常使用全部顶点，地图中简化显示",
+                     "如是误操作（如轨迹或重复数字化），请在 GIS 软件中简化该要素")
         invalid = ~missing & ~geom.is_valid
         if invalid.any():
             reasons = shapely.is_valid_reason(geom[invalid].values)
@@ -169,6 +180,9 @@ class _Checker:
                      f"几何类型错误，应为 {' 或 '.join(types)}", "请按正确的几何类型导出该图层",
                      reject=True)
         return geom
+
+
+VERTEX_WARNING = 500_000  # a feature with more vertices than this is worth a word (a GPS track, a mistake)
 
 
 def _keep_types(geometry, types):

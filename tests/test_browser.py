@@ -231,3 +231,98 @@ def test_hostile_project_runs_no_script(browser, tmp_path):
             assert page.errors == [], (path.name, page.errors)
         finally:
             page.close()
+
+
+def test_hostile_text_everywhere_is_shown_as_text(browser, tmp_path):
+    """Every field holds template syntax and HTML/JS (tests/hostile.py): no dialog, no error, the text visible."""
+    from hostile import TITLE, make_hostile_project, text
+
+    folder = make_hostile_project(tmp_path / "p")
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    for path in [out / "index.html", out / "overview.html", out / "gaps.html", *sorted((out / "leaders").glob("*"))]:
+        page = Page(browser, path) if path.name != "index.html" else None
+        if page is None:  # the index has no map: open it plainly, with the same watch on dialogs and errors
+            page = _plain_page(browser, path)
+            assert text("l1.name") in page.page.inner_text("body")
+        else:
+            assert TITLE in page.page.locator(".geo-title").inner_text()
+            for target in page.page.locator("path.leaflet-interactive").all()[:6]:
+                target.hover(force=True)
+                target.click(force=True)
+            page.page.locator(".geo-search input").fill("{{ 7*191 }}")
+            page.page.wait_for_timeout(150)
+            hits = page.page.locator(".geo-search li")
+            assert "{{ 7*191 }} {% if 1 %}x{% endif %} {# </script><script>alert(1)</script>" \
+                   in hits.first.inner_text()
+            hits.first.click()
+            page.page.wait_for_timeout(300)
+            assert "{{ 7*191 }} {% if 1 %}x{% endif %} {# </script><script>alert(1)</script>" \
+                   in page.page.locator(".leaflet-popup-content").last.inner_text()
+        if path.parent.name == "leaders":
+            assert "unit {{ 7*191 }}" in page.page.locator(".geo-panel").inner_text()
+        assert page.dialogs == [], path.name
+        # the configured basemaps' tiles are blocked (no network here): those and only those fail to load
+        assert all("127.0.0.1:9" in url or "tianditu.gov.cn" in url for url in page.blocked), page.blocked
+        errors = [e for e in page.errors if not e.startswith("Failed to load resource")]
+        assert errors == [], (path.name, errors)
+        page.close()
+
+
+class _plain_page(Page):
+    def __init__(self, browser, path: Path):  # noqa: D401 - like Page, for a page without a map
+        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
+        self.page = self.context.new_page()
+        self.errors, self.blocked, self.dialogs = [], [], []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_timeout(200)
+
+
+def _queries(maps: Path, leader: str | None) -> dict[str, str]:
+    """A search text for each kind of hit (community, road, leader, issue), from the build's own reports."""
+    import pandas as pd
+
+    reports = maps / "reports"
+    communities = pd.read_csv(reports / "communities.csv", dtype=str, keep_default_na=False)
+    sections = pd.read_csv(reports / "sections.csv", dtype=str, keep_default_na=False)
+    issues = pd.read_csv(reports / "issues.csv", dtype=str, keep_default_na=False)
+    leaders = pd.read_csv(reports / "leaders.csv", dtype=str, keep_default_na=False)
+    if leader is not None:
+        communities = communities[communities["leaders"].str.split(";").map(lambda ids: leader in ids)]
+        sections = sections[sections["leader"] == leader]
+        issues = issues[issues["leaders"].str.split(";").map(lambda ids: leader in ids)]
+        leaders = leaders[leaders["id"] == leader]
+    else:
+        leaders = leaders[leaders["id"].isin(sections["leader"])]
+    return {"community": communities["id"].iloc[0], "road": sections["road"].iloc[0],
+            "leader": leaders["name"].iloc[0], "issue": issues["id"].iloc[0]}
+
+
+@pytest.mark.parametrize("map_name", ["overview.html", "gaps.html", "leaders/D03.html"])
+def test_search_opens_a_popup_for_every_kind_of_hit(browser, demo_maps, map_name):
+    """Community, road, leader and issue hits each open their popup, with no page error, in every map."""
+    queries = _queries(demo_maps, "D03" if map_name.startswith("leaders/") else None)
+    page = Page(browser, demo_maps / map_name)
+    try:
+        opened = []
+        for kind, query in queries.items():
+            page.page.locator(".geo-search input").fill(query)
+            page.page.wait_for_timeout(150)
+            hits = page.page.locator(".geo-search li", has_text=query)
+            if not hits.count():
+                continue  # the gap map draws no issues but orphans
+            page.page.evaluate("() => document.querySelectorAll('.leaflet-popup-close-button')"
+                               ".forEach(b => b.click())")
+            page.page.wait_for_timeout(400)  # the closed popup fades out before it leaves the page
+            hits.first.click()
+            popup = page.page.locator(".leaflet-popup-content")
+            popup.last.wait_for(timeout=3000)
+            assert query in popup.last.inner_text(), (kind, query, popup.last.inner_text())
+            opened.append(kind)
+        expected = {"community", "road", "leader"} | ({"issue"} if map_name != "gaps.html" else set())
+        assert expected <= set(opened), opened
+        assert page.errors == [], page.errors
+    finally:
+        page.close()
