@@ -115,8 +115,32 @@ def _recover(target: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _umask() -> int:
+    """The process's umask (read without changing it where the system allows)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _ordinary_permissions(folder: Path) -> None:
+    """Files 0666 and folders 0777, less the umask, whatever wrote them (SQLite makes a GeoPackage 0644)."""
+    mask = _umask()
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o777 & ~mask)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o666 & ~mask)
+
+
 def _swap_in(staging: Path, target: Path) -> None:
     """Put `staging` in `target`'s place; the old output, if any, is removed."""
+    _ordinary_permissions(staging)
     if not target.exists():
         os.rename(staging, target)
         return

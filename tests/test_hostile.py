@@ -14,9 +14,9 @@ import json
 import re
 
 import pytest
+from hostile import PAYLOADS, make_hostile_project
 
 from geo.cli import main
-from hostile import PAYLOADS, make_hostile_project
 
 # A field's tag followed by the payloads as they were written: found = the text came out literally.
 LITERAL = re.compile(r"([a-z0-9]+\.[a-z]+) \{\{ 7\*191 \}\} \{% if 1 %\}x\{% endif %\} \{#")

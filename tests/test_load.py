@@ -288,3 +288,89 @@ def test_two_headers_for_one_column_are_said_not_merged(tmp_path):
     messages = [p.message for p in problems]
     assert "“name”列与“姓名”列都表示 name，使用了“姓名”" in messages
     assert "表头“级别”出现了 2 次，只用第一列" in messages
+
+
+# ----------------------------------------------------------------------------- hostile bytes and resource limits
+CONTROLS = "红\x00门\x07路\x1b[31m\x9b\u202e\u2066"
+
+
+@pytest.mark.parametrize("where", ["geojson", "csv"])
+def test_control_characters_are_removed_with_a_warning_naming_file_row_and_column(tmp_path, where):
+    folder = _road_folder(tmp_path)
+    if where == "geojson":  # the road's name, in a GeoJSON (GDAL alone would cut the text at the NUL)
+        data = json.loads((folder / "roads.geojson").read_text())
+        data["features"][0]["properties"]["name"] = CONTROLS
+        (folder / "roads.geojson").write_text(json.dumps(data, ensure_ascii=True))
+        file, row, column = "roads.geojson", 1, "name"
+    else:  # a leader's title, in a CSV
+        text = (folder / "leaders.csv").read_text(encoding="utf-8").replace("区长", CONTROLS, 1)
+        (folder / "leaders.csv").write_text(text, encoding="utf-8")
+        file, row, column = "leaders.csv", 3, "title"
+    project, problems = _load(folder)
+    warnings = [p for p in problems if "控制字符" in p.message]
+    assert [(p.file, p.row, p.column, p.severity) for p in warnings] == [(file, row, column, "warning")]
+    assert "U+0000" in warnings[0].message and "U+202E" in warnings[0].message and "U+001B" in warnings[0].message
+    assert warnings[0].value == "红门路[31m"
+    frame = project.roads if where == "geojson" else project.leaders
+    assert "红门路[31m" in set(frame["name" if where == "geojson" else "title"])
+    assert not frame.drop(columns="geometry", errors="ignore").astype(str).apply(
+        lambda c: c.str.contains("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")).any().any()
+
+
+def test_tabs_and_line_breaks_in_a_cell_are_spaces_not_warnings(tmp_path):
+    folder = _road_folder(tmp_path)
+    text = (folder / "leaders.csv").read_text(encoding="utf-8").replace("区长", '"区\t长\n（兼）"', 1)
+    (folder / "leaders.csv").write_text(text, encoding="utf-8")
+    project, problems = _load(folder)
+    assert not [p for p in problems if "控制字符" in p.message]
+    assert "区 长 （兼）" in set(project.leaders["title"]) or "区 长 (兼)" in set(project.leaders["title"])
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_non_finite_coordinate_rejects_that_feature_only(tmp_path, bad):
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    extra = json.loads(json.dumps(data["features"][0]))
+    extra["properties"]["name"] = "坏路"
+    extra["geometry"]["coordinates"][1][0] = bad  # json writes NaN / Infinity, which GDAL reads
+    data["features"].append(extra)
+    (folder / "roads.geojson").write_text(json.dumps(data, ensure_ascii=False))
+    project, problems = _load(folder)
+    row = len(data["features"])
+    [problem] = [p for p in problems if p.row == row and p.file == "roads.geojson"]
+    assert problem.rejected and problem.severity == "warning" and "NaN" in problem.message
+    assert "坏路" not in set(project.roads["name"]) and len(project.roads) == len(data["features"]) - 1
+    assert not [p for p in problems if "投影坐标" in p.message or "不是经纬度" in p.message]
+
+
+@pytest.mark.parametrize("part", [".dbf", ".shx"])
+def test_a_shapefile_without_its_dbf_or_shx_says_which_file_is_missing(tmp_path, capsys, part):
+    folder = _road_folder(tmp_path)
+    roads = gpd.read_file(folder / "roads.geojson")
+    (folder / "roads.geojson").unlink()
+    roads.to_file(folder / "roads.shp", encoding="UTF-8")
+    (folder / f"roads{part}").unlink()
+    assert main(["validate", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "roads.shp：缺少" in err and f"roads{part}" in err
+    assert "SHAPE_RESTORE_SHX" not in err and "缺少必需的列" not in err
+
+
+def test_a_feature_with_an_absurd_vertex_count_is_warned_and_drawn_simpler(tmp_path):
+    from geo.render import DRAW_MAX_VERTICES, _simplified_for_drawing
+    from geo.validate import VERTEX_WARNING
+
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    x0, y0 = data["features"][0]["geometry"]["coordinates"][0]
+    n = VERTEX_WARNING + 1
+    xs = np.linspace(0, 0.005, n)
+    data["features"][0]["geometry"]["coordinates"] = np.column_stack(
+        [x0 + xs, y0 + 1e-7 * np.sin(np.arange(n))]).tolist()  # a wobble of a centimetre, half a million times
+    (folder / "roads.geojson").write_text(json.dumps(data))
+    project, problems = _load(folder)
+    [problem] = [p for p in problems if "顶点极多" in p.message]
+    assert problem.row == 1 and not problem.rejected and problem.value == f"{n:,} 个顶点"
+    drawn = _simplified_for_drawing(np.asarray(project.roads.geometry.values))
+    assert shapely.get_num_coordinates(drawn).max() <= DRAW_MAX_VERTICES
+    assert abs(shapely.length(drawn[0]) - 0.005) < 1e-4  # the same line, in degrees, only simpler
