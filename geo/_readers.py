@@ -309,7 +309,7 @@ def _literal_list(text: str):
 
 # GDAL refuses a GeoJSON object over 200 MB unless told otherwise, and its message names a setting
 # a clerk cannot set; a district outline surveyed in detail can be that large. No limit: memory is.
-pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "0"})
+_GEOJSON_NO_SIZE_LIMIT = {"OGR_GEOJSON_MAX_OBJ_SIZE": "0"}
 
 
 def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadResult:
@@ -333,6 +333,8 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
         if note:
             notes.append(note)
     frame = None
+    if suffix in (".geojson", ".json"):
+        pyogrio.set_gdal_config_options(_GEOJSON_NO_SIZE_LIMIT)
     if suffix in (".geojson", ".json") and _holds(path, b"\\u0000"):
         frame = _features_from_json(path)
     try:

@@ -374,3 +374,27 @@ def test_a_feature_with_an_absurd_vertex_count_is_warned_and_drawn_simpler(tmp_p
     drawn = _simplified_for_drawing(np.asarray(project.roads.geometry.values))
     assert shapely.get_num_coordinates(drawn).max() <= DRAW_MAX_VERTICES
     assert abs(shapely.length(drawn[0]) - 0.005) < 1e-4  # the same line, in degrees, only simpler
+
+
+def test_a_geojson_object_over_gdals_size_limit_is_read(tmp_path):
+    """GDAL refuses objects over OGR_GEOJSON_MAX_OBJ_SIZE (200 MB by default); geo lifts the limit itself.
+
+    Shown with the limit lowered to 1 MB and a 3 MB road rather than a 200 MB file.
+    """
+    import pyogrio
+
+    from geo._readers import read_spatial
+
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    x0, y0 = data["features"][0]["geometry"]["coordinates"][0]
+    xs = np.linspace(0, 0.01, 120_000)
+    data["features"][0]["geometry"]["coordinates"] = np.column_stack([x0 + xs, y0 + 0 * xs]).tolist()
+    (folder / "roads.geojson").write_text(json.dumps(data))
+    pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "1"})
+    try:
+        with pytest.raises(pyogrio.errors.DataSourceError, match="too complex/large"):
+            pyogrio.read_dataframe(folder / "roads.geojson")  # GDAL alone, at that limit
+        assert len(read_spatial(folder / "roads.geojson", "roads").frame) == 1
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": None})
