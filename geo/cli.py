@@ -128,8 +128,8 @@ def _write_problems(out_dir: Path, err: ValidationError) -> None:
     except GeoError as busy:  # another run holds the output, or the name is taken by the user's own folder
         _say(f"问题清单未写入：{busy}", err=True)
         return
-    kept = "（上次生成的结果保持不变）" if (out_dir / "reports" / "run.json").exists() else ""
-    _say(f"问题清单已写入 {folder / 'ledger.csv'}；{out_dir}{kept}", err=True)
+    kept = "，其中上次生成的地图与报表保持不变" if (out_dir / "reports" / "run.json").exists() else ""
+    _say(f"问题清单已写入 {folder / 'ledger.csv'}；输出文件夹 {out_dir} 未改动{kept}", err=True)
 
 
 def _run(func, verbose: int, out_dir: Path | None = None) -> int:

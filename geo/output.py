@@ -60,7 +60,7 @@ PROBLEM_FILES = ("ledger.csv", "ledger_summary.csv")
 
 def problems_folder(out_dir: str | Path) -> Path:
     """Where the problem list goes when the input is invalid: beside the output, which stays as it was."""
-    out_dir = Path(out_dir)
+    out_dir = Path(os.path.realpath(out_dir))  # "." has no name of its own
     return out_dir.with_name(f"{out_dir.name}-problems")
 
 
