@@ -266,8 +266,8 @@ def _features_from_json(path: Path, text: str | None = None) -> gpd.GeoDataFrame
         return None
     crs = 4326
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        named = (data.get("crs") or {}).get("properties", {}).get("name") if isinstance(data.get("crs"), dict) else None
-        crs = named or 4326
+        declared = data.get("crs")  # an old-style named CRS member, else GeoJSON's WGS84
+        crs = (declared.get("properties") or {}).get("name") or 4326 if isinstance(declared, dict) else 4326
         data = data.get("features")
     if isinstance(data, list) and all(isinstance(f, dict) and f.get("type") == "Feature" for f in data):
         columns = list(dict.fromkeys(k for f in data for k in (f.get("properties") or {})))

@@ -70,7 +70,7 @@ def shots(tmp_path_factory, request) -> Path:
 class Page:
     """A page opened offline, with its console errors, failed requests and dialogs recorded."""
 
-    def __init__(self, browser, path: Path):
+    def __init__(self, browser, path: Path, has_map: bool = True):
         self.context = browser.new_context(viewport={"width": 1280, "height": 860})
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -89,7 +89,8 @@ class Page:
 
         self.page.route("**/*", route)
         self.page.goto(path.as_uri())
-        self.page.wait_for_selector(".leaflet-container", timeout=10_000)
+        if has_map:
+            self.page.wait_for_selector(".leaflet-container", timeout=10_000)
         self.page.wait_for_timeout(300)
 
     def paths(self, fill: str | None = None, stroke: str | None = None) -> int:
@@ -241,9 +242,8 @@ def test_hostile_text_everywhere_is_shown_as_text(browser, tmp_path):
     out = tmp_path / "maps"
     assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
     for path in [out / "index.html", out / "overview.html", out / "gaps.html", *sorted((out / "leaders").glob("*"))]:
-        page = Page(browser, path) if path.name != "index.html" else None
-        if page is None:  # the index has no map: open it plainly, with the same watch on dialogs and errors
-            page = _plain_page(browser, path)
+        page = Page(browser, path, has_map=path.name != "index.html")
+        if path.name == "index.html":  # no map: the same watch on dialogs and errors
             assert text("l1.name") in page.page.inner_text("body")
         else:
             assert TITLE in page.page.locator(".geo-title").inner_text()
@@ -267,17 +267,6 @@ def test_hostile_text_everywhere_is_shown_as_text(browser, tmp_path):
         errors = [e for e in page.errors if not e.startswith("Failed to load resource")]
         assert errors == [], (path.name, errors)
         page.close()
-
-
-class _plain_page(Page):
-    def __init__(self, browser, path: Path):  # noqa: D401 - like Page, for a page without a map
-        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
-        self.page = self.context.new_page()
-        self.errors, self.blocked, self.dialogs = [], [], []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(path.as_uri())
-        self.page.wait_for_timeout(200)
 
 
 def _queries(maps: Path, leader: str | None) -> dict[str, str]:
