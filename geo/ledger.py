@@ -1,9 +1,10 @@
 """The ledger: nothing lost. Every row read is used or rejected with a reason.
 
-For each input file: ``read`` rows = ``used`` + ``rejected``. A row is used
-when it reached the analysis; rejected when a problem left it out (its own,
-or a file-level error such as a missing column or an impossible CRS, which
-rejects every row the file had). ``lost`` counts rows that are neither — it
+For each input file: ``read`` rows = ``used`` + ``rejected`` + ``outside``. A
+row is used when it reached the analysis; rejected when a problem left it out
+(its own, or a file-level error such as a missing column or an impossible CRS,
+which rejects every row the file had); outside when it lies outside the
+district (`geo.scope`). ``lost`` counts rows that are neither — it
 is always 0 unless the tool has a bug, and the tests hold it to that.
 """
 
@@ -34,6 +35,7 @@ class LedgerEntry:
     rejected: int
     repaired: int
     lost: int
+    outside: int = 0
 
 
 def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
@@ -42,16 +44,17 @@ def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
     for name, source in sorted(project.sources.items()):
         mine = [p for p in problems if p.file == source.file]
         rejected = {p.row for p in mine if p.rejected and p.row is not None}
+        outside = {p.row for p in mine if p.outside and p.row is not None} - rejected
         repaired = {p.row for p in mine if p.severity == "warning" and not p.rejected and p.row is not None}
         frame = getattr(project, name, None)
         kept = set() if frame is None else {int(r) for r in frame["_row"]}
-        used = (kept & set(source.rows)) - rejected
-        missing = set(source.rows) - used - rejected
+        used = (kept & set(source.rows)) - rejected - outside
+        missing = set(source.rows) - used - rejected - outside
         if any(p.severity == "error" and p.row is None for p in mine):
-            rejected |= missing  # a file-level error leaves out every row the file had
-            missing = set()
+            rejected |= missing | outside  # a file-level error leaves out every row the file had
+            missing, outside = set(), set()
         entries.append(LedgerEntry(name, source.file, source.rows_read, len(used), len(rejected),
-                                   len(repaired & used), len(missing)))
+                                   len(repaired & used), len(missing), len(outside)))
     return entries
 
 
@@ -60,8 +63,8 @@ def problem_table(problems: list[Problem]) -> pd.DataFrame:
     severity = {"error": "错误", "warning": "警告", "note": "说明"}
     rows = []
     for p in problems:
-        action = "该行未使用" if p.rejected else {"error": "需修正后重新运行", "warning": "已修复或照用",
-                                                 "note": "按说明读取"}[p.severity]
+        actions = {"error": "需修正后重新运行", "warning": "已修复或照用", "note": "按说明读取"}
+        action = "该行未使用" if p.rejected else "辖区之外，未计入" if p.outside else actions[p.severity]
         rows.append({"severity": severity[p.severity], "file": p.file, "row": p.row, "column": p.column,
                      "value": p.value, "action": action, "message": p.message, "fix": p.fix})
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
@@ -73,5 +76,5 @@ def write_ledger(reports: Path, entries: list[LedgerEntry], problems: list[Probl
     reports.mkdir(parents=True, exist_ok=True)
     write_csv(problem_table(problems), reports / "ledger.csv")
     summary = pd.DataFrame([asdict(e) for e in entries],
-                           columns=["layer", "file", "read", "used", "rejected", "repaired", "lost"])
+                           columns=["layer", "file", "read", "used", "rejected", "outside", "repaired", "lost"])
     write_csv(summary, reports / "ledger_summary.csv")

@@ -17,10 +17,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .config import Tolerances
 from .errors import Problem, ValidationError
 from .load import Layer, finite_geometries
 from .model import Project, SourceFile
 from .schema import LAYERS, VOCABULARIES, normalise_header, normalise_text, vocabulary_lookup
+from .scope import limit_to_district
 
 __all__ = ["parse_date", "raise_for_errors", "validate_project"]
 
@@ -429,24 +431,27 @@ class _LeftOut(dict):
         return self.whole or super().__getitem__(key)
 
 
-def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str) -> _LeftOut:
+def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str, problems: list[Problem]) -> _LeftOut:
     if layer is None:
         return _LeftOut({}, f"{name} 图层不可用")
     if "id" not in layer.frame and "name" not in layer.frame:
         return _LeftOut({}, f"{layer.file} 无法使用")
     gone = layer.frame[~layer.frame["_row"].isin(kept["_row"])]
     survivors = {v for c in ("id", "name") if c in kept for v in kept[c]}
+    outside = {p.row for p in problems if p.outside and p.file == layer.file}
     where = {}
     for _, row in gone.iterrows():
         label = f"{layer.file} 第 {row['_row']} {'个要素' if layer.row_label == 'feature' else '行'}"
+        label += "，在辖区之外" if row["_row"] in outside else ""
         for key in (row.get("id", ""), row.get("name", "")):
             if key and key not in survivors:
                 where[key] = label
     return _LeftOut(where)
 
 
-def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = None) -> tuple[Project, list[Problem]]:
-    """Check every layer and build the clean `Project`.
+def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = None,
+                     tolerances: Tolerances | None = None) -> tuple[Project, list[Problem]]:
+    """Check every layer, keep what lies in the district, and build the clean `Project`.
 
     Parameters
     ----------
@@ -454,20 +459,28 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
         What `load_project` read.
     problems
         Problems already found while loading; the list is copied and extended.
+    tolerances
+        For the district's margin (`geo.scope`); the defaults when None.
 
     Returns
     -------
     project, problems
-        The project holds only usable rows; `problems` lists every problem
-        (errors and warnings). Call `raise_for_errors` to stop on errors.
+        The project holds only usable rows in the district; `problems` lists
+        every problem (errors and warnings) and every row left out as outside
+        the district. Call `raise_for_errors` to stop on errors.
     """
     problems = list(problems or [])
+    tolerances = tolerances or Tolerances()
     get = layers.get
     communities = _communities(get("communities"), problems) if get("communities") else _empty_layer("communities")
     roads = _roads(get("roads"), problems) if get("roads") else _empty_layer("roads")
     leaders = _leaders(get("leaders"), problems) if get("leaders") else _empty_layer("leaders")
-    left_out = _left_out(get("communities"), communities, "communities")
-    roads_left_out = _left_out(get("roads"), roads, "roads")
+    issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
+    boundary = _boundary(get("boundary"), problems) if get("boundary") else None
+    communities, roads, issues, outside = limit_to_district(communities, roads, issues, boundary,
+                                                            tolerances.scope_margin_m, layers, problems)
+    left_out = _left_out(get("communities"), communities, "communities", problems)
+    roads_left_out = _left_out(get("roads"), roads, "roads", problems)
     if get("assignments"):
         leaders_layer = get("leaders")
         leaders_unusable = "" if leaders_layer is not None and len(leaders) else (
@@ -477,11 +490,9 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
     else:
         assignments = _empty_layer("assignments")
     status = _status(get("status"), problems, communities, roads, left_out) if get("status") else _empty_layer("status")
-    issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
-    boundary = _boundary(get("boundary"), problems) if get("boundary") else None
     sources = {
         name: SourceFile(name, layer.file, layer.rows, layer.headers, layer.row_label)
         for name, layer in layers.items()
     }
-    project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources)
+    project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources, outside)
     return project, problems

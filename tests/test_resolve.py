@@ -102,7 +102,7 @@ def test_unresolvable_section_ends_are_errors_naming_file_row_and_column(tmp_pat
     roads = [
         {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
         {"name": "甲街", "geometry": line((0, -100), (0, 100))},
-        {"name": "远街", "geometry": line((0, 500), (1000, 500))},  # parallel, never meets
+        {"name": "远街", "geometry": line((0, 250), (1000, 250))},  # parallel, never meets
     ]
     folder = _road(tmp_path, roads, [
         {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "远街"},

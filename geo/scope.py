@@ -1,0 +1,153 @@
+"""The district is the scope: what lies outside it is left out of every figure, and counted.
+
+Offices hand over the files they have: a city-wide street file, a province's
+cycle routes, the hotline's points for the whole city. Counting those as the
+district's unmanaged road would make the headline false, so before anything is
+measured the layers are cut to the district:
+
+- the **scope** is the boundary layer, with the communities kept (below), grown
+  by ``scope_margin_m``; without a boundary, the communities' outline (their
+  union with holes filled) grown by the same margin; with neither, everything
+  is in scope;
+- a **community** is outside when less than half its area lies in the
+  boundary grown by the margin (only with a boundary);
+- a **road piece** wholly outside is left out; one crossing the scope's edge
+  is cut to the part inside (the metres cut off are counted);
+- an **issue** point outside is left out.
+
+Every row left out gets a ``note`` `Problem` marked ``outside`` (the ledger
+counts it apart from used and rejected rows), and a layer that lies mostly
+outside gets a warning naming the share.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from .errors import Problem
+from .model import Outside
+from .shapes import keep_dimension
+
+__all__ = ["limit_to_district", "metric_crs_of"]
+
+_MOSTLY = 0.5  # a layer with more than this share outside gets a warning
+_COMMUNITY_INSIDE = 0.5  # a community with less than this share of its area in scope is outside
+
+
+def metric_crs_of(*frames: gpd.GeoDataFrame) -> CRS:
+    """The UTM zone of the first non-empty frame (EPSG:3857 when all are empty)."""
+    for frame in frames:
+        if frame is not None and not frame.empty:
+            return frame.estimate_utm_crs()
+    return CRS.from_epsg(3857)
+
+
+def _note(source, rows, message: str, problems: list[Problem]) -> None:
+    for row in rows:
+        problems.append(Problem("note", source.file, int(row), None, None, message,
+                                "如这些数据属于本辖区，请检查边界图层（boundary）或该图层的坐标系",
+                                row_label=source.row_label, outside=True))
+
+
+def _share_warning(source, share: float, what: str, problems: list[Problem]) -> None:
+    if share > _MOSTLY:
+        problems.append(Problem(
+            "warning", source.file, None, None, f"{share:.0%}",
+            f"{what}的 {share:.0%} 位于辖区之外，未计入任何数字",
+            "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系"))
+
+
+def limit_to_district(communities: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, issues: gpd.GeoDataFrame,
+                      boundary: gpd.GeoDataFrame | None, margin_m: float, sources: dict,
+                      problems: list[Problem]):
+    """Cut the layers to the district (see the module doc).
+
+    Parameters
+    ----------
+    communities, roads, issues, boundary
+        Validated layers in EPSG:4326.
+    margin_m
+        How far beyond the boundary (or the communities' outline) still counts as the district.
+    sources
+        Layer name -> the `Layer` read (for the file names and row labels in messages).
+    problems
+        Extended with a note per row left out and a warning per layer mostly outside.
+
+    Returns
+    -------
+    communities, roads, issues, outside
+        The layers in scope, and an `Outside` record of what was left out.
+    """
+    crs = metric_crs_of(communities, roads, issues)
+    has_boundary = boundary is not None and not boundary.empty
+    if not has_boundary and communities.empty:
+        return communities, roads, issues, Outside(margin_m=margin_m)
+    counts = {}
+    communities_m = communities.to_crs(crs)
+    if has_boundary:
+        area = shapely.union_all(boundary.to_crs(crs).geometry.values)
+        grown = shapely.buffer(area, margin_m) if margin_m > 0 else area
+        shapely.prepare(grown)
+        geoms = communities_m.geometry.values
+        share = np.divide(shapely.area(shapely.intersection(geoms, grown)), shapely.area(geoms),
+                          out=np.ones(len(geoms)), where=shapely.area(geoms) > 0)
+        out = share < _COMMUNITY_INSIDE
+        if out.any():
+            _note(sources["communities"], communities.loc[out, "_row"],
+                  "社区大部分（一半以上面积）位于辖区边界之外，未计入", problems)
+            _share_warning(sources["communities"], out.mean(), "社区", problems)
+        counts["communities"] = int(out.sum())
+        communities, communities_m = communities[~out], communities_m[~out]
+        scope = shapely.union_all([area, *communities_m.geometry.values])
+    else:
+        union = shapely.union_all(communities_m.geometry.values)
+        scope = shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(union)
+                                   if p.geom_type == "Polygon"])
+    if margin_m > 0:
+        scope = shapely.buffer(scope, margin_m)
+    shapely.prepare(scope)
+    roads, road_pieces, road_m = _cut_roads(roads, scope, crs, sources.get("roads"), problems)
+    issues, issue_count = _drop_points(issues, scope, crs, sources.get("issues"), problems)
+    return communities, roads, issues, Outside(
+        counts.get("communities", 0), road_pieces, road_m, issue_count, margin_m,
+        "boundary" if has_boundary else "communities")
+
+
+def _cut_roads(roads: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, int, float]:
+    if roads.empty:
+        return roads, 0, 0.0
+    metric = roads.geometry.to_crs(crs).values
+    lengths = shapely.length(metric)
+    inside = shapely.covers(scope, metric)
+    touching = shapely.intersects(scope, metric)
+    partial = touching & ~inside
+    cut = np.full(len(metric), None, dtype=object)
+    cut[partial], _ = keep_dimension(shapely.intersection(metric[partial], scope), 1)
+    gone = ~touching | (partial & pd.isna(cut))  # a piece meeting the edge in a point only is outside
+    trimmed = partial & ~gone
+    road_m = float(lengths[gone].sum() + (lengths[trimmed] - shapely.length(cut[trimmed])).sum())
+    if gone.any():
+        _note(source, roads.loc[gone, "_row"], "道路要素位于辖区之外，未计入", problems)
+    total = lengths.sum()
+    if total > 0:
+        _share_warning(source, road_m / total, "道路长度", problems)
+    keep = roads.copy()
+    if trimmed.any():
+        geometry = np.array(keep.geometry.values, dtype=object)
+        geometry[trimmed] = gpd.GeoSeries(cut[trimmed], crs=crs).to_crs(roads.crs).values
+        keep = keep.set_geometry(geometry, crs=roads.crs)
+    return keep[~gone], int(gone.sum()), road_m
+
+
+def _drop_points(issues: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, int]:
+    if issues.empty:
+        return issues, 0
+    out = ~shapely.covers(scope, issues.geometry.to_crs(crs).values)
+    if out.any():
+        _note(source, issues.loc[out, "_row"], "问题点位于辖区之外，未计入", problems)
+        _share_warning(source, out.mean(), "问题点", problems)
+    return issues[~out], int(out.sum())

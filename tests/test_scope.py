@@ -1,0 +1,131 @@
+"""The district is the scope, and every layer hands the maps one kind of geometry.
+
+Figures are computed by hand from the fixture's metres (see conftest).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import shapely
+
+from conftest import LEADERS, line, m, make_project, square
+from geo.cli import main
+from geo.config import load_config
+from geo.pipeline import check
+from geo.shapes import keep_dimension
+
+
+def _project(tmp_path, boundary=True, extra_assignments=()):
+    roads = [
+        {"name": "东西路", "geometry": line((500, 500), (1500, 500))},   # 1,000 m, crosses the edge at x = 1000
+        {"name": "远路", "geometry": line((5000, 0), (6000, 0))},       # 1,000 m, 4 km away
+        {"name": "", "geometry": line((100, 100), (100, 300))},        # 200 m alley inside
+    ]
+    communities = [
+        {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 1000, 1000)},
+        # 500 x 500 m, 1 km beyond the boundary: none of it within the 100 m margin
+        {"id": "Z", "name": "外区社区", "tier": "general", "geometry": square(2000, 0, 2500, 500)},
+    ]
+    issues = [
+        {"id": "I1", "state": "open", "geometry": shapely.Point(m(300, 800))},
+        {"id": "I2", "state": "open", "geometry": shapely.Point(m(1050, 900))},  # beyond the edge, inside the margin
+        {"id": "I3", "state": "open", "geometry": shapely.Point(m(3000, 3000))},
+    ]
+    assignments = [{"leader": "S1", "kind": "community", "target": "Z"}, *extra_assignments]
+    return make_project(tmp_path / "p", communities=communities, roads=roads, leaders=LEADERS,
+                        assignments=assignments, issues=issues,
+                        boundary=square(0, 0, 1000, 1000) if boundary else None)
+
+
+def test_pieces_issues_and_communities_outside_the_district_change_no_figure(tmp_path):
+    folder = _project(tmp_path)
+    result = check(folder, load_config(folder))
+    project = result.analysis.resolved.project
+    out = project.outside
+    # 东西路 is cut at x = 1100 (boundary + 100 m): 400 m off; 远路 wholly outside: 1,000 m.
+    assert out.road_m == pytest.approx(1400.0, abs=0.01)
+    assert (out.road_pieces, out.issues, out.communities) == (1, 1, 1)
+    assert set(project.communities["id"]) == {"A"}
+    assert set(project.issues["id"]) == {"I1", "I2"}
+    gaps = result.analysis.gaps
+    unmanaged = gaps[gaps["kind"] == "unmanaged_stretch"].set_index("name")["length_m"]
+    # A has no leader (Z, the only one led, is outside): 600 m of 东西路 and the 200 m alley.
+    assert unmanaged.sum() == pytest.approx(800.0, abs=0.01)
+    assert unmanaged["东西路"] == pytest.approx(600.0, abs=0.01)
+    ledger = {e.layer: e for e in result.ledger}
+    assert (ledger["roads"].read, ledger["roads"].used, ledger["roads"].outside) == (3, 2, 1)
+    assert (ledger["issues"].used, ledger["issues"].outside) == (2, 1)
+    assert (ledger["communities"].used, ledger["communities"].outside) == (1, 1)
+    warnings = [p for p in result.problems if p.severity == "warning" and p.file == "roads.geojson"]
+    assert [w.value for w in warnings] == ["64%"]  # 1,400 of 2,200 m
+
+
+def test_without_a_boundary_the_communities_outline_is_the_scope(tmp_path):
+    folder = _project(tmp_path, boundary=False)
+    out = check(folder, load_config(folder)).analysis.resolved.project.outside
+    assert out.scope == "communities"
+    # Z is a community, so it is in scope; 东西路 (y = 500, to x = 1500) leaves A's margin at 1100 and ends
+    # before Z's (from 1900): 400 m cut; 远路 (5000..6000) lies 2.5 km past Z.
+    assert out.road_m == pytest.approx(1400.0, abs=0.01)
+    assert (out.road_pieces, out.issues, out.communities) == (1, 1, 0)
+
+
+def test_an_assignment_to_a_road_wholly_outside_is_left_out_and_says_why(tmp_path):
+    folder = _project(tmp_path, extra_assignments=[{"leader": "C1", "kind": "road", "target": "远路"}])
+    result = check(folder, load_config(folder))
+    by_value = {p.value: p for p in result.problems if p.file == "assignments.csv"}
+    assert set(by_value) == {"远路", "Z"}
+    assert all(p.rejected and "在辖区之外" in p.message for p in by_value.values())
+
+
+def test_the_terminal_and_summary_say_what_was_left_out(tmp_path, capsys):
+    folder = _project(tmp_path)
+    code = main(["check", str(folder), "--out", str(tmp_path / "out")])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert ("辖区外（边界外 100 米以上）未计入任何数字："
+            "道路 1,400 米、其中整段在外的路段 1 段、问题点 1 个、社区 1 个") in text
+    summary = json.loads((tmp_path / "out" / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["outside"]["road_m"] == pytest.approx(1400.0, abs=0.01)
+    ledger = pd.read_csv(tmp_path / "out" / "reports" / "ledger_summary.csv").set_index("layer")
+    assert (ledger["read"] == ledger["used"] + ledger["rejected"] + ledger["outside"]).all()
+
+
+def test_a_larger_margin_takes_the_piece_in(tmp_path):
+    folder = _project(tmp_path)
+    (folder / "geo.toml").write_text("[tolerances]\nscope_margin_m = 600\n", encoding="utf-8")
+    out = check(folder, load_config(folder)).analysis.resolved.project.outside
+    assert out.road_m == pytest.approx(1000.0, abs=0.01)  # 东西路 whole (ends 500 m past the edge), 远路 out
+
+
+# ----------------------------------------------------------------------------- one dimension per layer
+def test_keep_dimension_extracts_the_areas_of_a_mixed_overlap_and_counts_the_rest():
+    area = shapely.box(0, 0, 10, 10)
+    mixed = shapely.GeometryCollection([area, shapely.LineString([(10, 10), (20, 10)]), shapely.Point(30, 30)])
+    nested = shapely.GeometryCollection([mixed, shapely.box(50, 50, 60, 60)])
+    kept, removed = keep_dimension([mixed, nested, area, shapely.LineString([(0, 0), (1, 1)]), None], 2)
+    assert kept[0].equals(area)
+    assert kept[1].geom_type == "MultiPolygon" and kept[1].area == pytest.approx(200.0)
+    assert kept[2] is area
+    assert kept[3] is None and kept[4] is None
+    assert removed == 2 + 2 + 1  # a line and a point, twice; then the lone line
+
+
+def test_an_overlap_that_also_shares_an_edge_is_an_area_only(tmp_path):
+    # C overlaps A in a 20 x 20 m corner and also shares A's top edge from x = 0 to 80.
+    communities = [
+        {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 100, 100)},
+        {"id": "C", "name": "丙社区", "tier": "general",
+         "geometry": square(0, 100, 80, 200).union(square(80, 80, 100, 200))},
+    ]
+    folder = make_project(tmp_path / "o", communities=communities,
+                          roads=[{"name": "路", "geometry": line((10, 10), (90, 10))}], leaders=LEADERS,
+                          assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AC"])
+    analysis = check(folder, load_config(folder)).analysis
+    overlap = analysis.gaps[analysis.gaps["kind"] == "territory_overlap"]
+    assert overlap.geometry.iloc[0].geom_type == "Polygon"
+    assert overlap["area_m2"].iloc[0] == pytest.approx(400.0, abs=1e-3)
+    assert analysis.parts_removed == {"territory_overlap": 1}
