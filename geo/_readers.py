@@ -178,7 +178,7 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
     width = max(len(r) for r in rows)
     cells = (rows[head] + [""] * width)[:width]
     headers = _unique_headers(cells)
-    for name in sorted({c for c in cells if c and cells.count(c) > 1}):
+    for name in sorted({c for c in cells if c and cells.count(c) > 1 and normalise_header(c) in known_headers}):
         notes.append(f"表头“{name}”出现了 {cells.count(name)} 次，只用第一列")
     body, numbers = [], []
     for i, row in enumerate(rows[head + 1:], start=head + 2):
@@ -279,15 +279,16 @@ def _features_from_json(path: Path, text: str | None = None) -> gpd.GeoDataFrame
 _LISTED = re.compile(r"^\s*\[\s*['\"].*['\"]\s*\]\s*$")
 
 
-def _unlist(frame: pd.DataFrame) -> list[str]:
+def _unlist(frame: pd.DataFrame, known: set[str] | None = None) -> list[str]:
     """Cells holding a list of names (OSM after simplification): keep the first, say so.
 
     The list may be a real list, or its text (``"['红荔西路', '红荔路']"``) as a
-    CSV or GeoJSON export writes it.
+    CSV or GeoJSON export writes it. Only columns whose header is in `known`
+    (normalised) are looked at: the others are not used.
     """
     notes = []
     for column in frame.columns:
-        if column == "geometry":
+        if column == "geometry" or (known is not None and normalise_header(column) not in known):
             continue
         values = frame[column]
         texts = values.map(lambda v: isinstance(v, str) and bool(_LISTED.match(v)))
@@ -312,8 +313,11 @@ def _literal_list(text: str):
 _GEOJSON_NO_SIZE_LIMIT = {"OGR_GEOJSON_MAX_OBJ_SIZE": "0"}
 
 
-def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadResult:
-    """Read a GeoJSON, GeoPackage, Shapefile or File Geodatabase layer."""
+def read_spatial(path: Path, base_name: str, layer: str | None = None, known: set[str] | None = None) -> ReadResult:
+    """Read a GeoJSON, GeoPackage, Shapefile, File Geodatabase or OpenStreetMap layer.
+
+    `known` (normalised headers the layer uses) limits the notes to columns that matter.
+    """
     notes: list[str] = []
     kwargs: dict = {}
     part = None
@@ -348,7 +352,7 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None) -> ReadRe
             raise ReadError(f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；"
                             "请在 QGIS 中打开检查，或重新导出") from err
     frame = frame.reset_index(drop=True)
-    notes += _unlist(frame)
+    notes += _unlist(frame, known)
     has_z = shapely.has_z(frame.geometry.values)
     if has_z.any():
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.values), crs=frame.crs)

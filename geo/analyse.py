@@ -32,7 +32,7 @@ issue, or a status item not done, whose due date has passed.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import geopandas as gpd
@@ -43,6 +43,7 @@ import shapely
 from . import intervals
 from .config import Tolerances
 from .resolve import Resolved
+from .shapes import keep_dimension
 
 __all__ = ["GAP_KINDS", "Analysis", "analyse"]
 
@@ -60,6 +61,11 @@ GAP_KINDS = {
     "community_no_status": "社区未报送整改进度",
     "orphan_issue": "问题点无责任人",
 }
+
+# kind -> the dimension of its geometry: stretches are lines, areas polygons, issues points.
+GAP_DIMENSION = {"section_gap": 1, "section_overlap": 1, "unmanaged_stretch": 1, "territory_gap": 2,
+                 "territory_overlap": 2, "community_no_leader": 2, "no_district_leader": 2,
+                 "community_no_status": 2, "orphan_issue": 0}
 
 GAP_COLUMNS = ["kind", "target", "name", "leader", "length_m", "area_m2", "start_m", "end_m",
                "where", "missing", "suggested_owner", "description"]
@@ -96,6 +102,10 @@ class Analysis:
         The status rows with ``overdue``.
     as_of
         The date overdue was judged against.
+    parts_removed
+        Gap kind -> number of geometry parts of another dimension taken out
+        of its gaps (the line along which two overlapping communities also
+        share an edge); the figures never counted them.
     """
 
     resolved: Resolved
@@ -109,6 +119,7 @@ class Analysis:
     leaders: pd.DataFrame
     status: pd.DataFrame
     as_of: date
+    parts_removed: dict[str, int] = field(default_factory=dict)
 
 
 def _gap(kind, geometry, **values) -> dict:
@@ -454,12 +465,17 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
                          where=where,
                          description=f"问题点 {i['id']}（{i['category'] or '未分类'}）{where}，"
                                      f"{tol.issue_road_m:.0f} 米内也无有责任人的道路"))
+    parts_removed = {}
+    for gap in gaps:
+        (gap["geometry"],), removed = keep_dimension([gap["geometry"]], GAP_DIMENSION[gap["kind"]])
+        if removed:
+            parts_removed[gap["kind"]] = parts_removed.get(gap["kind"], 0) + removed
     order = {k: n for n, k in enumerate(GAP_KINDS)}
     frame = gpd.GeoDataFrame(gaps, columns=GAP_COLUMNS + ["geometry"], geometry="geometry", crs=resolved.crs)
     frame = frame.sort_values(["kind", "target"], key=lambda s: s.map(order) if s.name == "kind" else s, kind="stable")
     leaders = _leader_rollup(resolved, community_leaders, issues, gaps)
     return Analysis(resolved, tol, frame.reset_index(drop=True), roads, community_leaders, issues, slivers,
-                    communities, leaders, status, as_of)
+                    communities, leaders, status, as_of, parts_removed)
 
 
 def _geometry_of(resolved: Resolved, community_id: str):

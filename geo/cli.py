@@ -50,6 +50,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     else:
         level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # A library's warning (folium, pandas, GDAL through pyogrio) says nothing a clerk can act on and can
+    # be long (folium repeats a whole layer): it goes to the log, shown with -vv only.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 def _print_problems(problems) -> None:
@@ -80,6 +84,13 @@ def _print_summary(figures: dict) -> None:
     if r["coverage_pct"] is not None:
         lines.insert(2, f"有包保责任的道路 {r['with_assignment']} 条，覆盖 {r['coverage_pct']:.2f}%"
                         f"（路段空白 {g['section_gap_m']:,.0f} 米，无人管路段 {g['unmanaged_m']:,.0f} 米）")
+    out = figures.get("outside", {})
+    parts = [f"{label} {out[key]:,.0f} {unit}" for key, label, unit in (
+        ("road_m", "道路", "米"), ("road_pieces", "其中整段在外的路段", "段"), ("issues", "问题点", "个"),
+        ("communities", "社区", "个")) if out.get(key, 0) >= (0.5 if key == "road_m" else 1)]
+    if parts:
+        edge = "边界" if out["scope"] == "boundary" else "社区范围"
+        lines.append(f"辖区外（{edge}外 {out['margin_m']:g} 米以上）未计入任何数字：" + "、".join(parts))
     lines.append(f"截至 {figures['as_of']}：逾期问题点 {figures['issues']['overdue']} 个，"
                  f"逾期整改事项 {figures['status']['overdue']} 项")
     for line in lines:
@@ -110,13 +121,15 @@ def _print_gap_table(figures: dict) -> None:
         _say(label.ljust(width + 2, "　") + f"{n:>4}")
 
 
-def _print_ledger(ledger, err: bool = False) -> None:
+def _print_ledger(ledger, err: bool = False, ledger_file: str = "reports/ledger.csv") -> None:
     if not ledger:
         return
     parts = [f"{e.file} {e.used}/{e.read}" for e in ledger]
     rejected = sum(e.rejected for e in ledger)
+    outside = sum(e.outside for e in ledger)
     _say("读取（使用/读取行数）：" + "，".join(parts)
-               + (f"；剔除 {rejected} 行，原因见 reports/ledger.csv" if rejected else "；无剔除"), err=err)
+         + (f"；剔除 {rejected} 行，原因见 {ledger_file}" if rejected else "；无剔除")
+         + (f"；辖区外 {outside} 行" if outside else ""), err=err)
 
 
 def _write_problems(out_dir: Path, err: ValidationError) -> None:

@@ -62,6 +62,10 @@ class Tolerances:
         separately and not reported as gaps.
     issue_road_m
         An issue point is on a road when the road is within this distance.
+    scope_margin_m
+        How far beyond the boundary (or, without one, the communities'
+        outline) still counts as the district; road pieces, issues and
+        communities farther out are left out of every figure (`geo.scope`).
     """
 
     snap_m: float = 15.0
@@ -69,6 +73,7 @@ class Tolerances:
     min_gap_m: float = 1.0
     min_area_m2: float = 100.0
     issue_road_m: float = 50.0
+    scope_margin_m: float = 100.0
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,9 @@ class Problem:
         Whether the row was left out of the analysis (listed in the ledger).
     row_label
         ``"row"`` for tables, ``"feature"`` for spatial layers.
+    outside
+        The row was left out as lying outside the district (`geo.scope`):
+        counted apart from used and rejected rows.
 
     Messages are in Chinese: they are read by campaign-office staff.
     """
@@ -80,6 +83,7 @@ class Problem:
     fix: str = ""
     rejected: bool = False
     row_label: str = "row"
+    outside: bool = False
 
     @property
     def where(self) -> str:

@@ -43,7 +43,8 @@ def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
     entries = []
     for name, source in sorted(project.sources.items()):
         mine = [p for p in problems if p.file == source.file]
-        rejected = {p.row for p in mine if p.rejected and p.row is not None}
+        # A row with an error is not used, whether or not the check left it out itself.
+        rejected = {p.row for p in mine if (p.rejected or p.severity == "error") and p.row is not None}
         outside = {p.row for p in mine if p.outside and p.row is not None} - rejected
         repaired = {p.row for p in mine if p.severity == "warning" and not p.rejected and p.row is not None}
         frame = getattr(project, name, None)

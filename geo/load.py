@@ -36,6 +36,7 @@ SPATIAL_EXTENSIONS = (".geojson", ".json", ".gpkg", ".shp", ".gdb")
 TABLE_EXTENSIONS = (".csv", ".xlsx")
 GCJ02_NAMES = {"gcj-02", "gcj02", "gcj"}
 POINTS_AS_TABLE = {"issues"}  # layers that may come as a table with lon/lat columns
+ID_FROM_NAME = {"communities", "leaders"}  # without an id column, the name serves as the id
 
 
 @dataclass
@@ -133,6 +134,10 @@ def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config
     renames: dict[str, str] = {}
     headers: dict[str, str] = {}
     clashes = []
+    # One header configured for two columns (id = name = "社区名称"): the others get a copy.
+    shared: dict[str, list[str]] = {}
+    for canonical, header in config.columns.get(spec.name, {}).items():
+        shared.setdefault(normalise_header(header), []).append(canonical)
     for column in frame.columns:
         if column in ("geometry", "_row"):
             continue
@@ -145,7 +150,15 @@ def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config
             clashes.append(f"“{column}”列与“{headers[canonical]}”列都表示 {canonical}，使用了“{headers[canonical]}”")
         elif column in spec.columns:  # e.g. a 'name' column after '名称' took 'name'
             renames[column] = f"{column}（未使用）"
-    return frame.rename(columns=renames), headers, clashes
+    frame = frame.rename(columns=renames)
+    for header, canonicals in shared.items():
+        first = aliases.get(header)
+        if first in frame and first in headers:
+            for other in canonicals:
+                if other != first and other not in headers:
+                    frame[other] = frame[first]
+                    headers[other] = headers[first]
+    return frame, headers, clashes
 
 
 def finite_geometries(geometries) -> np.ndarray:
@@ -172,14 +185,16 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
             continue
         values = frame[column]
         hit = values.astype(str).str.contains(CONTROL_CHARS)
+        used = column in LAYERS[layer.name].columns  # a column the tool does not use is cleaned in silence
         for idx in frame.index[hit]:
             raw = values.at[idx]
             codes = "、".join(sorted({f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(raw)}))
             clean = strip_controls(raw)
             frame.at[idx, column] = clean
-            problems.append(Problem(
-                "warning", layer.file, int(frame.at[idx, "_row"]), layer.header(column), clean,
-                f"含有不可见的控制字符（{codes}），已删除", "在原文件中删去这些字符", row_label=layer.row_label))
+            if used:
+                problems.append(Problem(
+                    "warning", layer.file, int(frame.at[idx, "_row"]), layer.header(column), clean,
+                    f"含有不可见的控制字符（{codes}），已删除", "在原文件中删去这些字符", row_label=layer.row_label))
     return frame
 
 
@@ -297,7 +312,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         if is_table:
             result = read_table(path, set(_aliases(spec, config)), config.layers.get(spec.name))
         else:
-            result = read_spatial(path, spec.name, config.layers.get(spec.name))
+            result = read_spatial(path, spec.name, config.layers.get(spec.name), set(_aliases(spec, config)))
     except ReadError as err:
         problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}："),
                                 ""))
@@ -305,6 +320,11 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     frame, headers, clashes = _rename_columns(result.frame, spec, config)
     for clash in clashes:
         problems.append(Problem("warning", path.name, None, None, None, clash, "删除或改名多余的列"))
+    if spec.name in ID_FROM_NAME and "id" not in headers and "name" in headers:
+        frame["id"] = frame["name"]
+        headers["id"] = headers["name"]
+        problems.append(Problem("note", path.name, None, headers["name"], None, "没有编号列：以名称作编号",
+                                "名称须各不相同；如有编号列，在 geo.toml [columns] 中写明"))
     if spec.name in config.layers and result.part is None and path.suffix.lower() not in (".gpkg", ".gdb", ".xlsx"):
         problems.append(Problem("note", path.name, None, None, config.layers[spec.name],
                                 f"geo.toml [layers] {spec.name} 只用于 GeoPackage、.gdb 和 XLSX，此处不起作用"))

@@ -51,7 +51,7 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
         one list) and the ledger, when the input has any error.
     """
     layers, problems = load_project(project_dir, config)
-    project, problems = validate_project(layers, problems)
+    project, problems = validate_project(layers, problems, config.tolerances)
     resolved = None
     try:
         resolved, more = resolve_project(project, config.tolerances)

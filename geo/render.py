@@ -32,6 +32,7 @@ from .analyse import GAP_KINDS, Analysis
 from .assets import render_html
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
+from .shapes import keep_dimension
 
 __all__ = ["MapFile", "build_context", "leader_filenames", "render_gap_map", "render_index", "render_leader_map",
            "render_overview"]
@@ -139,9 +140,19 @@ def _simplified_for_drawing(geometry: np.ndarray) -> np.ndarray:
     return geometry
 
 
-def _drawn(frame: gpd.GeoDataFrame, gcj02: bool) -> gpd.GeoDataFrame:
-    """EPSG:4326 (or GCJ-02 for AMap tiles), coordinates rounded to 1e-6° (about 0.1 m), huge features simplified."""
+def _drawn(frame: gpd.GeoDataFrame, gcj02: bool, dimension: int | None = None) -> gpd.GeoDataFrame:
+    """EPSG:4326 (or GCJ-02 for AMap tiles), coordinates rounded to 1e-6° (about 0.1 m), huge features simplified.
+
+    With `dimension`, only parts of that dimension are drawn (a map layer of
+    lines cannot hold a point); features left with nothing are not drawn.
+    """
     frame = frame.to_crs(4326)
+    if dimension is not None:
+        geometry, removed = keep_dimension(frame.geometry.values, dimension)
+        if removed:
+            log.debug("%d geometry parts of another dimension than %d not drawn", removed, dimension)
+        frame = frame.set_geometry(geometry, crs=4326)
+        frame = frame[frame.geometry.notna()]
     geometry = _simplified_for_drawing(np.asarray(frame.geometry.values))
     if gcj02:
         geometry = geometry_wgs84_to_gcj02(geometry)
@@ -186,7 +197,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     def plain(ids) -> str:
         return " ".join(str(names.get(i, i)) for i in ids)
 
-    communities = _drawn(_simplified(resolved.communities[["id", "name", "tier", "street", "geometry"]]), gcj)
+    communities = _drawn(_simplified(resolved.communities[["id", "name", "tier", "street", "geometry"]]), gcj, 2)
     ids = communities["id"]
     communities["leaders"] = ids.map(lambda c: who(analysis.community_leaders.get(c, ())))
     communities["search"] = [f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip()
@@ -213,7 +224,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
                       f"{esc(w['leaders'])}：{esc(r.leaders)}<br>{esc(w['status_items'])}：<ul>{lines}</ul>")
     communities["popup"] = popups
 
-    coverage = _drawn(resolved.coverage.rename(columns={"from": "from_", "to": "to_"}), gcj)
+    coverage = _drawn(resolved.coverage.rename(columns={"from": "from_", "to": "to_"}), gcj, 1)
     coverage["tip"] = [
         f"<b>{esc(r.road)}</b>"
         + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.from_)} {esc(w['to'])} {esc(r.to_)}")
@@ -222,11 +233,11 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         for r in coverage.itertuples()
     ]
     coverage["search"] = [f"{r.road} {plain([r.leader])}" for r in coverage.itertuples()]
-    roads = _drawn(resolved.roads[["name", "_row", "geometry"]], gcj)
+    roads = _drawn(resolved.roads[["name", "_row", "geometry"]], gcj, 1)
     roads["tip"] = [esc(n) if n else esc(w["unnamed_road"]) for n in roads["name"]]
     roads["search"] = roads["name"]
     issues = _drawn(analysis.issues[["id", "source", "category", "state", "due", "note", "community", "road",
-                                     "leaders", "orphan", "overdue", "geometry"]], gcj)
+                                     "leaders", "orphan", "overdue", "geometry"]], gcj, 0)
     issues["status"] = np.where(issues["overdue"], "overdue", np.where(issues["state"] == "open", "open", "resolved"))
     issues["tip"] = [
         f"<b>{esc(r.id)}</b> {esc(r.category)}<br>{esc(w.get(f'source.{r.source}', r.source))}，"
@@ -235,13 +246,13 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         for r in issues.itertuples()
     ]
     issues["search"] = [f"{r.id} {r.category}".strip() for r in issues.itertuples()]
-    gaps = _drawn(analysis.gaps, gcj)
+    gaps = _drawn(analysis.gaps[analysis.gaps.geometry.notna()], gcj)  # one dimension per kind (analyse)
     gaps["tip"] = [f"<b>{esc(gap_label(k, options.lang))}</b><br>{esc(d)}"
                    + (f"<br>{esc(w['suggested'])}：{esc(s)}" if s else "")
                    for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])]
     gaps["popup"] = gaps["tip"]
     gaps["search"] = [f"{gap_label(k, options.lang)} {n}" for k, n in zip(gaps["kind"], gaps["name"])]
-    boundary = _drawn(resolved.boundary, gcj) if resolved.boundary is not None else None
+    boundary = _drawn(resolved.boundary, gcj, 2) if resolved.boundary is not None else None
     return _Context(analysis, options, w, communities, roads, coverage, issues, gaps, boundary, leaders,
                     analysis.community_leaders)
 

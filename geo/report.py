@@ -94,14 +94,17 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
             "section_gap_m": round(float(gaps.loc[gaps["kind"] == "section_gap", "length_m"].sum()), 3),
             "unmanaged_m": round(float(gaps.loc[gaps["kind"] == "unmanaged_stretch", "length_m"].sum()), 3),
             "territory_gap_m2": round(float(gaps.loc[gaps["kind"] == "territory_gap", "area_m2"].sum()), 2),
+            "geometry_parts_removed": {k: int(n) for k, n in sorted(analysis.parts_removed.items())},
         },
+        "outside": project.outside.as_dict(),
         "slivers": {"count": int(analysis.slivers["count"]), "area_m2": round(float(analysis.slivers["area_m2"]), 2)},
         "tolerances": asdict(analysis.tolerances),
         "metric_crs": resolved.crs.to_string(),
         "input": {
             "errors": sum(p.severity == "error" for p in problems),
             "warnings": sum(p.severity == "warning" for p in problems),
-            "ledger": {e.layer: {"read": e.read, "used": e.used, "rejected": e.rejected} for e in ledger},
+            "ledger": {e.layer: {"read": e.read, "used": e.used, "rejected": e.rejected, "outside": e.outside}
+                       for e in ledger},
         },
     }
 

@@ -7,12 +7,13 @@ canonical ones; the Chinese forms are what campaign offices type.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["CONTROL_CHARS", "LAYERS", "VOCABULARIES", "LayerSpec", "normalise_header", "normalise_text",
-           "strip_controls"]
+__all__ = ["CONTROL_CHARS", "LAYERS", "VOCABULARIES", "LayerSpec", "name_key", "normalise_header",
+           "normalise_text", "simplified", "strip_controls"]
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,14 @@ LAYERS: dict[str, LayerSpec] = {
         ),
         LayerSpec(
             "roads",
-            True,
+            False,  # a district may check its communities before it has a street file
             LINES,
             {
                 "name": ("道路名称", "路名", "名称"),
-                "id": ("编号",),
-                "class": ("等级", "道路等级"),
+                "id": ("编号", "osm_id"),
+                "class": ("等级", "道路等级", "highway"),
             },
-            ("name",),
+            (),  # with no name column every piece is unnamed
         ),
         LayerSpec(
             "leaders",
@@ -186,9 +187,34 @@ def strip_controls(text: str) -> str:
     return normalise_text(CONTROL_CHARS.sub("", text))
 
 
+@functools.cache
+def _t2s():
+    import opencc  # OpenCC's Traditional -> Simplified tables (Apache-2.0), loaded on first use
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def simplified(text: str) -> str:
+    """`text` in Simplified Chinese (OpenCC ``t2s``): 編號 -> 编号, 紅門路 -> 红门路; other text as it is."""
+    return _t2s().convert(text) if text and not text.isascii() else text
+
+
 def normalise_header(value: object) -> str:
-    """Header comparison key: normalised text without controls, lower case, no spaces."""
-    return strip_controls(normalise_text(value)).lower().replace(" ", "").replace("_", "")
+    """Header and vocabulary comparison key: normalised text without controls, Simplified, lower case, no spaces.
+
+    So 編號, 编号 and ``编 号`` are one header, 區 and 区 one level.
+    """
+    return simplified(strip_controls(normalise_text(value))).lower().replace(" ", "").replace("_", "")
+
+
+def name_key(value: object) -> str:
+    """Matching key for a name or id a person typed: width, script (繁/简) and letter case folded.
+
+    ``"紅門路"``, ``"红门路"`` and ``"　红门路 "`` match; so do ``"Calle Nadir"`` and ``"CALLE NADIR"``.
+    Only for matching: messages and outputs keep the user's own spelling.
+    """
+    return simplified(normalise_text(value)).casefold()
 
 
 def vocabulary_lookup(vocabulary: str) -> dict[str, str]:

@@ -21,37 +21,53 @@ from .config import Tolerances
 from .errors import Problem, ValidationError
 from .load import Layer, finite_geometries
 from .model import Project, SourceFile
-from .schema import LAYERS, VOCABULARIES, normalise_header, normalise_text, vocabulary_lookup
+from .schema import LAYERS, VOCABULARIES, name_key, normalise_header, normalise_text, vocabulary_lookup
 from .scope import limit_to_district
+from .shapes import DIMENSION_OF, keep_dimension
 
-__all__ = ["parse_date", "raise_for_errors", "validate_project"]
+__all__ = ["DateError", "parse_date", "raise_for_errors", "validate_project"]
 
 log = logging.getLogger(__name__)
 
-_CN_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+# A date as offices type it: 2023-06-01, 2023/6/1, 2023.6.1, 2023年6月1日, each maybe followed by a time.
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                  r"(?:(?:[T\s]\s*|\s*[号號]?\s*)(\d{1,2})\s*[:时時点點]\s*(\d{1,2})?.*)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def parse_date(value: str) -> date | None:
-    """Parse a date as offices type it: ISO, 2022/5/14, 2022年5月14日, an Excel serial.
+class DateError(ValueError):
+    """A value that is not a date; the message says why in the user's words."""
 
-    Returns None for an empty value; raises ValueError for anything else.
+
+def parse_date(value: str) -> date | None:
+    """Parse a date as offices type it; a time after it, or a time zone, is allowed and not used.
+
+    Accepted: any ISO 8601 date or date-time (``2023-06-01T15:34:43.042999``,
+    ``…+08:00``, ``…Z``, ``20230601``), 2023/6/1, 2023.6.1, 2023-6-1,
+    2023年6月1日 (each maybe followed by a time), and an Excel serial number
+    (``44713``). The date is the one written, in the zone written.
+
+    Returns None for an empty value; raises `DateError` for anything else,
+    including a date that does not exist (2021-02-30).
     """
     text = normalise_text(value)
     if not text:
         return None
-    match = _CN_DATE.match(text)
+    match = _YMD.match(text)
     if match:
-        return date(*(int(g) for g in match.groups()))
-    if re.fullmatch(r"\d{5}(\.0+)?", text):
-        return _EXCEL_EPOCH + timedelta(days=int(float(text)))
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M",
-                "%Y/%m/%d %H:%M"):
+        year, month, day = (int(g) for g in match.groups()[:3])
         try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+            return date(year, month, day)
+        except ValueError as err:
+            raise DateError(f"日期不存在（{year} 年 {month} 月没有 {day} 日）" if 1 <= month <= 12
+                            else f"日期不存在（没有 {month} 月）") from err
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return _EXCEL_EPOCH + timedelta(days=int(float(text)))
+    try:
+        return datetime.fromisoformat(text.replace("z", "Z")).date()
+    except ValueError:
+        pass
+    raise DateError("不是日期")
 
 
 def raise_for_errors(problems: list[Problem], ledger: list | None = None) -> None:
@@ -112,7 +128,7 @@ class _Checker:
             first = frame.loc[frame[column] == frame.at[idx, column], "_row"].iloc[0]
             unit = "个要素" if self.layer.row_label == "feature" else "行"
             self.add("error", frame.at[idx, "_row"], column, frame.at[idx, column],
-                     f"编号重复（与第 {first} {unit}相同）", "每行使用不同的编号")
+                     "编号重复", f"每行使用不同的编号（第 {first} {unit}已用此编号）", reject=True)
 
     def not_empty(self, column: str, severity="error", reject=False) -> None:
         frame = self.layer.frame
@@ -143,10 +159,10 @@ class _Checker:
         for idx, raw in frame[column].items():
             try:
                 values.append(parse_date(raw))
-            except ValueError:
+            except DateError as err:
                 values.append(None)
-                self.add("error", frame.at[idx, "_row"], column, raw, "不是日期",
-                         "日期写作 2022-05-14 或 2022年5月14日")
+                self.add("error", frame.at[idx, "_row"], column, raw, str(err),
+                         "日期写作 2022-05-14、2022/5/14 或 2022年5月14日", reject=True)
         return pd.Series(values, index=frame.index, dtype=object)
 
     def geometries(self, types: tuple[str, ...]) -> gpd.GeoSeries:
@@ -168,31 +184,29 @@ class _Checker:
             self.add("warning", frame.at[idx, "_row"], None, f"{n:,} 个顶点",
                      f"顶点极多（超过 {VERTEX_WARNING:,} 个）：分析照常使用全部顶点，地图中简化显示",
                      "如是误操作（如轨迹或重复数字化），请在 GIS 软件中简化该要素")
-        invalid = ~missing & ~geom.is_valid
-        if invalid.any():
-            reasons = shapely.is_valid_reason(geom[invalid].values)
-            repaired = shapely.make_valid(geom[invalid].values)
-            for idx, reason, fixed in zip(frame.index[invalid], reasons, repaired):
-                self.add("warning", frame.at[idx, "_row"], None, reason, "几何图形无效，已用 make_valid 修复",
-                         "请在 QGIS 中检查该要素")
-                geom.at[idx] = _keep_types(fixed, types)
         wrong = ~missing & ~geom.geom_type.isin(types)
         for idx in frame.index[wrong]:
             self.add("error", frame.at[idx, "_row"], None, geom.at[idx].geom_type,
                      f"几何类型错误，应为 {' 或 '.join(types)}", "请按正确的几何类型导出该图层",
                      reject=True)
+        invalid = ~missing & ~wrong & ~geom.is_valid
+        if invalid.any():
+            reasons = shapely.is_valid_reason(geom[invalid].values)
+            repaired, _ = keep_dimension(shapely.make_valid(geom[invalid].values), DIMENSION_OF[types[0]])
+            for idx, reason, fixed in zip(frame.index[invalid], reasons, repaired):
+                if fixed is None:  # a line of one repeated point, an area with no area: nothing to draw
+                    what = "长度" if DIMENSION_OF[types[0]] == 1 else "面积"
+                    self.add("warning", frame.at[idx, "_row"], None, reason,
+                             f"几何图形退化（{what}为零，如只有重复的顶点），未使用", "在 GIS 软件中删除或重画该要素",
+                             reject=True)
+                    continue
+                self.add("warning", frame.at[idx, "_row"], None, reason, "几何图形无效，已用 make_valid 修复",
+                         "请在 QGIS 中检查该要素")
+                geom.at[idx] = fixed  # of the layer's dimension: one part, or a Multi* of several
         return geom
 
 
 VERTEX_WARNING = 500_000  # a feature with more vertices than this is worth a word (a GPS track, a mistake)
-
-
-def _keep_types(geometry, types):
-    """After make_valid, keep only the parts of the expected dimension."""
-    if geometry.geom_type in types or geometry.geom_type != "GeometryCollection":
-        return geometry
-    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in types or f"Multi{g.geom_type}" in types]
-    return shapely.union_all(parts) if parts else geometry
 
 
 def _closest(value: str, candidates) -> str:
@@ -237,9 +251,27 @@ def _roads(layer: Layer, problems) -> gpd.GeoDataFrame:
     if not check.require_columns():
         return _empty_layer("roads")
     frame = _with_columns(layer.frame.copy(), "roads")
+    if "name" not in layer.frame:
+        check.add("note", None, None, None, "没有道路名称列：全部作为无名路段（只参加无人管路段检查）",
+                  "如有名称列，在 geo.toml [columns.roads] 中写明，例如 name = \"路名\"")
     frame = frame.set_geometry(check.geometries(LAYERS["roads"].geometry))
+    frame["name"] = _one_spelling(frame["name"], check)
     check.duplicate_geometries(frame, "name")
     return frame[~frame["_row"].isin(check.rejected)]
+
+
+def _one_spelling(names: pd.Series, check: _Checker) -> pd.Series:
+    """Pieces of one road spelt two ways (紅門路 / 红门路, Main St / MAIN ST) get the commonest spelling."""
+    named = names[names != ""]
+    keys = named.map(name_key)
+    spellings = named.groupby(keys).agg(lambda s: s.value_counts().index[0])  # most pieces, then first seen
+    several = named.groupby(keys).nunique()
+    for key in several.index[several > 1]:
+        variants = "、".join(f"“{v}”" for v in dict.fromkeys(named[keys == key]))
+        check.add("note", None, "name", None, f"{variants} 视为同一条道路，统一写作“{spellings[key]}”")
+    out = names.copy()
+    out[named.index] = keys.map(spellings)
+    return out
 
 
 def _leaders(layer: Layer, problems) -> pd.DataFrame:
@@ -254,6 +286,63 @@ def _leaders(layer: Layer, problems) -> pd.DataFrame:
     return frame
 
 
+class _Refs:
+    """What a reference cell may name: an id or a name, matched by `name_key` (繁/简, width, case).
+
+    An exact id wins; then an exact name; then the folded id or name. `find`
+    returns every id the value could mean (several: an ambiguous name).
+    """
+
+    def __init__(self, ids, names=None):
+        self.ids = set(ids)
+        self.exact: dict[str, set[str]] = {}
+        self.folded: dict[str, set[str]] = {}
+        for ident, name in zip(ids, ids if names is None else names):
+            for value in {ident, name} - {""}:
+                self.exact.setdefault(value, set()).add(ident)
+                self.folded.setdefault(name_key(value), set()).add(ident)
+
+    def find(self, value: str) -> list[str]:
+        if value in self.ids:
+            return [value]
+        return sorted(self.exact.get(value) or self.folded.get(name_key(value)) or ())
+
+    def spellings(self) -> set[str]:
+        return set(self.exact)
+
+
+def _community_target(check, n, target, refs: _Refs, left_out, what: str) -> str:
+    """The community id a reference names, or '' with the problem reported."""
+    found = refs.find(target)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        check.add("error", n, "target", target, "多个社区同名", f"请改用社区编号（{', '.join(found)}）", reject=True)
+    elif target in left_out:
+        gone = "无法使用" if left_out.whole else "已被剔除"
+        check.add("warning", n, "target", target, f"所指社区{gone}（{left_out[target]}）",
+                  f"修正那一行社区数据；在此之前本条{what}不使用", reject=True)
+    else:
+        check.add("error", n, "target", target, "社区图层中没有这个编号或名称", _closest(target, refs.spellings()),
+                  reject=True)
+    return ""
+
+
+def _road_target(check, n, target, refs: _Refs, left_out, what: str) -> str:
+    """The road name (as the roads layer spells it) a reference names, or '' with the problem reported."""
+    found = refs.find(target)
+    if found:
+        return found[0]
+    if target in left_out:
+        gone = "无法使用" if left_out.whole else "已被剔除"
+        check.add("warning", n, "target", target, f"所指道路{gone}（{left_out[target]}）",
+                  f"修正那条道路的数据；在此之前本条{what}不使用", reject=True)
+    else:
+        check.add("error", n, "target", target, "道路图层中没有这个道路名称", _closest(target, refs.spellings()),
+                  reject=True)
+    return ""
+
+
 def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, roads_left_out,
                  leaders_unusable: str = "") -> pd.DataFrame:
     check = _Checker(layer, problems)
@@ -261,45 +350,28 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
         return _empty_layer("assignments")
     frame = _with_columns(layer.frame.copy(), "assignments")
     frame["kind"] = check.vocabulary("kind", "assignment_kind", reject=True)
-    leader_ids = set(leaders["id"])
-    by_name = leaders.groupby("name")["id"].agg(list).to_dict()
-    road_names = set(roads["name"]) - {""}
-    community_ids = set(communities["id"])
-    community_by_name = communities.groupby("name")["id"].agg(list).to_dict()
+    leader_refs = _Refs(leaders["id"], leaders["name"])
+    road_refs = _Refs(sorted(set(roads["name"]) - {""}))
+    community_refs = _Refs(communities["id"], communities["name"])
     resolved_leaders, resolved_targets = [], []
-    for _, row in frame.iterrows():
-        n = row["_row"]
-        leader = row["leader"]
-        if leader in leader_ids:
-            resolved_leaders.append(leader)
-        elif len(by_name.get(leader, [])) == 1:
-            resolved_leaders.append(by_name[leader][0])
-        else:
-            resolved_leaders.append("")
-            if leader == "":
-                check.add("error", n, "leader", "", "未填写", "填写责任人的编号或姓名（合并单元格请逐行填写）",
-                          reject=True)
-            elif len(by_name.get(leader, [])) > 1:
-                check.add("error", n, "leader", leader, "多个责任人同名",
-                          f"请改用编号（{', '.join(by_name[leader])}）", reject=True)
-            elif leaders_unusable:
-                check.add("warning", n, "leader", leader, f"责任人名单不可用（{leaders_unusable}）",
-                          "先修正责任人名单；在此之前本条包保责任不使用", reject=True)
-            else:
-                check.add("error", n, "leader", leader, "责任人名单中没有这个编号或姓名",
-                          _closest(leader, leader_ids | set(by_name)), reject=True)
-        target = row["target"]
+    for row in frame.to_dict("records"):
+        n, leader, target = row["_row"], row["leader"], row["target"]
+        found = leader_refs.find(leader) if leader else []
+        resolved_leaders.append(found[0] if len(found) == 1 else "")
+        if leader == "":
+            check.add("error", n, "leader", "", "未填写", "填写责任人的编号或姓名（合并单元格请逐行填写）",
+                      reject=True)
+        elif len(found) > 1:
+            check.add("error", n, "leader", leader, "多个责任人同名", f"请改用编号（{', '.join(found)}）",
+                      reject=True)
+        elif not found and leaders_unusable:
+            check.add("warning", n, "leader", leader, f"责任人名单不可用（{leaders_unusable}）",
+                      "先修正责任人名单；在此之前本条包保责任不使用", reject=True)
+        elif not found:
+            check.add("error", n, "leader", leader, "责任人名单中没有这个编号或姓名",
+                      _closest(leader, leader_refs.spellings()), reject=True)
         if row["kind"] in ("road", "section"):
-            if target in road_names:
-                resolved_targets.append(target)
-            elif target in roads_left_out:
-                resolved_targets.append("")
-                check.add("warning", n, "target", target, f"所指道路已被剔除（{roads_left_out[target]}）",
-                          "修正那条道路的数据；在此之前本条包保责任不使用", reject=True)
-            else:
-                resolved_targets.append("")
-                check.add("error", n, "target", target, "道路图层中没有这个道路名称",
-                          _closest(target, road_names), reject=True)
+            resolved_targets.append(_road_target(check, n, target, road_refs, roads_left_out, "包保责任"))
             if row["kind"] == "section":
                 for column in ("from", "to"):
                     if row[column] == "":
@@ -309,26 +381,13 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
                 check.add("warning", n, "from", f"{row['from']}..{row['to']}",
                           "整条道路的包保不使用起点、止点", "若只包一段，请把类型写成“路段”")
         elif row["kind"] == "community":
-            if target in community_ids:
-                resolved_targets.append(target)
-            elif len(community_by_name.get(target, [])) == 1:
-                resolved_targets.append(community_by_name[target][0])
-            elif len(community_by_name.get(target, [])) > 1:
-                resolved_targets.append("")
-                check.add("error", n, "target", target, "多个社区同名",
-                          f"请改用社区编号（{', '.join(community_by_name[target])}）", reject=True)
-            elif target in left_out:
-                resolved_targets.append("")
-                check.add("warning", n, "target", target, f"所指社区已被剔除（{left_out[target]}）",
-                          "修正那一行社区数据；在此之前本条包保责任不使用", reject=True)
-            else:
-                resolved_targets.append("")
-                check.add("error", n, "target", target, "社区图层中没有这个编号或名称",
-                          _closest(target, community_ids | set(community_by_name)), reject=True)
+            resolved_targets.append(_community_target(check, n, target, community_refs, left_out, "包保责任"))
         else:
             resolved_targets.append("")
     frame["leader"] = resolved_leaders
     frame["target"] = resolved_targets
+    for column in ("from", "to"):  # a cross street named in another script or case: the roads layer's spelling
+        frame[column] = [(road_refs.find(v) or [v])[0] if v else v for v in frame[column]]
     key = ["leader", "kind", "target", "from", "to"]
     dup = frame.duplicated(key, keep="first") & (frame["leader"] != "") & (frame["target"] != "")
     for idx in frame.index[dup]:
@@ -337,7 +396,7 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
     return frame[~frame["_row"].isin(check.rejected)]
 
 
-def _status(layer: Layer, problems, communities, roads, left_out) -> pd.DataFrame:
+def _status(layer: Layer, problems, communities, roads, left_out, roads_left_out) -> pd.DataFrame:
     check = _Checker(layer, problems)
     if not check.require_columns():
         return _empty_layer("status")
@@ -352,41 +411,16 @@ def _status(layer: Layer, problems, communities, roads, left_out) -> pd.DataFram
         check.add("error", frame.at[idx, "_row"], "progress", frame.at[idx, "progress"],
                   "进度应为 0 到 100 的数字", "例如 80 表示 80%")
     frame["progress"] = progress
-    community_ids = set(communities["id"])
-    by_name = communities.groupby("name")["id"].agg(list).to_dict()
-    road_names = set(roads["name"]) - {""}
+    community_refs = _Refs(communities["id"], communities["name"])
+    road_refs = _Refs(sorted(set(roads["name"]) - {""}))
     targets = []
-    for _, row in frame.iterrows():
-        target = row["target"]
+    for row in frame.to_dict("records"):
         if row["kind"] == "community":
-            if target in community_ids:
-                targets.append(target)
-                continue
-            if len(by_name.get(target, [])) == 1:
-                targets.append(by_name[target][0])
-                continue
-            if len(by_name.get(target, [])) > 1:
-                targets.append("")
-                check.add("error", row["_row"], "target", target, "多个社区同名",
-                          f"请改用社区编号（{', '.join(by_name[target])}）", reject=True)
-                continue
-            if target in left_out:
-                targets.append("")
-                check.add("warning", row["_row"], "target", target, f"所指社区已被剔除（{left_out[target]}）",
-                          "修正那一行社区数据；在此之前本条整改事项不使用", reject=True)
-                continue
-            hint = _closest(target, community_ids | set(by_name))
+            targets.append(_community_target(check, row["_row"], row["target"], community_refs, left_out, "整改事项"))
         elif row["kind"] == "road":
-            if target in road_names:
-                targets.append(target)
-                continue
-            hint = _closest(target, road_names)
+            targets.append(_road_target(check, row["_row"], row["target"], road_refs, roads_left_out, "整改事项"))
         else:
             targets.append("")
-            continue
-        targets.append("")
-        kind = "社区" if row["kind"] == "community" else "道路"
-        check.add("error", row["_row"], "target", target, f"没有这个{kind}", hint, reject=True)
     frame["target"] = targets
     return frame[~frame["_row"].isin(check.rejected)]
 
@@ -433,7 +467,11 @@ class _LeftOut(dict):
 
 def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str, problems: list[Problem]) -> _LeftOut:
     if layer is None:
-        return _LeftOut({}, f"{name} 图层不可用")
+        return _LeftOut({}, f"没有 {name} 图层")
+    if not layer.rows:
+        return _LeftOut({}, f"{layer.file} 没有数据")
+    if name == "roads" and "name" not in layer.frame:
+        return _LeftOut({}, f"{layer.file} 没有道路名称列")
     if "id" not in layer.frame and "name" not in layer.frame:
         return _LeftOut({}, f"{layer.file} 无法使用")
     gone = layer.frame[~layer.frame["_row"].isin(kept["_row"])]
@@ -474,6 +512,10 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
     get = layers.get
     communities = _communities(get("communities"), problems) if get("communities") else _empty_layer("communities")
     roads = _roads(get("roads"), problems) if get("roads") else _empty_layer("roads")
+    if not get("roads") or not get("roads").rows:
+        problems.append(Problem("note", get("roads").file if get("roads") else "roads.*", None, None, None,
+                                "没有道路（无道路图层，或图层为空）：跳过道路与路段的检查，只检查社区与问题点",
+                                "要检查道路，请加入 roads.geojson / .gpkg / .shp 或 OSM 数据（roads.osm.pbf）"))
     leaders = _leaders(get("leaders"), problems) if get("leaders") else _empty_layer("leaders")
     issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
     boundary = _boundary(get("boundary"), problems) if get("boundary") else None
@@ -489,7 +531,8 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
                                    roads_left_out, leaders_unusable)
     else:
         assignments = _empty_layer("assignments")
-    status = _status(get("status"), problems, communities, roads, left_out) if get("status") else _empty_layer("status")
+    status = (_status(get("status"), problems, communities, roads, left_out, roads_left_out) if get("status")
+              else _empty_layer("status"))
     sources = {
         name: SourceFile(name, layer.file, layer.rows, layer.headers, layer.row_label)
         for name, layer in layers.items()

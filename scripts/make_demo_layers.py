@@ -22,7 +22,8 @@ expected figures to ``--expected`` for the end-to-end test:
 1. a stretch of 江津路 between two cross streets with no section leader;
 2. a sliver of territory between two communities that is in neither;
 3. a community with no leader (and an alley inside it, an unmanaged stretch);
-4. a complaint located outside the district, far from any road (an orphan).
+4. a complaint in the community with no leader, far from any road (an orphan); and one located
+   outside the district (left out of every figure, counted as outside).
 """
 
 from __future__ import annotations
@@ -485,7 +486,7 @@ def make_issues(b: Builder, communities, roads, boundary, unled_id):
         issues.append({"id": f"TS2022-{i + 1:03d}", "reported": reported, "source": "complaint",
                        "category": ISSUE_CATEGORIES[b.rng.integers(len(ISSUE_CATEGORIES))], "state": state,
                        "due": day(5, 6), "note": "创卫热线投诉", "geometry": place(b.rng.random() < 0.7)})
-    # The planted orphan: a complaint located outside the district, far from any road.
+    # A complaint located outside the district (the hotline's pin is off): in no figure, counted as outside.
     outside = boundary.buffer(1500).difference(boundary.buffer(800))
     everything = shapely.union_all([r["geometry"] for r in roads])
     x0, y0, x1, y1 = outside.bounds
@@ -493,8 +494,20 @@ def make_issues(b: Builder, communities, roads, boundary, unled_id):
         p = shapely.Point(b.rng.uniform(x0, x1), b.rng.uniform(y0, y1))
         if outside.contains(p) and p.distance(everything) > 500:
             break
+    far = p
+    # The planted orphan: a complaint in the community with no leader, more than 60 m from any road.
+    # Its own generator, so every later draw (and so every other layer) stays as it was.
+    unled = next(c["geometry"] for c in communities if c["id"] == unled_id)
+    rng = np.random.default_rng(43)
+    x0, y0, x1, y1 = unled.bounds
+    while True:
+        p = shapely.Point(rng.uniform(x0, x1), rng.uniform(y0, y1))
+        if unled.buffer(-20).contains(p) and p.distance(everything) > 60:
+            break
     issues.append({"id": "TS2022-043", "reported": "2022-05-06", "source": "complaint", "category": "垃圾堆放",
-                   "state": "open", "due": "2022-05-20", "note": "创卫热线投诉（定位在区界外）", "geometry": p})
+                   "state": "open", "due": "2022-05-20", "note": "创卫热线投诉", "geometry": p})
+    issues.append({"id": "TS2022-044", "reported": "2022-05-07", "source": "complaint", "category": "占道经营",
+                   "state": "open", "due": "2022-05-21", "note": "创卫热线投诉（定位在区界外）", "geometry": far})
     for g in range(9):
         for k in range(3):
             way = "明查" if (g + k) % 2 == 0 else "暗访"

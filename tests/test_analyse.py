@@ -51,7 +51,7 @@ def test_overlap_between_two_district_leaders_names_both(tmp_path):
         {"leader": "C1", "kind": "road", "target": "东西路"},  # city over district: by design
         {"leader": "S1", "kind": "community", "target": "A"},
     ]
-    communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1200, 300)}]
+    communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1600, 300)}]
     folder = make_project(tmp_path / "o", communities=communities, roads=roads, leaders=LEADERS,
                           assignments=assignments)
     analysis, gaps = _gaps(folder)
@@ -111,7 +111,8 @@ def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
         {"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 20))},   # in A, 20 m from road, D1's section
         {"id": "I2", "state": "open", "geometry": shapely.Point(m(500, 200))},  # on the A/B edge, 200 m from road
         {"id": "I3", "state": "open", "geometry": shapely.Point(m(800, 250))},  # in B (no leader), no road near
-        {"id": "I4", "state": "resolved", "geometry": shapely.Point(m(5000, 5000))},  # nowhere
+        {"id": "I4", "state": "resolved", "geometry": shapely.Point(m(1150, 250))},  # in no community, no road
+        {"id": "I5", "state": "open", "geometry": shapely.Point(m(5000, 5000))},  # outside the district
     ]
     from conftest import write_geojson
 
@@ -126,6 +127,9 @@ def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
     assert table.at["I3", "community"] == "B" and table.at["I3", "leaders"] == ()
     assert table.at["I4", "community"] == "" and table.at["I4", "orphan"]
     assert gaps.loc[gaps["kind"] == "orphan_issue", "target"].tolist() == ["I3", "I4"]
+    # I5 lies 4 km beyond the communities' outline (+100 m): in no figure, counted as outside.
+    assert "I5" not in table.index
+    assert analysis.resolved.project.outside.issues == 1
 
 
 def _dual_project(tmp_path, target_pieces, assignments):
@@ -133,7 +137,7 @@ def _dual_project(tmp_path, target_pieces, assignments):
         {"name": n, "geometry": line((x, -100), (x, 100))} for n, x in
         (("甲街", 0), ("乙街", 300), ("丙街", 500), ("丁街", 1000))
     ]
-    communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1200, 300)}]
+    communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1600, 300)}]
     assignments = assignments + [{"leader": "S1", "kind": "community", "target": "A"}]
     return make_project(tmp_path / "d", communities=communities, roads=roads, leaders=LEADERS,
                         assignments=assignments)

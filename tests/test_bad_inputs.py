@@ -1,6 +1,6 @@
 """The bad-input corpus: each broken file gets exit code 2 (or a warning) and a
 message naming the file, the row as the user sees it, and the column; the
-ledger balances (rows read = used + rejected, none lost) for every input."""
+ledger balances (rows read = used + rejected + outside, none lost) for every input."""
 
 import json
 from collections.abc import Callable
@@ -166,7 +166,7 @@ CASES = [
     Case("communities-missing-tier", _drop_column("communities", "tier", spatial=True),
          ["communities.geojson：缺少必需的列“tier”", "类别"]),
     Case("communities-duplicate-id", _edit_feature("communities", 1, "id", "A", COMMUNITIES),
-         ["communities.geojson 第 2 个要素，“id”列", "编号重复（与第 1 个要素相同）"]),
+         ["communities.geojson 第 2 个要素，“id”列", "编号重复", "第 1 个要素已用此编号"]),
     Case("communities-empty-id", _edit_feature("communities", 0, "id", "", COMMUNITIES),
          ["communities.geojson 第 1 个要素，“id”列：未填写"]),
     Case("communities-bad-tier", _edit_feature("communities", 0, "tier", "特级", COMMUNITIES),
@@ -184,12 +184,14 @@ CASES = [
          ["communities.geojson 第 1 个要素：几何图形无效，已用 make_valid 修复"], code=1),
     Case("roads-polygon-not-line", _edit_feature("roads", 3, "geometry", square(0, 0, 5, 5), ROADS),
          ["roads.geojson 第 4 个要素：几何类型错误", "“Polygon”"]),
+    # No name column: every piece is unnamed; assignments to roads cannot be placed and say why.
     Case("roads-missing-name", _drop_column("roads", "name", spatial=True),
-         ["roads.geojson：缺少必需的列“name”"]),
+         ["roads.geojson：没有道路名称列：全部作为无名路段", "所指道路无法使用（roads.geojson 没有道路名称列）"],
+         code=0),
     Case("leaders-missing-level", _drop_column("leaders", "level"),
          ["leaders.csv：缺少必需的列“level”", "级别"]),
     Case("leaders-duplicate-id", _edit_csv("leaders", 2, "id", "D1"),
-         ["leaders.csv 第 4 行，“id”列", "与第 3 行相同"]),
+         ["leaders.csv 第 4 行，“id”列", "第 3 行已用此编号"]),
     Case("leaders-bad-level", _edit_csv("leaders", 0, "level", "省"),
          ["leaders.csv 第 2 行，“level”列：不是可识别的值", "“省”"]),
     Case("leaders-empty-name", _edit_csv("leaders", 3, "name", ""),
@@ -268,7 +270,7 @@ def test_bad_input_is_reported_with_file_row_and_column(case, tmp_path, capsys):
     if case.id.startswith("config-"):
         return  # the configuration is read before any file: nothing to account for
     table = pd.read_csv(ledger)
-    assert (table["read"] == table["used"] + table["rejected"]).all(), table
+    assert (table["read"] == table["used"] + table["rejected"] + table["outside"]).all(), table
     assert (table["lost"] == 0).all(), table
 
 

@@ -93,13 +93,13 @@ def test_missing_required_column_names_the_file_and_the_fix(tmp_path):
 def test_duplicate_ids_name_both_rows(tmp_path):
     folder = _project(tmp_path, leaders=LEADERS + [{"id": "C1", "name": "戊", "title": "", "level": "city"}])
     text = _errors(folder)
-    assert "leaders.csv 第 6 行，“id”列" in text and "与第 2 行相同" in text
+    assert "leaders.csv 第 6 行，“id”列" in text and "第 2 行已用此编号" in text
 
 
 def test_missing_required_layer(tmp_path):
     folder = _project(tmp_path)
-    (folder / "roads.geojson").unlink()
-    assert "缺少必需的图层“roads”" in _errors(folder)
+    (folder / "communities.geojson").unlink()
+    assert "缺少必需的图层“communities”" in _errors(folder)
 
 
 def test_a_feature_without_geometry_is_rejected_and_said(tmp_path):
