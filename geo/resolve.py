@@ -6,13 +6,24 @@ merge into one line (dual carriageway, branch, gap in the data) still has one
 chainage, and sections cover every part of it. Cross streets are found where
 they meet any part of the road. Everything here runs in the project's metric
 CRS (the UTM zone of its data).
+
+Every section lies within the road: ``0 <= start_m <= end_m <= extent_m``
+(the axis's length, which is the route length ``length_m`` unless the axis
+bridges a gap in the data). A distance past the road's end by up to half the
+road's length is taken as the end, with a warning saying what was used;
+further past, it is an error (more likely another road or a slip of units).
+A crossing is a point projected onto the axis, so it always lies within it.
+A section from a cross street to the same cross street runs between that
+street's first and last crossings and says so (`section_label`); a street
+that crosses only once gives a section that starts and ends at one place,
+which is an error.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +38,7 @@ from .errors import Problem
 from .model import Project
 from .roads import RoadAxis, build_axis
 
-__all__ = ["Resolved", "build_roads", "metric_crs", "resolve_project"]
+__all__ = ["Resolved", "build_roads", "metric_crs", "resolve_project", "section_label"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +47,9 @@ log = logging.getLogger(__name__)
 _TOUCH_M = 0.001
 _METRES = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|米|km|公里|千米)?$", re.IGNORECASE)
 _STAKE = re.compile(r"^K\s*(\d+)\s*\+\s*(\d+(?:\.\d+)?)$", re.IGNORECASE)  # 桩号 K1+200 = 1,200 m
+# A distance past the road's end by up to this share of the road's length is taken as the end
+# (a register's length differs from the drawn one); further past is an error.
+_OVERSHOOT_SHARE = 0.5
 
 
 def parse_distance(value: str) -> float | None:
@@ -52,6 +66,41 @@ def parse_distance(value: str) -> float | None:
         return None
     unit = (match.group(2) or "m").lower()
     return float(match.group(1)) * (1000.0 if unit in ("km", "公里", "千米") else 1.0)
+
+
+def section_label(start: str, end: str, start_m: float, end_m: float, lang: str = "zh") -> str:
+    """How a stretch between two places reads: ``甲街 至 乙街``.
+
+    When both ends are the same street (it crosses the road twice), it says
+    so plainly with the two chainages: ``丙街（两处路口，120 米与 860 米）``.
+
+    Parameters
+    ----------
+    start, end
+        What the stretch begins and ends at, as the user wrote it (a cross
+        street or a distance).
+    start_m, end_m
+        The chainages (m) of the two ends.
+    lang
+        ``"zh"`` or ``"en"`` (the maps' languages): ``A to B``,
+        ``7th Street (two crossings, at 120 m and 860 m)``.
+    """
+    if start == end and start:
+        low, high = sorted((start_m, end_m))
+        if lang == "en":
+            return f"{start} (two crossings, at {low:.0f} m and {high:.0f} m)"
+        return f"{start}（两处路口，{low:.0f} 米与 {high:.0f} 米）"
+    return f"{start} to {end}" if lang == "en" else f"{start} 至 {end}"
+
+
+@dataclass
+class _End:
+    """The candidate chainages for one end of a section; how they were found, or why not."""
+
+    chainages: list[float] = field(default_factory=list)
+    how: str = ""
+    error: str = ""
+    warning: str = ""  # a value that was used changed (a distance past the road's end taken as the end)
 
 
 @dataclass
@@ -71,9 +120,12 @@ class Resolved:
         (axis length), ``pieces_m`` (ground length of all parts), ``parts``.
     coverage
         One row per road or section assignment that resolved: ``leader``,
-        ``level``, ``kind``, ``road``, ``start_m``, ``end_m``, ``length_m``,
-        ``how`` (how the ends were found), ``_row``; geometry: the stretch
-        of every part of the road between the two chainages.
+        ``level``, ``kind``, ``road``, ``from``, ``to``, ``start_m``,
+        ``end_m`` (``0 <= start_m <= end_m <= extent_m``), ``length_m``
+        (route metres present between them), ``how`` (how the ends were
+        found), ``label`` (the section's ends in words, see
+        `section_label`; ``全路`` for a whole road), ``_row``; geometry: the
+        stretch of every part of the road between the two chainages.
     """
 
     project: Project
@@ -147,7 +199,7 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
         points = [nearest_points(target, cross)[0]]
         if gap > _TOUCH_M:
             how = f"近路口（相距 {gap:.1f} 米）"
-    chainages = sorted(float(c) for c in road.chainage(points))
+    chainages = sorted(float(c) for c in np.clip(road.chainage(points), 0.0, road.extent_m))
     clusters: list[list[float]] = [[chainages[0]]]
     for c in chainages[1:]:
         if c - clusters[-1][-1] <= tol.crossing_cluster_m:
@@ -157,26 +209,65 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
     return [float(np.mean(c)) for c in clusters], how
 
 
-def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> tuple[list[float], str, str]:
-    """Candidate chainages for one end of a section; and how, or why not."""
+def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> _End:
+    """Candidate chainages for one end of a section (within ``[0, extent_m]``); and how, or why not."""
     entity = axes.at[road, "entity"]
     metres = parse_distance(value)
     if metres is not None and value not in axes.index:
-        if metres > entity.extent_m + tol.snap_m:
-            return [], "", f"{metres:g} 米超出了道路终点（全长 {entity.extent_m:.0f} 米）"
-        return [min(metres, entity.extent_m)], "米数", ""
+        extent = entity.extent_m
+        if metres - extent > _OVERSHOOT_SHARE * extent:
+            return _End(error=f"{metres:g} 米超出了道路终点（全长 {extent:.0f} 米）一半以上，"
+                              f"可能是别的道路，或单位有误")
+        if metres - extent >= tol.min_gap_m:
+            return _End([extent], "米数", warning=f"{metres:g} 米超出了 {road} 的终点（全长 {extent:.1f} 米），"
+                                                 f"已按终点 {extent:.1f} 米计")
+        return _End([min(metres, extent)], "米数")
     if value not in axes.index:
-        return [], "", "既不是米数，也不是道路图层中的道路"
+        return _End(error="既不是米数，也不是道路图层中的道路")
     if value == road:
-        return [], "", "道路不能以自身为起止点"
+        return _End(error="道路不能以自身为起止点")
     chainages, how = _crossings(entity, axes.at[value, "geometry"], tol)
     if not chainages:
-        return [], "", f"{value} 与 {road} 不相交（最近处相距 {how}）"
-    return chainages, how, ""
+        return _End(error=f"{value} 与 {road} 不相交（最近处相距 {how}）")
+    return _End(chainages, how)
+
+
+def _problem(project: Project, row: int, column: str | None, value: str, message: str, fix: str,
+             severity: str = "error") -> Problem:
+    """A problem with one assignment row (``column`` as named in the file; None for the whole row)."""
+    source = project.sources.get("assignments")
+    return Problem(severity, source.file if source else "assignments", row,
+                   (source.header(column) if source else column) if column else None, value, message, fix,
+                   severity == "error", source.row_label if source else "row")
+
+
+def _same_street(project: Project, a, road: str, chainages: list[float],
+                 problems: list[Problem]) -> tuple[float, float, str] | None:
+    """A section from a cross street to the same cross street: between its first and last crossings.
+
+    Returns ``(start_m, end_m, how)``, or None (and an error) when the
+    street meets the road at one place only: the section would start and
+    end there.
+    """
+    street, value = a["from"], f"{a['from']}..{a['to']}"
+    if len(chainages) < 2:
+        problems.append(_problem(
+            project, a["_row"], None, value,
+            f"路段的起点和止点是同一处：{street} 只在 {chainages[0]:.0f} 米处与 {road} 相交一次",
+            f"起点或止点改填另一条与 {road} 相交的道路，或填写距道路起点的米数"))
+        return None
+    start, end = chainages[0], chainages[-1]
+    if len(chainages) > 2:
+        at = "、".join(f"{c:.0f}" for c in chainages)
+        problems.append(_problem(
+            project, a["_row"], None, value,
+            f"{street} 与 {road} 相交 {len(chainages)} 处（{at} 米），"
+            f"路段取第一处至最后一处（{start:.0f}–{end:.0f} 米）",
+            "若只指其中一段，起点或止点改填另一条相交道路或米数", "warning"))
+    return start, end, f"两处路口（{start:.0f} 米与 {end:.0f} 米）"
 
 
 def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Problem]) -> list[dict]:
-    source = project.sources.get("assignments")
     rows = []
     levels = project.leaders.set_index("id")["level"]
     for _, a in project.assignments.iterrows():
@@ -186,40 +277,49 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
         base = {"leader": a["leader"], "level": levels.get(a["leader"], ""), "kind": a["kind"],
                 "road": road, "from": a["from"], "to": a["to"], "_row": a["_row"]}
         if a["kind"] == "road":
-            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "extent_m"], "how": "全路"})
+            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "extent_m"], "how": "全路", "label": "全路"})
             continue
         ends = []
         for column in ("from", "to"):
-            candidates, how, why = _end_candidates(a[column], road, axes, tol)
-            if not candidates:
-                problems.append(Problem(
-                    "error", source.file if source else "assignments", a["_row"],
-                    source.header(column) if source else column, a[column],
-                    f"在 {road} 上找不到路段端点：{why}",
-                    f"填写与 {road} 相交的道路，或距道路起点的米数",
-                    True, source.row_label if source else "row"))
+            found = _end_candidates(a[column], road, axes, tol)
+            if found.error:
+                problems.append(_problem(project, a["_row"], column, a[column],
+                                         f"在 {road} 上找不到路段端点：{found.error}",
+                                         f"填写与 {road} 相交的道路，或距道路起点的米数"))
                 break
-            ends.append((candidates, how))
+            if found.warning:
+                problems.append(_problem(project, a["_row"], column, a[column], found.warning,
+                                         f"核对米数（不超过 {found.chainages[0]:.0f}），或核对道路图层中 {road} "
+                                         f"是否画全", "warning"))
+            ends.append(found)
         if len(ends) < 2:
             continue
-        (starts, how_a), (stops, how_b) = ends
-        pairs = sorted(((s, e) for s in starts for e in stops), key=lambda p: abs(p[1] - p[0]))
+        first, last = ends
+        if a["from"] == a["to"] and first.how != "米数":  # one cross street at both ends
+            placed = _same_street(project, a, road, first.chainages, problems)
+            if placed is None:
+                continue
+            start, end, how = placed
+            rows.append({**base, "start_m": start, "end_m": end, "how": how,
+                         "label": section_label(a["from"], a["to"], start, end)})
+            continue
+        pairs = sorted(((s, e) for s in first.chainages for e in last.chainages), key=lambda p: abs(p[1] - p[0]))
         pairs = [p for p in pairs if abs(p[1] - p[0]) >= tol.min_gap_m] or pairs
         start, end = pairs[0]
         if len(pairs) > 1 and abs(abs(pairs[1][1] - pairs[1][0]) - abs(end - start)) < tol.min_gap_m:
-            problems.append(Problem(
-                "warning", source.file if source else "assignments", a["_row"], None, f"{a['from']}..{a['to']}",
+            problems.append(_problem(
+                project, a["_row"], None, f"{a['from']}..{a['to']}",
                 f"{road} 上的这个路段有两种同样长的走法（{start:.0f}–{end:.0f} 米或 "
                 f"{pairs[1][0]:.0f}–{pairs[1][1]:.0f} 米），取了前者",
-                "改用更明确的起止道路，或用米数", False, source.row_label if source else "row"))
+                "改用更明确的起止道路，或用米数", "warning"))
         if abs(end - start) < tol.min_gap_m:
-            problems.append(Problem(
-                "error", source.file if source else "assignments", a["_row"], None, f"{a['from']}..{a['to']}",
-                f"{road} 上的路段长度为零（两端都在 {start:.0f} 米处）",
-                "检查起点、止点", True, source.row_label if source else "row"))
+            problems.append(_problem(
+                project, a["_row"], None, f"{a['from']}..{a['to']}",
+                f"{road} 上的路段长度为零（两端都在 {start:.0f} 米处）", "检查起点、止点"))
             continue
-        how = how_a if how_a == how_b else f"{how_a} / {how_b}"
-        rows.append({**base, "start_m": min(start, end), "end_m": max(start, end), "how": how})
+        how = first.how if first.how == last.how else f"{first.how} / {last.how}"
+        rows.append({**base, "start_m": min(start, end), "end_m": max(start, end), "how": how,
+                     "label": section_label(a["from"], a["to"], start, end)})
     return rows
 
 
@@ -240,7 +340,7 @@ def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[P
     axes = build_roads(roads)
     problems: list[Problem] = []
     rows = _resolve_sections(project, axes, tol, problems)
-    columns = ["leader", "level", "kind", "road", "from", "to", "start_m", "end_m", "how", "_row"]
+    columns = ["leader", "level", "kind", "road", "from", "to", "start_m", "end_m", "how", "label", "_row"]
     coverage = pd.DataFrame(rows, columns=columns)
     geometry = [axes.at[r.road, "entity"].stretch(r.start_m, r.end_m) for r in coverage.itertuples()]
     coverage = gpd.GeoDataFrame(coverage, geometry=geometry, crs=crs)

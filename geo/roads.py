@@ -5,7 +5,9 @@ gaps where a bridge piece carries another name. Every named road therefore
 gets a **reference axis**, a single line that chainage (metres from the start)
 runs along, and every piece is measured by projecting it onto that axis:
 
-1. the pieces are merged (`shapely.line_merge`); the longest merged part is
+1. the pieces are merged (`shapely.line_merge`), and a merged part that runs
+   out along one carriageway and back along the other is *unfolded* into its
+   two sides (below); the longest part (for two sides: their centre line) is
    the axis to begin with, and its first vertex is the road's start;
 2. each other part, longest first, is either *alongside* the axis (most of it
    projects inside the axis: the other carriageway, a branch) and keeps the
@@ -22,11 +24,35 @@ runs along, and every piece is measured by projecting it onto that axis:
 Both carriageways of a dual carriageway thus share one chainage: a section
 from one cross street to another covers both, and its drawn stretch includes
 both. Lengths on the axis are route lengths; ``pieces_m`` is the ground
-length of every piece.
+length of every piece. Chainage runs from 0 to ``extent_m``, the axis's
+length; where the axis bridges a gap in the data, ``extent_m`` exceeds the
+route length ``length_m`` by the gap.
+
+**Two sides joined at their ends, or a loop.** Where the two one-way sides of
+a divided road meet at both ends (as OpenStreetMap draws them), or meet at one
+end and stop close together at the other, `line_merge` makes them one part
+that runs out along one side and back along the other. The rule: a merged part
+whose two ends are closer than ``_DUAL_APART_M`` (50 m; 0 m for a closed ring)
+is cut at its two *tips* -- for a ring, the vertex farthest from where it
+begins and the vertex farthest from that one (the two ends of an elongated
+loop, wherever it begins); for an open part, its two ends and the vertex
+farthest from them. If the two halves lie alongside each other -- half of the
+shorter one lies within ``_DUAL_APART_M`` of the other *and* within
+``_DUAL_SHARE`` (15 %) of its own length -- they are the two carriageways of
+one road: two parts, measured on their centre line (the midpoints of the
+points at equal shares of their lengths). The route length is then about one
+side's, and a section between two cross streets covers both sides. Otherwise
+the part is a genuine loop and is kept whole: a roundabout or a circular road
+(on a circle, half of one half lies over 0.24 of its length from the other),
+or a loop whose sides are over 50 m apart. Chainage then runs once around the
+loop from its first vertex, and its route length is the whole loop. So a loop
+street around a block narrower than 50 m and more than about six times as long
+as it is wide counts as two sides.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,9 +63,13 @@ from . import intervals
 
 __all__ = ["RoadAxis", "build_axis"]
 
+log = logging.getLogger(__name__)
+
 _DENSIFY_M = 10.0  # parts are sampled this finely to project them onto the axis
 _EXTEND_MIN_M = 20.0  # a part reaching less than this past an end of the axis does not extend it
 _BRANCH = 0.5  # a part whose chainage spread is under this share of its length is a branch
+_DUAL_APART_M = 50.0  # two carriageways of one road lie at most this far apart (10-40 m in real data)
+_DUAL_SHARE = 0.15  # ... and at most this share of their length apart (a roundabout's halves: about 0.24)
 
 
 @dataclass
@@ -183,13 +213,94 @@ def _extend(axis: shapely.LineString, part: shapely.LineString) -> tuple[shapely
     return line, float(np.arccos(np.clip(cos, -1.0, 1.0))), end
 
 
+def _tips(coords: np.ndarray, closed: bool) -> tuple[np.ndarray, int]:
+    """A folded part's vertices reordered to start at one tip, and the index of the other tip.
+
+    A ring is cut at the vertex farthest from where it begins (``far``) and
+    at the vertex farthest from that one (``near``, the tip at or nearest its
+    beginning): the two ends of an elongated loop, wherever it begins (where
+    the ring meets the rest of the road, `line_merge` begins it there). The
+    ring is returned starting at ``near``. An open part keeps its order:
+    one tip is its two ends, the other the vertex farthest from them.
+    """
+    if not closed:
+        middle = (coords[0] + coords[-1]) / 2.0
+        return coords, int(np.argmax(np.hypot(*(coords - middle).T)))
+    cycle = coords[:-1]
+    far = int(np.argmax(np.hypot(*(cycle - cycle[0]).T)))
+    near = int(np.argmax(np.hypot(*(cycle - cycle[far]).T)))
+    ring = np.concatenate([cycle[near:], cycle[:near], cycle[near:near + 1]])
+    return ring, (far - near) % len(cycle)
+
+
+def _centre(first: shapely.LineString, second: shapely.LineString) -> shapely.LineString:
+    """The centre line of two sides running from the same tip: midpoints of points at equal shares of each."""
+    count = int(np.ceil(max(first.length, second.length) / _DENSIFY_M)) + 1
+    shares = np.linspace(0.0, 1.0, count)
+    a = shapely.get_coordinates(shapely.line_interpolate_point(first, shares, normalized=True))
+    b = shapely.get_coordinates(shapely.line_interpolate_point(second, shares, normalized=True))
+    return shapely.simplify(shapely.linestrings((a + b) / 2.0), 0.01)
+
+
+@dataclass
+class _Unit:
+    """A merged part as chainage sees it: its sides (one, or two carriageways) and the line they run along."""
+
+    sides: list[shapely.LineString]
+    centre: shapely.LineString
+
+
+def _unfold(line: shapely.LineString) -> _Unit:
+    """A merged part: the two carriageways of one that runs out along one side and back along the other.
+
+    See the module docstring: a part whose ends meet or nearly meet is cut at
+    its tips; the halves are two carriageways when half of the shorter one
+    lies within ``min(_DUAL_APART_M, _DUAL_SHARE * its length)`` of the
+    other, and chainage then follows their centre line. Any other part (a
+    genuine loop among them) is one side that chainage follows itself.
+    """
+    whole = _Unit([line], line)
+    coords = shapely.get_coordinates(line)
+    if len(coords) < 3 or np.hypot(*(coords[-1] - coords[0])) > _DUAL_APART_M:
+        return whole
+    ordered, tip = _tips(coords, bool(line.is_closed))
+    if tip <= 0 or tip >= len(ordered) - 1:
+        return whole
+    out, back = shapely.linestrings(ordered[:tip + 1]), shapely.linestrings(ordered[tip:])
+    shorter, longer = sorted((out, back), key=lambda g: g.length)
+    samples = shapely.points(shapely.get_coordinates(shapely.segmentize(shorter, _DENSIFY_M)))
+    apart_m = float(np.median(shapely.distance(samples, longer)))
+    if apart_m > min(_DUAL_APART_M, _DUAL_SHARE * shorter.length):
+        log.debug("part of %.0f m kept whole (a loop): its halves lie %.0f m apart", line.length, apart_m)
+        return whole
+    centre = _centre(out, back.reverse())
+    if centre.length <= 0:
+        return whole
+    log.debug("part of %.0f m is two carriageways %.0f m apart", line.length, apart_m)
+    return _Unit([out, back], centre)
+
+
 def build_axis(name: str, pieces) -> RoadAxis:
-    """Merge a road's pieces (metric CRS) and build its reference axis."""
+    """Merge a road's pieces (metric CRS) and build its reference axis (see the module docstring).
+
+    Parameters
+    ----------
+    name
+        The road's name.
+    pieces
+        Its line geometries, in a metric CRS.
+
+    Returns
+    -------
+    RoadAxis
+        The axis, every part (each carriageway of a dual one on its own) with
+        its chainage profile, where the road is present and its branches.
+    """
     merged = shapely.line_merge(shapely.union_all(list(pieces)))
-    parts = sorted((p for p in shapely.get_parts(merged) if p.length > 0), key=lambda g: -g.length)
-    axis = parts[0]
+    units = sorted((_unfold(p) for p in shapely.get_parts(merged) if p.length > 0), key=lambda u: -u.centre.length)
+    axis = units[0].centre
     head_m = 0.0  # how far the axis was extended before the first part's start
-    pending = parts[1:]
+    pending = [u.centre for u in units[1:]]
     while pending:  # one extension at a time, the straightest first (a T-junction's arm comes last)
         options = [(result[1], -part.length, i, result) for i, part in enumerate(pending)
                    if (result := _extend(axis, part)) is not None]
@@ -200,7 +311,12 @@ def build_axis(name: str, pieces) -> RoadAxis:
             head_m += longer.length - axis.length
         axis = longer
         pending.pop(i)
-    profiled = [_exact_profile(parts[0], head_m)] + [_profile(p, axis) for p in parts[1:]]
+    first, *others = units
+    if len(first.sides) == 1:  # the axis runs along this part itself: its chainage is exact
+        profiled = [_exact_profile(first.sides[0], head_m)]
+    else:
+        profiled = [_profile(side, axis) for side in first.sides]
+    profiled += [_profile(side, axis) for unit in others for side in unit.sides]
     branches = [p for p in profiled if p.chainage_m[-1] - p.chainage_m[0] < _BRANCH * p.line.length]
     present = intervals.union((p.chainage_m[0], p.chainage_m[-1]) for p in profiled if p not in branches)
     return RoadAxis(name, axis, profiled, present, branches)
