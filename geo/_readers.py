@@ -221,24 +221,65 @@ def _shapefile_parts(path: Path) -> None:
                             "（以及 .prj、.cpg）几个文件组成，请把它们一起复制到项目文件夹")
 
 
+def _dbf_records(dbf: Path) -> bytes:
+    data = dbf.read_bytes()
+    header_len = int.from_bytes(data[8:10], "little") if len(data) > 10 else 0
+    return data[header_len:]
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+# What a .cpg may say -> a Python codec (ArcGIS writes code page numbers, QGIS names).
+_CPG_CODECS = {"65001": "utf-8", "utf8": "utf-8", "936": "gbk", "cp936": "gbk", "ansi936": "gbk",
+               "gb2312": "gbk", "54936": "gb18030", "950": "big5", "cp950": "big5"}
+
+
 def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
-    """Encoding for a Shapefile's attributes, and a note when it was guessed."""
-    cpg = _sibling(path, ".cpg")
-    if cpg is not None:
-        return None, None  # GDAL honours the .cpg
+    """Encoding for a Shapefile's attributes, and a note when it was guessed or the .cpg was wrong."""
     dbf = _sibling(path, ".dbf")
     if dbf is None:
         return None, None
-    data = dbf.read_bytes()
-    header_len = int.from_bytes(data[8:10], "little") if len(data) > 10 else 0
-    records = data[header_len:]
-    try:
-        records.decode("utf-8")
-    except UnicodeDecodeError:
+    records = _dbf_records(dbf)
+    cpg = _sibling(path, ".cpg")
+    if cpg is not None:
+        said = cpg.read_bytes().decode("ascii", "replace").strip()
+        codec = _CPG_CODECS.get(said.lower().replace(" ", "").replace("-", ""), said)
+        if _decodes(records, codec) or not said:
+            return None, None  # GDAL honours the .cpg
+        for fallback, label in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
+            if _decodes(records, fallback):
+                return label, f"{cpg.name} 写的编码是“{said}”，但属性文本不是这种编码：按 {label} 读取"
+        return None, None  # nothing decodes cleanly: let GDAL try, and its error be reported
+    if not _decodes(records, "utf-8"):
         return "GBK", "没有 .cpg 文件，且文本不是 UTF-8：按 GBK 读取"
-    if data[29:30] == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
+    if _dbf_code_page(dbf) == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
         return "GBK", "没有 .cpg 文件，.dbf 标明代码页 936：按 GBK 读取"
     return "UTF-8", None
+
+
+def _dbf_code_page(dbf: Path) -> bytes:
+    with open(dbf, "rb") as f:
+        return f.read(30)[29:30]
+
+
+# OpenStreetMap: the ways GDAL's OSM driver puts in its ``lines`` layer, kept when their ``highway``
+# tag is one of these: streets a vehicle or a pedestrian crowd uses (and their links). Footways,
+# paths, cycleways, steps, tracks and roads under construction or proposed are left out.
+OSM_HIGHWAYS = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
+                "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
+                "living_street", "service", "pedestrian", "road", "busway")
+
+
+def is_osm(path: Path) -> bool:
+    """An OpenStreetMap extract: ``.osm`` (XML) or ``.osm.pbf``."""
+    name = path.name.lower()
+    return name.endswith(".osm") or name.endswith(".osm.pbf")
 
 
 def _holds(path: Path, needle: bytes, chunk: int = 1 << 22) -> bool:
@@ -329,6 +370,14 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
             raise ReadError(f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；"
                             "请在 QGIS 中打开检查，或重新导出") from err
         part = kwargs["layer"] if several else None
+    elif is_osm(path):
+        if base_name != "roads":
+            raise ReadError(f"{path.name}：OpenStreetMap 数据只能用作道路图层（roads）；"
+                            f"{base_name} 请使用 GeoJSON、GeoPackage 或 Shapefile")
+        highways = ", ".join(f"'{h}'" for h in OSM_HIGHWAYS)
+        kwargs.update(layer="lines", where=f"highway IN ({highways})")
+        notes.append("OpenStreetMap 数据：读取 lines 图层中 highway 为道路的线（人行道、小径、自行车道等不读）；"
+                     "地图与报表须注明“© OpenStreetMap contributors”（ODbL）")
     elif suffix == ".shp":
         _shapefile_parts(path)
         encoding, note = _dbf_encoding(path)
@@ -339,6 +388,9 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
     frame = None
     if suffix in (".geojson", ".json"):
         pyogrio.set_gdal_config_options(_GEOJSON_NO_SIZE_LIMIT)
+        # Dates stay text, as written: GDAL would turn "2021-02-30" into a crash and a date-time with
+        # a zone into another value; `validate` reads them and names what is wrong.
+        kwargs["DATE_AS_STRING"] = "YES"
     if suffix in (".geojson", ".json") and _holds(path, b"\\u0000"):
         frame = _features_from_json(path)
     try:
@@ -346,6 +398,8 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on non-standard members
                 frame = gpd.read_file(path, engine="pyogrio", **kwargs)
+        if frame.crs is None and is_osm(path):
+            frame = frame.set_crs(4326)  # OpenStreetMap is WGS84 by definition
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         frame = _features_from_json(path) if suffix in (".geojson", ".json") else None
         if frame is None:

@@ -21,7 +21,7 @@ import click
 from . import __version__
 from .analyse import GAP_KINDS
 from .config import BASEMAPS, LANGUAGES, load_config
-from .errors import GeoError, ValidationError
+from .errors import GeoError, ValidationError, grouped
 from .ledger import write_ledger
 from .output import OutputBusyError, problems_folder, staged_folder
 from .pipeline import build as build_project
@@ -56,17 +56,22 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     logging.getLogger("py.warnings").setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
-def _print_problems(problems) -> None:
-    """Print warnings and notes (errors come with the ValidationError)."""
+SHOWN_GROUPS = 12  # warnings and notes: at most this many lines each, so a screenful in all
+
+
+def _print_problems(problems, ledger_file: str | None = "reports/ledger.csv") -> None:
+    """Print warnings and notes, grouped (errors come with the ValidationError).
+
+    `ledger_file` is where the full list was written; None when none was.
+    """
     for severity, label in (("warning", "条警告"), ("note", "条说明")):
         mine = [p for p in problems if p.severity == severity]
         if not mine:
             continue
-        _say(f"{len(mine)} {label}（详见 reports/ledger.csv）：", err=True)
-        for p in mine[:20]:
-            _say(f"  - {p}", err=True)
-        if len(mine) > 20:
-            _say(f"  … 另有 {len(mine) - 20} 条", err=True)
+        where = f"（全部列在 {ledger_file}）" if ledger_file else ""
+        _say(f"{len(mine):,} {label}{where}：", err=True)
+        for line in grouped(mine, SHOWN_GROUPS):
+            _say(f"  - {line}", err=True)
 
 
 def _print_summary(figures: dict) -> None:
@@ -121,44 +126,53 @@ def _print_gap_table(figures: dict) -> None:
         _say(label.ljust(width + 2, "　") + f"{n:>4}")
 
 
-def _print_ledger(ledger, err: bool = False, ledger_file: str = "reports/ledger.csv") -> None:
+def _print_ledger(ledger, err: bool = False, ledger_file: str | Path | None = "reports/ledger.csv") -> None:
     if not ledger:
         return
     parts = [f"{e.file} {e.used}/{e.read}" for e in ledger]
     rejected = sum(e.rejected for e in ledger)
     outside = sum(e.outside for e in ledger)
+    why = f"，原因见 {ledger_file}" if ledger_file else ""
     _say("读取（使用/读取行数）：" + "，".join(parts)
-         + (f"；剔除 {rejected} 行，原因见 {ledger_file}" if rejected else "；无剔除")
-         + (f"；辖区外 {outside} 行" if outside else ""), err=err)
+         + (f"；剔除 {rejected:,} 行{why}" if rejected else "；无剔除")
+         + (f"；辖区外 {outside:,} 行" if outside else ""), err=err)
 
 
-def _write_problems(out_dir: Path, err: ValidationError) -> None:
-    """The problem list, beside the output folder, which keeps the last good build."""
-    folder = problems_folder(out_dir)
+def _write_ledger_folder(folder: Path, lock: Path, ledger, problems) -> Path | None:
+    """Write ledger.csv and ledger_summary.csv as the whole of `folder`; the ledger's path, or None."""
     try:
-        with staged_folder(folder, lock=out_dir, marker=Path("ledger.csv")) as stage:
-            write_ledger(stage, err.ledger, err.problems)
+        with staged_folder(folder, lock=lock, marker=Path("ledger.csv")) as stage:
+            write_ledger(stage, ledger, problems)
     except GeoError as busy:  # another run holds the output, or the name is taken by the user's own folder
         _say(f"问题清单未写入：{busy}", err=True)
-        return
-    kept = "，其中上次生成的地图与报表保持不变" if (out_dir / "reports" / "run.json").exists() else ""
-    _say(f"问题清单已写入 {folder / 'ledger.csv'}；输出文件夹 {out_dir} 未改动{kept}", err=True)
+        return None
+    return folder / "ledger.csv"
 
 
-def _run(func, verbose: int, out_dir: Path | None = None) -> int:
+def _run(func, verbose: int, out_dir: Path | None = None, ledger_dir: Path | None = None) -> int:
     """Call `func`; turn errors into messages and exit codes.
 
-    On invalid input the ledger is still written under `out_dir`, so the
-    office can see every problem in Excel.
+    On invalid input the full problem list is written: beside `out_dir`
+    (``<out>-problems/``, so the last good build stays whole), or into
+    `ledger_dir`; the message points only to a file that was written.
     """
     try:
         return func()
     except ValidationError as err:
-        _say(f"输入数据有误，未生成地图。{err}", err=True)
-        _print_problems(err.problems)
-        _print_ledger(err.ledger, err=True)
+        written = None
         if out_dir is not None:
-            _write_problems(out_dir, err)
+            written = _write_ledger_folder(problems_folder(out_dir), out_dir, err.ledger, err.problems)
+        elif ledger_dir is not None:
+            written = _write_ledger_folder(ledger_dir, ledger_dir, err.ledger, err.problems)
+        _say(f"输入数据有误，未生成地图。{err}", err=True)
+        _print_problems(err.problems, written)
+        _print_ledger(err.ledger, err=True, ledger_file=written)
+        if written is not None:
+            kept = ""
+            if out_dir is not None:
+                last = "，其中上次生成的地图与报表保持不变" if (out_dir / "reports" / "run.json").exists() else ""
+                kept = f"；输出文件夹 {out_dir} 未改动{last}"
+            _say(f"全部问题已写入 {written}{kept}", err=True)
         return EXIT_INVALID
     except OutputBusyError as err:
         _say(f"错误：{err}", err=True)
@@ -224,23 +238,28 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
 
 @cli.command()
 @_project_arg
+@click.option("--out", "ledger_dir", type=click.Path(path_type=Path), default=None,
+              help="把问题清单（ledger.csv、ledger_summary.csv）写入此文件夹 Write the problem list into this folder.")
 @_verbose
 @_quiet
-def validate(project: Path, verbose: int, quiet: bool) -> int:
+def validate(project: Path, ledger_dir: Path | None, verbose: int, quiet: bool) -> int:
     """检查数据，列出全部问题。Check PROJECT's files and print every problem; exit 2 on errors."""
     _setup_logging(verbose, quiet)
 
     def work() -> int:
         config = load_config(project)
         result = check_project(project, config)
-        _print_problems(result.problems)
+        written = None
+        if ledger_dir is not None:
+            written = _write_ledger_folder(ledger_dir, ledger_dir, result.ledger, result.problems)
+        _print_problems(result.problems, written)
         if not quiet:
-            _print_ledger(result.ledger)
+            _print_ledger(result.ledger, ledger_file=written)
             warnings = sum(p.severity == "warning" for p in result.problems)
-            _say(f"{project}：数据有效（{warnings} 条警告）")
+            _say(f"{project}：数据有效（{warnings:,} 条警告）" + (f"；问题清单已写入 {written}" if written else ""))
         return 0
 
-    return _run(work, verbose)
+    return _run(work, verbose, ledger_dir=ledger_dir)
 
 
 @cli.command()

@@ -33,6 +33,7 @@ __all__ = ["Layer", "finite_geometries", "load_project"]
 log = logging.getLogger(__name__)
 
 SPATIAL_EXTENSIONS = (".geojson", ".json", ".gpkg", ".shp", ".gdb")
+OSM_EXTENSIONS = (".osm.pbf", ".osm")  # an OpenStreetMap extract, for roads only
 TABLE_EXTENSIONS = (".csv", ".xlsx")
 GCJ02_NAMES = {"gcj-02", "gcj02", "gcj"}
 POINTS_AS_TABLE = {"issues"}  # layers that may come as a table with lon/lat columns
@@ -83,6 +84,8 @@ class Layer:
 
 def _candidates(project_dir: Path, name: str, extensions) -> list[Path]:
     wanted = {f"{name}{ext}" for ext in extensions}
+    if name == "roads":
+        wanted |= {f"{name}{ext}" for ext in OSM_EXTENSIONS}
     return sorted(p for p in project_dir.iterdir() if p.name.lower() in wanted)
 
 
