@@ -167,8 +167,9 @@ def test_a_line_of_one_repeated_point_is_dropped_with_a_warning(tmp_path, capsys
 def test_one_column_may_be_both_id_and_name(tmp_path, capsys):
     folder = make_project(tmp_path / "p", leaders=LEADERS,
                           roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
-                          communities=[{"社区名称": "东社区", "tier": "general", "geometry": square(-100, -100, 500, 100)},
-                                       {"社区名称": "西社区", "tier": "key", "geometry": square(500, -100, 1100, 100)}],
+                          communities=[
+                              {"社区名称": "东社区", "tier": "general", "geometry": square(-100, -100, 500, 100)},
+                              {"社区名称": "西社区", "tier": "key", "geometry": square(500, -100, 1100, 100)}],
                           assignments=[{"leader": "S1", "kind": "community", "target": "东社区"},
                                        {"leader": "D1", "kind": "community", "target": "西社区"}])
     (folder / "geo.toml").write_text('[columns.communities]\nid = "社区名称"\nname = "社区名称"\n', encoding="utf-8")
