@@ -80,8 +80,10 @@ class Analysis:
     gaps
         One row per gap (columns `GAP_COLUMNS`, geometry where it is).
     roads
-        One row per named road: ``road``, ``length_m``, ``covered_m``,
-        ``gap_m``, ``overlap_m``, ``unmanaged_m``, ``parts``, ``leaders``.
+        One row per named road: ``road``, ``length_m`` (route), ``extent_m``
+        (the axis chainage runs along, 0 to ``extent_m``: the route plus any
+        gap in the data it bridges), ``covered_m``, ``gap_m``, ``overlap_m``,
+        ``unmanaged_m``, ``pieces_m``, ``branch_m``, ``parts``, ``leaders``.
     community_leaders
         Community id -> sorted leader ids (community assignments).
     issues
@@ -182,7 +184,10 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
                 after = mine.loc[np.isclose(mine["start_m"], end), "leader"].tolist()
                 owners = sorted(set(before + after))
                 a, b = _street_at(resolved, road, start, tol), _street_at(resolved, road, end, tol)
-                ends = f"（{a or '起点'} 至 {b or '终点'}）" if (a or b) else ""
+                if a and a == b:  # one street crossing twice: not "丙街 至 丙街"
+                    ends = f"（{a} 的两处路口之间）"
+                else:
+                    ends = f"（{a or '起点'} 至 {b or '终点'}）" if (a or b) else ""
                 gaps.append(_gap(
                     "section_gap", entity.stretch(start, end),
                     target=road, name=road, length_m=end - start, start_m=start, end_m=end,
@@ -190,11 +195,12 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
                     suggested_owner=_leader_names(project, owners),
                     description=f"{road} {start:.0f}–{end:.0f} 米{ends}无路段责任人，长 {end - start:.0f} 米"))
         rows.append({
-            "road": road, "length_m": total, "covered_m": covered, "gap_m": gap_m, "overlap_m": overlap_m,
-            "pieces_m": entity.pieces_m, "branch_m": entity.branch_m, "parts": axis_row["parts"],
-            "leaders": ";".join(sorted(set(mine["leader"]))),
+            "road": road, "length_m": total, "extent_m": entity.extent_m, "covered_m": covered, "gap_m": gap_m,
+            "overlap_m": overlap_m, "pieces_m": entity.pieces_m, "branch_m": entity.branch_m,
+            "parts": axis_row["parts"], "leaders": ";".join(sorted(set(mine["leader"]))),
         })
-    columns = ["road", "length_m", "covered_m", "gap_m", "overlap_m", "pieces_m", "branch_m", "parts", "leaders"]
+    columns = ["road", "length_m", "extent_m", "covered_m", "gap_m", "overlap_m", "pieces_m", "branch_m", "parts",
+               "leaders"]
     table = pd.DataFrame(rows, columns=columns)
     return gaps, table
 

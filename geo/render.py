@@ -32,6 +32,7 @@ from .analyse import GAP_KINDS, Analysis
 from .assets import render_html
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
+from .resolve import section_label
 from .shapes import keep_dimension
 
 __all__ = ["MapFile", "build_context", "leader_filenames", "render_gap_map", "render_index", "render_leader_map",
@@ -225,9 +226,12 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     communities["popup"] = popups
 
     coverage = _drawn(resolved.coverage.rename(columns={"from": "from_", "to": "to_"}), gcj, 1)
+    # A section's ends in words, in the map's language (a street to itself: its two crossings).
+    coverage["ends"] = ["" if r.kind == "road" else section_label(r.from_, r.to_, r.start_m, r.end_m, options.lang)
+                        for r in coverage.itertuples()]
     coverage["tip"] = [
         f"<b>{esc(r.road)}</b>"
-        + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.from_)} {esc(w['to'])} {esc(r.to_)}")
+        + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.ends)}")
         + f"<br>{r.length_m:,.0f} {esc(w['metres'])}<br>{esc(w.get(f'level.{r.level}', r.level))}："
         + esc(who([r.leader]))
         for r in coverage.itertuples()
@@ -465,8 +469,8 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
     _box(fmap, "title.html", title=title, subtitle=_title(ctx), stats=None)
     _box(fmap, "leader_panel.html", w=w, level=w.get(f"level.{leader['level']}", leader["level"]),
          unit=leader["unit"], issues_total=len(issues),
-         roads=[{"road": r.road, "whole": r.kind == "road", "start": r.from_, "end": r.to_,
-                 "metres": f"{r.length_m:,.0f}"} for r in coverage.itertuples()],
+         roads=[{"road": r.road, "whole": r.kind == "road", "ends": r.ends, "metres": f"{r.length_m:,.0f}"}
+                for r in coverage.itertuples()],
          communities=[{"name": r.name, "tier": w.get(f"tier.{r.tier}", r.tier)} for r in communities.itertuples()],
          open_issues=[{"id": r.id, "category": r.category, "due": r.due, "overdue": r.overdue}
                       for r in open_issues.itertuples()])

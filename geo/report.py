@@ -129,9 +129,10 @@ def _ids(values) -> str:
 
 
 def road_table(analysis: Analysis) -> pd.DataFrame:
-    """roads.csv: one row per named road, with its start (lon/lat) as chainage's origin."""
+    """roads.csv: one row per named road, with ``extent_m`` (chainage runs 0 to it) and its start (lon/lat)."""
     roads = analysis.roads.copy()
-    for column in ("length_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m", "branch_m"):
+    for column in ("length_m", "extent_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m",
+                   "branch_m"):
         roads[column] = roads[column].round(3)
     axes = analysis.resolved.road_axes
     starts = gpd.GeoSeries(shapely.get_point(axes.loc[roads["road"], "axis"].to_numpy(), 0),
@@ -142,9 +143,9 @@ def road_table(analysis: Analysis) -> pd.DataFrame:
 
 
 def section_table(analysis: Analysis) -> pd.DataFrame:
-    """sections.csv: each road or section assignment as placed on the ground, and how."""
+    """sections.csv: each road or section assignment as placed on the ground, its ends in words, and how."""
     coverage = analysis.resolved.coverage
-    table = pd.DataFrame(coverage[["leader", "level", "kind", "road", "from", "to", "start_m", "end_m",
+    table = pd.DataFrame(coverage[["leader", "level", "kind", "road", "from", "to", "label", "start_m", "end_m",
                                    "length_m", "how", "_row"]]).rename(columns={"_row": "assignments_row"})
     for column in ("start_m", "end_m", "length_m"):
         table[column] = table[column].round(3)
