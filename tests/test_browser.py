@@ -315,3 +315,38 @@ def test_search_opens_a_popup_for_every_kind_of_hit(browser, demo_maps, map_name
         assert page.errors == [], page.errors
     finally:
         page.close()
+
+
+def test_overlapping_communities_that_share_an_edge_draw_every_layer_and_control(browser, tmp_path):
+    """The overlap of A and C is an area plus a line; drawn as an area only, nothing on the page breaks."""
+    communities = [
+        {"id": "A", "name": "甲社区", "tier": "demonstration", "geometry": square(0, 0, 400, 400)},
+        # C overlaps A in a 40 x 40 m corner and shares A's top edge from x = 0 to 360
+        {"id": "C", "name": "丙社区", "tier": "general",
+         "geometry": square(0, 400, 360, 800).union(square(360, 360, 400, 800))},
+        {"id": "D", "name": "丁社区", "tier": "general", "geometry": square(400, 0, 800, 800)},  # no leader
+    ]
+    folder = make_project(tmp_path / "p", communities=communities,
+                          roads=[{"name": "路", "geometry": line((10, 200), (790, 200))}],
+                          leaders=[{"id": "S1", "name": "丁", "title": "书记", "level": "street"}],
+                          assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AC"])
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    summary = json.loads((out / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["gaps"]["by_kind"]["territory_overlap"] == 1
+    assert summary["gaps"]["geometry_parts_removed"] == {"territory_overlap": 1}
+    for name, labels in (("overview.html", ("示范社区", "一般社区")),
+                         ("gaps.html", ("辖区重叠（1）", "社区无责任人（1）"))):
+        page = Page(browser, out / name)
+        try:
+            assert page.errors == [], (name, page.errors)
+            overlays = page.page.locator(".leaflet-control-layers-overlays").inner_text()
+            for label in labels:
+                assert label in overlays, (name, overlays)
+            assert page.page.locator(".geo-search input").is_visible()
+            assert page.page.locator(".geo-button").count() >= 1  # full screen
+            if name == "gaps.html":
+                # the overlap (an area) and the outline of the community with no leader
+                assert page.paths(fill=GAP_COLOR) >= 1 and page.paths(stroke=GAP_COLOR) >= 2
+        finally:
+            page.close()
