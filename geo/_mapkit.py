@@ -100,12 +100,13 @@ geoControls({{ this._parent.get_name() }}, [{{ this.searchable|join(', ') }}], [
 {% endmacro %}
 """)
 
-    def __init__(self, searchable: list, tianditu: list, words: dict):
+    def __init__(self, searchable: list, tianditu: list, words: dict, attributions=()):
         super().__init__()
         self._name = "GeoControls"
         self.searchable_layers = searchable
         self.tianditu_layers = tianditu
         self.words = {k: words[k] for k in ("search", "no_match", "fullscreen", "tianditu_key")}
+        self.words["attributions"] = list(attributions)  # our constants (a licence's credit line), as text
 
     def render(self, **kwargs):
         # names are read at render time, after `save` renumbered the ids
@@ -185,11 +186,12 @@ def new_map(options: MapOptions, bounds, page_title: str, vertex_count: int = 0)
     return fmap, need_key
 
 
-def add_controls(fmap: folium.Map, searchable: list, need_key: list, lang: str) -> None:
-    """Add the layer switcher, search, full screen and plain attribution."""
+def add_controls(fmap: folium.Map, searchable: list, need_key: list, lang: str, attributions=()) -> None:
+    """Add the layer switcher, search, full screen and plain attribution (plus the data's `attributions`)."""
     from ._labels import labels
 
-    fmap.add_child(_Controls([layer for layer in searchable if layer is not None], need_key, labels(lang)))
+    fmap.add_child(_Controls([layer for layer in searchable if layer is not None], need_key, labels(lang),
+                             attributions))
     folium.LayerControl(collapsed=False).add_to(fmap)
 
 

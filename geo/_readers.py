@@ -77,25 +77,64 @@ def cell_text(value) -> str:
 
 
 # ----------------------------------------------------------------------------- tables
-def decode_text(path: Path) -> tuple[str, str]:
-    """Return a text file's content and its encoding: UTF-8 (with or without BOM) or GB18030."""
-    data = path.read_bytes()
+def _plausible_share(text: str, codec: str) -> float:
+    """Share of the non-ASCII characters of `text` that are common in `codec`'s own script.
+
+    Big5 bytes read as GBK (or GBK as Big5) still decode, into rare characters
+    and symbols; real text is mostly the everyday characters: GB2312 for
+    Simplified, Big5's level 1 (lead bytes A4–C6) and punctuation (A1–A3) for
+    Traditional.
+    """
+    chars = [c for c in text if not c.isascii()]
+    if not chars:
+        return 1.0
+    plausible = 0
+    for c in set(chars):
+        try:
+            raw = c.encode("gb2312" if codec == "gb18030" else "cp950")
+        except UnicodeEncodeError:
+            continue
+        if codec == "gb18030" or 0xA1 <= raw[0] <= 0xC6:
+            plausible += chars.count(c)
+    return plausible / len(chars)
+
+
+# Legacy encodings tried, in order, when a file is not UTF-8: GBK (mainland Excel's "ANSI") and Big5
+# (Taiwan's, Hong Kong's); the one whose text reads as everyday characters wins.
+_LEGACY = {"gb18030": "按 GBK（GB18030）编码读取", "cp950": "按 Big5 编码读取"}  # codec -> the note said
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Text and encoding of bytes that are UTF-8 (with or without BOM), GBK/GB18030 or Big5."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as err:
-        raise ReadError(f"{path.name}：文本既不是 UTF-8 也不是 GBK/GB18030（第 {err.start} 字节）；"
-                        "请在 Excel 中另存为“CSV UTF-8”") from err
+        first_error = err
+    best = None
+    for codec in _LEGACY:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _plausible_share(text[:20_000], codec)
+        if best is None or score > best[0]:
+            best = (score, text, codec)
+    if best is None:
+        raise ReadError(f"{name}：文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5（第 {first_error.start} 字节）；"
+                        "请在 Excel 中另存为“CSV UTF-8”")
+    return best[1], best[2]
+
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """Return a text file's content and its encoding: UTF-8 (with or without BOM), GB18030 or Big5 (cp950)."""
+    return decode_bytes(path.read_bytes(), path.name)
 
 
 def _csv_rows(path: Path) -> tuple[list[list[str]], list[str]]:
     text, encoding = decode_text(path)
-    notes = ["按 GBK（GB18030）编码读取"] if encoding == "gb18030" else []
+    notes = [_LEGACY[encoding]] if encoding in _LEGACY else []
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -252,12 +291,19 @@ def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
         codec = _CPG_CODECS.get(said.lower().replace(" ", "").replace("-", ""), said)
         if _decodes(records, codec) or not said:
             return None, None  # GDAL honours the .cpg
-        for fallback, label in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
-            if _decodes(records, fallback):
-                return label, f"{cpg.name} 写的编码是“{said}”，但属性文本不是这种编码：按 {label} 读取"
-        return None, None  # nothing decodes cleanly: let GDAL try, and its error be reported
+        try:
+            _text, codec = decode_bytes(records, dbf.name)
+        except ReadError:
+            return None, None  # nothing decodes cleanly: let GDAL try, and its error be reported
+        gdal, label = {"utf-8": ("UTF-8", "UTF-8"), "cp950": ("CP950", "Big5")}.get(codec, ("GBK", "GBK"))
+        return gdal, f"{cpg.name} 写的编码是“{said}”，但属性文本不是这种编码：按 {label} 读取"
     if not _decodes(records, "utf-8"):
-        return "GBK", "没有 .cpg 文件，且文本不是 UTF-8：按 GBK 读取"
+        try:
+            _text, codec = decode_bytes(records, dbf.name)
+        except ReadError:
+            return "GBK", "没有 .cpg 文件，且文本不是 UTF-8：按 GBK 读取"
+        label = "Big5" if codec == "cp950" else "GBK"
+        return ("CP950" if codec == "cp950" else "GBK"), f"没有 .cpg 文件，且文本不是 UTF-8：按 {label} 读取"
     if _dbf_code_page(dbf) == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
         return "GBK", "没有 .cpg 文件，.dbf 标明代码页 936：按 GBK 读取"
     return "UTF-8", None

@@ -28,6 +28,7 @@ import shapely
 
 from ._labels import GAP_KINDS_EN, labels
 from ._mapkit import Html, add_controls, esc, new_map, save, vertices
+from ._readers import is_osm
 from .analyse import GAP_KINDS, Analysis
 from .assets import render_html
 from .config import MapOptions
@@ -116,6 +117,7 @@ class _Context:
     boundary: gpd.GeoDataFrame | None
     leaders: pd.DataFrame
     community_leaders: dict[str, tuple[str, ...]]
+    attributions: tuple[str, ...] = ()  # the data's licences that require credit on every map
 
     def gap_label(self, kind: str) -> str:
         return gap_label(kind, self.options.lang)
@@ -160,6 +162,7 @@ def _drawn(frame: gpd.GeoDataFrame, gcj02: bool, dimension: int | None = None) -
     return frame.set_geometry(shapely.transform(geometry, lambda c: np.round(c, 6)), crs=4326)
 
 
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
 SIMPLIFY_M = 0.5  # community outlines are drawn simplified to this (metres); shared edges stay shared
 
 
@@ -257,8 +260,11 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     gaps["popup"] = gaps["tip"]
     gaps["search"] = [f"{gap_label(k, options.lang)} {n}" for k, n in zip(gaps["kind"], gaps["name"])]
     boundary = _drawn(resolved.boundary, gcj, 2) if resolved.boundary is not None else None
+    # OpenStreetMap data is ODbL: a map made from it must say so.
+    osm = any(is_osm(Path(source.file)) for source in project.sources.values())
+    attributions = (OSM_ATTRIBUTION,) if osm else ()
     return _Context(analysis, options, w, communities, roads, coverage, issues, gaps, boundary, leaders,
-                    analysis.community_leaders)
+                    analysis.community_leaders, attributions)
 
 
 # ----------------------------------------------------------------------------- building blocks
@@ -387,7 +393,7 @@ def _gap_layers(fmap, ctx: _Context, gaps: gpd.GeoDataFrame, show: bool = True) 
 
 
 def _finish(fmap, ctx: _Context, need_key, searchable, path: Path, frames) -> MapFile:
-    add_controls(fmap, searchable, need_key, ctx.options.lang)
+    add_controls(fmap, searchable, need_key, ctx.options.lang, ctx.attributions)
     save(fmap, path)
     return MapFile(path, path.stat().st_size, sum(vertices(f) for f in frames))
 

@@ -42,10 +42,12 @@ LAYERS: dict[str, LayerSpec] = {
             True,
             POLYGONS,
             {
-                "id": ("编号", "社区代码", "社区编号", "代码"),
-                "name": ("名称", "社区名称", "社区"),
+                # village and township tables too (Taiwan's 村里界: VILLCODE, VILLNAME, TOWNNAME); headers
+                # are compared in Simplified, so 編號 / 村里名稱 match as written
+                "id": ("编号", "社区代码", "社区编号", "代码", "村里代码", "村代码", "villcode"),
+                "name": ("名称", "社区名称", "社区", "村里名称", "村里", "村名", "villname"),
                 "tier": ("类别", "等级", "社区类别"),
-                "street": ("街道", "所属街道", "街道办"),
+                "street": ("街道", "所属街道", "街道办", "乡镇", "乡镇名称", "乡镇市区", "townname"),
             },
             ("id", "name", "tier"),
         ),

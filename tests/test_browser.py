@@ -350,3 +350,33 @@ def test_overlapping_communities_that_share_an_edge_draw_every_layer_and_control
                 assert page.paths(fill=GAP_COLOR) >= 1 and page.paths(stroke=GAP_COLOR) >= 2
         finally:
             page.close()
+
+
+def test_maps_from_an_osm_extract_credit_openstreetmap(browser, tmp_path):
+    """ODbL: a map made from OpenStreetMap data says so, on the overview and on a leader's map."""
+    import geopandas as gpd
+    import shapely
+    from test_realworld import OSM_SAMPLE
+
+    from conftest import LEADERS, write_csv
+
+    folder = tmp_path / "osm"
+    folder.mkdir()
+    shutil.copy(OSM_SAMPLE, folder / "roads.osm.pbf")
+    x0, y0, x1, y1 = gpd.read_file(OSM_SAMPLE, layer="lines", engine="pyogrio").total_bounds
+    (folder / "communities.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "C", "name": "Centro", "tier": "general"},
+         "geometry": shapely.geometry.mapping(shapely.box(x0 - 0.01, y0 - 0.01, x1 + 0.01, y1 + 0.01))}]}),
+        encoding="utf-8")
+    write_csv(folder / "leaders.csv", LEADERS)
+    write_csv(folder / "assignments.csv", [{"leader": "C1", "kind": "road", "target": "Calle Tacuba"}])
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    for path in (out / "overview.html", out / "leaders" / "C1.html"):
+        page = Page(browser, path)
+        try:
+            credit = page.page.locator(".leaflet-control-attribution").inner_text()
+            assert "© OpenStreetMap contributors (ODbL)" in credit
+            assert page.errors == []
+        finally:
+            page.close()

@@ -61,3 +61,27 @@ def test_a_closed_pipe_keeps_the_exit_code_of_an_invalid_project(tmp_path):
     process.stdout.close()
     process.stderr.close()  # `geo validate 2>&1 | head -0`: no one reads the list of errors either
     assert process.wait(timeout=120) == 2
+
+
+
+_WARNING_BUILD = """
+import sys, warnings
+import geo.pipeline as pipeline
+from geo._main import main
+render_index = pipeline.render_index
+def noisy(*args, **kwargs):
+    warnings.warn("x" * 5000, UserWarning, stacklevel=1)  # as folium's warning repeating a whole layer
+    return render_index(*args, **kwargs)
+pipeline.render_index = noisy
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("flags, shown", [(["-q"], False), ([], False), (["-vv"], True)])
+def test_a_library_warning_reaches_the_terminal_only_with_vv(road_project, tmp_path, flags, shown):
+    run = subprocess.run([sys.executable, "-c", _WARNING_BUILD, "build", str(road_project), "--out",
+                          str(tmp_path / "out"), *flags], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert ("x" * 1000 in run.stderr) is shown
+    if flags == ["-q"]:
+        assert run.stderr == "" and run.stdout == ""

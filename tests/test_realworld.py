@@ -314,3 +314,29 @@ def test_validate_writes_the_ledger_only_when_asked_and_points_only_to_files_tha
     ledger = pd.read_csv(tmp_path / "problems" / "ledger.csv")
     assert ledger["value"].tolist() == ["省"]
 
+
+
+# ----------------------------------------------------------------------------- Big5
+def test_big5_tables_and_a_big5_shapefile_without_cpg_are_read_as_big5(tmp_path, capsys):
+    """Taiwan's Excel saves CSV in Big5 and its Shapefiles often come without a .cpg."""
+    folder = make_project(tmp_path / "p", leaders=LEADERS, roads=[],
+                          communities=[{"VILLCODE": "63000010001", "VILLNAME": "中正里", "TOWNNAME": "中正區",
+                                        "tier": "一般", "geometry": square(-100, -100, 1100, 100)}],
+                          assignments=[])
+    (folder / "roads.geojson").unlink()
+    frame = gpd.GeoDataFrame({"name": ["民生東路"]}, geometry=[to_wgs(line((0, 0), (1000, 0)))], crs=4326)
+    frame.to_file(folder / "roads.shp", encoding="cp950", engine="pyogrio")
+    (folder / "roads.cpg").unlink(missing_ok=True)
+    _write_rows(folder / "leaders.csv", ["編號", "姓名", "職務", "級別"],
+                [["D1", "陳志明", "區長", "區"], ["S1", "林淑芬", "里長", "街道"]], encoding="cp950")
+    _write_rows(folder / "assignments.csv", ["責任人", "類型", "對象"],
+                [["陳志明", "包路", "民生東路"], ["林淑芬", "包社區", "中正里"]], encoding="cp950")
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, text
+    assert "没有 .cpg 文件，且文本不是 UTF-8：按 Big5 读取" in text
+    assert "leaders.csv：按 Big5 编码读取" in text
+    leaders = pd.read_csv(tmp_path / "out" / "reports" / "leaders.csv", dtype=str).set_index("id")
+    assert leaders.at["D1", "name"] == "陳志明" and leaders.at["D1", "roads"] == "民生東路"
+    communities = pd.read_csv(tmp_path / "out" / "reports" / "communities.csv", dtype=str).set_index("id")
+    assert communities.at["63000010001", "name"] == "中正里"
+    assert communities.at["63000010001", "street"] == "中正區"

@@ -5,6 +5,11 @@
 window.geoControls = function (map, groups, tianditu, words) {
   'use strict';
   map.attributionControl.setPrefix('Leaflet');
+  (words.attributions || []).forEach(function (credit) {  // the data's licence, e.g. OpenStreetMap's ODbL
+    var span = document.createElement('span');
+    span.textContent = credit;
+    map.attributionControl.addAttribution(span.outerHTML);
+  });
   var FULLSCREEN_ICON = '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" ' +
     'style="vertical-align:middle"><path d="M2 7V2h5M11 2h5v5M16 11v5h-5M7 16H2v-5" fill="none" ' +
     'stroke="#333" stroke-width="2"/></svg>';
