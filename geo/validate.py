@@ -311,35 +311,31 @@ class _Refs:
         return set(self.exact)
 
 
-def _community_target(check, n, target, refs: _Refs, left_out, what: str) -> str:
-    """The community id a reference names, or '' with the problem reported."""
+# What a reference to each kind of target is called in messages: the noun, "not found", the fix when left out.
+_TARGET_WORDS = {
+    "community": ("社区", "社区图层中没有这个编号或名称", "修正那一行社区数据"),
+    "road": ("道路", "道路图层中没有这个道路名称", "修正那条道路的数据"),
+}
+
+
+def _target(check, n, target, refs: _Refs, left_out, kind: str, what: str) -> str:
+    """The community id or road name a reference names, or '' with the problem reported.
+
+    `kind` is ``community`` or ``road``; `what` names the row in messages (包保责任, 整改事项).
+    """
+    noun, missing, fix = _TARGET_WORDS[kind]
     found = refs.find(target)
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        check.add("error", n, "target", target, "多个社区同名", f"请改用社区编号（{', '.join(found)}）", reject=True)
+        check.add("error", n, "target", target, f"多个{noun}同名", f"请改用{noun}编号（{', '.join(found)}）",
+                  reject=True)
     elif target in left_out:
         gone = "无法使用" if left_out.whole else "已被剔除"
-        check.add("warning", n, "target", target, f"所指社区{gone}（{left_out[target]}）",
-                  f"修正那一行社区数据；在此之前本条{what}不使用", reject=True)
+        check.add("warning", n, "target", target, f"所指{noun}{gone}（{left_out[target]}）",
+                  f"{fix}；在此之前本条{what}不使用", reject=True)
     else:
-        check.add("error", n, "target", target, "社区图层中没有这个编号或名称", _closest(target, refs.spellings()),
-                  reject=True)
-    return ""
-
-
-def _road_target(check, n, target, refs: _Refs, left_out, what: str) -> str:
-    """The road name (as the roads layer spells it) a reference names, or '' with the problem reported."""
-    found = refs.find(target)
-    if found:
-        return found[0]
-    if target in left_out:
-        gone = "无法使用" if left_out.whole else "已被剔除"
-        check.add("warning", n, "target", target, f"所指道路{gone}（{left_out[target]}）",
-                  f"修正那条道路的数据；在此之前本条{what}不使用", reject=True)
-    else:
-        check.add("error", n, "target", target, "道路图层中没有这个道路名称", _closest(target, refs.spellings()),
-                  reject=True)
+        check.add("error", n, "target", target, missing, _closest(target, refs.spellings()), reject=True)
     return ""
 
 
@@ -371,7 +367,7 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
             check.add("error", n, "leader", leader, "责任人名单中没有这个编号或姓名",
                       _closest(leader, leader_refs.spellings()), reject=True)
         if row["kind"] in ("road", "section"):
-            resolved_targets.append(_road_target(check, n, target, road_refs, roads_left_out, "包保责任"))
+            resolved_targets.append(_target(check, n, target, road_refs, roads_left_out, "road", "包保责任"))
             if row["kind"] == "section":
                 for column in ("from", "to"):
                     if row[column] == "":
@@ -381,7 +377,7 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
                 check.add("warning", n, "from", f"{row['from']}..{row['to']}",
                           "整条道路的包保不使用起点、止点", "若只包一段，请把类型写成“路段”")
         elif row["kind"] == "community":
-            resolved_targets.append(_community_target(check, n, target, community_refs, left_out, "包保责任"))
+            resolved_targets.append(_target(check, n, target, community_refs, left_out, "community", "包保责任"))
         else:
             resolved_targets.append("")
     frame["leader"] = resolved_leaders
@@ -414,11 +410,11 @@ def _status(layer: Layer, problems, communities, roads, left_out, roads_left_out
     community_refs = _Refs(communities["id"], communities["name"])
     road_refs = _Refs(sorted(set(roads["name"]) - {""}))
     targets = []
+    lookups = {"community": (community_refs, left_out), "road": (road_refs, roads_left_out)}
     for row in frame.to_dict("records"):
-        if row["kind"] == "community":
-            targets.append(_community_target(check, row["_row"], row["target"], community_refs, left_out, "整改事项"))
-        elif row["kind"] == "road":
-            targets.append(_road_target(check, row["_row"], row["target"], road_refs, roads_left_out, "整改事项"))
+        if row["kind"] in lookups:
+            refs, gone = lookups[row["kind"]]
+            targets.append(_target(check, row["_row"], row["target"], refs, gone, row["kind"], "整改事项"))
         else:
             targets.append("")
     frame["target"] = targets
