@@ -27,7 +27,7 @@ from geo.cli import main
 from geo.config import load_config
 from geo.pipeline import check
 
-OSM_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "osm" / "aguascalientes.osm.pbf"
+OSM_SAMPLE = Path(__file__).resolve().parent / "data" / "osm" / "aguascalientes.osm.pbf"  # ODbL, see its README
 
 
 def _run(args, capsys) -> tuple[int, str]:
