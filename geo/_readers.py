@@ -322,6 +322,20 @@ OSM_HIGHWAYS = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclas
                 "living_street", "service", "pedestrian", "road", "busway")
 
 
+def _osm_note(path: Path, highways: str) -> str:
+    """What was read from an OSM extract, and what was not (counted by ``highway`` value)."""
+    try:
+        tags = pyogrio.read_dataframe(path, layer="lines", columns=["highway"], read_geometry=False,
+                                      where=f"highway IS NOT NULL AND highway NOT IN ({highways})")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
+        raise ReadError(f"{path.name}：无法作为 OpenStreetMap 文件读取（{err}）；请重新下载或导出") from err
+    left = tags["highway"].value_counts()
+    skipped = "、".join(f"{tag} {n}" for tag, n in left.items())
+    return ("OpenStreetMap 数据：读取 lines 图层中 highway 为道路的线"
+            + (f"；未读取人行道、小径等 {int(left.sum())} 条（{skipped}）" if len(left) else "")
+            + "；地图须注明“© OpenStreetMap contributors”（ODbL），geo 已在每张地图上注明")
+
+
 def is_osm(path: Path) -> bool:
     """An OpenStreetMap extract: ``.osm`` (XML) or ``.osm.pbf``."""
     name = path.name.lower()
@@ -422,8 +436,7 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
                             f"{base_name} 请使用 GeoJSON、GeoPackage 或 Shapefile")
         highways = ", ".join(f"'{h}'" for h in OSM_HIGHWAYS)
         kwargs.update(layer="lines", where=f"highway IN ({highways})")
-        notes.append("OpenStreetMap 数据：读取 lines 图层中 highway 为道路的线（人行道、小径、自行车道等不读）；"
-                     "地图与报表须注明“© OpenStreetMap contributors”（ODbL）")
+        notes.append(_osm_note(path, highways))
     elif suffix == ".shp":
         _shapefile_parts(path)
         encoding, note = _dbf_encoding(path)

@@ -239,7 +239,7 @@ def osm_project(tmp_path) -> Path:
 def test_an_osm_extract_is_read_as_roads_with_their_names(osm_project, tmp_path, capsys):
     code, text = _run(["check", str(osm_project), "--out", str(tmp_path / "out")], capsys)
     assert code == 1, text  # the community has no leader: every street but Calle Tacuba is unmanaged
-    assert "OpenStreetMap" in text
+    assert "未读取人行道、小径等 28 条（footway 16、path 10、steps 2）" in text  # the README's counts
     summary = _summary(tmp_path / "out")
     # The README's counts: 674 lines with a highway tag, less 16 footway, 10 path, 2 steps = 646.
     assert summary["roads"]["pieces"] == 646
