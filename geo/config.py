@@ -64,8 +64,9 @@ class Tolerances:
         An issue point is on a road when the road is within this distance.
     scope_margin_m
         How far beyond the boundary (or, without one, the communities'
-        outline) still counts as the district; road pieces, issues and
-        communities farther out are left out of every figure (`geo.scope`).
+        outline) still counts as the district: a road drawn on the boundary
+        line, a pin a few metres off. Road pieces, issues and communities
+        farther out are left out of every figure (`geo.scope`).
     """
 
     snap_m: float = 15.0
@@ -73,7 +74,7 @@ class Tolerances:
     min_gap_m: float = 1.0
     min_area_m2: float = 100.0
     issue_road_m: float = 50.0
-    scope_margin_m: float = 100.0
+    scope_margin_m: float = 15.0
 
 
 @dataclass(frozen=True)

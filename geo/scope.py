@@ -5,10 +5,12 @@ cycle routes, the hotline's points for the whole city. Counting those as the
 district's unmanaged road would make the headline false, so before anything is
 measured the layers are cut to the district:
 
-- the **scope** is the boundary layer, with the communities kept (below), grown
-  by ``scope_margin_m``; without a boundary, the communities' outline (their
-  union with holes filled) grown by the same margin; with neither, everything
-  is in scope;
+- the **scope** is the boundary layer grown by ``scope_margin_m`` (15 m: a
+  road drawn on the boundary line, or a pin a few metres off, is still the
+  district's); without a boundary, the communities' outline (their union with
+  holes filled) grown by the same margin; with neither, everything is in scope.
+  Communities that reach beyond the boundary do not widen it: what lies outside
+  the boundary changes no figure;
 - a **community** is outside when less than half its area lies in the
   boundary grown by the margin (only with a boundary);
 - a **road piece** wholly outside is left out; one crossing the scope's edge
@@ -56,7 +58,7 @@ def _note(source, rows, message: str, problems: list[Problem]) -> None:
 def _share_warning(source, share: float, what: str, problems: list[Problem]) -> None:
     if share > _MOSTLY:
         problems.append(Problem(
-            "warning", source.file, None, None, f"{share:.0%}",
+            "warning", source.file, None, None, None,
             f"{what}的 {share:.0%} 位于辖区之外，未计入任何数字",
             "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系"))
 
@@ -102,7 +104,7 @@ def limit_to_district(communities: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, is
             _share_warning(sources["communities"], out.mean(), "社区", problems)
         counts["communities"] = int(out.sum())
         communities, communities_m = communities[~out], communities_m[~out]
-        scope = shapely.union_all([area, *communities_m.geometry.values])
+        scope = area
     else:
         union = shapely.union_all(communities_m.geometry.values)
         scope = shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(union)

@@ -111,7 +111,7 @@ def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
         {"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 20))},   # in A, 20 m from road, D1's section
         {"id": "I2", "state": "open", "geometry": shapely.Point(m(500, 200))},  # on the A/B edge, 200 m from road
         {"id": "I3", "state": "open", "geometry": shapely.Point(m(800, 250))},  # in B (no leader), no road near
-        {"id": "I4", "state": "resolved", "geometry": shapely.Point(m(1150, 250))},  # in no community, no road
+        {"id": "I4", "state": "resolved", "geometry": shapely.Point(m(1110, 250))},  # in no community, no road
         {"id": "I5", "state": "open", "geometry": shapely.Point(m(5000, 5000))},  # outside the district
     ]
     from conftest import write_geojson
@@ -127,7 +127,7 @@ def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
     assert table.at["I3", "community"] == "B" and table.at["I3", "leaders"] == ()
     assert table.at["I4", "community"] == "" and table.at["I4", "orphan"]
     assert gaps.loc[gaps["kind"] == "orphan_issue", "target"].tolist() == ["I3", "I4"]
-    # I5 lies 4 km beyond the communities' outline (+100 m): in no figure, counted as outside.
+    # I5 lies 4 km beyond the communities' outline (+15 m): in no figure, counted as outside.
     assert "I5" not in table.index
     assert analysis.resolved.project.outside.issues == 1
 

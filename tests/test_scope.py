@@ -26,12 +26,12 @@ def _project(tmp_path, boundary=True, extra_assignments=()):
     ]
     communities = [
         {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 1000, 1000)},
-        # 500 x 500 m, 1 km beyond the boundary: none of it within the 100 m margin
+        # 500 x 500 m, 1 km beyond the boundary: none of it within the 15 m margin
         {"id": "Z", "name": "外区社区", "tier": "general", "geometry": square(2000, 0, 2500, 500)},
     ]
     issues = [
         {"id": "I1", "state": "open", "geometry": shapely.Point(m(300, 800))},
-        {"id": "I2", "state": "open", "geometry": shapely.Point(m(1050, 900))},  # beyond the edge, inside the margin
+        {"id": "I2", "state": "open", "geometry": shapely.Point(m(1010, 900))},  # beyond the edge, inside the margin
         {"id": "I3", "state": "open", "geometry": shapely.Point(m(3000, 3000))},
     ]
     assignments = [{"leader": "S1", "kind": "community", "target": "Z"}, *extra_assignments]
@@ -45,31 +45,31 @@ def test_pieces_issues_and_communities_outside_the_district_change_no_figure(tmp
     result = check(folder, load_config(folder))
     project = result.analysis.resolved.project
     out = project.outside
-    # 东西路 is cut at x = 1100 (boundary + 100 m): 400 m off; 远路 wholly outside: 1,000 m.
-    assert out.road_m == pytest.approx(1400.0, abs=0.01)
+    # 东西路 is cut at x = 1015 (boundary + 15 m): 485 m off; 远路 wholly outside: 1,000 m.
+    assert out.road_m == pytest.approx(1485.0, abs=0.01)
     assert (out.road_pieces, out.issues, out.communities) == (1, 1, 1)
     assert set(project.communities["id"]) == {"A"}
     assert set(project.issues["id"]) == {"I1", "I2"}
     gaps = result.analysis.gaps
     unmanaged = gaps[gaps["kind"] == "unmanaged_stretch"].set_index("name")["length_m"]
-    # A has no leader (Z, the only one led, is outside): 600 m of 东西路 and the 200 m alley.
-    assert unmanaged.sum() == pytest.approx(800.0, abs=0.01)
-    assert unmanaged["东西路"] == pytest.approx(600.0, abs=0.01)
+    # A has no leader (Z, the only one led, is outside): 515 m of 东西路 and the 200 m alley.
+    assert unmanaged.sum() == pytest.approx(715.0, abs=0.01)
+    assert unmanaged["东西路"] == pytest.approx(515.0, abs=0.01)
     ledger = {e.layer: e for e in result.ledger}
     assert (ledger["roads"].read, ledger["roads"].used, ledger["roads"].outside) == (3, 2, 1)
     assert (ledger["issues"].used, ledger["issues"].outside) == (2, 1)
     assert (ledger["communities"].used, ledger["communities"].outside) == (1, 1)
     warnings = [p for p in result.problems if p.severity == "warning" and p.file == "roads.geojson"]
-    assert [w.value for w in warnings] == ["64%"]  # 1,400 of 2,200 m
+    assert [w.message for w in warnings] == ["道路长度的 68% 位于辖区之外，未计入任何数字"]  # 1,485 of 2,200 m
 
 
 def test_without_a_boundary_the_communities_outline_is_the_scope(tmp_path):
     folder = _project(tmp_path, boundary=False)
     out = check(folder, load_config(folder)).analysis.resolved.project.outside
     assert out.scope == "communities"
-    # Z is a community, so it is in scope; 东西路 (y = 500, to x = 1500) leaves A's margin at 1100 and ends
-    # before Z's (from 1900): 400 m cut; 远路 (5000..6000) lies 2.5 km past Z.
-    assert out.road_m == pytest.approx(1400.0, abs=0.01)
+    # Z is a community, so it is in scope; 东西路 (y = 500, to x = 1500) leaves A's margin at 1015 and ends
+    # before Z's (from 1985): 485 m cut; 远路 (5000..6000) lies 2.5 km past Z.
+    assert out.road_m == pytest.approx(1485.0, abs=0.01)
     assert (out.road_pieces, out.issues, out.communities) == (1, 1, 0)
 
 
@@ -86,10 +86,10 @@ def test_the_terminal_and_summary_say_what_was_left_out(tmp_path, capsys):
     code = main(["check", str(folder), "--out", str(tmp_path / "out")])
     text = capsys.readouterr().out
     assert code == 1
-    assert ("辖区外（边界外 100 米以上）未计入任何数字："
-            "道路 1,400 米、其中整段在外的路段 1 段、问题点 1 个、社区 1 个") in text
+    assert ("辖区外（边界外 15 米以上）未计入任何数字："
+            "道路 1,485 米、其中整段在外的路段 1 段、问题点 1 个、社区 1 个") in text
     summary = json.loads((tmp_path / "out" / "reports" / "summary.json").read_text(encoding="utf-8"))
-    assert summary["outside"]["road_m"] == pytest.approx(1400.0, abs=0.01)
+    assert summary["outside"]["road_m"] == pytest.approx(1485.0, abs=0.01)
     ledger = pd.read_csv(tmp_path / "out" / "reports" / "ledger_summary.csv").set_index("layer")
     assert (ledger["read"] == ledger["used"] + ledger["rejected"] + ledger["outside"]).all()
 
