@@ -9,6 +9,7 @@ right and Z dropped. Anything a user should know is returned as a note.
 from __future__ import annotations
 
 import ast
+import codecs
 import csv
 import io
 import json
@@ -142,11 +143,13 @@ def _csv_rows(path: Path) -> tuple[list[list[str]], list[str]]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)], notes
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[str], str | None]:
+def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[list[object]], list[str], str | None]:
+    """The rows of the sheet named, or of the first sheet with a header row the layer knows."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken file
         raise ReadError(f"{path.name}：不是可读的 .xlsx 文件（{err}）；请用 Excel 打开后重新保存") from err
+    notes = []
     try:
         names = book.sheetnames
         if sheet is not None and sheet not in names:
@@ -154,9 +157,23 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], list[
                             "请修改 geo.toml [layers] 中的名称")
         chosen = sheet if sheet is not None else names[0]
         rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
+        if sheet is None and len(names) > 1 and _header_hits(rows, known) < 2:
+            # a cover sheet or notes first, the data on another sheet: take the first sheet with a header row
+            for name in names[1:]:
+                candidate = [list(r) for r in book[name].iter_rows(values_only=True)]
+                if _header_hits(candidate, known) >= 2:
+                    notes.append(f"第一个工作表“{chosen}”没有表头，读取了工作表“{name}”")
+                    chosen, rows = name, candidate
+                    break
     finally:
         book.close()
-    return rows, [], chosen if len(names) > 1 else None  # messages name the sheet when there are several
+    return rows, notes, chosen if len(names) > 1 else None  # messages name the sheet when there are several
+
+
+def _header_hits(rows: list[list[object]], known: set[str]) -> int:
+    """The most known headers any of the top rows holds."""
+    return max((sum(normalise_header(cell_text(c)) in known for c in row if c is not None)
+                for row in rows[:HEADER_SEARCH_ROWS]), default=0)
 
 
 _INTEGRAL = re.compile(r"^-?\d+\.0+$")
@@ -205,7 +222,7 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
     """
     part = None
     if path.suffix.lower() == ".xlsx":
-        raw, notes, part = _xlsx_rows(path, sheet)
+        raw, notes, part = _xlsx_rows(path, sheet, known_headers)
     else:
         raw, notes = _csv_rows(path)
     rows = [[_excel_number(cell_text(c)) for c in r] for r in raw]
@@ -276,7 +293,8 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 # What a .cpg may say -> a Python codec (ArcGIS writes code page numbers, QGIS names).
 _CPG_CODECS = {"65001": "utf-8", "utf8": "utf-8", "936": "gbk", "cp936": "gbk", "ansi936": "gbk",
-               "gb2312": "gbk", "54936": "gb18030", "950": "big5", "cp950": "big5"}
+               "gb2312": "gbk", "54936": "gb18030", "950": "big5", "cp950": "big5",
+               "8859_1": "latin-1", "88591": "latin-1", "ansi1252": "cp1252"}
 
 
 def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
@@ -289,7 +307,7 @@ def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
     if cpg is not None:
         said = cpg.read_bytes().decode("ascii", "replace").strip()
         codec = _CPG_CODECS.get(said.lower().replace(" ", "").replace("-", ""), said)
-        if _decodes(records, codec) or not said:
+        if not said or (_decodes(records, codec) and not _single_byte_mistake(records, codec)):
             return None, None  # GDAL honours the .cpg
         try:
             _text, codec = decode_bytes(records, dbf.name)
@@ -307,6 +325,33 @@ def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
     if _dbf_code_page(dbf) == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
         return "GBK", "没有 .cpg 文件，.dbf 标明代码页 936：按 GBK 读取"
     return "UTF-8", None
+
+
+def _single_byte_mistake(data: bytes, codec: str) -> bool:
+    """A .cpg naming a one-byte code page (Latin-1, 1252 …) over Chinese text: it decodes, into nonsense.
+
+    Any bytes decode in a one-byte code page, so decoding proves nothing; the
+    text is taken as Chinese when it is valid UTF-8 with non-ASCII characters,
+    or reads as everyday GBK/Big5 characters (a European name such as
+    ``Peña`` in Latin-1 reads as a rare character in GBK, and is left alone).
+    """
+    try:
+        if codecs.lookup(codec).name not in _ONE_BYTE:
+            return False
+    except LookupError:
+        return False
+    if data.isascii():
+        return False
+    if _decodes(data, "utf-8"):
+        return True
+    try:
+        text, legacy = decode_bytes(data, "")
+    except ReadError:
+        return False
+    return _plausible_share(text[:20_000], legacy) >= 0.9
+
+
+_ONE_BYTE = {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "cp437", "cp850", "ascii"}
 
 
 def _dbf_code_page(dbf: Path) -> bytes:
@@ -423,7 +468,7 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
     kwargs: dict = {}
     part = None
     suffix = path.suffix.lower()
-    if suffix in (".gpkg", ".gdb"):
+    if suffix in (".gpkg", ".gdb", ".kml"):  # files that may hold several layers (a KML: its folders)
         try:
             kwargs["layer"], several = _choose_layer(path, layer, base_name)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:

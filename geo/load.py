@@ -32,7 +32,7 @@ __all__ = ["Layer", "finite_geometries", "load_project"]
 
 log = logging.getLogger(__name__)
 
-SPATIAL_EXTENSIONS = (".geojson", ".json", ".gpkg", ".shp", ".gdb")
+SPATIAL_EXTENSIONS = (".geojson", ".json", ".gpkg", ".shp", ".gdb", ".kml", ".fgb", ".tab", ".mif")
 OSM_EXTENSIONS = (".osm.pbf", ".osm")  # an OpenStreetMap extract, for roads only
 TABLE_EXTENSIONS = (".csv", ".xlsx")
 GCJ02_NAMES = {"gcj-02", "gcj02", "gcj"}
@@ -89,6 +89,27 @@ def _candidates(project_dir: Path, name: str, extensions) -> list[Path]:
     return sorted(p for p in project_dir.iterdir() if p.name.lower() in wanted)
 
 
+# A file a person would expect to work, that is not read: what to do instead.
+UNSUPPORTED = {
+    ".xls": "旧版 Excel（.xls）不能直接读取：请在 Excel 或 WPS 中另存为 .xlsx",
+    ".et": "WPS 表格（.et）不能直接读取：请在 WPS 中另存为 .xlsx",
+    ".ods": "OpenDocument 表格（.ods）不能直接读取：请另存为 .xlsx 或 CSV",
+    ".numbers": "Numbers 表格不能直接读取：请导出为 .xlsx 或 CSV",
+    ".txt": "文本文件（.txt）不能直接读取：如是逗号或制表符分隔的表格，请把扩展名改为 .csv",
+    ".kmz": "KMZ 不能直接读取：请解压得到 .kml（KMZ 是 ZIP 压缩包），或在 GIS 软件中导出为 GeoJSON",
+    ".dwg": "CAD 图纸（.dwg）不能直接读取：请在 GIS 软件中转换为 GeoJSON 或 Shapefile，并给要素加上属性",
+    ".dxf": "CAD 图纸（.dxf）不能直接读取：请在 GIS 软件中转换为 GeoJSON 或 Shapefile，并给要素加上属性",
+    ".dbf": "只有 .dbf（属性表）而没有 .shp：请把同名的 .shp、.shx、.dbf、.prj 一起复制进来",
+}
+
+
+def _unsupported(project_dir: Path, name: str) -> None:
+    """Say so when the layer's file is there in a format that is not read."""
+    for path in sorted(project_dir.iterdir()):
+        if path.stem.lower() == name and path.suffix.lower() in UNSUPPORTED:
+            raise ProjectError(f"{path.name}：{UNSUPPORTED[path.suffix.lower()]}")
+
+
 def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path | None:
     """Return the file holding a layer, by configured name or by base name (any case)."""
     if spec.name in config.files:
@@ -105,6 +126,8 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
     else:
         extensions = TABLE_EXTENSIONS
     found = _candidates(project_dir, spec.name, extensions)
+    if not found:
+        _unsupported(project_dir, spec.name)
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ProjectError(
@@ -266,12 +289,43 @@ def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems)
     return False
 
 
+def _stray_features(layer: Layer, frame: gpd.GeoDataFrame, raw: gpd.GeoDataFrame, problems) -> gpd.GeoDataFrame:
+    """Leave out the few features whose coordinates cannot be degrees (a typo, a swapped pair), each named.
+
+    When most of the layer is wrong, nothing is left out here: the layer's CRS
+    is what is wrong, and `_plausible_degrees` says so for the whole file.
+    """
+    geometry = frame.geometry.values
+    present = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry)) & finite_geometries(geometry)
+    bounds = shapely.bounds(geometry)
+    with np.errstate(invalid="ignore"):
+        inside = (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180) & (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90)
+    stray = present & ~inside
+    if not stray.any() or stray.sum() * 2 >= present.sum():
+        return frame
+    table = "lon" in layer.headers and "lat" in layer.headers
+    for idx, (x, y, *_rest) in zip(frame.index[stray], shapely.bounds(raw.geometry.values[stray])):
+        swapped = -90 <= x <= 90 and -180 <= y <= 180 and not -90 <= y <= 90
+        value = (f"{layer.header('lon')} {x:g}，{layer.header('lat')} {y:g}" if table
+                 else f"第一个顶点 x {x:.10g}，y {y:.10g}")
+        problems.append(Problem(
+            "warning", layer.file, int(frame.at[idx, "_row"]), None, value,
+            "经度与纬度似乎颠倒了，该要素未使用" if swapped else "坐标超出经纬度范围，该要素未使用",
+            "经度（x）在前，纬度（y）在后" if swapped else "在 GIS 软件中检查该要素的坐标",
+            rejected=True, row_label=layer.row_label))
+    return frame[~stray]
+
+
 def _to_wgs84(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
     frame = _declared_crs(layer, frame, config, problems)
-    valid = _drawable(frame)
-    raw_bounds = valid.total_bounds if not valid.empty else (0, 0, 0, 0)
+    raw = frame
     if frame.crs is not None and not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
-        frame = frame.to_crs(4326)
+        with np.errstate(all="ignore"):
+            frame = frame.to_crs(4326)
+    frame = _stray_features(layer, frame, raw, problems)
+    raw = raw.loc[frame.index]
+    valid = _drawable(raw)
+    raw_bounds = valid.total_bounds if not valid.empty else (0, 0, 0, 0)
     if not _plausible_degrees(layer.file, frame, raw_bounds, problems):
         return frame.iloc[0:0]  # unusable as a whole; the file-level error says why
     return frame
@@ -288,8 +342,10 @@ def _points_from_table(layer: Layer, frame: pd.DataFrame, problems) -> gpd.GeoDa
     lat = pd.to_numeric(frame["lat"], errors="coerce")
     for column, values in (("lon", lon), ("lat", lat)):
         for idx in frame.index[values.isna() & (frame[column] != "")]:
-            problems.append(Problem("error", file, int(frame.at[idx, "_row"]), layer.header(column),
-                                    frame.at[idx, column], "不是数字", "填写十进制度数，如 112.2563"))
+            example = "112.2563" if column == "lon" else "30.3162"
+            problems.append(Problem("warning", file, int(frame.at[idx, "_row"]), layer.header(column),
+                                    frame.at[idx, column], "不是数字，该行未使用", f"填写十进制度数，如 {example}",
+                                    rejected=True, row_label=layer.row_label))
     geometry = shapely.points(lon.to_numpy(), lat.to_numpy())
     geometry[(lon.isna() | lat.isna()).to_numpy()] = None
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=None)
@@ -328,9 +384,10 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         headers["id"] = headers["name"]
         problems.append(Problem("note", path.name, None, headers["name"], None, "没有编号列：以名称作编号",
                                 "名称须各不相同；如有编号列，在 geo.toml [columns] 中写明"))
-    if spec.name in config.layers and result.part is None and path.suffix.lower() not in (".gpkg", ".gdb", ".xlsx"):
+    several_parts = (".gpkg", ".gdb", ".kml", ".xlsx")
+    if spec.name in config.layers and result.part is None and path.suffix.lower() not in several_parts:
         problems.append(Problem("note", path.name, None, None, config.layers[spec.name],
-                                f"geo.toml [layers] {spec.name} 只用于 GeoPackage、.gdb 和 XLSX，此处不起作用"))
+                                f"geo.toml [layers] {spec.name} 只用于 GeoPackage、.gdb、KML 和 XLSX，此处不起作用"))
     for canonical, header in config.columns.get(spec.name, {}).items():
         if headers.get(canonical) != header and normalise_header(header) not in {
                 normalise_header(c) for c in result.frame.columns}:

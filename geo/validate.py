@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 _YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                   r"(?:(?:[T\s]\s*|\s*[号號]?\s*)(\d{1,2})\s*[:时時点點]\s*(\d{1,2})?.*)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+# US order, as 311 exports write it: 06/15/2023, 6/15/2023 3:34:43 PM (the year last: never read as Y/M/D).
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*([AaPp][Mm])?)?$")
+_ORDINAL = re.compile(r"^(\d{4})-?(\d{3})$")  # ISO 8601 ordinal date: 2023-152 is 1 June
+_EPOCH_MS = re.compile(r"^1\d{12}$")  # milliseconds since 1970 (2001–2286), as JSON APIs give dates
 
 
 class DateError(ValueError):
@@ -43,9 +47,11 @@ def parse_date(value: str) -> date | None:
     """Parse a date as offices type it; a time after it, or a time zone, is allowed and not used.
 
     Accepted: any ISO 8601 date or date-time (``2023-06-01T15:34:43.042999``,
-    ``…+08:00``, ``…Z``, ``20230601``), 2023/6/1, 2023.6.1, 2023-6-1,
-    2023年6月1日 (each maybe followed by a time), and an Excel serial number
-    (``44713``). The date is the one written, in the zone written.
+    ``…+08:00``, ``…Z``, ``20230601``, the ordinal ``2023-152``), 2023/6/1,
+    2023.6.1, 2023-6-1, 2023年6月1日 (each maybe followed by a time), the US
+    order with the year last (``06/15/2023 03:34:43 PM``), an Excel serial
+    number (``44713``) and milliseconds since 1970 (``1685577600000``, in UTC).
+    The date is the one written, in the zone written.
 
     Returns None for an empty value; raises `DateError` for anything else,
     including a date that does not exist (2021-02-30).
@@ -63,6 +69,19 @@ def parse_date(value: str) -> date | None:
                             else f"日期不存在（没有 {month} 月）") from err
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _EXCEL_EPOCH + timedelta(days=int(float(text)))
+    if _EPOCH_MS.match(text):
+        return (datetime(1970, 1, 1) + timedelta(milliseconds=int(text))).date()
+    match = _US.match(text) or _ORDINAL.match(text)
+    if match:
+        try:
+            if match.re is _ORDINAL:
+                year, day = int(match.group(1)), int(match.group(2))
+                if not 1 <= day <= (366 if date(year, 12, 31).timetuple().tm_yday == 366 else 365):
+                    raise ValueError(day)
+                return date(year, 1, 1) + timedelta(days=day - 1)
+            return date(int(match.group(3)), int(match.group(1)), int(match.group(2)))
+        except ValueError as err:
+            raise DateError("日期不存在") from err
     try:
         return datetime.fromisoformat(text.replace("z", "Z")).date()
     except ValueError:
@@ -82,9 +101,12 @@ class _Checker:
     def __init__(self, layer: Layer, problems: list[Problem]):
         self.layer = layer
         self.problems = problems
-        self.rejected: set[int] = set()
+        # rows loading already left out (a coordinate that is not a number): no second message for them
+        self.rejected: set[int] = {p.row for p in problems if p.rejected and p.file == layer.file and p.row}
 
     def add(self, severity, row, column, value, message, fix="", reject=False):
+        if severity == "error" and row is not None and row in self.rejected:
+            severity, reject = "warning", True  # the row is left out already: this cannot block the run
         self.problems.append(
             Problem(severity, self.layer.file, row, None if column is None else self.layer.header(column),
                     None if value is None else str(value), message, fix, reject, self.layer.row_label)
@@ -170,9 +192,11 @@ class _Checker:
         frame = self.layer.frame
         geom = frame.geometry.copy()
         missing = geom.isna() | geom.is_empty
-        for idx in frame.index[missing]:
-            self.add("warning", frame.at[idx, "_row"], None, None, "没有几何图形，该行未使用",
-                     "补画该要素，或删除该行", reject=True)
+        table = "lon" in self.layer.headers or "lat" in self.layer.headers  # points from lon/lat columns
+        for idx in frame.index[missing & ~frame["_row"].isin(self.rejected)]:
+            self.add("warning", frame.at[idx, "_row"], None, None,
+                     "没有经纬度，该行未使用" if table else "没有几何图形，该行未使用",
+                     "填写经度、纬度，或删除该行" if table else "补画该要素，或删除该行", reject=True)
         broken = ~missing & ~finite_geometries(geom.values)
         for idx in frame.index[broken]:
             self.add("warning", frame.at[idx, "_row"], None, None,
@@ -184,26 +208,81 @@ class _Checker:
             self.add("warning", frame.at[idx, "_row"], None, f"{n:,} 个顶点",
                      f"顶点极多（超过 {VERTEX_WARNING:,} 个）：分析照常使用全部顶点，地图中简化显示",
                      "如是误操作（如轨迹或重复数字化），请在 GIS 软件中简化该要素")
-        wrong = ~missing & ~geom.geom_type.isin(types)
-        for idx in frame.index[wrong]:
-            self.add("error", frame.at[idx, "_row"], None, geom.at[idx].geom_type,
-                     f"几何类型错误，应为 {' 或 '.join(types)}", "请按正确的几何类型导出该图层",
-                     reject=True)
-        invalid = ~missing & ~wrong & ~geom.is_valid
+        dimension = DIMENSION_OF[types[0]]
+        geom = self._one_kind(geom, missing, types, dimension)
+        missing |= geom.isna()
+        invalid = ~missing & ~geom.is_valid
         if invalid.any():
             reasons = shapely.is_valid_reason(geom[invalid].values)
-            repaired, _ = keep_dimension(shapely.make_valid(geom[invalid].values), DIMENSION_OF[types[0]])
+            repaired, _ = keep_dimension(shapely.make_valid(geom[invalid].values), dimension)
             for idx, reason, fixed in zip(frame.index[invalid], reasons, repaired):
                 if fixed is None:  # a line of one repeated point, an area with no area: nothing to draw
-                    what = "长度" if DIMENSION_OF[types[0]] == 1 else "面积"
-                    self.add("warning", frame.at[idx, "_row"], None, reason,
-                             f"几何图形退化（{what}为零，如只有重复的顶点），未使用", "在 GIS 软件中删除或重画该要素",
-                             reject=True)
+                    missing.at[idx] = True
+                    self._degenerate(idx, dimension, _reason(reason))
                     continue
-                self.add("warning", frame.at[idx, "_row"], None, reason, "几何图形无效，已用 make_valid 修复",
+                self.add("warning", frame.at[idx, "_row"], None, _reason(reason), "几何图形无效，已自动修复",
                          "请在 QGIS 中检查该要素")
                 geom.at[idx] = fixed  # of the layer's dimension: one part, or a Multi* of several
-        return geom
+        size = shapely.area(geom.values) if dimension == 2 else shapely.length(geom.values) if dimension == 1 else None
+        if size is not None:
+            for idx in frame.index[~missing.to_numpy() & (size == 0)]:  # valid, yet nothing: a collapsed ring
+                missing.at[idx] = True
+                self._degenerate(idx, dimension, None)
+        return geom.where(~missing, None)
+
+    def _degenerate(self, idx, dimension: int, value) -> None:
+        what = "长度" if dimension == 1 else "面积"
+        self.add("warning", self.layer.frame.at[idx, "_row"], None, value,
+                 f"几何图形退化（{what}为零，如只有重复的顶点），未使用", "在 GIS 软件中删除或重画该要素", reject=True)
+
+    def _one_kind(self, geom: gpd.GeoSeries, missing: pd.Series, types, dimension: int) -> gpd.GeoSeries:
+        """Bring every geometry to the layer's kind: a collection or a multi-point gives its parts of that kind.
+
+        A feature of another kind altogether (a point among areas) is left out:
+        with a warning when most of the layer is right (a stray piece of an
+        export), as an error when most of it is wrong (the wrong layer).
+        """
+        frame = self.layer.frame
+        geom = geom.copy()
+        kinds = geom.geom_type
+        collection = ~missing & (kinds == "GeometryCollection")
+        if collection.any():
+            kept, _ = keep_dimension(geom[collection].values, dimension)
+            for idx, fixed in zip(frame.index[collection], kept):
+                if fixed is not None:
+                    self.add("warning", frame.at[idx, "_row"], None, "GeometryCollection",
+                             f"几何集合中只用了 {' 或 '.join(types)} 部分", "请按正确的几何类型导出该要素")
+                    geom.at[idx] = fixed
+        if "Point" in types:  # a multi-point issue: its first point
+            multi = ~missing & (geom.geom_type == "MultiPoint")
+            for idx in frame.index[multi]:
+                parts = shapely.get_parts(geom.at[idx])
+                if len(parts) > 1:
+                    self.add("warning", frame.at[idx, "_row"], None, f"{len(parts)} 个点",
+                             "多点要素：只用了第一个点", "每个问题点一个点")
+                geom.at[idx] = parts[0]
+        wrong = ~missing & ~geom.geom_type.isin(types)
+        severity = "warning" if wrong.sum() * 2 < (~missing).sum() else "error"
+        for idx in frame.index[wrong]:
+            self.add(severity, frame.at[idx, "_row"], None, geom.at[idx].geom_type,
+                     f"几何类型错误，应为 {' 或 '.join(types)}，该要素未使用", "请按正确的几何类型导出该图层",
+                     reject=True)
+        return geom.where(~wrong, None)
+
+
+# GEOS's reasons, in the user's words (the location in brackets is kept).
+_REASONS = {"Too few points in geometry component": "顶点过少", "Self-intersection": "自相交",
+            "Ring Self-intersection": "环自相交", "Interior is disconnected": "内部不连通",
+            "Hole lies outside shell": "洞在外环之外", "Nested shells": "外环嵌套", "Nested holes": "洞嵌套",
+            "Duplicate Rings": "重复的环", "Invalid Coordinate": "坐标无效",
+            "Ring is not closed": "环未闭合"}
+
+
+def _reason(reason: str) -> str:
+    """``Self-intersection[112.2 30.3]`` -> ``自相交（112.2 30.3 处）``."""
+    head, _, where = reason.partition("[")
+    words = _REASONS.get(head.strip(), head.strip())
+    return f"{words}（{where.rstrip(']')} 处）" if where else words
 
 
 VERTEX_WARNING = 500_000  # a feature with more vertices than this is worth a word (a GPS track, a mistake)
@@ -238,11 +317,11 @@ def _communities(layer: Layer, problems) -> gpd.GeoDataFrame:
     if not check.require_columns():
         return _empty_layer("communities")
     frame = _with_columns(layer.frame.copy(), "communities")
+    frame = frame.set_geometry(check.geometries(LAYERS["communities"].geometry))
     check.not_empty("id")
     check.unique("id")
     check.not_empty("name")
     frame["tier"] = check.vocabulary("tier", "tier")
-    frame = frame.set_geometry(check.geometries(LAYERS["communities"].geometry))
     return frame[~frame["_row"].isin(check.rejected)]
 
 
@@ -426,13 +505,13 @@ def _issues(layer: Layer, problems) -> gpd.GeoDataFrame:
     if not check.require_columns():
         return _empty_layer("issues")
     frame = _with_columns(layer.frame.copy(), "issues")
+    frame = frame.set_geometry(check.geometries(("Point",)))  # first: a row left out has no other error
     check.not_empty("id")
     check.unique("id")
     frame["state"] = check.vocabulary("state", "issue_state")
     frame["source"] = check.vocabulary("source", "issue_source", required=False)
     frame["reported"] = check.dates("reported")
     frame["due"] = check.dates("due")
-    frame = frame.set_geometry(check.geometries(("Point",)))
     return frame[~frame["_row"].isin(check.rejected)]
 
 
@@ -466,6 +545,8 @@ def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str, problems: list
         return _LeftOut({}, f"没有 {name} 图层")
     if not layer.rows:
         return _LeftOut({}, f"{layer.file} 没有数据")
+    if any(p.file == layer.file and p.row is None and p.severity == "error" for p in problems):
+        return _LeftOut({}, f"{layer.file} 无法使用，见该文件的错误")
     if name == "roads" and "name" not in layer.frame:
         return _LeftOut({}, f"{layer.file} 没有道路名称列")
     if "id" not in layer.frame and "name" not in layer.frame:

@@ -88,6 +88,12 @@ def _edit_feature(name, index, key, value, rows):
     return mutate
 
 
+def _layer_of(name, rows):
+    def mutate(folder):
+        write_geojson(folder / f"{name}.geojson", rows)
+    return mutate
+
+
 def _write_text(file, text):
     def mutate(folder):
         (folder / file).write_text(text, encoding="utf-8")
@@ -181,9 +187,13 @@ CASES = [
           "assignments.csv 第 5 行，“target”列：所指社区已被剔除（communities.geojson 第 2 个要素）"],
          code=1),  # B's ground is now a territory gap
     Case("communities-bowtie-repaired", _edit_feature("communities", 0, "geometry", BOWTIE, COMMUNITIES),
-         ["communities.geojson 第 1 个要素：几何图形无效，已用 make_valid 修复"], code=1),
+         ["communities.geojson 第 1 个要素：几何图形无效，已自动修复（值：“自相交（"], code=1),
+    # One stray polygon among lines: left out with a warning; a layer of polygons is the wrong layer.
     Case("roads-polygon-not-line", _edit_feature("roads", 3, "geometry", square(0, 0, 5, 5), ROADS),
-         ["roads.geojson 第 4 个要素：几何类型错误", "“Polygon”"]),
+         ["roads.geojson 第 4 个要素：几何类型错误，应为 LineString 或 MultiLineString，该要素未使用", "“Polygon”"],
+         code=0),
+    Case("roads-all-polygons", _layer_of("roads", [dict(r, geometry=square(0, 0, 5, 5)) for r in ROADS]),
+         ["roads.geojson：几何类型错误", "（第 1、2、3 … 个要素，共 4 个要素；值如 “Polygon”）"]),
     # No name column: every piece is unnamed; assignments to roads cannot be placed and say why.
     Case("roads-missing-name", _drop_column("roads", "name", spatial=True),
          ["roads.geojson：没有道路名称列：全部作为无名路段", "所指道路无法使用（roads.geojson 没有道路名称列）"],
@@ -229,7 +239,7 @@ CASES = [
          ["issues.geojson 第 1 个要素，“state”列：不是可识别的值"]),
     Case("issues-table-lon-not-a-number", _issues_table([{"编号": "I1", "状态": "未整改", "经度": "东经112度",
                                                           "纬度": "30.3"}]),
-         ["issues.csv 第 2 行，“经度”列：不是数字"]),
+         ["issues.csv 第 2 行，“经度”列：不是数字，该行未使用", "如 112.2563"], code=0),
     Case("issues-table-swapped-lon-lat", _swapped_issues,
          ["issues.csv：经度与纬度似乎颠倒了"]),
     Case("roads-metres-labelled-as-degrees", _raw_geojson("roads", [UTM_LINE] * 4),

@@ -119,7 +119,7 @@ def test_an_invalid_polygon_is_repaired_and_reported(tmp_path):
     folder = _project(tmp_path, communities=[{"id": "A", "name": "甲社区", "tier": "key", "geometry": bowtie}])
     project, problems = _problems(folder)
     assert project.communities.geometry.is_valid.all()
-    assert any("make_valid" in p.message and p.row == 1 for p in problems)
+    assert any("已自动修复" in p.message and p.row == 1 and p.value.startswith("自相交") for p in problems)
 
 
 def test_utf8_bom_csv_reads(tmp_path):
