@@ -340,3 +340,160 @@ def test_big5_tables_and_a_big5_shapefile_without_cpg_are_read_as_big5(tmp_path,
     communities = pd.read_csv(tmp_path / "out" / "reports" / "communities.csv", dtype=str).set_index("id")
     assert communities.at["63000010001", "name"] == "中正里"
     assert communities.at["63000010001", "street"] == "中正區"
+
+
+# ----------------------------------------------------------------------------- one bad feature, not a bad file
+def _small(tmp_path, **layers):
+    base = {"leaders": LEADERS, "roads": [{"name": "路", "geometry": line((0, 0), (1000, 0))}],
+            "communities": [{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+            "assignments": [{"leader": "S1", "kind": "community", "target": "A"},
+                            {"leader": "C1", "kind": "road", "target": "路"}]}
+    base.update(layers)
+    return make_project(tmp_path / "p", **base)
+
+
+def _ledger(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "reports" / "ledger_summary.csv").set_index("layer")
+
+
+def test_a_swapped_point_among_good_ones_leaves_out_that_point_only(tmp_path, capsys):
+    folder = _small(tmp_path, issues=[{"id": f"I{k}", "state": "open", "geometry": shapely.Point(m(100 * k, 20))}
+                                      for k in range(1, 5)])
+    data = json.loads((folder / "issues.geojson").read_text(encoding="utf-8"))
+    lon, lat = data["features"][3]["geometry"]["coordinates"]
+    data["features"][3]["geometry"]["coordinates"] = [lat, lon]  # the fourth pin typed the wrong way round
+    (folder / "issues.geojson").write_text(json.dumps(data), encoding="utf-8")
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, text
+    assert f"issues.geojson 第 4 个要素：经度与纬度似乎颠倒了，该要素未使用（值：“第一个顶点 x {lat:.10g}" in text
+    ledger = _ledger(tmp_path / "out")
+    assert (ledger.at["issues", "used"], ledger.at["issues", "rejected"]) == (3, 1)
+
+
+def test_an_issue_table_with_a_bad_and_an_empty_coordinate_still_builds(tmp_path, capsys):
+    folder = _small(tmp_path)
+    write_csv(folder / "issues.csv", [
+        {"编号": "I1", "状态": "未整改", "经度": "", "纬度": "", "类别": "no pin, no state either"},
+        {"编号": "I2", "状态": "未整改", "经度": "东经112度", "纬度": "30.3"},
+        {"编号": "I3", "状态": "处理中", "经度": f"{to_wgs(shapely.Point(m(100, 20))).x:.7f}",
+         "纬度": f"{to_wgs(shapely.Point(m(100, 20))).y:.7f}"},
+    ])
+    rows = (folder / "issues.csv").read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("未整改", "", 1)  # I1 has no state: its row is left out already (no pin)
+    (folder / "issues.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, text
+    assert "issues.csv 第 2 行：没有经纬度，该行未使用。修改：填写经度、纬度，或删除该行" in text
+    assert ("issues.csv 第 3 行，“经度”列：不是数字，该行未使用（值：“东经112度”）。"
+            "修改：填写十进制度数，如 112.2563") in text
+    ledger = _ledger(tmp_path / "out")
+    assert (ledger.at["issues", "used"], ledger.at["issues", "rejected"]) == (1, 2)
+
+
+def test_multipoints_collections_and_a_stray_point_among_areas(tmp_path, capsys):
+    a = square(-100, -100, 500, 100)
+    folder = _small(tmp_path, communities=[
+        {"id": "A", "name": "A", "tier": "general",
+         "geometry": shapely.GeometryCollection([a, shapely.Point(m(0, 0))])},  # an area with a stray point
+        {"id": "B", "name": "B", "tier": "general", "geometry": square(500, -100, 1100, 100)},
+        {"id": "P", "name": "P", "tier": "general", "geometry": shapely.Point(m(200, 0))},  # a point among areas
+    ], assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AB"], issues=[
+        {"id": "I1", "state": "open", "geometry": shapely.MultiPoint([m(100, 20)])},
+        {"id": "I2", "state": "open", "geometry": shapely.MultiPoint([m(600, 20), m(700, 20)])},
+    ])
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, text
+    assert "communities.geojson 第 1 个要素：几何集合中只用了 Polygon 或 MultiPolygon 部分" in text
+    assert "communities.geojson 第 3 个要素：几何类型错误，应为 Polygon 或 MultiPolygon，该要素未使用" in text
+    assert "issues.geojson 第 2 个要素：多点要素：只用了第一个点" in text
+    issues = pd.read_csv(tmp_path / "out" / "reports" / "issues.csv", dtype=str).set_index("id")
+    assert issues["community"].to_dict() == {"I1": "A", "I2": "B"}
+    communities = pd.read_csv(tmp_path / "out" / "reports" / "communities.csv", dtype=str)
+    assert sorted(communities["id"]) == ["A", "B"]
+
+
+def test_hotline_and_311_dates_states_and_sources(tmp_path, capsys):
+    # As of 2023-06-10: due 2023-06-01 (epoch ms, UTC) and 2023-152 (= 1 June) are overdue; 6/15/2023 is not.
+    folder = _small(tmp_path, issues=[
+        {"id": "H1", "state": "处理中", "source": "12345", "due": "1685577600000",
+         "reported": "05/28/2023 09:15:00 AM", "geometry": shapely.Point(m(100, 20))},
+        {"id": "H2", "state": "办结", "source": "市民热线", "due": "2023-152", "geometry": shapely.Point(m(200, 20))},
+        {"id": "H3", "state": "pending", "source": "巡查", "due": "06/15/2023 03:34:43 PM",
+         "geometry": shapely.Point(m(300, 20))},
+        {"id": "H4", "state": "待处理", "source": "311", "due": "2023-152", "geometry": shapely.Point(m(400, 20))},
+    ])
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out"), "--today", "2023-06-10"], capsys)
+    assert code == 0, text
+    issues = pd.read_csv(tmp_path / "out" / "reports" / "issues.csv", dtype=str).set_index("id")
+    assert issues["state"].to_dict() == {"H1": "open", "H2": "resolved", "H3": "open", "H4": "open"}
+    assert issues["due"].to_dict() == {"H1": "2023-06-01", "H2": "2023-06-01", "H3": "2023-06-15",
+                                       "H4": "2023-06-01"}
+    assert issues["overdue"].to_dict() == {"H1": "True", "H2": "False", "H3": "False", "H4": "True"}
+    summary = _summary(tmp_path / "out")
+    assert summary["issues"]["by_source"] == {"complaint": 3, "inspection": 1}
+
+
+# ----------------------------------------------------------------------------- files as offices keep them
+def test_a_workbook_with_a_cover_sheet_is_read_from_its_data_sheet(tmp_path, capsys):
+    import openpyxl
+
+    folder = _small(tmp_path)
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表由区创卫办汇总，2023 年 6 月"])
+    data = book.create_sheet("整改进度")
+    data.append(["类型", "对象", "整改事项", "状态"])
+    data.append(["社区", "A", "垃圾清运", "已完成"])
+    data.append(["社区", "A", "墙面清洗", "整改中"])
+    book.save(folder / "status.xlsx")
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, text
+    assert "第一个工作表“说明”没有表头，读取了工作表“整改进度”" in text
+    assert _summary(tmp_path / "out")["status"]["by_state"] == {"todo": 0, "doing": 1, "done": 1}
+
+
+def test_an_old_xls_is_named_with_what_to_do(tmp_path, capsys):
+    folder = _small(tmp_path)
+    (folder / "leaders.csv").rename(folder / "leaders.xls")
+    code, text = _run(["validate", str(folder)], capsys)
+    assert code == 2
+    assert "leaders.xls：旧版 Excel（.xls）不能直接读取：请在 Excel 或 WPS 中另存为 .xlsx" in text
+
+
+def test_roads_as_kml_are_read_with_their_names(tmp_path, capsys):
+    folder = _small(tmp_path)
+    (folder / "roads.geojson").unlink()
+    frame = gpd.GeoDataFrame({"Name": ["路", "", "东街"]}, crs=4326, geometry=[
+        to_wgs(line((0, 0), (1000, 0))), to_wgs(line((0, 50), (300, 50))), to_wgs(line((500, -90), (500, 90)))])
+    frame.to_file(folder / "roads.kml", driver="KML", engine="pyogrio")
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, text
+    roads = pd.read_csv(tmp_path / "out" / "reports" / "roads.csv").set_index("road")
+    assert roads["length_m"].round(2).to_dict() == {"东街": 180.0, "路": 1000.0}
+    assert _summary(tmp_path / "out")["roads"]["unnamed_pieces"] == 1
+
+
+def test_a_latin1_cpg_over_gbk_text_is_read_as_gbk(tmp_path, capsys):
+    folder = _small(tmp_path, assignments=[{"leader": "S1", "kind": "community", "target": "A"},
+                                           {"leader": "C1", "kind": "road", "target": "红门路"}])
+    (folder / "roads.geojson").unlink()
+    gpd.GeoDataFrame({"name": ["红门路"]}, geometry=[to_wgs(line((0, 0), (1000, 0)))], crs=4326).to_file(
+        folder / "roads.shp", encoding="GBK", engine="pyogrio")
+    (folder / "roads.cpg").write_text("ISO-8859-1", encoding="ascii")
+    code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, text
+    assert "roads.cpg 写的编码是“ISO-8859-1”，但属性文本不是这种编码：按 GBK 读取" in text
+    assert pd.read_csv(tmp_path / "out" / "reports" / "roads.csv")["road"].tolist() == ["红门路"]
+
+
+def test_a_road_layer_that_cannot_be_used_is_named_in_the_assignments_messages(tmp_path, capsys):
+    folder = _small(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:  # every coordinate swapped: the layer, not a feature, is wrong
+        feature["geometry"]["coordinates"] = [[y, x] for x, y in feature["geometry"]["coordinates"]]
+    (folder / "roads.geojson").write_text(json.dumps(data), encoding="utf-8")
+    code, text = _run(["validate", str(folder)], capsys)
+    assert code == 2
+    assert "roads.geojson：经度与纬度似乎颠倒了" in text
+    assert "所指道路无法使用（roads.geojson 无法使用，见该文件的错误）" in text
+    assert "请检查拼写" not in text
