@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from .coords import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, in_china
 from .errors import Problem
 from .model import Outside
 from .shapes import keep_dimension
@@ -90,6 +91,8 @@ def limit_to_district(communities: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, is
         return communities, roads, issues, Outside(margin_m=margin_m)
     counts = {}
     communities_m = communities.to_crs(crs)
+    if has_boundary and not communities.empty:
+        _undeclared_gcj02(boundary, communities, crs, sources, problems)
     if has_boundary:
         area = shapely.union_all(boundary.to_crs(crs).geometry.values)
         grown = shapely.buffer(area, margin_m) if margin_m > 0 else area
@@ -117,6 +120,44 @@ def limit_to_district(communities: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, is
     return communities, roads, issues, Outside(
         counts.get("communities", 0), road_pieces, road_m, issue_count, margin_m,
         "boundary" if has_boundary else "communities")
+
+
+def _mismatch(boundary, communities) -> float:
+    """Share of the boundary's area by which it and the communities' union differ."""
+    return float(shapely.area(shapely.symmetric_difference(boundary, communities)) / max(boundary.area, 1e-9))
+
+
+def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, crs, sources, problems) -> None:
+    """Warn when the boundary and the communities sit a GCJ-02 offset apart (one of them undeclared GCJ-02).
+
+    GCJ-02 (AMap, DataV) shifts coordinates in China by some 100–700 m; a layer
+    in it read as WGS84 leaves a long strip of false territory gaps. When moving
+    the boundary by the offset, one way or the other, halves the mismatch, the
+    layer that is off is named with the fix.
+    """
+    outline = shapely.union_all(boundary.geometry.values)
+    x0, y0, x1, y1 = outline.bounds
+    if not in_china([x0, x1], [y0, y1]).all():
+        return
+    union = shapely.union_all(communities.to_crs(crs).geometry.values)
+    as_is = gpd.GeoSeries([outline], crs=4326)
+
+    def metric(series):
+        return series.to_crs(crs).iloc[0]
+
+    before = _mismatch(metric(as_is), union)
+    if before < 0.02:
+        return
+    moved = {"boundary": metric(gpd.GeoSeries(geometry_gcj02_to_wgs84(as_is.values), crs=4326)),
+             "communities": metric(gpd.GeoSeries(geometry_wgs84_to_gcj02(as_is.values), crs=4326))}
+    layer, shifted = min(moved.items(), key=lambda item: _mismatch(item[1], union))
+    if _mismatch(shifted, union) > before / 2:
+        return
+    offset = shapely.distance(metric(as_is).centroid, shifted.centroid)
+    problems.append(Problem(
+        "warning", sources[layer].file, None, None, None,
+        f"边界与社区整体错开约 {offset:.0f} 米，像是 GCJ-02（高德、DataV 等）坐标而没有声明",
+        f"如是，在 geo.toml 中写 [crs] {layer} = \"GCJ-02\"（工具会换算为 WGS84）"))
 
 
 def _cut_roads(roads: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, int, float]:

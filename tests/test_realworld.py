@@ -23,11 +23,17 @@ import pytest
 import shapely
 
 from conftest import LEADERS, line, m, make_project, square, to_wgs, write_csv, write_geojson
+from geo import load_project, validate_project
 from geo.cli import main
 from geo.config import load_config
 from geo.pipeline import check
 
 OSM_SAMPLE = Path(__file__).resolve().parent / "data" / "osm" / "aguascalientes.osm.pbf"  # ODbL, see its README
+
+
+def _problems(folder: Path) -> list:
+    layers, problems = load_project(folder, load_config(folder))
+    return validate_project(layers, problems, load_config(folder).tolerances)[1]
 
 
 def _run(args, capsys) -> tuple[int, str]:
@@ -497,3 +503,21 @@ def test_a_road_layer_that_cannot_be_used_is_named_in_the_assignments_messages(t
     assert "roads.geojson：经度与纬度似乎颠倒了" in text
     assert "所指道路无法使用（roads.geojson 无法使用，见该文件的错误）" in text
     assert "请检查拼写" not in text
+
+
+@pytest.mark.parametrize("layer", ["boundary", "communities"])
+def test_an_undeclared_gcj02_layer_is_named_with_the_fix(tmp_path, layer):
+    """The demo with one layer moved into GCJ-02 (as AMap/DataV give it) and not declared."""
+    from conftest import ROOT
+    from geo.coords import geometry_wgs84_to_gcj02
+
+    folder = tmp_path / "demo"
+    shutil.copytree(ROOT / "layers", folder)
+    frame = gpd.read_file(folder / f"{layer}.geojson")
+    frame.set_geometry(geometry_wgs84_to_gcj02(frame.geometry.values), crs=4326).to_file(
+        folder / f"{layer}.geojson", driver="GeoJSON", engine="pyogrio")
+    hints = [p for p in _problems(folder) if "GCJ-02" in p.message]
+    assert [(p.severity, p.file) for p in hints] == [("warning", f"{layer}.geojson")]
+    assert f'[crs] {layer} = "GCJ-02"' in hints[0].fix
+    (folder / "geo.toml").write_text(f'today = 2022-05-14\n[crs]\n{layer} = "GCJ-02"\n', encoding="utf-8")
+    assert not [p for p in _problems(folder) if "GCJ-02" in p.message]  # declared: converted, and no more hint
