@@ -17,7 +17,8 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
     return out
 
 

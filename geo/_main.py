@@ -45,4 +45,3 @@ def _stopped() -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-

@@ -33,6 +33,7 @@ from .config import MapOptions
 
 __all__ = ["Html", "add_controls", "esc", "new_map", "save"]
 
+
 class Html(Element):
     """Literal HTML in a folium figure, never parsed as a Jinja template.
 
@@ -69,8 +70,14 @@ class _Literal(Element):
         return self._literal if self._literal is not None else super().render(**kwargs)
 
 
-_RENDERING_MODULES = ("branca.element", "folium.map", "folium.features", "folium.folium", "folium.utilities",
-                      "folium.template")
+_RENDERING_MODULES = (
+    "branca.element",
+    "folium.map",
+    "folium.features",
+    "folium.folium",
+    "folium.utilities",
+    "folium.template",
+)
 
 
 @contextmanager
@@ -136,21 +143,40 @@ def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> list:
     for n, name in enumerate(b for b in options.basemaps if b != "none"):
         show = n == 0
         if name == "osm":
-            folium.TileLayer("OpenStreetMap", name=words["basemap.osm"], show=show,
-                             attr="© OpenStreetMap contributors").add_to(fmap)
+            folium.TileLayer(
+                "OpenStreetMap", name=words["basemap.osm"], show=show, attr="© OpenStreetMap contributors"
+            ).add_to(fmap)
         elif name == "amap":
-            folium.TileLayer(AMAP_URL, name=words["basemap.amap"], attr="© 高德地图 AutoNavi", subdomains="1234",
-                             show=show, max_zoom=18).add_to(fmap)
+            folium.TileLayer(
+                AMAP_URL,
+                name=words["basemap.amap"],
+                attr="© 高德地图 AutoNavi",
+                subdomains="1234",
+                show=show,
+                max_zoom=18,
+            ).add_to(fmap)
         elif name == "intranet":
-            folium.TileLayer(options.tiles_url, name=words["basemap.intranet"], show=show,
-                             attr=esc(options.tiles_attribution) or words["basemap.intranet"]).add_to(fmap)
+            folium.TileLayer(
+                options.tiles_url,
+                name=words["basemap.intranet"],
+                show=show,
+                attr=esc(options.tiles_attribution) or words["basemap.intranet"],
+            ).add_to(fmap)
         elif name == "tianditu":
             written = key if (key and options.write_key) else ""
             layers = []
             for url in TIANDITU_URLS:
-                layer = folium.TileLayer(url, name=words["basemap.tianditu"], attr="© 天地图", subdomains="01234567",
-                                         show=show, overlay=url is TIANDITU_URLS[1], control=url is TIANDITU_URLS[0],
-                                         tk=written, max_zoom=18)
+                layer = folium.TileLayer(
+                    url,
+                    name=words["basemap.tianditu"],
+                    attr="© 天地图",
+                    subdomains="01234567",
+                    show=show,
+                    overlay=url is TIANDITU_URLS[1],
+                    control=url is TIANDITU_URLS[0],
+                    tk=written,
+                    max_zoom=18,
+                )
                 layer.add_to(fmap)
                 layers.append(layer)
             if not written:
@@ -170,8 +196,14 @@ def new_map(options: MapOptions, bounds, page_title: str, vertex_count: int = 0)
     from ._labels import labels
 
     figure = Figure(title=esc(page_title))  # branca writes the title unescaped
-    fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], zoom_start=12,
-                      tiles=None, control_scale=True, prefer_canvas=vertex_count > CANVAS_VERTICES, zoom_snap=0.25)
+    fmap = folium.Map(
+        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        zoom_start=12,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=vertex_count > CANVAS_VERTICES,
+        zoom_snap=0.25,
+    )
     fmap.default_js = []
     fmap.default_css = []
     figure.add_child(fmap)
@@ -190,8 +222,9 @@ def add_controls(fmap: folium.Map, searchable: list, need_key: list, lang: str, 
     """Add the layer switcher, search, full screen and plain attribution (plus the data's `attributions`)."""
     from ._labels import labels
 
-    fmap.add_child(_Controls([layer for layer in searchable if layer is not None], need_key, labels(lang),
-                             attributions))
+    fmap.add_child(
+        _Controls([layer for layer in searchable if layer is not None], need_key, labels(lang), attributions)
+    )
     folium.LayerControl(collapsed=False).add_to(fmap)
 
 

@@ -123,8 +123,10 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         if best is None or score > best[0]:
             best = (score, text, codec)
     if best is None:
-        raise ReadError(f"{name}：文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5（第 {first_error.start} 字节）；"
-                        "请在 Excel 中另存为“CSV UTF-8”")
+        raise ReadError(
+            f"{name}：文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5（第 {first_error.start} 字节）；"
+            "请在 Excel 中另存为“CSV UTF-8”"
+        )
     return best[1], best[2]
 
 
@@ -153,8 +155,9 @@ def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[lis
     try:
         names = book.sheetnames
         if sheet is not None and sheet not in names:
-            raise ReadError(f"{path.name}：没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）；"
-                            "请修改 geo.toml [layers] 中的名称")
+            raise ReadError(
+                f"{path.name}：没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）；请修改 geo.toml [layers] 中的名称"
+            )
         chosen = sheet if sheet is not None else names[0]
         rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
         if sheet is None and len(names) > 1 and _header_hits(rows, known) < 2:
@@ -172,8 +175,13 @@ def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[lis
 
 def _header_hits(rows: list[list[object]], known: set[str]) -> int:
     """The most known headers any of the top rows holds."""
-    return max((sum(normalise_header(cell_text(c)) in known for c in row if c is not None)
-                for row in rows[:HEADER_SEARCH_ROWS]), default=0)
+    return max(
+        (
+            sum(normalise_header(cell_text(c)) in known for c in row if c is not None)
+            for row in rows[:HEADER_SEARCH_ROWS]
+        ),
+        default=0,
+    )
 
 
 _INTEGRAL = re.compile(r"^-?\d+\.0+$")
@@ -237,7 +245,7 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
     for name in sorted({c for c in cells if c and cells.count(c) > 1 and normalise_header(c) in known_headers}):
         notes.append(f"表头“{name}”出现了 {cells.count(name)} 次，只用第一列")
     body, numbers = [], []
-    for i, row in enumerate(rows[head + 1:], start=head + 2):
+    for i, row in enumerate(rows[head + 1 :], start=head + 2):
         if not any(row):
             continue  # a blank line is no row of data
         body.append((row + [""] * width)[:width])
@@ -253,15 +261,18 @@ def _choose_layer(path: Path, wanted: str | None, base_name: str) -> tuple[str, 
     layers = [str(name) for name, _type in pyogrio.list_layers(path)]
     if wanted is not None:
         if wanted not in layers:
-            raise ReadError(f"{path.name}：没有名为“{wanted}”的图层（现有：{'、'.join(layers)}）；"
-                            "请修改 geo.toml [layers] 中的名称")
+            raise ReadError(
+                f"{path.name}：没有名为“{wanted}”的图层（现有：{'、'.join(layers)}）；请修改 geo.toml [layers] 中的名称"
+            )
         return wanted, len(layers) > 1
     if len(layers) == 1:
         return layers[0], False
     if base_name in layers:
         return base_name, True
-    raise ReadError(f"{path.name}：含有多个图层（{'、'.join(layers)}）；"
-                    f"请在 geo.toml 中指定一个，例如 [layers] {base_name} = \"{layers[0]}\"")
+    raise ReadError(
+        f"{path.name}：含有多个图层（{'、'.join(layers)}）；"
+        f'请在 geo.toml 中指定一个，例如 [layers] {base_name} = "{layers[0]}"'
+    )
 
 
 def _sibling(path: Path, suffix: str) -> Path | None:
@@ -273,8 +284,10 @@ def _shapefile_parts(path: Path) -> None:
     """A Shapefile is several files; say which one is missing (rather than GDAL's advice)."""
     for suffix, what in ((".shx", "索引文件"), (".dbf", "属性表文件")):
         if _sibling(path, suffix) is None:
-            raise ReadError(f"{path.name}：缺少{what} {path.stem}{suffix}。Shapefile 由同名的 .shp、.shx、.dbf"
-                            "（以及 .prj、.cpg）几个文件组成，请把它们一起复制到项目文件夹")
+            raise ReadError(
+                f"{path.name}：缺少{what} {path.stem}{suffix}。Shapefile 由同名的 .shp、.shx、.dbf"
+                "（以及 .prj、.cpg）几个文件组成，请把它们一起复制到项目文件夹"
+            )
 
 
 def _dbf_records(dbf: Path) -> bytes:
@@ -292,9 +305,20 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 
 # What a .cpg may say -> a Python codec (ArcGIS writes code page numbers, QGIS names).
-_CPG_CODECS = {"65001": "utf-8", "utf8": "utf-8", "936": "gbk", "cp936": "gbk", "ansi936": "gbk",
-               "gb2312": "gbk", "54936": "gb18030", "950": "big5", "cp950": "big5",
-               "8859_1": "latin-1", "88591": "latin-1", "ansi1252": "cp1252"}
+_CPG_CODECS = {
+    "65001": "utf-8",
+    "utf8": "utf-8",
+    "936": "gbk",
+    "cp936": "gbk",
+    "ansi936": "gbk",
+    "gb2312": "gbk",
+    "54936": "gb18030",
+    "950": "big5",
+    "cp950": "big5",
+    "8859_1": "latin-1",
+    "88591": "latin-1",
+    "ansi1252": "cp1252",
+}
 
 
 def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
@@ -362,23 +386,46 @@ def _dbf_code_page(dbf: Path) -> bytes:
 # OpenStreetMap: the ways GDAL's OSM driver puts in its ``lines`` layer, kept when their ``highway``
 # tag is one of these: streets a vehicle or a pedestrian crowd uses (and their links). Footways,
 # paths, cycleways, steps, tracks and roads under construction or proposed are left out.
-OSM_HIGHWAYS = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
-                "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
-                "living_street", "service", "pedestrian", "road", "busway")
+OSM_HIGHWAYS = (
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
+    "tertiary_link",
+    "living_street",
+    "service",
+    "pedestrian",
+    "road",
+    "busway",
+)
 
 
 def _osm_note(path: Path, highways: str) -> str:
     """What was read from an OSM extract, and what was not (counted by ``highway`` value)."""
     try:
-        tags = pyogrio.read_dataframe(path, layer="lines", columns=["highway"], read_geometry=False,
-                                      where=f"highway IS NOT NULL AND highway NOT IN ({highways})")
+        tags = pyogrio.read_dataframe(
+            path,
+            layer="lines",
+            columns=["highway"],
+            read_geometry=False,
+            where=f"highway IS NOT NULL AND highway NOT IN ({highways})",
+        )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         raise ReadError(f"{path.name}：无法作为 OpenStreetMap 文件读取（{err}）；请重新下载或导出") from err
     left = tags["highway"].value_counts()
     skipped = "、".join(f"{tag} {n}" for tag, n in left.items())
-    return ("OpenStreetMap 数据：读取 lines 图层中 highway 为道路的线"
-            + (f"；未读取人行道、小径等 {int(left.sum())} 条（{skipped}）" if len(left) else "")
-            + "；地图须注明“© OpenStreetMap contributors”（ODbL），geo 已在每张地图上注明")
+    return (
+        "OpenStreetMap 数据：读取 lines 图层中 highway 为道路的线"
+        + (f"；未读取人行道、小径等 {int(left.sum())} 条（{skipped}）" if len(left) else "")
+        + "；地图须注明“© OpenStreetMap contributors”（ODbL），geo 已在每张地图上注明"
+    )
 
 
 def is_osm(path: Path) -> bool:
@@ -394,7 +441,7 @@ def _holds(path: Path, needle: bytes, chunk: int = 1 << 22) -> bool:
         while block := f.read(chunk):
             if needle in tail + block:
                 return True
-            tail = block[-len(needle):]
+            tail = block[-len(needle) :]
     return False
 
 
@@ -472,13 +519,16 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
         try:
             kwargs["layer"], several = _choose_layer(path, layer, base_name)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
-            raise ReadError(f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；"
-                            "请在 QGIS 中打开检查，或重新导出") from err
+            raise ReadError(
+                f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；请在 QGIS 中打开检查，或重新导出"
+            ) from err
         part = kwargs["layer"] if several else None
     elif is_osm(path):
         if base_name != "roads":
-            raise ReadError(f"{path.name}：OpenStreetMap 数据只能用作道路图层（roads）；"
-                            f"{base_name} 请使用 GeoJSON、GeoPackage 或 Shapefile")
+            raise ReadError(
+                f"{path.name}：OpenStreetMap 数据只能用作道路图层（roads）；"
+                f"{base_name} 请使用 GeoJSON、GeoPackage 或 Shapefile"
+            )
         highways = ", ".join(f"'{h}'" for h in OSM_HIGHWAYS)
         kwargs.update(layer="lines", where=f"highway IN ({highways})")
         notes.append(_osm_note(path, highways))
@@ -507,8 +557,9 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         frame = _features_from_json(path) if suffix in (".geojson", ".json") else None
         if frame is None:
-            raise ReadError(f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；"
-                            "请在 QGIS 中打开检查，或重新导出") from err
+            raise ReadError(
+                f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；请在 QGIS 中打开检查，或重新导出"
+            ) from err
     frame = frame.reset_index(drop=True)
     notes += _unlist(frame, known)
     has_z = shapely.has_z(frame.geometry.values)

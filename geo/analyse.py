@@ -63,12 +63,32 @@ GAP_KINDS = {
 }
 
 # kind -> the dimension of its geometry: stretches are lines, areas polygons, issues points.
-GAP_DIMENSION = {"section_gap": 1, "section_overlap": 1, "unmanaged_stretch": 1, "territory_gap": 2,
-                 "territory_overlap": 2, "community_no_leader": 2, "no_district_leader": 2,
-                 "community_no_status": 2, "orphan_issue": 0}
+GAP_DIMENSION = {
+    "section_gap": 1,
+    "section_overlap": 1,
+    "unmanaged_stretch": 1,
+    "territory_gap": 2,
+    "territory_overlap": 2,
+    "community_no_leader": 2,
+    "no_district_leader": 2,
+    "community_no_status": 2,
+    "orphan_issue": 0,
+}
 
-GAP_COLUMNS = ["kind", "target", "name", "leader", "length_m", "area_m2", "start_m", "end_m",
-               "where", "missing", "suggested_owner", "description"]
+GAP_COLUMNS = [
+    "kind",
+    "target",
+    "name",
+    "leader",
+    "length_m",
+    "area_m2",
+    "start_m",
+    "end_m",
+    "where",
+    "missing",
+    "suggested_owner",
+    "description",
+]
 
 
 @dataclass
@@ -160,8 +180,9 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
         total = entity.length_m
         spans = list(zip(mine["start_m"], mine["end_m"]))
         covered = intervals.intersect_length(spans, entity.present)
-        open_spans = [g for lo, hi in entity.present for g in intervals.complement(spans, lo, hi)
-                      if g[1] - g[0] >= tol.min_gap_m]
+        open_spans = [
+            g for lo, hi in entity.present for g in intervals.complement(spans, lo, hi) if g[1] - g[0] >= tol.min_gap_m
+        ]
         overlap_m = 0.0
         for _level, group in mine.groupby("level"):
             for start, end, who in intervals.overlaps(zip(group["start_m"], group["end_m"], group["leader"])):
@@ -169,13 +190,23 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
                 overlap_m += length
                 if length < tol.min_gap_m:
                     continue
-                gaps.append(_gap(
-                    "section_overlap", entity.stretch(start, end),
-                    target=road, name=road, leader=";".join(sorted(who)), length_m=length,
-                    start_m=start, end_m=end, where=f"{start:.0f}–{end:.0f} m",
-                    missing="唯一责任人", suggested_owner=_leader_names(project, sorted(who)),
-                    description=f"{road} {start:.0f}–{end:.0f} 米由 {_leader_names(project, sorted(who))} "
-                                f"重复负责，长 {end - start:.0f} 米，请明确一人"))
+                gaps.append(
+                    _gap(
+                        "section_overlap",
+                        entity.stretch(start, end),
+                        target=road,
+                        name=road,
+                        leader=";".join(sorted(who)),
+                        length_m=length,
+                        start_m=start,
+                        end_m=end,
+                        where=f"{start:.0f}–{end:.0f} m",
+                        missing="唯一责任人",
+                        suggested_owner=_leader_names(project, sorted(who)),
+                        description=f"{road} {start:.0f}–{end:.0f} 米由 {_leader_names(project, sorted(who))} "
+                        f"重复负责，长 {end - start:.0f} 米，请明确一人",
+                    )
+                )
         gap_m = 0.0
         if not mine.empty:
             for start, end in open_spans:
@@ -188,19 +219,47 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
                     ends = f"（{a} 的两处路口之间）"
                 else:
                     ends = f"（{a or '起点'} 至 {b or '终点'}）" if (a or b) else ""
-                gaps.append(_gap(
-                    "section_gap", entity.stretch(start, end),
-                    target=road, name=road, length_m=end - start, start_m=start, end_m=end,
-                    where=f"{start:.0f}–{end:.0f} m{ends}", missing="路段责任人",
-                    suggested_owner=_leader_names(project, owners),
-                    description=f"{road} {start:.0f}–{end:.0f} 米{ends}无路段责任人，长 {end - start:.0f} 米"))
-        rows.append({
-            "road": road, "length_m": total, "extent_m": entity.extent_m, "covered_m": covered, "gap_m": gap_m,
-            "overlap_m": overlap_m, "pieces_m": entity.pieces_m, "branch_m": entity.branch_m,
-            "parts": axis_row["parts"], "leaders": ";".join(sorted(set(mine["leader"]))),
-        })
-    columns = ["road", "length_m", "extent_m", "covered_m", "gap_m", "overlap_m", "pieces_m", "branch_m", "parts",
-               "leaders"]
+                gaps.append(
+                    _gap(
+                        "section_gap",
+                        entity.stretch(start, end),
+                        target=road,
+                        name=road,
+                        length_m=end - start,
+                        start_m=start,
+                        end_m=end,
+                        where=f"{start:.0f}–{end:.0f} m{ends}",
+                        missing="路段责任人",
+                        suggested_owner=_leader_names(project, owners),
+                        description=f"{road} {start:.0f}–{end:.0f} 米{ends}无路段责任人，长 {end - start:.0f} 米",
+                    )
+                )
+        rows.append(
+            {
+                "road": road,
+                "length_m": total,
+                "extent_m": entity.extent_m,
+                "covered_m": covered,
+                "gap_m": gap_m,
+                "overlap_m": overlap_m,
+                "pieces_m": entity.pieces_m,
+                "branch_m": entity.branch_m,
+                "parts": axis_row["parts"],
+                "leaders": ";".join(sorted(set(mine["leader"]))),
+            }
+        )
+    columns = [
+        "road",
+        "length_m",
+        "extent_m",
+        "covered_m",
+        "gap_m",
+        "overlap_m",
+        "pieces_m",
+        "branch_m",
+        "parts",
+        "leaders",
+    ]
     table = pd.DataFrame(rows, columns=columns)
     return gaps, table
 
@@ -210,14 +269,23 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
     assigned = set(resolved.coverage["road"])
     pieces = resolved.roads[~resolved.roads["name"].isin(assigned)]
     outside = shapely.difference(pieces.geometry.values, led_area) if led_area is not None else pieces.geometry.values
-    frame = gpd.GeoDataFrame({
-        "name": pieces["name"].to_numpy(),
-        "key": np.where(pieces["name"] != "", pieces["name"],
-                        np.where(pieces["id"] != "", pieces["id"], "#" + pieces["_row"].astype(str))),
-        "_row": pieces["_row"].to_numpy(),
-    }, geometry=outside, crs=resolved.crs)
-    stretches = [(g["name"], g["name"], shapely.difference(g["geometry"], led_area) if led_area is not None
-                  else g["geometry"]) for g in section_gaps]
+    frame = gpd.GeoDataFrame(
+        {
+            "name": pieces["name"].to_numpy(),
+            "key": np.where(
+                pieces["name"] != "",
+                pieces["name"],
+                np.where(pieces["id"] != "", pieces["id"], "#" + pieces["_row"].astype(str)),
+            ),
+            "_row": pieces["_row"].to_numpy(),
+        },
+        geometry=outside,
+        crs=resolved.crs,
+    )
+    stretches = [
+        (g["name"], g["name"], shapely.difference(g["geometry"], led_area) if led_area is not None else g["geometry"])
+        for g in section_gaps
+    ]
     for key, group in frame.groupby("key", sort=True):
         stretches.append((key, group["name"].iloc[0], shapely.union_all(group.geometry.values)))
     gaps, by_road = [], {}
@@ -227,10 +295,18 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
             continue
         by_road[name] = by_road.get(name, 0.0) + length
         label = name or f"无名道路（{key}）"
-        gaps.append(_gap(
-            "unmanaged_stretch", shapely.line_merge(geometry), target=key, name=label, length_m=length,
-            missing="道路或社区责任人", where="不在任何有责任人的社区内",
-            description=f"{label} 有 {length:.0f} 米无包路领导，且不在任何有责任人的社区内"))
+        gaps.append(
+            _gap(
+                "unmanaged_stretch",
+                shapely.line_merge(geometry),
+                target=key,
+                name=label,
+                length_m=length,
+                missing="道路或社区责任人",
+                where="不在任何有责任人的社区内",
+                description=f"{label} 有 {length:.0f} 米无包路领导，且不在任何有责任人的社区内",
+            )
+        )
     return gaps, by_road
 
 
@@ -252,11 +328,19 @@ def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], dict]:
             continue
         near = communities.iloc[communities.sindex.query(hole, predicate="dwithin", distance=1.0)].sort_values("id")
         names = "、".join(near["name"])
-        gaps.append(_gap(
-            "territory_gap", hole, target=";".join(near["id"]) or "辖区空白",
-            name="辖区空白", area_m2=hole.area, where=f"邻近 {names}" if names else "",
-            missing="所属社区", suggested_owner=names,
-            description=f"辖区内有 {hole.area:.0f} 平方米不属于任何社区" + (f"（邻近 {names}）" if names else "")))
+        gaps.append(
+            _gap(
+                "territory_gap",
+                hole,
+                target=";".join(near["id"]) or "辖区空白",
+                name="辖区空白",
+                area_m2=hole.area,
+                where=f"邻近 {names}" if names else "",
+                missing="所属社区",
+                suggested_owner=names,
+                description=f"辖区内有 {hole.area:.0f} 平方米不属于任何社区" + (f"（邻近 {names}）" if names else ""),
+            )
+        )
     left, right = communities.sindex.query(communities.geometry.values, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
@@ -270,10 +354,18 @@ def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], dict]:
             sliver_area += area
             continue
         a, b = communities.iloc[i], communities.iloc[j]
-        gaps.append(_gap(
-            "territory_overlap", geometry, target=f"{a['id']};{b['id']}", name=f"{a['name']}、{b['name']}",
-            area_m2=area, missing="唯一所属社区", suggested_owner=f"{a['name']}、{b['name']}",
-            description=f"{a['name']} 与 {b['name']} 重叠 {area:.0f} 平方米"))
+        gaps.append(
+            _gap(
+                "territory_overlap",
+                geometry,
+                target=f"{a['id']};{b['id']}",
+                name=f"{a['name']}、{b['name']}",
+                area_m2=area,
+                missing="唯一所属社区",
+                suggested_owner=f"{a['name']}、{b['name']}",
+                description=f"{a['name']} 与 {b['name']} 重叠 {area:.0f} 平方米",
+            )
+        )
     return gaps, {"count": sliver_count, "area_m2": sliver_area}
 
 
@@ -364,8 +456,9 @@ def _road_leaders_by_community(resolved: Resolved) -> dict[str, tuple[str, ...]]
     if coverage.empty or communities.empty:
         return {}
     left, right = coverage.sindex.query(communities.geometry.values, predicate="intersects")
-    pairs = pd.DataFrame({"community": communities["id"].to_numpy()[left],
-                          "leader": coverage["leader"].to_numpy()[right]})
+    pairs = pd.DataFrame(
+        {"community": communities["id"].to_numpy()[left], "leader": coverage["leader"].to_numpy()[right]}
+    )
     return pairs.groupby("community")["leader"].agg(lambda s: tuple(sorted(set(s)))).to_dict()
 
 
@@ -374,11 +467,16 @@ def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFra
     levels = project.leaders.set_index("id")["level"]
     road_leaders = _road_leaders_by_community(resolved)
     mine = status[status["kind"] == "community"]
-    items = mine.groupby("target").agg(status_items=("item", "size"),
-                                       status_done=("state", lambda s: int((s == "done").sum())),
-                                       status_overdue=("overdue", "sum"))
-    open_issues = issues[issues["state"] == "open"].groupby("community").agg(
-        issues_open=("id", "size"), issues_overdue=("overdue", "sum"))
+    items = mine.groupby("target").agg(
+        status_items=("item", "size"),
+        status_done=("state", lambda s: int((s == "done").sum())),
+        status_overdue=("overdue", "sum"),
+    )
+    open_issues = (
+        issues[issues["state"] == "open"]
+        .groupby("community")
+        .agg(issues_open=("id", "size"), issues_overdue=("overdue", "sum"))
+    )
     table = pd.DataFrame(resolved.communities[["id", "name", "tier", "street"]])
     table["leaders"] = table["id"].map(lambda c: community_leaders.get(c, ()))
     table["district_leader"] = table["leaders"].map(lambda ids: any(levels.get(i) == "district" for i in ids))
@@ -394,17 +492,22 @@ def _leader_rollup(resolved, community_leaders, issues, gaps: list[dict]) -> pd.
     coverage = resolved.coverage
     table = pd.DataFrame(project.leaders[["id", "name", "title", "level", "unit"]]).reset_index(drop=True)
     whole = coverage[coverage["kind"] == "road"].groupby("leader")["road"].agg(lambda s: tuple(sorted(s)))
-    sections = coverage[coverage["kind"] == "section"].groupby("leader").apply(
-        lambda g: tuple(f"{r}:{a}-{b}" for r, a, b in zip(g["road"], g["from"], g["to"])), include_groups=False)
+    sections = (
+        coverage[coverage["kind"] == "section"]
+        .groupby("leader")
+        .apply(lambda g: tuple(f"{r}:{a}-{b}" for r, a, b in zip(g["road"], g["from"], g["to"])), include_groups=False)
+    )
     road_m = coverage.groupby("leader")["length_m"].sum()
     communities: dict[str, list[str]] = {}
     for cid, ids in community_leaders.items():
         for lid in ids:
             communities.setdefault(lid, []).append(cid)
     exploded = issues[["id", "state", "overdue", "leaders"]].explode("leaders")
-    per = exploded.groupby("leaders").agg(issues=("id", "size"),
-                                          issues_open=("state", lambda s: int((s == "open").sum())),
-                                          issues_overdue=("overdue", "sum"))
+    per = exploded.groupby("leaders").agg(
+        issues=("id", "size"),
+        issues_open=("state", lambda s: int((s == "open").sum())),
+        issues_overdue=("overdue", "sum"),
+    )
     table["roads"] = table["id"].map(lambda i: whole.get(i, ()))
     table["sections"] = table["id"].map(lambda i: sections.get(i, ()))
     table["road_km"] = table["id"].map(lambda i: road_m.get(i, 0.0) / 1000.0)
@@ -443,10 +546,18 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     street_leaders = _street_leaders(resolved, community_leaders)
     for _, c in resolved.communities.sort_values("id").iterrows():
         if not community_leaders.get(c["id"]):
-            gaps.append(_gap("community_no_leader", c.geometry, target=c["id"], name=c["name"],
-                             area_m2=c.geometry.area, missing="包社区责任人",
-                             suggested_owner=street_leaders.get(c["street"], ""),
-                             description=f"{c['name']}（{c['id']}）无包保责任人"))
+            gaps.append(
+                _gap(
+                    "community_no_leader",
+                    c.geometry,
+                    target=c["id"],
+                    name=c["name"],
+                    area_m2=c.geometry.area,
+                    missing="包社区责任人",
+                    suggested_owner=street_leaders.get(c["street"], ""),
+                    description=f"{c['name']}（{c['id']}）无包保责任人",
+                )
+            )
     status = _status_overdue(resolved, as_of)
     issues = _issues(resolved, tol, community_leaders, as_of)
     communities = _community_rollup(resolved, community_leaders, status, issues)
@@ -454,23 +565,47 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     for _, c in communities.iterrows():
         if c["tier"] in ("demonstration", "key") and c["leaders"] and not c["district_leader"]:
             names = _leader_names(resolved.project, c["leaders"])
-            gaps.append(_gap("no_district_leader", _geometry_of(resolved, c["id"]), target=c["id"],
-                             name=c["name"], leader=";".join(c["leaders"]), missing="区级包保领导",
-                             where=f"现有责任人级别：{'、'.join(sorted({levels.get(i, '') for i in c['leaders']}))}",
-                             description=f"{c['name']}（{'示范' if c['tier'] == 'demonstration' else '重点'}社区）"
-                                         f"无区领导包保，现有责任人：{names}"))
+            gaps.append(
+                _gap(
+                    "no_district_leader",
+                    _geometry_of(resolved, c["id"]),
+                    target=c["id"],
+                    name=c["name"],
+                    leader=";".join(c["leaders"]),
+                    missing="区级包保领导",
+                    where=f"现有责任人级别：{'、'.join(sorted({levels.get(i, '') for i in c['leaders']}))}",
+                    description=f"{c['name']}（{'示范' if c['tier'] == 'demonstration' else '重点'}社区）"
+                    f"无区领导包保，现有责任人：{names}",
+                )
+            )
     if len(status):
         for _, c in communities[communities["status_items"] == 0].iterrows():
-            gaps.append(_gap("community_no_status", _geometry_of(resolved, c["id"]), target=c["id"],
-                             name=c["name"], leader=";".join(c["leaders"]), missing="整改进度",
-                             suggested_owner=_leader_names(resolved.project, c["leaders"]),
-                             description=f"{c['name']}（{c['id']}）未报送任何整改事项进度"))
+            gaps.append(
+                _gap(
+                    "community_no_status",
+                    _geometry_of(resolved, c["id"]),
+                    target=c["id"],
+                    name=c["name"],
+                    leader=";".join(c["leaders"]),
+                    missing="整改进度",
+                    suggested_owner=_leader_names(resolved.project, c["leaders"]),
+                    description=f"{c['name']}（{c['id']}）未报送任何整改事项进度",
+                )
+            )
     for _, i in issues[issues["orphan"]].sort_values("id").iterrows():
         where = "不在任何社区内" if not i["community"] else "所在社区无责任人"
-        gaps.append(_gap("orphan_issue", i.geometry, target=i["id"], name=i["id"], missing="责任人",
-                         where=where,
-                         description=f"问题点 {i['id']}（{i['category'] or '未分类'}）{where}，"
-                                     f"{tol.issue_road_m:.0f} 米内也无有责任人的道路"))
+        gaps.append(
+            _gap(
+                "orphan_issue",
+                i.geometry,
+                target=i["id"],
+                name=i["id"],
+                missing="责任人",
+                where=where,
+                description=f"问题点 {i['id']}（{i['category'] or '未分类'}）{where}，"
+                f"{tol.issue_road_m:.0f} 米内也无有责任人的道路",
+            )
+        )
     parts_removed = {}
     for gap in gaps:
         (gap["geometry"],), removed = keep_dimension([gap["geometry"]], GAP_DIMENSION[gap["kind"]])
@@ -480,8 +615,20 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     frame = gpd.GeoDataFrame(gaps, columns=GAP_COLUMNS + ["geometry"], geometry="geometry", crs=resolved.crs)
     frame = frame.sort_values(["kind", "target"], key=lambda s: s.map(order) if s.name == "kind" else s, kind="stable")
     leaders = _leader_rollup(resolved, community_leaders, issues, gaps)
-    return Analysis(resolved, tol, frame.reset_index(drop=True), roads, community_leaders, issues, slivers,
-                    communities, leaders, status, as_of, parts_removed)
+    return Analysis(
+        resolved,
+        tol,
+        frame.reset_index(drop=True),
+        roads,
+        community_leaders,
+        issues,
+        slivers,
+        communities,
+        leaders,
+        status,
+        as_of,
+        parts_removed,
+    )
 
 
 def _geometry_of(resolved: Resolved, community_id: str):

@@ -59,8 +59,12 @@ def static_text(name: str) -> str:
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=PackageLoader("geo", "templates"), autoescape=select_autoescape(default=True),
-                       undefined=StrictUndefined, keep_trailing_newline=True)
+    return Environment(
+        loader=PackageLoader("geo", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def render_html(template: str, **data) -> str:

@@ -87,17 +87,29 @@ def _print_summary(figures: dict) -> None:
         f"空白点 {g['total']} 处：" + ("、".join(f"{GAP_KINDS[k]} {n}" for k, n in g["by_kind"].items() if n) or "无"),
     ]
     if r["coverage_pct"] is not None:
-        lines.insert(2, f"有包保责任的道路 {r['with_assignment']} 条，覆盖 {r['coverage_pct']:.2f}%"
-                        f"（路段空白 {g['section_gap_m']:,.0f} 米，无人管路段 {g['unmanaged_m']:,.0f} 米）")
+        lines.insert(
+            2,
+            f"有包保责任的道路 {r['with_assignment']} 条，覆盖 {r['coverage_pct']:.2f}%"
+            f"（路段空白 {g['section_gap_m']:,.0f} 米，无人管路段 {g['unmanaged_m']:,.0f} 米）",
+        )
     out = figures.get("outside", {})
-    parts = [f"{label} {out[key]:,.0f} {unit}" for key, label, unit in (
-        ("road_m", "道路", "米"), ("road_pieces", "其中整段在外的路段", "段"), ("issues", "问题点", "个"),
-        ("communities", "社区", "个")) if out.get(key, 0) >= (0.5 if key == "road_m" else 1)]
+    parts = [
+        f"{label} {out[key]:,.0f} {unit}"
+        for key, label, unit in (
+            ("road_m", "道路", "米"),
+            ("road_pieces", "其中整段在外的路段", "段"),
+            ("issues", "问题点", "个"),
+            ("communities", "社区", "个"),
+        )
+        if out.get(key, 0) >= (0.5 if key == "road_m" else 1)
+    ]
     if parts:
         edge = "边界" if out["scope"] == "boundary" else "社区范围"
         lines.append(f"辖区外（{edge}外 {out['margin_m']:g} 米以上）未计入任何数字：" + "、".join(parts))
-    lines.append(f"截至 {figures['as_of']}：逾期问题点 {figures['issues']['overdue']} 个，"
-                 f"逾期整改事项 {figures['status']['overdue']} 项")
+    lines.append(
+        f"截至 {figures['as_of']}：逾期问题点 {figures['issues']['overdue']} 个，"
+        f"逾期整改事项 {figures['status']['overdue']} 项"
+    )
     for line in lines:
         _say(line)
 
@@ -108,8 +120,10 @@ def _print_map_sizes(maps) -> None:
         return
     leaders = [m for m in maps if m.path.parent.name == "leaders"]
     others = [m for m in maps if m.path.parent.name != "leaders"]
-    parts = [f"{m.path.name} {m.bytes / 1e6:.2f} MB，{m.vertices:,} 个顶点，{m.bytes_per_vertex:.0f} 字节/顶点"
-             for m in others]
+    parts = [
+        f"{m.path.name} {m.bytes / 1e6:.2f} MB，{m.vertices:,} 个顶点，{m.bytes_per_vertex:.0f} 字节/顶点"
+        for m in others
+    ]
     if leaders:
         size = sum(m.bytes for m in leaders)
         verts = sum(m.vertices for m in leaders)
@@ -133,9 +147,13 @@ def _print_ledger(ledger, err: bool = False, ledger_file: str | Path | None = "r
     rejected = sum(e.rejected for e in ledger)
     outside = sum(e.outside for e in ledger)
     why = f"，原因见 {ledger_file}" if ledger_file else ""
-    _say("读取（使用/读取行数）：" + "，".join(parts)
-         + (f"；剔除 {rejected:,} 行{why}" if rejected else "；无剔除")
-         + (f"；辖区外 {outside:,} 行" if outside else ""), err=err)
+    _say(
+        "读取（使用/读取行数）："
+        + "，".join(parts)
+        + (f"；剔除 {rejected:,} 行{why}" if rejected else "；无剔除")
+        + (f"；辖区外 {outside:,} 行" if outside else ""),
+        err=err,
+    )
 
 
 def _write_ledger_folder(folder: Path, lock: Path, ledger, problems) -> Path | None:
@@ -182,22 +200,31 @@ def _run(func, verbose: int, out_dir: Path | None = None, ledger_dir: Path | Non
         return EXIT_INVALID
     except OSError as err:  # a folder where a file should be, an output folder that cannot be written
         where = f"“{err.filename}”" if err.filename else ""
-        _say(f"错误：无法读写 {where}：{err.strerror or err}。请检查路径：--out 应是一个可写的文件夹，"
-                   "项目文件夹中的图层应是文件。", err=True)
+        _say(
+            f"错误：无法读写 {where}：{err.strerror or err}。请检查路径：--out 应是一个可写的文件夹，"
+            "项目文件夹中的图层应是文件。",
+            err=True,
+        )
         return EXIT_INVALID
     except Exception as err:  # a bug: say so plainly, keep the traceback for -v
         if verbose:
             raise
-        _say(f"内部错误（程序缺陷）：{type(err).__name__}: {err}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
-                   err=True)
+        _say(
+            f"内部错误（程序缺陷）：{type(err).__name__}: {err}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
+            err=True,
+        )
         return EXIT_INTERNAL
 
 
 _project_arg = click.argument("project", type=click.Path(path_type=Path), default=Path("layers"))
 _verbose = click.option("-v", "--verbose", count=True, help="更多信息 More detail (-vv for debug).")
 _quiet = click.option("-q", "--quiet", is_flag=True, help="只显示错误 Only errors.")
-_today = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                      help="按此日期判断逾期 Judge overdue as of this date (default: geo.toml's today, else today).")
+_today = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="按此日期判断逾期 Judge overdue as of this date (default: geo.toml's today, else today).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -208,16 +235,25 @@ def cli() -> None:
 
 @cli.command()
 @_project_arg
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True,
-              help="输出文件夹 Output folder.")
-@click.option("--basemap", default=None, metavar="NAME[,NAME]",
-              help=f"底图 Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("maps"),
+    show_default=True,
+    help="输出文件夹 Output folder.",
+)
+@click.option(
+    "--basemap",
+    default=None,
+    metavar="NAME[,NAME]",
+    help=f"底图 Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none).",
+)
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="地图语言 Map language (default: zh).")
 @_today
 @_verbose
 @_quiet
-def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, today, verbose: int,
-          quiet: bool) -> int:
+def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, today, verbose: int, quiet: bool) -> int:
     """生成地图与报表。Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
     _setup_logging(verbose, quiet)
 
@@ -238,8 +274,13 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
 
 @cli.command()
 @_project_arg
-@click.option("--out", "ledger_dir", type=click.Path(path_type=Path), default=None,
-              help="把问题清单（ledger.csv、ledger_summary.csv）写入此文件夹 Write the problem list into this folder.")
+@click.option(
+    "--out",
+    "ledger_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="把问题清单（ledger.csv、ledger_summary.csv）写入此文件夹 Write the problem list into this folder.",
+)
 @_verbose
 @_quiet
 def validate(project: Path, ledger_dir: Path | None, verbose: int, quiet: bool) -> int:

@@ -194,11 +194,14 @@ def _check_map(options: MapOptions, where: str) -> None:
         if name not in BASEMAPS:
             raise _unknown(name, BASEMAPS, f"{where}: basemap")
     if "amap" in options.basemaps and set(options.basemaps) - {"amap", "none"}:
-        raise ConfigError(f"{where}：底图 amap（高德）是 GCJ-02 坐标，不能与 "
-                          f"{', '.join(sorted(set(options.basemaps) - {'amap', 'none'}))}（WGS84）混用；请只选一类")
+        raise ConfigError(
+            f"{where}：底图 amap（高德）是 GCJ-02 坐标，不能与 "
+            f"{', '.join(sorted(set(options.basemaps) - {'amap', 'none'}))}（WGS84）混用；请只选一类"
+        )
     if "intranet" in options.basemaps and not options.tiles_url:
-        raise ConfigError(f"{where}：底图 intranet 需要 tiles_url，例如 "
-                          'tiles_url = "http://10.1.2.3/tiles/{z}/{x}/{y}.png"')
+        raise ConfigError(
+            f'{where}：底图 intranet 需要 tiles_url，例如 tiles_url = "http://10.1.2.3/tiles/{{z}}/{{x}}/{{y}}.png"'
+        )
     if options.lang not in LANGUAGES:
         raise _unknown(options.lang, LANGUAGES, f"{where}: lang")
 
@@ -236,8 +239,9 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
             raise ConfigError(f"{where}：today = {today!r} 不是日期（写作 today = 2022-05-14）") from err
     elif today is not None and not isinstance(today, date):
         raise ConfigError(f"{where}：today = {today!r} 不是日期（写作 today = 2022-05-14）")
-    return Config(files=files, layers=layers, columns=columns, crs=crs, tolerances=tolerances, map=map_options,
-                  today=today)
+    return Config(
+        files=files, layers=layers, columns=columns, crs=crs, tolerances=tolerances, map=map_options, today=today
+    )
 
 
 def load_config(project_dir: str | Path) -> Config:

@@ -145,7 +145,7 @@ def grouped(problems: list[Problem], limit: int | None = None) -> list[str]:
     lines = [_group_line(g) for g in groups.values()]
     if limit is not None and len(lines) > limit:
         rest = len(lines) - limit + 1
-        lines = lines[:limit - 1] + [f"… 另有 {rest} 类"]
+        lines = lines[: limit - 1] + [f"… 另有 {rest} 类"]
     return lines
 
 

@@ -54,8 +54,18 @@ def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
         if any(p.severity == "error" and p.row is None for p in mine):
             rejected |= missing | outside  # a file-level error leaves out every row the file had
             missing, outside = set(), set()
-        entries.append(LedgerEntry(name, source.file, source.rows_read, len(used), len(rejected),
-                                   len(repaired & used), len(missing), len(outside)))
+        entries.append(
+            LedgerEntry(
+                name,
+                source.file,
+                source.rows_read,
+                len(used),
+                len(rejected),
+                len(repaired & used),
+                len(missing),
+                len(outside),
+            )
+        )
     return entries
 
 
@@ -66,8 +76,18 @@ def problem_table(problems: list[Problem]) -> pd.DataFrame:
     for p in problems:
         actions = {"error": "需修正后重新运行", "warning": "已修复或照用", "note": "按说明读取"}
         action = "该行未使用" if p.rejected else "辖区之外，未计入" if p.outside else actions[p.severity]
-        rows.append({"severity": severity[p.severity], "file": p.file, "row": p.row, "column": p.column,
-                     "value": p.value, "action": action, "message": p.message, "fix": p.fix})
+        rows.append(
+            {
+                "severity": severity[p.severity],
+                "file": p.file,
+                "row": p.row,
+                "column": p.column,
+                "value": p.value,
+                "action": action,
+                "message": p.message,
+                "fix": p.fix,
+            }
+        )
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
 
 
@@ -76,6 +96,8 @@ def write_ledger(reports: Path, entries: list[LedgerEntry], problems: list[Probl
     reports = Path(reports)
     reports.mkdir(parents=True, exist_ok=True)
     write_csv(problem_table(problems), reports / "ledger.csv")
-    summary = pd.DataFrame([asdict(e) for e in entries],
-                           columns=["layer", "file", "read", "used", "rejected", "outside", "repaired", "lost"])
+    summary = pd.DataFrame(
+        [asdict(e) for e in entries],
+        columns=["layer", "file", "read", "used", "rejected", "outside", "repaired", "lost"],
+    )
     write_csv(summary, reports / "ledger_summary.csv")

@@ -115,9 +115,7 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
     if spec.name in config.files:
         path = project_dir / config.files[spec.name]
         if not path.exists():
-            raise ProjectError(
-                f"geo.toml [files] {spec.name} = '{config.files[spec.name]}'，但 {path} 不存在"
-            )
+            raise ProjectError(f"geo.toml [files] {spec.name} = '{config.files[spec.name]}'，但 {path} 不存在")
         return path
     if spec.name in POINTS_AS_TABLE:
         extensions = SPATIAL_EXTENSIONS + TABLE_EXTENSIONS
@@ -131,8 +129,7 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ProjectError(
-            f"{project_dir}：图层“{spec.name}”有多个文件（{names}）；"
-            f"请只保留一个，或在 geo.toml 的 [files] 中指定"
+            f"{project_dir}：图层“{spec.name}”有多个文件（{names}）；请只保留一个，或在 geo.toml 的 [files] 中指定"
         )
     return found[0] if found else None
 
@@ -148,8 +145,9 @@ def _aliases(spec: LayerSpec, config: Config) -> dict[str, str]:
     return aliases
 
 
-def _rename_columns(frame: pd.DataFrame, spec: LayerSpec, config: Config
-                    ) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+def _rename_columns(
+    frame: pd.DataFrame, spec: LayerSpec, config: Config
+) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     """Rename headers to the contract's names.
 
     Returns the frame, the mapping used (contract column -> header), and a
@@ -218,9 +216,18 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
             clean = strip_controls(raw)
             frame.at[idx, column] = clean
             if used:
-                problems.append(Problem(
-                    "warning", layer.file, int(frame.at[idx, "_row"]), layer.header(column), clean,
-                    f"含有不可见的控制字符（{codes}），已删除", "在原文件中删去这些字符", row_label=layer.row_label))
+                problems.append(
+                    Problem(
+                        "warning",
+                        layer.file,
+                        int(frame.at[idx, "_row"]),
+                        layer.header(column),
+                        clean,
+                        f"含有不可见的控制字符（{codes}），已删除",
+                        "在原文件中删去这些字符",
+                        row_label=layer.row_label,
+                    )
+                )
     return frame
 
 
@@ -234,31 +241,61 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
         if not valid.empty:
             x0, y0, x1, y1 = valid.total_bounds
             if not in_china([x0, x1], [y0, y1]).all():
-                problems.append(Problem(
-                    "error", file, None, None, declared,
-                    "声明为 GCJ-02，但数据位于中国境外，那里没有 GCJ-02 偏移",
-                    "从 geo.toml [crs] 中删去 GCJ-02 声明（数据多半是 WGS84）"))
+                problems.append(
+                    Problem(
+                        "error",
+                        file,
+                        None,
+                        None,
+                        declared,
+                        "声明为 GCJ-02，但数据位于中国境外，那里没有 GCJ-02 偏移",
+                        "从 geo.toml [crs] 中删去 GCJ-02 声明（数据多半是 WGS84）",
+                    )
+                )
                 return frame
         return frame.set_geometry(geometry_gcj02_to_wgs84(frame.geometry.values), crs=4326)
     if declared:
         try:
             crs = pyproj.CRS.from_user_input(declared)
             if frame.crs is not None and not frame.crs.equals(crs):
-                problems.append(Problem(
-                    "note", file, None, None, declared,
-                    f"geo.toml 声明的坐标系与文件自带的（{frame.crs.to_string()}）不同，按 geo.toml 的读取"))
+                problems.append(
+                    Problem(
+                        "note",
+                        file,
+                        None,
+                        None,
+                        declared,
+                        f"geo.toml 声明的坐标系与文件自带的（{frame.crs.to_string()}）不同，按 geo.toml 的读取",
+                    )
+                )
             return frame.set_crs(crs, allow_override=True)
         except pyproj.exceptions.CRSError as err:
-            problems.append(Problem(
-                "error", file, None, None, declared, f"geo.toml [crs] 中的坐标系无法识别：{err}",
-                "使用 EPSG 代码，如“EPSG:4490”“EPSG:4547”，或“GCJ-02”"))
+            problems.append(
+                Problem(
+                    "error",
+                    file,
+                    None,
+                    None,
+                    declared,
+                    f"geo.toml [crs] 中的坐标系无法识别：{err}",
+                    "使用 EPSG 代码，如“EPSG:4490”“EPSG:4547”，或“GCJ-02”",
+                )
+            )
             return frame.set_crs(4326, allow_override=True)
     if frame.crs is None:
         if path.suffix.lower() in (".geojson", ".json", ".csv", ".xlsx"):
             return frame.set_crs(4326)  # GeoJSON's default; lon/lat columns are degrees
-        problems.append(Problem(
-            "error", file, None, None, None, "文件没有坐标系（缺少 .prj 文件？）",
-            f"在 geo.toml 中声明，例如 [crs] {layer_name} = \"EPSG:4490\""))
+        problems.append(
+            Problem(
+                "error",
+                file,
+                None,
+                None,
+                None,
+                "文件没有坐标系（缺少 .prj 文件？）",
+                f'在 geo.toml 中声明，例如 [crs] {layer_name} = "EPSG:4490"',
+            )
+        )
         return frame.set_crs(4326, allow_override=True)
     return frame
 
@@ -273,19 +310,35 @@ def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems)
         return True
     rx0, ry0, rx1, ry1 = raw_bounds
     if -90 <= rx0 and rx1 <= 90 and -180 <= ry0 and ry1 <= 180:
-        problems.append(Problem(
-            "error", file, None, None, f"x {rx0:.4f}..{rx1:.4f}, y {ry0:.4f}..{ry1:.4f}",
-            "经度与纬度似乎颠倒了（纬度超出 ±90°）",
-            "经度（x）在前，纬度（y）在后"))
+        problems.append(
+            Problem(
+                "error",
+                file,
+                None,
+                None,
+                f"x {rx0:.4f}..{rx1:.4f}, y {ry0:.4f}..{ry1:.4f}",
+                "经度与纬度似乎颠倒了（纬度超出 ±90°）",
+                "经度（x）在前，纬度（y）在后",
+            )
+        )
         return False
     hint = ""
     if rx0 > 1e7:
-        hint = (f"；东坐标 {rx0:.0f} 带有高斯-克吕格带号 {int(rx0 // 1e6)}：请使用该带号的"
-                "“CGCS2000 / 3-degree Gauss-Kruger zone N”坐标系")
-    problems.append(Problem(
-        "error", file, None, None, f"x {rx0:.0f}..{rx1:.0f}, y {ry0:.0f}..{ry1:.0f}",
-        "坐标不是经纬度（投影坐标被当成了度，或坐标系有误）",
-        f"在 geo.toml [crs] 中声明实际坐标系，例如 EPSG:4547{hint}"))
+        hint = (
+            f"；东坐标 {rx0:.0f} 带有高斯-克吕格带号 {int(rx0 // 1e6)}：请使用该带号的"
+            "“CGCS2000 / 3-degree Gauss-Kruger zone N”坐标系"
+        )
+    problems.append(
+        Problem(
+            "error",
+            file,
+            None,
+            None,
+            f"x {rx0:.0f}..{rx1:.0f}, y {ry0:.0f}..{ry1:.0f}",
+            "坐标不是经纬度（投影坐标被当成了度，或坐标系有误）",
+            f"在 geo.toml [crs] 中声明实际坐标系，例如 EPSG:4547{hint}",
+        )
+    )
     return False
 
 
@@ -306,13 +359,24 @@ def _stray_features(layer: Layer, frame: gpd.GeoDataFrame, raw: gpd.GeoDataFrame
     table = "lon" in layer.headers and "lat" in layer.headers
     for idx, (x, y, *_rest) in zip(frame.index[stray], shapely.bounds(raw.geometry.values[stray])):
         swapped = -90 <= x <= 90 and -180 <= y <= 180 and not -90 <= y <= 90
-        value = (f"{layer.header('lon')} {x:g}，{layer.header('lat')} {y:g}" if table
-                 else f"第一个顶点 x {x:.10g}，y {y:.10g}")
-        problems.append(Problem(
-            "warning", layer.file, int(frame.at[idx, "_row"]), None, value,
-            "经度与纬度似乎颠倒了，该要素未使用" if swapped else "坐标超出经纬度范围，该要素未使用",
-            "经度（x）在前，纬度（y）在后" if swapped else "在 GIS 软件中检查该要素的坐标",
-            rejected=True, row_label=layer.row_label))
+        value = (
+            f"{layer.header('lon')} {x:g}，{layer.header('lat')} {y:g}"
+            if table
+            else f"第一个顶点 x {x:.10g}，y {y:.10g}"
+        )
+        problems.append(
+            Problem(
+                "warning",
+                layer.file,
+                int(frame.at[idx, "_row"]),
+                None,
+                value,
+                "经度与纬度似乎颠倒了，该要素未使用" if swapped else "坐标超出经纬度范围，该要素未使用",
+                "经度（x）在前，纬度（y）在后" if swapped else "在 GIS 软件中检查该要素的坐标",
+                rejected=True,
+                row_label=layer.row_label,
+            )
+        )
     return frame[~stray]
 
 
@@ -335,17 +399,30 @@ def _points_from_table(layer: Layer, frame: pd.DataFrame, problems) -> gpd.GeoDa
     """Turn a table with lon/lat columns into points (degrees)."""
     file = layer.file
     if "lon" not in frame or "lat" not in frame:
-        problems.append(Problem("error", file, None, None, None, "问题点表格需要经度、纬度两列",
-                                "加上“经度”“纬度”两列（或 lon、lat）"))
+        problems.append(
+            Problem(
+                "error", file, None, None, None, "问题点表格需要经度、纬度两列", "加上“经度”“纬度”两列（或 lon、lat）"
+            )
+        )
         return gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
     lon = pd.to_numeric(frame["lon"], errors="coerce")
     lat = pd.to_numeric(frame["lat"], errors="coerce")
     for column, values in (("lon", lon), ("lat", lat)):
         for idx in frame.index[values.isna() & (frame[column] != "")]:
             example = "112.2563" if column == "lon" else "30.3162"
-            problems.append(Problem("warning", file, int(frame.at[idx, "_row"]), layer.header(column),
-                                    frame.at[idx, column], "不是数字，该行未使用", f"填写十进制度数，如 {example}",
-                                    rejected=True, row_label=layer.row_label))
+            problems.append(
+                Problem(
+                    "warning",
+                    file,
+                    int(frame.at[idx, "_row"]),
+                    layer.header(column),
+                    frame.at[idx, column],
+                    "不是数字，该行未使用",
+                    f"填写十进制度数，如 {example}",
+                    rejected=True,
+                    row_label=layer.row_label,
+                )
+            )
     geometry = shapely.points(lon.to_numpy(), lat.to_numpy())
     geometry[(lon.isna() | lat.isna()).to_numpy()] = None
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=None)
@@ -357,15 +434,31 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     if path is None:
         if spec.required:
             kinds = ".geojson / .gpkg / .shp" if spec.spatial else ".xlsx / .csv"
-            problems.append(Problem(
-                "error", f"{spec.name}.*", None, None, None, f"缺少必需的图层“{spec.name}”",
-                f"加入 {spec.name}{kinds}（见 layers/README.md），或在 geo.toml [files] 中指定文件"))
+            problems.append(
+                Problem(
+                    "error",
+                    f"{spec.name}.*",
+                    None,
+                    None,
+                    None,
+                    f"缺少必需的图层“{spec.name}”",
+                    f"加入 {spec.name}{kinds}（见 layers/README.md），或在 geo.toml [files] 中指定文件",
+                )
+            )
         return None
     is_table = path.suffix.lower() in TABLE_EXTENSIONS
     if spec.spatial and is_table and spec.name not in POINTS_AS_TABLE:
-        problems.append(Problem("error", path.name, None, None, None,
-                                f"“{spec.name}”需要几何图形，表格无法提供",
-                                "请从 GIS 软件导出为 GeoJSON、GeoPackage 或 Shapefile"))
+        problems.append(
+            Problem(
+                "error",
+                path.name,
+                None,
+                None,
+                None,
+                f"“{spec.name}”需要几何图形，表格无法提供",
+                "请从 GIS 软件导出为 GeoJSON、GeoPackage 或 Shapefile",
+            )
+        )
         return None
     try:
         if is_table:
@@ -373,8 +466,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         else:
             result = read_spatial(path, spec.name, config.layers.get(spec.name), set(_aliases(spec, config)))
     except ReadError as err:
-        problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}："),
-                                ""))
+        problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}："), ""))
         return None
     frame, headers, clashes = _rename_columns(result.frame, spec, config)
     for clash in clashes:
@@ -382,26 +474,50 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     if spec.name in ID_FROM_NAME and "id" not in headers and "name" in headers:
         frame["id"] = frame["name"]
         headers["id"] = headers["name"]
-        problems.append(Problem("note", path.name, None, headers["name"], None, "没有编号列：以名称作编号",
-                                "名称须各不相同；如有编号列，在 geo.toml [columns] 中写明"))
+        problems.append(
+            Problem(
+                "note",
+                path.name,
+                None,
+                headers["name"],
+                None,
+                "没有编号列：以名称作编号",
+                "名称须各不相同；如有编号列，在 geo.toml [columns] 中写明",
+            )
+        )
     several_parts = (".gpkg", ".gdb", ".kml", ".xlsx")
     if spec.name in config.layers and result.part is None and path.suffix.lower() not in several_parts:
-        problems.append(Problem("note", path.name, None, None, config.layers[spec.name],
-                                f"geo.toml [layers] {spec.name} 只用于 GeoPackage、.gdb、KML 和 XLSX，此处不起作用"))
+        problems.append(
+            Problem(
+                "note",
+                path.name,
+                None,
+                None,
+                config.layers[spec.name],
+                f"geo.toml [layers] {spec.name} 只用于 GeoPackage、.gdb、KML 和 XLSX，此处不起作用",
+            )
+        )
     for canonical, header in config.columns.get(spec.name, {}).items():
         if headers.get(canonical) != header and normalise_header(header) not in {
-                normalise_header(c) for c in result.frame.columns}:
-            problems.append(Problem("warning", path.name, None, None, header,
-                                    f"geo.toml [columns.{spec.name}] {canonical} 指定的表头在文件中不存在",
-                                    "检查表头的写法"))
-    layer = Layer(spec.name, path, frame, headers, tuple(int(r) for r in frame["_row"]), result.row_label,
-                  result.part)
+            normalise_header(c) for c in result.frame.columns
+        }:
+            problems.append(
+                Problem(
+                    "warning",
+                    path.name,
+                    None,
+                    None,
+                    header,
+                    f"geo.toml [columns.{spec.name}] {canonical} 指定的表头在文件中不存在",
+                    "检查表头的写法",
+                )
+            )
+    layer = Layer(spec.name, path, frame, headers, tuple(int(r) for r in frame["_row"]), result.row_label, result.part)
     frame = _clean_controls(layer, frame, problems)
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
     if spec.required and not layer.rows:
-        problems.append(Problem("error", layer.file, None, None, None, "文件没有数据行",
-                                "在表头行下面填写数据"))
+        problems.append(Problem("error", layer.file, None, None, None, "文件没有数据行", "在表头行下面填写数据"))
     if spec.name in POINTS_AS_TABLE and is_table:
         frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):
@@ -429,10 +545,17 @@ def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:
         if name != reference.name and not box.intersects(ref.buffer(margin)):
             layer = layers[name]
             c, r = box.centroid, ref.centroid
-            problems.append(Problem(
-                "error", layer.file, None, None, f"中心约 {c.x:.4f}, {c.y:.4f}",
-                f"与 {reference.file}（中心约 {r.x:.4f}, {r.y:.4f}）不重叠：其中一个的坐标系有误，或经纬度颠倒",
-                "检查两个文件的坐标系（geo.toml [crs]）和经纬度顺序"))
+            problems.append(
+                Problem(
+                    "error",
+                    layer.file,
+                    None,
+                    None,
+                    f"中心约 {c.x:.4f}, {c.y:.4f}",
+                    f"与 {reference.file}（中心约 {r.x:.4f}, {r.y:.4f}）不重叠：其中一个的坐标系有误，或经纬度颠倒",
+                    "检查两个文件的坐标系（geo.toml [crs]）和经纬度顺序",
+                )
+            )
 
 
 def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Layer], list[Problem]]:

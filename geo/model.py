@@ -45,8 +45,14 @@ class Outside:
         return bool(self.communities or self.road_pieces or self.road_m >= 0.5 or self.issues)
 
     def as_dict(self) -> dict:
-        return {"scope": self.scope, "margin_m": self.margin_m, "communities": self.communities,
-                "road_pieces": self.road_pieces, "road_m": round(self.road_m, 3), "issues": self.issues}
+        return {
+            "scope": self.scope,
+            "margin_m": self.margin_m,
+            "communities": self.communities,
+            "road_pieces": self.road_pieces,
+            "road_m": round(self.road_m, 3),
+            "issues": self.issues,
+        }
 
 
 @dataclass

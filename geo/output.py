@@ -155,8 +155,7 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 @contextmanager
-def staged_folder(target: str | Path, *, lock: str | Path | None = None,
-                  marker: Path = MARKER) -> Iterator[Path]:
+def staged_folder(target: str | Path, *, lock: str | Path | None = None, marker: Path = MARKER) -> Iterator[Path]:
     """Yield a new empty folder to write into; on success it replaces `target` whole.
 
     Parameters
@@ -183,14 +182,17 @@ def staged_folder(target: str | Path, *, lock: str | Path | None = None,
     try:
         lock_file.acquire()
     except Timeout:
-        raise OutputBusyError(f"另一个 geo 正在写入 {locked}；请等它结束后再运行"
-                              "（同一输出文件夹一次只能有一个任务）") from None
+        raise OutputBusyError(
+            f"另一个 geo 正在写入 {locked}；请等它结束后再运行（同一输出文件夹一次只能有一个任务）"
+        ) from None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _recover(target)
         if not _is_geo_output(target, marker):
-            raise OutputError(f"输出文件夹 {target} 已有其他文件，且不是 geo 生成的；为免覆盖你的文件，"
-                              "请用 --out 指定一个新的或空的文件夹")
+            raise OutputError(
+                f"输出文件夹 {target} 已有其他文件，且不是 geo 生成的；为免覆盖你的文件，"
+                "请用 --out 指定一个新的或空的文件夹"
+            )
         staging = target.with_name(f".{target.name}.staging-{secrets.token_hex(4)}")
         os.mkdir(staging)  # 0777 less the umask, as any folder the user makes
         try:

@@ -36,8 +36,15 @@ from .coords import geometry_wgs84_to_gcj02
 from .resolve import section_label
 from .shapes import keep_dimension
 
-__all__ = ["MapFile", "build_context", "leader_filenames", "render_gap_map", "render_index", "render_leader_map",
-           "render_overview"]
+__all__ = [
+    "MapFile",
+    "build_context",
+    "leader_filenames",
+    "render_gap_map",
+    "render_index",
+    "render_leader_map",
+    "render_overview",
+]
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +66,16 @@ GAP_STYLES = {
     "unmanaged_stretch": {"color": GAP_COLOR, "weight": 7, "opacity": 0.95},
     "territory_gap": {"color": GAP_COLOR, "weight": 3, "fillColor": GAP_COLOR, "fillOpacity": 0.7},
     "territory_overlap": {"color": "#8e44ad", "weight": 3, "fillColor": "#8e44ad", "fillOpacity": 0.6},
-    "community_no_leader": {"color": GAP_COLOR, "weight": 4, "fillColor": GAP_COLOR, "fillOpacity": 0.25,
-                            "dashArray": "6 4"},
+    "community_no_leader": {
+        "color": GAP_COLOR,
+        "weight": 4,
+        "fillColor": GAP_COLOR,
+        "fillOpacity": 0.25,
+        "dashArray": "6 4",
+    },
     "no_district_leader": {"color": "#8e44ad", "weight": 4, "fill": False, "dashArray": "6 4"},
     "community_no_status": {"color": "#8e44ad", "weight": 2, "fill": False, "dashArray": "2 4"},
-    "orphan_issue": {"radius": 9, "color": "#000", "weight": 3, "fill": True, "fillColor": GAP_COLOR,
-                     "fillOpacity": 1},
+    "orphan_issue": {"radius": 9, "color": "#000", "weight": 3, "fill": True, "fillColor": GAP_COLOR, "fillOpacity": 1},
 }
 
 
@@ -92,8 +103,9 @@ def leader_filenames(leader_ids) -> dict[str, str]:
     """
     names, taken = {}, set()
     for leader_id in leader_ids:
-        plain = (re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None
-                 and leader_id.upper() not in _WINDOWS_RESERVED)
+        plain = (
+            re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None and leader_id.upper() not in _WINDOWS_RESERVED
+        )
         name = f"{leader_id}.html" if plain else f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
         if name.lower() in taken:
             name = f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
@@ -195,8 +207,15 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     names = leaders["name"].to_dict()
 
     def who(ids) -> str:
-        return "、".join(f"{names.get(i, i)}（{leaders.at[i, 'title']}）" if i in leaders.index and
-                        leaders.at[i, "title"] else str(names.get(i, i)) for i in ids) or w["none"]
+        return (
+            "、".join(
+                f"{names.get(i, i)}（{leaders.at[i, 'title']}）"
+                if i in leaders.index and leaders.at[i, "title"]
+                else str(names.get(i, i))
+                for i in ids
+            )
+            or w["none"]
+        )
 
     def plain(ids) -> str:
         return " ".join(str(names.get(i, i)) for i in ids)
@@ -204,8 +223,9 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     communities = _drawn(_simplified(resolved.communities[["id", "name", "tier", "street", "geometry"]]), gcj, 2)
     ids = communities["id"]
     communities["leaders"] = ids.map(lambda c: who(analysis.community_leaders.get(c, ())))
-    communities["search"] = [f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip()
-                             for n, c in zip(communities["name"], ids)]
+    communities["search"] = [
+        f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip() for n, c in zip(communities["name"], ids)
+    ]
     communities["tip"] = [
         f"<b>{esc(r.name)}</b><br>{esc(w.get(f'tier.{r.tier}', r.tier))}　{esc(r.street)}"
         f"<br>{esc(w['leaders'])}：{esc(r.leaders)}"
@@ -217,21 +237,29 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     popups = []
     for r in communities.itertuples():
         items = by_community.get(r.id, no_rows)
-        lines = "".join(
-            f"<li>{esc(s.item)}：{esc(w.get(f'state.{s.state}', s.state))}"
-            + (f"，{s.progress:.0f}%" if not pd.isna(s.progress) else "")
-            + (f"，{esc(w['due'])} {esc(s.due)}" if s.due else "")
-            + ("（逾期）" if s.overdue and options.lang == "zh" else " (overdue)" if s.overdue else "") + "</li>"
-            for s in items.itertuples()
-        ) or f"<li>{esc(w['no_status'])}</li>"
-        popups.append(f"<b>{esc(r.name)}</b>（{esc(r.id)}）<br>{esc(w.get(f'tier.{r.tier}', r.tier))}<br>"
-                      f"{esc(w['leaders'])}：{esc(r.leaders)}<br>{esc(w['status_items'])}：<ul>{lines}</ul>")
+        lines = (
+            "".join(
+                f"<li>{esc(s.item)}：{esc(w.get(f'state.{s.state}', s.state))}"
+                + (f"，{s.progress:.0f}%" if not pd.isna(s.progress) else "")
+                + (f"，{esc(w['due'])} {esc(s.due)}" if s.due else "")
+                + ("（逾期）" if s.overdue and options.lang == "zh" else " (overdue)" if s.overdue else "")
+                + "</li>"
+                for s in items.itertuples()
+            )
+            or f"<li>{esc(w['no_status'])}</li>"
+        )
+        popups.append(
+            f"<b>{esc(r.name)}</b>（{esc(r.id)}）<br>{esc(w.get(f'tier.{r.tier}', r.tier))}<br>"
+            f"{esc(w['leaders'])}：{esc(r.leaders)}<br>{esc(w['status_items'])}：<ul>{lines}</ul>"
+        )
     communities["popup"] = popups
 
     coverage = _drawn(resolved.coverage.rename(columns={"from": "from_", "to": "to_"}), gcj, 1)
     # A section's ends in words, in the map's language (a street to itself: its two crossings).
-    coverage["ends"] = ["" if r.kind == "road" else section_label(r.from_, r.to_, r.start_m, r.end_m, options.lang)
-                        for r in coverage.itertuples()]
+    coverage["ends"] = [
+        "" if r.kind == "road" else section_label(r.from_, r.to_, r.start_m, r.end_m, options.lang)
+        for r in coverage.itertuples()
+    ]
     coverage["tip"] = [
         f"<b>{esc(r.road)}</b>"
         + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.ends)}")
@@ -243,28 +271,61 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     roads = _drawn(resolved.roads[["name", "_row", "geometry"]], gcj, 1)
     roads["tip"] = [esc(n) if n else esc(w["unnamed_road"]) for n in roads["name"]]
     roads["search"] = roads["name"]
-    issues = _drawn(analysis.issues[["id", "source", "category", "state", "due", "note", "community", "road",
-                                     "leaders", "orphan", "overdue", "geometry"]], gcj, 0)
+    issues = _drawn(
+        analysis.issues[
+            [
+                "id",
+                "source",
+                "category",
+                "state",
+                "due",
+                "note",
+                "community",
+                "road",
+                "leaders",
+                "orphan",
+                "overdue",
+                "geometry",
+            ]
+        ],
+        gcj,
+        0,
+    )
     issues["status"] = np.where(issues["overdue"], "overdue", np.where(issues["state"] == "open", "open", "resolved"))
     issues["tip"] = [
         f"<b>{esc(r.id)}</b> {esc(r.category)}<br>{esc(w.get(f'source.{r.source}', r.source))}，"
-        f"{esc(w.get(f'state.{r.state}', r.state))}" + (f"，{esc(w['due'])} {esc(r.due)}" if r.due else "")
-        + (f"<br>{esc(r.note)}" if r.note else "") + f"<br>{esc(w['leaders'])}：{esc(who(r.leaders))}"
+        f"{esc(w.get(f'state.{r.state}', r.state))}"
+        + (f"，{esc(w['due'])} {esc(r.due)}" if r.due else "")
+        + (f"<br>{esc(r.note)}" if r.note else "")
+        + f"<br>{esc(w['leaders'])}：{esc(who(r.leaders))}"
         for r in issues.itertuples()
     ]
     issues["search"] = [f"{r.id} {r.category}".strip() for r in issues.itertuples()]
     gaps = _drawn(analysis.gaps[analysis.gaps.geometry.notna()], gcj)  # one dimension per kind (analyse)
-    gaps["tip"] = [f"<b>{esc(gap_label(k, options.lang))}</b><br>{esc(d)}"
-                   + (f"<br>{esc(w['suggested'])}：{esc(s)}" if s else "")
-                   for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])]
+    gaps["tip"] = [
+        f"<b>{esc(gap_label(k, options.lang))}</b><br>{esc(d)}" + (f"<br>{esc(w['suggested'])}：{esc(s)}" if s else "")
+        for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])
+    ]
     gaps["popup"] = gaps["tip"]
     gaps["search"] = [f"{gap_label(k, options.lang)} {n}" for k, n in zip(gaps["kind"], gaps["name"])]
     boundary = _drawn(resolved.boundary, gcj, 2) if resolved.boundary is not None else None
     # OpenStreetMap data is ODbL: a map made from it must say so.
     osm = any(is_osm(Path(source.file)) for source in project.sources.values())
     attributions = (OSM_ATTRIBUTION,) if osm else ()
-    return _Context(analysis, options, w, communities, roads, coverage, issues, gaps, boundary, leaders,
-                    analysis.community_leaders, attributions)
+    return _Context(
+        analysis,
+        options,
+        w,
+        communities,
+        roads,
+        coverage,
+        issues,
+        gaps,
+        boundary,
+        leaders,
+        analysis.community_leaders,
+        attributions,
+    )
 
 
 # ----------------------------------------------------------------------------- building blocks
@@ -277,15 +338,19 @@ def _legend(fmap: folium.Map, title: str, entries: list[tuple[str, str]]) -> Non
     _box(fmap, "legend.html", title=title, entries=entries)
 
 
-def _geojson(frame: gpd.GeoDataFrame, name: str, style, *, tooltip=True, popup=False, show=True,
-             highlight=False, marker=None) -> folium.GeoJson | None:
+def _geojson(
+    frame: gpd.GeoDataFrame, name: str, style, *, tooltip=True, popup=False, show=True, highlight=False, marker=None
+) -> folium.GeoJson | None:
     if frame is None or frame.empty:
         return None
     columns = ["tip"] + (["popup"] if popup else []) + (["search"] if "search" in frame else [])
     extra = [c for c in ("tier", "kind", "status") if c in frame.columns]
     data = frame[columns + extra + ["geometry"]]
     return folium.GeoJson(
-        data, name=name, show=show, marker=marker,
+        data,
+        name=name,
+        show=show,
+        marker=marker,
         style_function=style if callable(style) else (lambda _f, s=style: s),
         highlight_function=(lambda _f: {"weight": 5, "color": "#000"}) if highlight else None,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True) if tooltip else None,
@@ -306,8 +371,14 @@ def _community_style(feature):
 
 def _issue_style(feature):
     status = feature["properties"].get("status", "open")
-    return {"radius": 4 if status == "resolved" else 6, "color": "#333", "weight": 1, "fill": True, "fillOpacity": 0.9,
-            "fillColor": ISSUE_COLORS.get(status, ISSUE_COLORS["open"])}
+    return {
+        "radius": 4 if status == "resolved" else 6,
+        "color": "#333",
+        "weight": 1,
+        "fill": True,
+        "fillOpacity": 0.9,
+        "fillColor": ISSUE_COLORS.get(status, ISSUE_COLORS["open"]),
+    }
 
 
 def _issue_layers(fmap, ctx: _Context, issues: gpd.GeoDataFrame) -> list:
@@ -315,8 +386,17 @@ def _issue_layers(fmap, ctx: _Context, issues: gpd.GeoDataFrame) -> list:
     layers = []
     for status in ("overdue", "open", "resolved"):
         mine = issues[issues["status"] == status]
-        layers.append(_add(fmap, _geojson(mine, f"{ctx.words[f'layer.issues_{status}']}（{len(mine)}）",
-                                          _issue_style, marker=folium.CircleMarker())))
+        layers.append(
+            _add(
+                fmap,
+                _geojson(
+                    mine,
+                    f"{ctx.words[f'layer.issues_{status}']}（{len(mine)}）",
+                    _issue_style,
+                    marker=folium.CircleMarker(),
+                ),
+            )
+        )
     return layers
 
 
@@ -324,8 +404,15 @@ def _boundary(fmap, ctx: _Context) -> None:
     if ctx.boundary is not None and not ctx.boundary.empty:
         b = ctx.boundary.copy()
         b["tip"] = esc(ctx.words["layer.boundary"])
-        _add(fmap, _geojson(b, ctx.words["layer.boundary"],
-                            {"color": "#2c3e50", "weight": 2.5, "fill": False, "dashArray": "8 4"}, tooltip=False))
+        _add(
+            fmap,
+            _geojson(
+                b,
+                ctx.words["layer.boundary"],
+                {"color": "#2c3e50", "weight": 2.5, "fill": False, "dashArray": "8 4"},
+                tooltip=False,
+            ),
+        )
 
 
 def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
@@ -334,9 +421,16 @@ def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
     group = folium.FeatureGroup(name=name)
     points = communities.geometry.representative_point()
     for label, point in zip(communities["name"], points):
-        folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
-            html=f'<div class="geo-label">{esc(label)}</div>', icon_size=(120, 16), icon_anchor=(20, 8),
-            class_name="geo-label-icon")).add_to(group)
+        folium.Marker(
+            [point.y, point.x],
+            interactive=False,
+            icon=folium.DivIcon(
+                html=f'<div class="geo-label">{esc(label)}</div>',
+                icon_size=(120, 16),
+                icon_anchor=(20, 8),
+                class_name="geo-label-icon",
+            ),
+        ).add_to(group)
     group.add_to(fmap)
 
 
@@ -356,16 +450,16 @@ def _road_layers(fmap, ctx: _Context) -> list:
     city = cov[(cov["kind"] == "road") & (cov["level"] == "city")]
     other_whole = cov[(cov["kind"] == "road") & (cov["level"] != "city")]
     sections = cov[cov["kind"] == "section"]
-    other = _add(fmap, _geojson(other_whole, w["layer.other_roads"], {**CITY_ROAD, "color": "#5b2c6f"},
-                                highlight=True))
+    other = _add(fmap, _geojson(other_whole, w["layer.other_roads"], {**CITY_ROAD, "color": "#5b2c6f"}, highlight=True))
     city_layer = _add(fmap, _geojson(city, w["layer.city_roads"], CITY_ROAD, highlight=True))
     section_layer = _add(fmap, _geojson(sections, w["layer.sections"], SECTION, highlight=True))
     return [roads, other, city_layer, section_layer]
 
 
 def _tier_legend(w) -> list[tuple[str, str]]:
-    return [(f"background:{s['fillColor']};border:2px solid {s['color']}", w[f"tier.{t}"])
-            for t, s in TIER_STYLE.items()]
+    return [
+        (f"background:{s['fillColor']};border:2px solid {s['color']}", w[f"tier.{t}"]) for t, s in TIER_STYLE.items()
+    ]
 
 
 def _road_legend(w, sections: bool = True) -> list[tuple[str, str]]:
@@ -387,8 +481,20 @@ def _gap_layers(fmap, ctx: _Context, gaps: gpd.GeoDataFrame, show: bool = True) 
         if mine.empty:
             continue
         marker = folium.CircleMarker() if kind == "orphan_issue" else None
-        layers.append(_add(fmap, _geojson(mine, f"{ctx.gap_label(kind)}（{len(mine)}）", GAP_STYLES[kind],
-                                          popup=True, highlight=kind != "orphan_issue", show=show, marker=marker)))
+        layers.append(
+            _add(
+                fmap,
+                _geojson(
+                    mine,
+                    f"{ctx.gap_label(kind)}（{len(mine)}）",
+                    GAP_STYLES[kind],
+                    popup=True,
+                    highlight=kind != "orphan_issue",
+                    show=show,
+                    marker=marker,
+                ),
+            )
+        )
     return layers
 
 
@@ -407,13 +513,19 @@ def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
     """The whole district: communities by tier, leaders' roads and sections, gaps, issues; search and stats."""
     w, options = ctx.words, ctx.options
     frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps, ctx.issues]
-    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['overview']}",
-                             vertex_count=sum(vertices(f) for f in frames))
+    fmap, need_key = new_map(
+        options,
+        _bounds(ctx.boundary, ctx.communities),
+        f"{_title(ctx)} · {w['overview']}",
+        vertex_count=sum(vertices(f) for f in frames),
+    )
     _boundary(fmap, ctx)
     general = ctx.communities[ctx.communities["tier"] == "general"]
     top = ctx.communities[ctx.communities["tier"] != "general"]
-    searchable = [_add(fmap, _geojson(general, w["layer.general"], _community_style, popup=True, highlight=True)),
-                  _add(fmap, _geojson(top, w["layer.top"], _community_style, popup=True, highlight=True))]
+    searchable = [
+        _add(fmap, _geojson(general, w["layer.general"], _community_style, popup=True, highlight=True)),
+        _add(fmap, _geojson(top, w["layer.top"], _community_style, popup=True, highlight=True)),
+    ]
     searchable += _road_layers(fmap, ctx)
     searchable += _gap_layers(fmap, ctx, ctx.gaps)
     searchable += _issue_layers(fmap, ctx, ctx.issues)
@@ -422,16 +534,25 @@ def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
     coverage = counts["roads"]["coverage_pct"]
     unit = w["unit.count"]
     stats = [
-        (w["stats.communities"], f"{counts['communities']['total']}{unit}（{w['demonstration_short']} "
-                                 f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、{w['general_short']} "
-                                 f"{tiers['general']}）"),
+        (
+            w["stats.communities"],
+            f"{counts['communities']['total']}{unit}（{w['demonstration_short']} "
+            f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、{w['general_short']} "
+            f"{tiers['general']}）",
+        ),
         (w["stats.coverage"], "—" if coverage is None else f"{coverage:.1f}%"),
         (w["stats.gaps"], f"{gaps['total']}{w['unit.places']}"),
         (w["stats.open"], f"{issues['by_state']['open']}{unit}（{w['stats.overdue']} {issues['overdue']}）"),
     ]
     _box(fmap, "title.html", title=_title(ctx), subtitle=f"{w['stats.as_of']} {counts['as_of']}", stats=stats)
-    _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w)
-            + [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"])])
+    _legend(
+        fmap,
+        w["legend"],
+        _tier_legend(w)
+        + _road_legend(w)
+        + _issue_legend(w)
+        + [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"])],
+    )
     return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
@@ -439,8 +560,9 @@ def _leader_items(ctx: _Context, leader_id: str):
     def rows(frame, mask):
         return frame.loc[mask.astype(bool).to_numpy()]  # also right when the frame is empty
 
-    communities = rows(ctx.communities,
-                       ctx.communities["id"].map(lambda c: leader_id in ctx.community_leaders.get(c, ())))
+    communities = rows(
+        ctx.communities, ctx.communities["id"].map(lambda c: leader_id in ctx.community_leaders.get(c, ()))
+    )
     coverage = rows(ctx.coverage, ctx.coverage["leader"] == leader_id)
     issues = rows(ctx.issues, ctx.issues["leaders"].map(lambda ids: leader_id in ids))
     return communities, coverage, issues
@@ -459,27 +581,35 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
     # Orientation around the leader's area only: a leader's file stays small in a large district.
     x0, y0, x1, y1 = bounds
     pad = max(0.01, 0.5 * max(x1 - x0, y1 - y0))  # degrees; 0.01° is about 1 km
-    around = ctx.communities.cx[x0 - pad:x1 + pad, y0 - pad:y1 + pad]
-    named = ctx.roads[ctx.roads["name"] != ""].cx[x0 - pad:x1 + pad, y0 - pad:y1 + pad]
+    around = ctx.communities.cx[x0 - pad : x1 + pad, y0 - pad : y1 + pad]
+    named = ctx.roads[ctx.roads["name"] != ""].cx[x0 - pad : x1 + pad, y0 - pad : y1 + pad]
     _add(fmap, _geojson(around, w["layer.all_communities"], FAINT))
     _add(fmap, _geojson(named, w["layer.roads"], OTHER_ROAD))
     searchable = [
         _add(fmap, _geojson(communities, w["layer.my_communities"], _community_style, popup=True, highlight=True)),
         _add(fmap, _geojson(coverage[coverage["kind"] == "road"], w["layer.my_roads"], CITY_ROAD, highlight=True)),
-        _add(fmap, _geojson(coverage[coverage["kind"] == "section"], w["layer.my_sections"], SECTION,
-                            highlight=True)),
+        _add(fmap, _geojson(coverage[coverage["kind"] == "section"], w["layer.my_sections"], SECTION, highlight=True)),
     ]
     searchable += _issue_layers(fmap, ctx, issues)
     _labels(fmap, communities, w["layer.community_names"])
     open_issues = issues[issues["state"] == "open"].sort_values(["due", "id"], key=lambda s: s.astype(str))
     _box(fmap, "title.html", title=title, subtitle=_title(ctx), stats=None)
-    _box(fmap, "leader_panel.html", w=w, level=w.get(f"level.{leader['level']}", leader["level"]),
-         unit=leader["unit"], issues_total=len(issues),
-         roads=[{"road": r.road, "whole": r.kind == "road", "ends": r.ends, "metres": f"{r.length_m:,.0f}"}
-                for r in coverage.itertuples()],
-         communities=[{"name": r.name, "tier": w.get(f"tier.{r.tier}", r.tier)} for r in communities.itertuples()],
-         open_issues=[{"id": r.id, "category": r.category, "due": r.due, "overdue": r.overdue}
-                      for r in open_issues.itertuples()])
+    _box(
+        fmap,
+        "leader_panel.html",
+        w=w,
+        level=w.get(f"level.{leader['level']}", leader["level"]),
+        unit=leader["unit"],
+        issues_total=len(issues),
+        roads=[
+            {"road": r.road, "whole": r.kind == "road", "ends": r.ends, "metres": f"{r.length_m:,.0f}"}
+            for r in coverage.itertuples()
+        ],
+        communities=[{"name": r.name, "tier": w.get(f"tier.{r.tier}", r.tier)} for r in communities.itertuples()],
+        open_issues=[
+            {"id": r.id, "category": r.category, "due": r.due, "overdue": r.overdue} for r in open_issues.itertuples()
+        ],
+    )
     _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w))
     frames = [ctx.boundary, around, named, communities, coverage, issues]
     return _finish(fmap, ctx, need_key, searchable, path, frames)
@@ -489,21 +619,39 @@ def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     """Every gap over the district, each with a popup saying what is missing and who is adjacent."""
     w, options = ctx.words, ctx.options
     frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps]
-    fmap, need_key = new_map(options, _bounds(ctx.boundary, ctx.communities), f"{_title(ctx)} · {w['gap_map']}",
-                             vertex_count=sum(vertices(f) for f in frames))
+    fmap, need_key = new_map(
+        options,
+        _bounds(ctx.boundary, ctx.communities),
+        f"{_title(ctx)} · {w['gap_map']}",
+        vertex_count=sum(vertices(f) for f in frames),
+    )
     _boundary(fmap, ctx)
     searchable = [_add(fmap, _geojson(ctx.communities, w["layer.communities"], _community_style, popup=True))]
     searchable += _road_layers(fmap, ctx)
     searchable += _gap_layers(fmap, ctx, ctx.gaps)
-    _box(fmap, "title.html", title=f"{_title(ctx)} · {w['gap_map']}", subtitle=w["gaps.total"].format(n=len(ctx.gaps)),
-         stats=None)
-    _box(fmap, "gap_panel.html", rows=[(ctx.gap_label(kind), int((ctx.gaps["kind"] == kind).sum()))
-                                       for kind in GAP_KINDS])
-    _legend(fmap, w["legend"], [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"]),
-                                (f"background:{GAP_COLOR};opacity:0.7", w["legend.gap_area"]),
-                                (f"border:2px dashed {GAP_COLOR}", w["legend.unled"]),
-                                (f"background:{GAP_COLOR};border-radius:6px;border:2px solid #000;width:12px",
-                                 w["legend.orphan"])] + _tier_legend(w))
+    _box(
+        fmap,
+        "title.html",
+        title=f"{_title(ctx)} · {w['gap_map']}",
+        subtitle=w["gaps.total"].format(n=len(ctx.gaps)),
+        stats=None,
+    )
+    _box(
+        fmap,
+        "gap_panel.html",
+        rows=[(ctx.gap_label(kind), int((ctx.gaps["kind"] == kind).sum())) for kind in GAP_KINDS],
+    )
+    _legend(
+        fmap,
+        w["legend"],
+        [
+            (f"background:{GAP_COLOR};height:5px", w["legend.gap_line"]),
+            (f"background:{GAP_COLOR};opacity:0.7", w["legend.gap_area"]),
+            (f"border:2px dashed {GAP_COLOR}", w["legend.unled"]),
+            (f"background:{GAP_COLOR};border-radius:6px;border:2px solid #000;width:12px", w["legend.orphan"]),
+        ]
+        + _tier_legend(w),
+    )
     return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
@@ -513,33 +661,67 @@ def render_index(ctx: _Context, path: Path, counts: dict, leader_files: dict[str
     tiers = counts["communities"]["by_tier"]
     roads, issues = counts["roads"], counts["issues"]
     figures = [
-        (w["stats.communities"], f"{counts['communities']['total']}（{w['demonstration_short']} "
-                                 f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、"
-                                 f"{w['general_short']} {tiers['general']}）"),
+        (
+            w["stats.communities"],
+            f"{counts['communities']['total']}（{w['demonstration_short']} "
+            f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、"
+            f"{w['general_short']} {tiers['general']}）",
+        ),
         (w["index.city_roads"], roads["city_leader_roads"]),
         (w["index.sections"], roads["district_sections"]),
         (w["stats.coverage"], "—" if roads["coverage_pct"] is None else f"{roads['coverage_pct']:.1f}%"),
         (w["index.leaders"], counts["leaders"]["total"]),
-        (w["index.issues"], f"{issues['total']}（{w['stats.open']} {issues['by_state'].get('open', 0)}，"
-                            f"{w['stats.overdue']} {issues['overdue']}）"),
+        (
+            w["index.issues"],
+            f"{issues['total']}（{w['stats.open']} {issues['by_state'].get('open', 0)}，"
+            f"{w['stats.overdue']} {issues['overdue']}）",
+        ),
     ]
     roll = ctx.analysis.leaders.set_index("id")
     groups = []
     for level in ("city", "district", "street", "department"):
         mine = ctx.leaders[ctx.leaders["level"] == level]
         if not mine.empty:
-            groups.append({"title": w[f"level.{level}"], "rows": [
-                {"file": leader_files[r.id], "name": r.name, "title": r.title,
-                 "km": f"{roll.at[r.id, 'road_km']:.2f}", "communities": len(roll.at[r.id, "communities"]),
-                 "open": roll.at[r.id, "issues_open"], "overdue": roll.at[r.id, "issues_overdue"]}
-                for r in mine.itertuples()]})
+            groups.append(
+                {
+                    "title": w[f"level.{level}"],
+                    "rows": [
+                        {
+                            "file": leader_files[r.id],
+                            "name": r.name,
+                            "title": r.title,
+                            "km": f"{roll.at[r.id, 'road_km']:.2f}",
+                            "communities": len(roll.at[r.id, "communities"]),
+                            "open": roll.at[r.id, "issues_open"],
+                            "overdue": roll.at[r.id, "issues_overdue"],
+                        }
+                        for r in mine.itertuples()
+                    ],
+                }
+            )
     page = render_html(
-        "index.html", w=w, lang="en" if ctx.options.lang == "en" else "zh-CN", title=_title(ctx),
-        as_of=counts["as_of"], figures=figures, gaps_total=counts["gaps"]["total"],
-        gaps=[(ctx.gap_label(k), n) for k, n in counts["gaps"]["by_kind"].items()], groups=groups,
+        "index.html",
+        w=w,
+        lang="en" if ctx.options.lang == "en" else "zh-CN",
+        title=_title(ctx),
+        as_of=counts["as_of"],
+        figures=figures,
+        gaps_total=counts["gaps"]["total"],
+        gaps=[(ctx.gap_label(k), n) for k, n in counts["gaps"]["by_kind"].items()],
+        groups=groups,
         head=[w[f"index.col.{c}"] for c in ("name", "title", "km", "communities", "open", "overdue")],
-        reports=["gaps.csv", "roads.csv", "sections.csv", "leaders.csv", "communities.csv", "issues.csv",
-                 "ledger.csv", "responsibility.gpkg", "summary.json"])
+        reports=[
+            "gaps.csv",
+            "roads.csv",
+            "sections.csv",
+            "leaders.csv",
+            "communities.csv",
+            "issues.csv",
+            "ledger.csv",
+            "responsibility.gpkg",
+            "summary.json",
+        ],
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path

@@ -27,8 +27,16 @@ from .analyse import GAP_COLUMNS, GAP_KINDS, Analysis
 from .errors import Problem
 from .ledger import LedgerEntry, write_ledger
 
-__all__ = ["community_table", "gap_table", "issue_table", "leader_table", "road_table", "section_table",
-           "summary", "write_reports"]
+__all__ = [
+    "community_table",
+    "gap_table",
+    "issue_table",
+    "leader_table",
+    "road_table",
+    "section_table",
+    "summary",
+    "write_reports",
+]
 
 TIERS = ("demonstration", "key", "general")
 LEVELS = ("city", "district", "street", "department")
@@ -49,8 +57,9 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
     assignments = project.assignments
     communities = project.communities
     community_targets = assignments[assignments["kind"] == "community"]
-    teams = community_targets[community_targets["leader"].isin(
-        project.leaders.loc[project.leaders["level"] == "department", "id"])]
+    teams = community_targets[
+        community_targets["leader"].isin(project.leaders.loc[project.leaders["level"] == "department", "id"])
+    ]
     named = resolved.roads[resolved.roads["name"] != ""]
     assigned = analysis.roads[analysis.roads["road"].isin(set(coverage["road"]))]
     return {
@@ -72,14 +81,19 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
             "covered_m": round(float(analysis.roads["covered_m"].sum()), 3),
             "assigned_length_m": round(float(assigned["length_m"].sum()), 3),
             "coverage_pct": round(100.0 * float(assigned["covered_m"].sum()) / float(assigned["length_m"].sum()), 2)
-            if float(assigned["length_m"].sum()) > 0 else None,
+            if float(assigned["length_m"].sum()) > 0
+            else None,
         },
         "leaders": {"total": len(project.leaders), "by_level": _counts(project.leaders["level"], LEVELS)},
-        "assignments": {"total": len(assignments),
-                        "by_kind": _counts(assignments["kind"], ("road", "section", "community"))},
-        "status": {"total": len(project.status),
-                   "by_state": _counts(project.status["state"], ("todo", "doing", "done")),
-                   "overdue": int(analysis.status["overdue"].sum())},
+        "assignments": {
+            "total": len(assignments),
+            "by_kind": _counts(assignments["kind"], ("road", "section", "community")),
+        },
+        "status": {
+            "total": len(project.status),
+            "by_state": _counts(project.status["state"], ("todo", "doing", "done")),
+            "overdue": int(analysis.status["overdue"].sum()),
+        },
         "issues": {
             "total": len(issues),
             "by_source": _counts(issues["source"], ("complaint", "inspection")),
@@ -103,8 +117,9 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
         "input": {
             "errors": sum(p.severity == "error" for p in problems),
             "warnings": sum(p.severity == "warning" for p in problems),
-            "ledger": {e.layer: {"read": e.read, "used": e.used, "rejected": e.rejected, "outside": e.outside}
-                       for e in ledger},
+            "ledger": {
+                e.layer: {"read": e.read, "used": e.used, "rejected": e.rejected, "outside": e.outside} for e in ledger
+            },
         },
     }
 
@@ -131,12 +146,12 @@ def _ids(values) -> str:
 def road_table(analysis: Analysis) -> pd.DataFrame:
     """roads.csv: one row per named road, with ``extent_m`` (chainage runs 0 to it) and its start (lon/lat)."""
     roads = analysis.roads.copy()
-    for column in ("length_m", "extent_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m",
-                   "branch_m"):
+    for column in ("length_m", "extent_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m", "branch_m"):
         roads[column] = roads[column].round(3)
     axes = analysis.resolved.road_axes
-    starts = gpd.GeoSeries(shapely.get_point(axes.loc[roads["road"], "axis"].to_numpy(), 0),
-                           crs=analysis.resolved.crs).to_crs(4326)
+    starts = gpd.GeoSeries(
+        shapely.get_point(axes.loc[roads["road"], "axis"].to_numpy(), 0), crs=analysis.resolved.crs
+    ).to_crs(4326)
     roads["start_lon"] = starts.x.round(6).to_numpy()
     roads["start_lat"] = starts.y.round(6).to_numpy()
     return roads
@@ -145,8 +160,11 @@ def road_table(analysis: Analysis) -> pd.DataFrame:
 def section_table(analysis: Analysis) -> pd.DataFrame:
     """sections.csv: each road or section assignment as placed on the ground, its ends in words, and how."""
     coverage = analysis.resolved.coverage
-    table = pd.DataFrame(coverage[["leader", "level", "kind", "road", "from", "to", "label", "start_m", "end_m",
-                                   "length_m", "how", "_row"]]).rename(columns={"_row": "assignments_row"})
+    table = pd.DataFrame(
+        coverage[
+            ["leader", "level", "kind", "road", "from", "to", "label", "start_m", "end_m", "length_m", "how", "_row"]
+        ]
+    ).rename(columns={"_row": "assignments_row"})
     for column in ("start_m", "end_m", "length_m"):
         table[column] = table[column].round(3)
     return table
@@ -156,13 +174,23 @@ def issue_table(analysis: Analysis) -> pd.DataFrame:
     """issues.csv: per issue, its community (id), road, chainage, leaders, state, overdue."""
     issues = analysis.issues
     points = gpd.GeoSeries(issues.geometry, crs=issues.crs).to_crs(4326)
-    return pd.DataFrame({
-        "id": issues["id"], "community": issues["community"], "road": issues["road"],
-        "chainage_m": issues["chainage_m"].round(3), "leaders": issues["leaders"].map(_ids),
-        "state": issues["state"], "due": issues["due"], "overdue": issues["overdue"],
-        "orphan": issues["orphan"], "source": issues["source"], "category": issues["category"],
-        "lon": points.x.round(6).to_numpy(), "lat": points.y.round(6).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "id": issues["id"],
+            "community": issues["community"],
+            "road": issues["road"],
+            "chainage_m": issues["chainage_m"].round(3),
+            "leaders": issues["leaders"].map(_ids),
+            "state": issues["state"],
+            "due": issues["due"],
+            "overdue": issues["overdue"],
+            "orphan": issues["orphan"],
+            "source": issues["source"],
+            "category": issues["category"],
+            "lon": points.x.round(6).to_numpy(),
+            "lat": points.y.round(6).to_numpy(),
+        }
+    )
 
 
 def leader_table(analysis: Analysis) -> pd.DataFrame:
@@ -207,8 +235,22 @@ def write_geodata(analysis: Analysis, reports: Path) -> None:
     coverage = resolved.coverage.drop(columns=["_row"])
     # Only the contract's columns and the analysis's: a user's extra columns (a complainant's
     # phone, say) never reach a shared file.
-    issue_columns = ["id", "reported", "source", "category", "state", "due", "note", "community", "road",
-                     "chainage_m", "leaders", "orphan", "overdue", "geometry"]
+    issue_columns = [
+        "id",
+        "reported",
+        "source",
+        "category",
+        "state",
+        "due",
+        "note",
+        "community",
+        "road",
+        "chainage_m",
+        "leaders",
+        "orphan",
+        "overdue",
+        "geometry",
+    ]
     layers = {
         "communities": gpd.GeoDataFrame(communities, geometry="geometry", crs=resolved.crs),
         "roads": resolved.roads[["name", "id", "class", "geometry"]],
@@ -230,8 +272,9 @@ def write_geodata(analysis: Analysis, reports: Path) -> None:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
-def write_reports(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], reports: Path,
-                  run: dict) -> dict:
+def write_reports(
+    analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], reports: Path, run: dict
+) -> dict:
     """Write every report into the folder `reports` (``<out>/reports``); return the summary."""
     reports.mkdir(parents=True, exist_ok=True)
     figures = summary(analysis, problems, ledger)

@@ -162,19 +162,22 @@ def build_roads(roads_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     rows = []
     for name, pieces in named.groupby("name", sort=True):
         road = build_axis(name, pieces.geometry.values)
-        rows.append({
-            "name": name,
-            "geometry": road.geometry,
-            "axis": road.axis,
-            "entity": road,
-            "length_m": road.length_m,
-            "extent_m": road.extent_m,
-            "pieces_m": road.pieces_m,
-            "parts": len(road.parts),
-        })
+        rows.append(
+            {
+                "name": name,
+                "geometry": road.geometry,
+                "axis": road.axis,
+                "entity": road,
+                "length_m": road.length_m,
+                "extent_m": road.extent_m,
+                "pieces_m": road.pieces_m,
+                "parts": len(road.parts),
+            }
+        )
         if len(road.parts) > 1:
-            log.debug("road %s has %d parts; axis %.0f m, present %.0f m", name, len(road.parts),
-                      road.extent_m, road.length_m)
+            log.debug(
+                "road %s has %d parts; axis %.0f m, present %.0f m", name, len(road.parts), road.extent_m, road.length_m
+            )
     columns = ["name", "geometry", "axis", "entity", "length_m", "extent_m", "pieces_m", "parts"]
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=roads_m.crs, columns=columns)
     return frame.set_index("name", drop=False)
@@ -216,11 +219,15 @@ def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> _End:
     if metres is not None and value not in axes.index:
         extent = entity.extent_m
         if metres - extent > _OVERSHOOT_SHARE * extent:
-            return _End(error=f"{metres:g} 米超出了道路终点（全长 {extent:.0f} 米）一半以上，"
-                              f"可能是别的道路，或单位有误")
+            return _End(
+                error=f"{metres:g} 米超出了道路终点（全长 {extent:.0f} 米）一半以上，可能是别的道路，或单位有误"
+            )
         if metres - extent >= tol.min_gap_m:
-            return _End([extent], "米数", warning=f"{metres:g} 米超出了 {road} 的终点（全长 {extent:.1f} 米），"
-                                                 f"已按终点 {extent:.1f} 米计")
+            return _End(
+                [extent],
+                "米数",
+                warning=f"{metres:g} 米超出了 {road} 的终点（全长 {extent:.1f} 米），已按终点 {extent:.1f} 米计",
+            )
         return _End([min(metres, extent)], "米数")
     if value not in axes.index:
         return _End(error="既不是米数，也不是道路图层中的道路")
@@ -232,17 +239,27 @@ def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> _End:
     return _End(chainages, how)
 
 
-def _problem(project: Project, row: int, column: str | None, value: str, message: str, fix: str,
-             severity: str = "error") -> Problem:
+def _problem(
+    project: Project, row: int, column: str | None, value: str, message: str, fix: str, severity: str = "error"
+) -> Problem:
     """A problem with one assignment row (``column`` as named in the file; None for the whole row)."""
     source = project.sources.get("assignments")
-    return Problem(severity, source.file if source else "assignments", row,
-                   (source.header(column) if source else column) if column else None, value, message, fix,
-                   severity == "error", source.row_label if source else "row")
+    return Problem(
+        severity,
+        source.file if source else "assignments",
+        row,
+        (source.header(column) if source else column) if column else None,
+        value,
+        message,
+        fix,
+        severity == "error",
+        source.row_label if source else "row",
+    )
 
 
-def _same_street(project: Project, a, road: str, chainages: list[float],
-                 problems: list[Problem]) -> tuple[float, float, str] | None:
+def _same_street(
+    project: Project, a, road: str, chainages: list[float], problems: list[Problem]
+) -> tuple[float, float, str] | None:
     """A section from a cross street to the same cross street: between its first and last crossings.
 
     Returns ``(start_m, end_m, how)``, or None (and an error) when the
@@ -251,19 +268,32 @@ def _same_street(project: Project, a, road: str, chainages: list[float],
     """
     street, value = a["from"], f"{a['from']}..{a['to']}"
     if len(chainages) < 2:
-        problems.append(_problem(
-            project, a["_row"], None, value,
-            f"路段的起点和止点是同一处：{street} 只在 {chainages[0]:.0f} 米处与 {road} 相交一次",
-            f"起点或止点改填另一条与 {road} 相交的道路，或填写距道路起点的米数"))
+        problems.append(
+            _problem(
+                project,
+                a["_row"],
+                None,
+                value,
+                f"路段的起点和止点是同一处：{street} 只在 {chainages[0]:.0f} 米处与 {road} 相交一次",
+                f"起点或止点改填另一条与 {road} 相交的道路，或填写距道路起点的米数",
+            )
+        )
         return None
     start, end = chainages[0], chainages[-1]
     if len(chainages) > 2:
         at = "、".join(f"{c:.0f}" for c in chainages)
-        problems.append(_problem(
-            project, a["_row"], None, value,
-            f"{street} 与 {road} 相交 {len(chainages)} 处（{at} 米），"
-            f"路段取第一处至最后一处（{start:.0f}–{end:.0f} 米）",
-            "若只指其中一段，起点或止点改填另一条相交道路或米数", "warning"))
+        problems.append(
+            _problem(
+                project,
+                a["_row"],
+                None,
+                value,
+                f"{street} 与 {road} 相交 {len(chainages)} 处（{at} 米），"
+                f"路段取第一处至最后一处（{start:.0f}–{end:.0f} 米）",
+                "若只指其中一段，起点或止点改填另一条相交道路或米数",
+                "warning",
+            )
+        )
     return start, end, f"两处路口（{start:.0f} 米与 {end:.0f} 米）"
 
 
@@ -274,8 +304,15 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
         if a["kind"] not in ("road", "section") or a["target"] not in axes.index:
             continue
         road = a["target"]
-        base = {"leader": a["leader"], "level": levels.get(a["leader"], ""), "kind": a["kind"],
-                "road": road, "from": a["from"], "to": a["to"], "_row": a["_row"]}
+        base = {
+            "leader": a["leader"],
+            "level": levels.get(a["leader"], ""),
+            "kind": a["kind"],
+            "road": road,
+            "from": a["from"],
+            "to": a["to"],
+            "_row": a["_row"],
+        }
         if a["kind"] == "road":
             rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "extent_m"], "how": "全路", "label": "全路"})
             continue
@@ -283,14 +320,29 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
         for column in ("from", "to"):
             found = _end_candidates(a[column], road, axes, tol)
             if found.error:
-                problems.append(_problem(project, a["_row"], column, a[column],
-                                         f"在 {road} 上找不到路段端点：{found.error}",
-                                         f"填写与 {road} 相交的道路，或距道路起点的米数"))
+                problems.append(
+                    _problem(
+                        project,
+                        a["_row"],
+                        column,
+                        a[column],
+                        f"在 {road} 上找不到路段端点：{found.error}",
+                        f"填写与 {road} 相交的道路，或距道路起点的米数",
+                    )
+                )
                 break
             if found.warning:
-                problems.append(_problem(project, a["_row"], column, a[column], found.warning,
-                                         f"核对米数（不超过 {found.chainages[0]:.0f}），或核对道路图层中 {road} "
-                                         f"是否画全", "warning"))
+                problems.append(
+                    _problem(
+                        project,
+                        a["_row"],
+                        column,
+                        a[column],
+                        found.warning,
+                        f"核对米数（不超过 {found.chainages[0]:.0f}），或核对道路图层中 {road} 是否画全",
+                        "warning",
+                    )
+                )
             ends.append(found)
         if len(ends) < 2:
             continue
@@ -300,26 +352,54 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
             if placed is None:
                 continue
             start, end, how = placed
-            rows.append({**base, "start_m": start, "end_m": end, "how": how,
-                         "label": section_label(a["from"], a["to"], start, end)})
+            rows.append(
+                {
+                    **base,
+                    "start_m": start,
+                    "end_m": end,
+                    "how": how,
+                    "label": section_label(a["from"], a["to"], start, end),
+                }
+            )
             continue
         pairs = sorted(((s, e) for s in first.chainages for e in last.chainages), key=lambda p: abs(p[1] - p[0]))
         pairs = [p for p in pairs if abs(p[1] - p[0]) >= tol.min_gap_m] or pairs
         start, end = pairs[0]
         if len(pairs) > 1 and abs(abs(pairs[1][1] - pairs[1][0]) - abs(end - start)) < tol.min_gap_m:
-            problems.append(_problem(
-                project, a["_row"], None, f"{a['from']}..{a['to']}",
-                f"{road} 上的这个路段有两种同样长的走法（{start:.0f}–{end:.0f} 米或 "
-                f"{pairs[1][0]:.0f}–{pairs[1][1]:.0f} 米），取了前者",
-                "改用更明确的起止道路，或用米数", "warning"))
+            problems.append(
+                _problem(
+                    project,
+                    a["_row"],
+                    None,
+                    f"{a['from']}..{a['to']}",
+                    f"{road} 上的这个路段有两种同样长的走法（{start:.0f}–{end:.0f} 米或 "
+                    f"{pairs[1][0]:.0f}–{pairs[1][1]:.0f} 米），取了前者",
+                    "改用更明确的起止道路，或用米数",
+                    "warning",
+                )
+            )
         if abs(end - start) < tol.min_gap_m:
-            problems.append(_problem(
-                project, a["_row"], None, f"{a['from']}..{a['to']}",
-                f"{road} 上的路段长度为零（两端都在 {start:.0f} 米处）", "检查起点、止点"))
+            problems.append(
+                _problem(
+                    project,
+                    a["_row"],
+                    None,
+                    f"{a['from']}..{a['to']}",
+                    f"{road} 上的路段长度为零（两端都在 {start:.0f} 米处）",
+                    "检查起点、止点",
+                )
+            )
             continue
         how = first.how if first.how == last.how else f"{first.how} / {last.how}"
-        rows.append({**base, "start_m": min(start, end), "end_m": max(start, end), "how": how,
-                     "label": section_label(a["from"], a["to"], start, end)})
+        rows.append(
+            {
+                **base,
+                "start_m": min(start, end),
+                "end_m": max(start, end),
+                "how": how,
+                "label": section_label(a["from"], a["to"], start, end),
+            }
+        )
     return rows
 
 

@@ -229,7 +229,7 @@ def _tips(coords: np.ndarray, closed: bool) -> tuple[np.ndarray, int]:
     cycle = coords[:-1]
     far = int(np.argmax(np.hypot(*(cycle - cycle[0]).T)))
     near = int(np.argmax(np.hypot(*(cycle - cycle[far]).T)))
-    ring = np.concatenate([cycle[near:], cycle[:near], cycle[near:near + 1]])
+    ring = np.concatenate([cycle[near:], cycle[:near], cycle[near : near + 1]])
     return ring, (far - near) % len(cycle)
 
 
@@ -266,7 +266,7 @@ def _unfold(line: shapely.LineString) -> _Unit:
     ordered, tip = _tips(coords, bool(line.is_closed))
     if tip <= 0 or tip >= len(ordered) - 1:
         return whole
-    out, back = shapely.linestrings(ordered[:tip + 1]), shapely.linestrings(ordered[tip:])
+    out, back = shapely.linestrings(ordered[: tip + 1]), shapely.linestrings(ordered[tip:])
     shorter, longer = sorted((out, back), key=lambda g: g.length)
     samples = shapely.points(shapely.get_coordinates(shapely.segmentize(shorter, _DENSIFY_M)))
     apart_m = float(np.median(shapely.distance(samples, longer)))
@@ -302,8 +302,11 @@ def build_axis(name: str, pieces) -> RoadAxis:
     head_m = 0.0  # how far the axis was extended before the first part's start
     pending = [u.centre for u in units[1:]]
     while pending:  # one extension at a time, the straightest first (a T-junction's arm comes last)
-        options = [(result[1], -part.length, i, result) for i, part in enumerate(pending)
-                   if (result := _extend(axis, part)) is not None]
+        options = [
+            (result[1], -part.length, i, result)
+            for i, part in enumerate(pending)
+            if (result := _extend(axis, part)) is not None
+        ]
         if not options:
             break
         *_, i, (longer, _turn, end) = min(options, key=lambda o: o[:3])

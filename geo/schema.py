@@ -12,8 +12,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["CONTROL_CHARS", "LAYERS", "VOCABULARIES", "LayerSpec", "name_key", "normalise_header",
-           "normalise_text", "simplified", "strip_controls"]
+__all__ = [
+    "CONTROL_CHARS",
+    "LAYERS",
+    "VOCABULARIES",
+    "LayerSpec",
+    "name_key",
+    "normalise_header",
+    "normalise_text",
+    "simplified",
+    "strip_controls",
+]
 
 
 @dataclass(frozen=True)
@@ -156,10 +165,38 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # What hotline (12345) and 311 systems write, too.
     "issue_state": {
-        "open": ("未整改", "未完成", "处理中", "办理中", "待处理", "待办", "已受理", "受理", "整改中", "未办结",
-                 "进行中", "新建", "new", "pending", "in progress", "assigned"),
-        "resolved": ("已整改", "已解决", "已办结", "办结", "已处理", "已完成", "完成", "已关闭", "关闭", "closed",
-                     "done", "completed"),
+        "open": (
+            "未整改",
+            "未完成",
+            "处理中",
+            "办理中",
+            "待处理",
+            "待办",
+            "已受理",
+            "受理",
+            "整改中",
+            "未办结",
+            "进行中",
+            "新建",
+            "new",
+            "pending",
+            "in progress",
+            "assigned",
+        ),
+        "resolved": (
+            "已整改",
+            "已解决",
+            "已办结",
+            "办结",
+            "已处理",
+            "已完成",
+            "完成",
+            "已关闭",
+            "关闭",
+            "closed",
+            "done",
+            "completed",
+        ),
     },
     "issue_source": {
         "complaint": ("投诉", "热线", "12345", "12345热线", "市民热线", "市长热线", "举报", "来电", "网络", "311"),

@@ -51,22 +51,45 @@ def metric_crs_of(*frames: gpd.GeoDataFrame) -> CRS:
 
 def _note(source, rows, message: str, problems: list[Problem]) -> None:
     for row in rows:
-        problems.append(Problem("note", source.file, int(row), None, None, message,
-                                "如这些数据属于本辖区，请检查边界图层（boundary）或该图层的坐标系",
-                                row_label=source.row_label, outside=True))
+        problems.append(
+            Problem(
+                "note",
+                source.file,
+                int(row),
+                None,
+                None,
+                message,
+                "如这些数据属于本辖区，请检查边界图层（boundary）或该图层的坐标系",
+                row_label=source.row_label,
+                outside=True,
+            )
+        )
 
 
 def _share_warning(source, share: float, what: str, problems: list[Problem]) -> None:
     if share > _MOSTLY:
-        problems.append(Problem(
-            "warning", source.file, None, None, None,
-            f"{what}的 {share:.0%} 位于辖区之外，未计入任何数字",
-            "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系"))
+        problems.append(
+            Problem(
+                "warning",
+                source.file,
+                None,
+                None,
+                None,
+                f"{what}的 {share:.0%} 位于辖区之外，未计入任何数字",
+                "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系",
+            )
+        )
 
 
-def limit_to_district(communities: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, issues: gpd.GeoDataFrame,
-                      boundary: gpd.GeoDataFrame | None, margin_m: float, sources: dict,
-                      problems: list[Problem]):
+def limit_to_district(
+    communities: gpd.GeoDataFrame,
+    roads: gpd.GeoDataFrame,
+    issues: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame | None,
+    margin_m: float,
+    sources: dict,
+    problems: list[Problem],
+):
     """Cut the layers to the district (see the module doc).
 
     Parameters
@@ -98,28 +121,47 @@ def limit_to_district(communities: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, is
         grown = shapely.buffer(area, margin_m) if margin_m > 0 else area
         shapely.prepare(grown)
         geoms = communities_m.geometry.values
-        share = np.divide(shapely.area(shapely.intersection(geoms, grown)), shapely.area(geoms),
-                          out=np.ones(len(geoms)), where=shapely.area(geoms) > 0)
+        share = np.divide(
+            shapely.area(shapely.intersection(geoms, grown)),
+            shapely.area(geoms),
+            out=np.ones(len(geoms)),
+            where=shapely.area(geoms) > 0,
+        )
         out = share < _COMMUNITY_INSIDE
         if out.any():
-            _note(sources["communities"], communities.loc[out, "_row"],
-                  "社区大部分（一半以上面积）位于辖区边界之外，未计入", problems)
+            _note(
+                sources["communities"],
+                communities.loc[out, "_row"],
+                "社区大部分（一半以上面积）位于辖区边界之外，未计入",
+                problems,
+            )
             _share_warning(sources["communities"], out.mean(), "社区", problems)
         counts["communities"] = int(out.sum())
         communities, communities_m = communities[~out], communities_m[~out]
         scope = area
     else:
         union = shapely.union_all(communities_m.geometry.values)
-        scope = shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(union)
-                                   if p.geom_type == "Polygon"])
+        scope = shapely.union_all(
+            [shapely.Polygon(p.exterior) for p in shapely.get_parts(union) if p.geom_type == "Polygon"]
+        )
     if margin_m > 0:
         scope = shapely.buffer(scope, margin_m)
     shapely.prepare(scope)
     roads, road_pieces, road_m = _cut_roads(roads, scope, crs, sources.get("roads"), problems)
     issues, issue_count = _drop_points(issues, scope, crs, sources.get("issues"), problems)
-    return communities, roads, issues, Outside(
-        counts.get("communities", 0), road_pieces, road_m, issue_count, margin_m,
-        "boundary" if has_boundary else "communities")
+    return (
+        communities,
+        roads,
+        issues,
+        Outside(
+            counts.get("communities", 0),
+            road_pieces,
+            road_m,
+            issue_count,
+            margin_m,
+            "boundary" if has_boundary else "communities",
+        ),
+    )
 
 
 def _mismatch(boundary, communities) -> float:
@@ -148,16 +190,25 @@ def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities: gpd.GeoDataFrame,
     before = _mismatch(metric(as_is), union)
     if before < 0.02:
         return
-    moved = {"boundary": metric(gpd.GeoSeries(geometry_gcj02_to_wgs84(as_is.values), crs=4326)),
-             "communities": metric(gpd.GeoSeries(geometry_wgs84_to_gcj02(as_is.values), crs=4326))}
+    moved = {
+        "boundary": metric(gpd.GeoSeries(geometry_gcj02_to_wgs84(as_is.values), crs=4326)),
+        "communities": metric(gpd.GeoSeries(geometry_wgs84_to_gcj02(as_is.values), crs=4326)),
+    }
     layer, shifted = min(moved.items(), key=lambda item: _mismatch(item[1], union))
     if _mismatch(shifted, union) > before / 2:
         return
     offset = shapely.distance(metric(as_is).centroid, shifted.centroid)
-    problems.append(Problem(
-        "warning", sources[layer].file, None, None, None,
-        f"边界与社区整体错开约 {offset:.0f} 米，像是 GCJ-02（高德、DataV 等）坐标而没有声明",
-        f"如是，在 geo.toml 中写 [crs] {layer} = \"GCJ-02\"（工具会换算为 WGS84）"))
+    problems.append(
+        Problem(
+            "warning",
+            sources[layer].file,
+            None,
+            None,
+            None,
+            f"边界与社区整体错开约 {offset:.0f} 米，像是 GCJ-02（高德、DataV 等）坐标而没有声明",
+            f'如是，在 geo.toml 中写 [crs] {layer} = "GCJ-02"（工具会换算为 WGS84）',
+        )
+    )
 
 
 def _cut_roads(roads: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, int, float]:

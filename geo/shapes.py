@@ -17,8 +17,7 @@ import shapely
 __all__ = ["DIMENSION_OF", "keep_dimension"]
 
 # A layer's expected geometry type -> its topological dimension.
-DIMENSION_OF = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1, "Polygon": 2,
-                "MultiPolygon": 2}
+DIMENSION_OF = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1, "Polygon": 2, "MultiPolygon": 2}
 _COLLECTION, _EMPTY = 7, -1
 _MULTI = {0: shapely.multipoints, 1: shapely.multilinestrings, 2: shapely.multipolygons}
 

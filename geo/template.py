@@ -145,8 +145,9 @@ def init_project(folder: str | Path, force: bool = False) -> list[Path]:
     targets = [folder / f"{name}.xlsx" for name in TABLES] + [folder / "geo.toml", folder / "说明.txt"]
     existing = [p for p in targets if p.exists()]
     if existing and not force:
-        raise ProjectError(f"{folder}：将覆盖已有的 {', '.join(p.name for p in existing)}；"
-                           "请选择空文件夹，或加 --force")
+        raise ProjectError(
+            f"{folder}：将覆盖已有的 {', '.join(p.name for p in existing)}；请选择空文件夹，或加 --force"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     for name, columns in TABLES.items():
         _workbook(columns, folder / f"{name}.xlsx")

@@ -30,8 +30,10 @@ __all__ = ["DateError", "parse_date", "raise_for_errors", "validate_project"]
 log = logging.getLogger(__name__)
 
 # A date as offices type it: 2023-06-01, 2023/6/1, 2023.6.1, 2023年6月1日, each maybe followed by a time.
-_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                  r"(?:(?:[T\s]\s*|\s*[号號]?\s*)(\d{1,2})\s*[:时時点點]\s*(\d{1,2})?.*)?$")
+_YMD = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:(?:[T\s]\s*|\s*[号號]?\s*)(\d{1,2})\s*[:时時点點]\s*(\d{1,2})?.*)?$"
+)
 _EXCEL_EPOCH = date(1899, 12, 30)
 # US order, as 311 exports write it: 06/15/2023, 6/15/2023 3:34:43 PM (the year last: never read as Y/M/D).
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*([AaPp][Mm])?)?$")
@@ -65,8 +67,11 @@ def parse_date(value: str) -> date | None:
         try:
             return date(year, month, day)
         except ValueError as err:
-            raise DateError(f"日期不存在（{year} 年 {month} 月没有 {day} 日）" if 1 <= month <= 12
-                            else f"日期不存在（没有 {month} 月）") from err
+            raise DateError(
+                f"日期不存在（{year} 年 {month} 月没有 {day} 日）"
+                if 1 <= month <= 12
+                else f"日期不存在（没有 {month} 月）"
+            ) from err
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _EXCEL_EPOCH + timedelta(days=int(float(text)))
     if _EPOCH_MS.match(text):
@@ -108,8 +113,17 @@ class _Checker:
         if severity == "error" and row is not None and row in self.rejected:
             severity, reject = "warning", True  # the row is left out already: this cannot block the run
         self.problems.append(
-            Problem(severity, self.layer.file, row, None if column is None else self.layer.header(column),
-                    None if value is None else str(value), message, fix, reject, self.layer.row_label)
+            Problem(
+                severity,
+                self.layer.file,
+                row,
+                None if column is None else self.layer.header(column),
+                None if value is None else str(value),
+                message,
+                fix,
+                reject,
+                self.layer.row_label,
+            )
         )
         if reject and row is not None:
             self.rejected.add(row)
@@ -121,8 +135,14 @@ class _Checker:
         missing = [c for c in spec.required_columns if c not in self.layer.frame.columns]
         for column in missing:
             aliases = "、".join(f"“{a}”" for a in (*spec.columns[column][:2], column))
-            self.add("error", None, None, None, f"缺少必需的列“{column}”",
-                     f"加一列，表头写 {aliases}；或在 geo.toml [columns.{self.layer.name}] 中对应你的表头")
+            self.add(
+                "error",
+                None,
+                None,
+                None,
+                f"缺少必需的列“{column}”",
+                f"加一列，表头写 {aliases}；或在 geo.toml [columns.{self.layer.name}] 中对应你的表头",
+            )
         return not missing
 
     def vocabulary(self, column: str, vocabulary: str, required: bool = True, reject: bool = False) -> pd.Series:
@@ -138,9 +158,15 @@ class _Checker:
         out = frame[column].map(lambda v: lookup.get(normalise_header(v), ""))
         for idx in frame.index[(out == "") & ((frame[column] != "") | required)]:
             value = frame.at[idx, column]
-            self.add("error", frame.at[idx, "_row"], column, value,
-                     "未填写" if value == "" else "不是可识别的值",
-                     f"请填写以下之一：{_choices(vocabulary)}", reject)
+            self.add(
+                "error",
+                frame.at[idx, "_row"],
+                column,
+                value,
+                "未填写" if value == "" else "不是可识别的值",
+                f"请填写以下之一：{_choices(vocabulary)}",
+                reject,
+            )
         return out
 
     def unique(self, column: str) -> None:
@@ -149,14 +175,22 @@ class _Checker:
         for idx in frame.index[dup]:
             first = frame.loc[frame[column] == frame.at[idx, column], "_row"].iloc[0]
             unit = "个要素" if self.layer.row_label == "feature" else "行"
-            self.add("error", frame.at[idx, "_row"], column, frame.at[idx, column],
-                     "编号重复", f"每行使用不同的编号（第 {first} {unit}已用此编号）", reject=True)
+            self.add(
+                "error",
+                frame.at[idx, "_row"],
+                column,
+                frame.at[idx, column],
+                "编号重复",
+                f"每行使用不同的编号（第 {first} {unit}已用此编号）",
+                reject=True,
+            )
 
     def not_empty(self, column: str, severity="error", reject=False) -> None:
         frame = self.layer.frame
         for idx in frame.index[frame[column] == ""]:
-            self.add(severity, frame.at[idx, "_row"], column, "", "未填写",
-                     f"请填写“{self.layer.header(column)}”", reject)
+            self.add(
+                severity, frame.at[idx, "_row"], column, "", "未填写", f"请填写“{self.layer.header(column)}”", reject
+            )
 
     def duplicate_geometries(self, frame: gpd.GeoDataFrame, key: str) -> None:
         """A piece drawn twice (same name, same coordinates) would be counted twice: keep the first."""
@@ -164,14 +198,20 @@ class _Checker:
         if usable.empty:
             return
         shapes = shapely.normalize(usable.geometry.values)
-        keys = pd.Series([f"{k}\x00{w.hex()}" for k, w in zip(usable[key], shapely.to_wkb(shapes))],
-                         index=usable.index)
+        keys = pd.Series([f"{k}\x00{w.hex()}" for k, w in zip(usable[key], shapely.to_wkb(shapes))], index=usable.index)
         first = keys.drop_duplicates(keep="first")
         unit = "个要素" if self.layer.row_label == "feature" else "行"
         for idx in keys.index[keys.duplicated(keep="first")]:
             original = usable.at[first.index[first == keys[idx]][0], "_row"]
-            self.add("warning", usable.at[idx, "_row"], None, None,
-                     f"与第 {original} {unit}完全重复（同名同线），未使用", "删除重复的要素", reject=True)
+            self.add(
+                "warning",
+                usable.at[idx, "_row"],
+                None,
+                None,
+                f"与第 {original} {unit}完全重复（同名同线），未使用",
+                "删除重复的要素",
+                reject=True,
+            )
 
     def dates(self, column: str) -> pd.Series:
         frame = self.layer.frame
@@ -183,8 +223,15 @@ class _Checker:
                 values.append(parse_date(raw))
             except DateError as err:
                 values.append(None)
-                self.add("error", frame.at[idx, "_row"], column, raw, str(err),
-                         "日期写作 2022-05-14、2022/5/14 或 2022年5月14日", reject=True)
+                self.add(
+                    "error",
+                    frame.at[idx, "_row"],
+                    column,
+                    raw,
+                    str(err),
+                    "日期写作 2022-05-14、2022/5/14 或 2022年5月14日",
+                    reject=True,
+                )
         return pd.Series(values, index=frame.index, dtype=object)
 
     def geometries(self, types: tuple[str, ...]) -> gpd.GeoSeries:
@@ -194,20 +241,38 @@ class _Checker:
         missing = geom.isna() | geom.is_empty
         table = "lon" in self.layer.headers or "lat" in self.layer.headers  # points from lon/lat columns
         for idx in frame.index[missing & ~frame["_row"].isin(self.rejected)]:
-            self.add("warning", frame.at[idx, "_row"], None, None,
-                     "没有经纬度，该行未使用" if table else "没有几何图形，该行未使用",
-                     "填写经度、纬度，或删除该行" if table else "补画该要素，或删除该行", reject=True)
+            self.add(
+                "warning",
+                frame.at[idx, "_row"],
+                None,
+                None,
+                "没有经纬度，该行未使用" if table else "没有几何图形，该行未使用",
+                "填写经度、纬度，或删除该行" if table else "补画该要素，或删除该行",
+                reject=True,
+            )
         broken = ~missing & ~finite_geometries(geom.values)
         for idx in frame.index[broken]:
-            self.add("warning", frame.at[idx, "_row"], None, None,
-                     "坐标中有缺失值（NaN）或无穷大，只有这个要素未使用", "在 GIS 软件中检查或重画该要素", reject=True)
+            self.add(
+                "warning",
+                frame.at[idx, "_row"],
+                None,
+                None,
+                "坐标中有缺失值（NaN）或无穷大，只有这个要素未使用",
+                "在 GIS 软件中检查或重画该要素",
+                reject=True,
+            )
         missing |= broken
         counts = shapely.get_num_coordinates(geom.values)
         huge = ~missing.to_numpy() & (counts > VERTEX_WARNING)
         for idx, n in zip(frame.index[huge], counts[huge]):
-            self.add("warning", frame.at[idx, "_row"], None, f"{n:,} 个顶点",
-                     f"顶点极多（超过 {VERTEX_WARNING:,} 个）：分析照常使用全部顶点，地图中简化显示",
-                     "如是误操作（如轨迹或重复数字化），请在 GIS 软件中简化该要素")
+            self.add(
+                "warning",
+                frame.at[idx, "_row"],
+                None,
+                f"{n:,} 个顶点",
+                f"顶点极多（超过 {VERTEX_WARNING:,} 个）：分析照常使用全部顶点，地图中简化显示",
+                "如是误操作（如轨迹或重复数字化），请在 GIS 软件中简化该要素",
+            )
         dimension = DIMENSION_OF[types[0]]
         geom = self._one_kind(geom, missing, types, dimension)
         missing |= geom.isna()
@@ -220,8 +285,14 @@ class _Checker:
                     missing.at[idx] = True
                     self._degenerate(idx, dimension, _reason(reason))
                     continue
-                self.add("warning", frame.at[idx, "_row"], None, _reason(reason), "几何图形无效，已自动修复",
-                         "请在 QGIS 中检查该要素")
+                self.add(
+                    "warning",
+                    frame.at[idx, "_row"],
+                    None,
+                    _reason(reason),
+                    "几何图形无效，已自动修复",
+                    "请在 QGIS 中检查该要素",
+                )
                 geom.at[idx] = fixed  # of the layer's dimension: one part, or a Multi* of several
         size = shapely.area(geom.values) if dimension == 2 else shapely.length(geom.values) if dimension == 1 else None
         if size is not None:
@@ -232,8 +303,15 @@ class _Checker:
 
     def _degenerate(self, idx, dimension: int, value) -> None:
         what = "长度" if dimension == 1 else "面积"
-        self.add("warning", self.layer.frame.at[idx, "_row"], None, value,
-                 f"几何图形退化（{what}为零，如只有重复的顶点），未使用", "在 GIS 软件中删除或重画该要素", reject=True)
+        self.add(
+            "warning",
+            self.layer.frame.at[idx, "_row"],
+            None,
+            value,
+            f"几何图形退化（{what}为零，如只有重复的顶点），未使用",
+            "在 GIS 软件中删除或重画该要素",
+            reject=True,
+        )
 
     def _one_kind(self, geom: gpd.GeoSeries, missing: pd.Series, types, dimension: int) -> gpd.GeoSeries:
         """Bring every geometry to the layer's kind: a collection or a multi-point gives its parts of that kind.
@@ -250,32 +328,57 @@ class _Checker:
             kept, _ = keep_dimension(geom[collection].values, dimension)
             for idx, fixed in zip(frame.index[collection], kept):
                 if fixed is not None:
-                    self.add("warning", frame.at[idx, "_row"], None, "GeometryCollection",
-                             f"几何集合中只用了 {' 或 '.join(types)} 部分", "请按正确的几何类型导出该要素")
+                    self.add(
+                        "warning",
+                        frame.at[idx, "_row"],
+                        None,
+                        "GeometryCollection",
+                        f"几何集合中只用了 {' 或 '.join(types)} 部分",
+                        "请按正确的几何类型导出该要素",
+                    )
                     geom.at[idx] = fixed
         if "Point" in types:  # a multi-point issue: its first point
             multi = ~missing & (geom.geom_type == "MultiPoint")
             for idx in frame.index[multi]:
                 parts = shapely.get_parts(geom.at[idx])
                 if len(parts) > 1:
-                    self.add("warning", frame.at[idx, "_row"], None, f"{len(parts)} 个点",
-                             "多点要素：只用了第一个点", "每个问题点一个点")
+                    self.add(
+                        "warning",
+                        frame.at[idx, "_row"],
+                        None,
+                        f"{len(parts)} 个点",
+                        "多点要素：只用了第一个点",
+                        "每个问题点一个点",
+                    )
                 geom.at[idx] = parts[0]
         wrong = ~missing & ~geom.geom_type.isin(types)
         severity = "warning" if wrong.sum() * 2 < (~missing).sum() else "error"
         for idx in frame.index[wrong]:
-            self.add(severity, frame.at[idx, "_row"], None, geom.at[idx].geom_type,
-                     f"几何类型错误，应为 {' 或 '.join(types)}，该要素未使用", "请按正确的几何类型导出该图层",
-                     reject=True)
+            self.add(
+                severity,
+                frame.at[idx, "_row"],
+                None,
+                geom.at[idx].geom_type,
+                f"几何类型错误，应为 {' 或 '.join(types)}，该要素未使用",
+                "请按正确的几何类型导出该图层",
+                reject=True,
+            )
         return geom.where(~wrong, None)
 
 
 # GEOS's reasons, in the user's words (the location in brackets is kept).
-_REASONS = {"Too few points in geometry component": "顶点过少", "Self-intersection": "自相交",
-            "Ring Self-intersection": "环自相交", "Interior is disconnected": "内部不连通",
-            "Hole lies outside shell": "洞在外环之外", "Nested shells": "外环嵌套", "Nested holes": "洞嵌套",
-            "Duplicate Rings": "重复的环", "Invalid Coordinate": "坐标无效",
-            "Ring is not closed": "环未闭合"}
+_REASONS = {
+    "Too few points in geometry component": "顶点过少",
+    "Self-intersection": "自相交",
+    "Ring Self-intersection": "环自相交",
+    "Interior is disconnected": "内部不连通",
+    "Hole lies outside shell": "洞在外环之外",
+    "Nested shells": "外环嵌套",
+    "Nested holes": "洞嵌套",
+    "Duplicate Rings": "重复的环",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+}
 
 
 def _reason(reason: str) -> str:
@@ -331,8 +434,14 @@ def _roads(layer: Layer, problems) -> gpd.GeoDataFrame:
         return _empty_layer("roads")
     frame = _with_columns(layer.frame.copy(), "roads")
     if "name" not in layer.frame:
-        check.add("note", None, None, None, "没有道路名称列：全部作为无名路段（只参加无人管路段检查）",
-                  "如有名称列，在 geo.toml [columns.roads] 中写明，例如 name = \"路名\"")
+        check.add(
+            "note",
+            None,
+            None,
+            None,
+            "没有道路名称列：全部作为无名路段（只参加无人管路段检查）",
+            '如有名称列，在 geo.toml [columns.roads] 中写明，例如 name = "路名"',
+        )
     frame = frame.set_geometry(check.geometries(LAYERS["roads"].geometry))
     frame["name"] = _one_spelling(frame["name"], check)
     check.duplicate_geometries(frame, "name")
@@ -407,19 +516,28 @@ def _target(check, n, target, refs: _Refs, left_out, kind: str, what: str) -> st
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        check.add("error", n, "target", target, f"多个{noun}同名", f"请改用{noun}编号（{', '.join(found)}）",
-                  reject=True)
+        check.add(
+            "error", n, "target", target, f"多个{noun}同名", f"请改用{noun}编号（{', '.join(found)}）", reject=True
+        )
     elif target in left_out:
         gone = "无法使用" if left_out.whole else "已被剔除"
-        check.add("warning", n, "target", target, f"所指{noun}{gone}（{left_out[target]}）",
-                  f"{fix}；在此之前本条{what}不使用", reject=True)
+        check.add(
+            "warning",
+            n,
+            "target",
+            target,
+            f"所指{noun}{gone}（{left_out[target]}）",
+            f"{fix}；在此之前本条{what}不使用",
+            reject=True,
+        )
     else:
         check.add("error", n, "target", target, missing, _closest(target, refs.spellings()), reject=True)
     return ""
 
 
-def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, roads_left_out,
-                 leaders_unusable: str = "") -> pd.DataFrame:
+def _assignments(
+    layer: Layer, problems, leaders, communities, roads, left_out, roads_left_out, leaders_unusable: str = ""
+) -> pd.DataFrame:
     check = _Checker(layer, problems)
     if not check.require_columns():
         return _empty_layer("assignments")
@@ -434,27 +552,52 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
         found = leader_refs.find(leader) if leader else []
         resolved_leaders.append(found[0] if len(found) == 1 else "")
         if leader == "":
-            check.add("error", n, "leader", "", "未填写", "填写责任人的编号或姓名（合并单元格请逐行填写）",
-                      reject=True)
+            check.add("error", n, "leader", "", "未填写", "填写责任人的编号或姓名（合并单元格请逐行填写）", reject=True)
         elif len(found) > 1:
-            check.add("error", n, "leader", leader, "多个责任人同名", f"请改用编号（{', '.join(found)}）",
-                      reject=True)
+            check.add("error", n, "leader", leader, "多个责任人同名", f"请改用编号（{', '.join(found)}）", reject=True)
         elif not found and leaders_unusable:
-            check.add("warning", n, "leader", leader, f"责任人名单不可用（{leaders_unusable}）",
-                      "先修正责任人名单；在此之前本条包保责任不使用", reject=True)
+            check.add(
+                "warning",
+                n,
+                "leader",
+                leader,
+                f"责任人名单不可用（{leaders_unusable}）",
+                "先修正责任人名单；在此之前本条包保责任不使用",
+                reject=True,
+            )
         elif not found:
-            check.add("error", n, "leader", leader, "责任人名单中没有这个编号或姓名",
-                      _closest(leader, leader_refs.spellings()), reject=True)
+            check.add(
+                "error",
+                n,
+                "leader",
+                leader,
+                "责任人名单中没有这个编号或姓名",
+                _closest(leader, leader_refs.spellings()),
+                reject=True,
+            )
         if row["kind"] in ("road", "section"):
             resolved_targets.append(_target(check, n, target, road_refs, roads_left_out, "road", "包保责任"))
             if row["kind"] == "section":
                 for column in ("from", "to"):
                     if row[column] == "":
-                        check.add("error", n, column, "", "路段需要起点和止点",
-                                  "填写与该路相交的道路名称，或距道路起点的米数", reject=True)
+                        check.add(
+                            "error",
+                            n,
+                            column,
+                            "",
+                            "路段需要起点和止点",
+                            "填写与该路相交的道路名称，或距道路起点的米数",
+                            reject=True,
+                        )
             elif row["from"] or row["to"]:
-                check.add("warning", n, "from", f"{row['from']}..{row['to']}",
-                          "整条道路的包保不使用起点、止点", "若只包一段，请把类型写成“路段”")
+                check.add(
+                    "warning",
+                    n,
+                    "from",
+                    f"{row['from']}..{row['to']}",
+                    "整条道路的包保不使用起点、止点",
+                    "若只包一段，请把类型写成“路段”",
+                )
         elif row["kind"] == "community":
             resolved_targets.append(_target(check, n, target, community_refs, left_out, "community", "包保责任"))
         else:
@@ -466,8 +609,15 @@ def _assignments(layer: Layer, problems, leaders, communities, roads, left_out, 
     key = ["leader", "kind", "target", "from", "to"]
     dup = frame.duplicated(key, keep="first") & (frame["leader"] != "") & (frame["target"] != "")
     for idx in frame.index[dup]:
-        check.add("warning", frame.at[idx, "_row"], None, None, "与前面的一条包保责任重复，未使用",
-                  "删除重复的行", reject=True)
+        check.add(
+            "warning",
+            frame.at[idx, "_row"],
+            None,
+            None,
+            "与前面的一条包保责任重复，未使用",
+            "删除重复的行",
+            reject=True,
+        )
     return frame[~frame["_row"].isin(check.rejected)]
 
 
@@ -483,8 +633,14 @@ def _status(layer: Layer, problems, communities, roads, left_out, roads_left_out
     progress = pd.to_numeric(frame["progress"].replace("", None), errors="coerce")
     bad = (frame["progress"] != "") & (progress.isna() | (progress < 0) | (progress > 100))
     for idx in frame.index[bad]:
-        check.add("error", frame.at[idx, "_row"], "progress", frame.at[idx, "progress"],
-                  "进度应为 0 到 100 的数字", "例如 80 表示 80%")
+        check.add(
+            "error",
+            frame.at[idx, "_row"],
+            "progress",
+            frame.at[idx, "progress"],
+            "进度应为 0 到 100 的数字",
+            "例如 80 表示 80%",
+        )
     frame["progress"] = progress
     community_refs = _Refs(communities["id"], communities["name"])
     road_refs = _Refs(sorted(set(roads["name"]) - {""}))
@@ -564,8 +720,9 @@ def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str, problems: list
     return _LeftOut(where)
 
 
-def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = None,
-                     tolerances: Tolerances | None = None) -> tuple[Project, list[Problem]]:
+def validate_project(
+    layers: dict[str, Layer], problems: list[Problem] | None = None, tolerances: Tolerances | None = None
+) -> tuple[Project, list[Problem]]:
     """Check every layer, keep what lies in the district, and build the clean `Project`.
 
     Parameters
@@ -590,29 +747,44 @@ def validate_project(layers: dict[str, Layer], problems: list[Problem] | None = 
     communities = _communities(get("communities"), problems) if get("communities") else _empty_layer("communities")
     roads = _roads(get("roads"), problems) if get("roads") else _empty_layer("roads")
     if not get("roads") or not get("roads").rows:
-        problems.append(Problem("note", get("roads").file if get("roads") else "roads.*", None, None, None,
-                                "没有道路（无道路图层，或图层为空）：跳过道路与路段的检查，只检查社区与问题点",
-                                "要检查道路，请加入 roads.geojson / .gpkg / .shp 或 OSM 数据（roads.osm.pbf）"))
+        problems.append(
+            Problem(
+                "note",
+                get("roads").file if get("roads") else "roads.*",
+                None,
+                None,
+                None,
+                "没有道路（无道路图层，或图层为空）：跳过道路与路段的检查，只检查社区与问题点",
+                "要检查道路，请加入 roads.geojson / .gpkg / .shp 或 OSM 数据（roads.osm.pbf）",
+            )
+        )
     leaders = _leaders(get("leaders"), problems) if get("leaders") else _empty_layer("leaders")
     issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
     boundary = _boundary(get("boundary"), problems) if get("boundary") else None
-    communities, roads, issues, outside = limit_to_district(communities, roads, issues, boundary,
-                                                            tolerances.scope_margin_m, layers, problems)
+    communities, roads, issues, outside = limit_to_district(
+        communities, roads, issues, boundary, tolerances.scope_margin_m, layers, problems
+    )
     left_out = _left_out(get("communities"), communities, "communities", problems)
     roads_left_out = _left_out(get("roads"), roads, "roads", problems)
     if get("assignments"):
         leaders_layer = get("leaders")
-        leaders_unusable = "" if leaders_layer is not None and len(leaders) else (
-            f"{leaders_layer.file} 无法使用" if leaders_layer is not None else "leaders 图层不可用")
-        assignments = _assignments(get("assignments"), problems, leaders, communities, roads, left_out,
-                                   roads_left_out, leaders_unusable)
+        leaders_unusable = (
+            ""
+            if leaders_layer is not None and len(leaders)
+            else (f"{leaders_layer.file} 无法使用" if leaders_layer is not None else "leaders 图层不可用")
+        )
+        assignments = _assignments(
+            get("assignments"), problems, leaders, communities, roads, left_out, roads_left_out, leaders_unusable
+        )
     else:
         assignments = _empty_layer("assignments")
-    status = (_status(get("status"), problems, communities, roads, left_out, roads_left_out) if get("status")
-              else _empty_layer("status"))
+    status = (
+        _status(get("status"), problems, communities, roads, left_out, roads_left_out)
+        if get("status")
+        else _empty_layer("status")
+    )
     sources = {
-        name: SourceFile(name, layer.file, layer.rows, layer.headers, layer.row_label)
-        for name, layer in layers.items()
+        name: SourceFile(name, layer.file, layer.rows, layer.headers, layer.row_label) for name, layer in layers.items()
     }
     project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources, outside)
     return project, problems

@@ -38,10 +38,16 @@ def scaled_project(folder: Path, issues: int, copies: int) -> Path:
     communities = gpd.read_file(folder / "communities.geojson")
     x0, y0, x1, y1 = communities.total_bounds
     points = shapely.points(rng.uniform(x0, x1, issues), rng.uniform(y0, y1, issues))
-    extra = gpd.GeoDataFrame({
-        "id": [f"X{i:06d}" for i in range(issues)], "state": np.where(rng.random(issues) < 0.2, "open", "resolved"),
-        "source": "complaint", "due": "2022-05-31",
-    }, geometry=points, crs=4326)
+    extra = gpd.GeoDataFrame(
+        {
+            "id": [f"X{i:06d}" for i in range(issues)],
+            "state": np.where(rng.random(issues) < 0.2, "open", "resolved"),
+            "source": "complaint",
+            "due": "2022-05-31",
+        },
+        geometry=points,
+        crs=4326,
+    )
     base = gpd.read_file(folder / "issues.geojson")
     pd.concat([base, extra], ignore_index=True).to_file(folder / "issues.geojson", driver="GeoJSON")
     roads = gpd.read_file(folder / "roads.geojson")
@@ -70,9 +76,11 @@ def run(folder: Path, maps: bool) -> None:
     project, problems = timed("validate", validate_project, layers, problems)
     resolved, _ = timed("resolve", resolve_project, project, config.tolerances)
     analysis = timed("analyse", analyse, resolved, config.tolerances, config.as_of())
-    print(f"  {'check':<10} {time.perf_counter() - total:7.2f} s  "
-          f"({len(project.roads)} road pieces, {len(resolved.road_axes)} roads, {len(project.issues)} issues, "
-          f"{len(analysis.gaps)} gaps)")
+    print(
+        f"  {'check':<10} {time.perf_counter() - total:7.2f} s  "
+        f"({len(project.roads)} road pieces, {len(resolved.road_axes)} roads, {len(project.issues)} issues, "
+        f"{len(analysis.gaps)} gaps)"
+    )
     if maps:
         with tempfile.TemporaryDirectory() as out:
             timed("build", build, folder, Path(out), config)

@@ -51,14 +51,29 @@ UTM = 32649  # WGS 84 / UTM zone 49N, metric CRS for construction
 URBAN_CENTRE = (112.27, 30.32)  # lon, lat (WGS84), illustrative city centre
 URBAN_HALF = (3200.0, 2300.0)  # half-width, half-height of the urban grid (m)
 ATTRIBUTION = "Administrative data © Vonng/adcode contributors, CC BY 4.0"
-NOTE = ("Illustrative geometry: no surveyed community boundaries are public. "
-        "Place names and codes are real (沙市区); leaders are fictional.")
+NOTE = (
+    "Illustrative geometry: no surveyed community boundaries are public. "
+    "Place names and codes are real (沙市区); leaders are fictional."
+)
 
 # The urban grid: east-west roads north to south, north-south roads west to east.
 EW_ROADS = ["航空路", "江汉路", "北京路", "豉湖路", "中山路", "塔桥路", "江津路"]
 NS_ROADS = ["太岳路", "白云路", "红门路", "长港路", "园林路", "便河路", "金龙路", "北湖路", "人民路"]
-CITY_ROADS = ["北京路", "红门路", "白云路", "航空路", "江汉路", "豉湖路", "中山路",
-              "太岳路", "长港路", "园林路", "便河路", "金龙路", "北湖路"]
+CITY_ROADS = [
+    "北京路",
+    "红门路",
+    "白云路",
+    "航空路",
+    "江汉路",
+    "豉湖路",
+    "中山路",
+    "太岳路",
+    "长港路",
+    "园林路",
+    "便河路",
+    "金龙路",
+    "北湖路",
+]
 # Sectioned roads: (road, cross streets in order along it); the road runs from the
 # first cross street to the last. One stretch of 江津路 is left without a leader.
 SECTIONED = [
@@ -72,23 +87,60 @@ RURAL_ROADS = {  # name -> lon/lat waypoints (WGS84), illustrative
     "沙岑路": [(112.305, 30.318), (112.34, 30.325), (112.37, 30.33), (112.41, 30.335)],
 }
 # Town anchors (lon, lat) and how many of their committees are demo communities.
-TOWNS = [("关沮镇", (112.25, 30.37), 5), ("锣场镇", (112.33, 30.40), 4), ("立新乡", (112.33, 30.27), 6),
-         ("岑河镇", (112.40, 30.33), 5), ("观音当镇", (112.48, 30.35), 5)]
-STREET_COUNTS = {"中山街道办事处": 8, "崇文街道办事处": 5, "解放街道办事处": 15,
-                 "胜利街道办事处": 10, "朝阳街道办事处": 13}
+TOWNS = [
+    ("关沮镇", (112.25, 30.37), 5),
+    ("锣场镇", (112.33, 30.40), 4),
+    ("立新乡", (112.33, 30.27), 6),
+    ("岑河镇", (112.40, 30.33), 5),
+    ("观音当镇", (112.48, 30.35), 5),
+]
+STREET_COUNTS = {
+    "中山街道办事处": 8,
+    "崇文街道办事处": 5,
+    "解放街道办事处": 15,
+    "胜利街道办事处": 10,
+    "朝阳街道办事处": 13,
+}
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "建国明华军平志伟勇强文静丽敏红英芳丹涛斌超波辉刚磊杰宏鹏飞云海峰林"
 CITY_TITLES = ["市委常委", "副市长", "市人大常委会副主任", "市政协副主席"]
-DISTRICT_TITLES = (["区委书记", "区长"] + ["副区长"] * 4 + ["区人大常委会主任", "区政协主席", "区委副书记"]
-                   + ["区委常委"] * 4 + ["区人大常委会副主任"] * 3 + ["区政协副主席"] * 4)
-DEPARTMENTS = ["市城管执法委", "市住建委", "市卫健委", "市生态环境局", "市公安局", "市交通运输局",
-               "市市场监管局", "市水利湖泊局", "市自然资源和规划局", "市财政局", "市教育局", "市民政局",
-               "市文旅局", "市商务局", "市发改委", "市统计局", "市审计局", "市司法局", "市人社局",
-               "市农业农村局", "市应急管理局", "市林业局", "市税务局", "市供销社"]
+DISTRICT_TITLES = (
+    ["区委书记", "区长"]
+    + ["副区长"] * 4
+    + ["区人大常委会主任", "区政协主席", "区委副书记"]
+    + ["区委常委"] * 4
+    + ["区人大常委会副主任"] * 3
+    + ["区政协副主席"] * 4
+)
+DEPARTMENTS = [
+    "市城管执法委",
+    "市住建委",
+    "市卫健委",
+    "市生态环境局",
+    "市公安局",
+    "市交通运输局",
+    "市市场监管局",
+    "市水利湖泊局",
+    "市自然资源和规划局",
+    "市财政局",
+    "市教育局",
+    "市民政局",
+    "市文旅局",
+    "市商务局",
+    "市发改委",
+    "市统计局",
+    "市审计局",
+    "市司法局",
+    "市人社局",
+    "市农业农村局",
+    "市应急管理局",
+    "市林业局",
+    "市税务局",
+    "市供销社",
+]
 COMMUNITY_ITEMS = ["拆违", "五乱", "门前三包", "粉刷", "绿化", "保洁"]
-ISSUE_CATEGORIES = ["卫生死角", "占道经营", "乱贴乱画", "违章搭建", "垃圾堆放", "污水外溢", "门前三包",
-                    "乱停乱放"]
+ISSUE_CATEGORIES = ["卫生死角", "占道经营", "乱贴乱画", "违章搭建", "垃圾堆放", "污水外溢", "门前三包", "乱停乱放"]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -105,6 +157,7 @@ class Builder:
 
     def wgs(self, geometry):
         """UTM geometry -> WGS84, coordinates snapped to 1e-7° (about 1 cm)."""
+
         def apply(xy):
             lon, lat = self.to_wgs.transform(xy[:, 0], xy[:, 1])
             return np.round(np.column_stack([lon, lat]), 7)
@@ -182,7 +235,7 @@ def make_communities(b: Builder, boundary, urban_zone, units):
     records, start = [], 0
     for street, count in STREET_COUNTS.items():
         mine = [c for c in committees if c["parent_name"] == street][:count]
-        pts = urban[start:start + count]
+        pts = urban[start : start + count]
         start += count
         by_distance = np.argsort(np.hypot(pts[:, 0] - cx, pts[:, 1] - cy), kind="stable")
         for committee, i in zip(mine, by_distance):
@@ -190,8 +243,9 @@ def make_communities(b: Builder, boundary, urban_zone, units):
     taken = np.zeros(len(rural), dtype=bool)
     for town, anchor, count in TOWNS:
         ax, ay = b.utm(*anchor)
-        mine = sorted((c for c in committees if c["parent_name"] == town),
-                      key=lambda c: (c["urban_rural_code"], c["code"]))[:count]
+        mine = sorted(
+            (c for c in committees if c["parent_name"] == town), key=lambda c: (c["urban_rural_code"], c["code"])
+        )[:count]
         d = np.hypot(rural[:, 0] - ax, rural[:, 1] - ay)
         d[taken] = np.inf
         for committee, i in zip(mine, np.argsort(d, kind="stable")[:count]):
@@ -229,13 +283,16 @@ def tile(records: list[dict], region, boundary) -> None:
     the cells still tile the region exactly.
     """
     seeds = shapely.points(np.array([r["seed"] for r in records]))
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds),
-                                                       extend_to=boundary.envelope.buffer(5000)))
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=boundary.envelope.buffer(5000))
+    )
     tree = shapely.STRtree(cells)
     owned, strays = [], []
     for seed in seeds:
-        parts = sorted(shapely.get_parts(cells[tree.query(seed, predicate="within")[0]].intersection(region)),
-                       key=lambda g: -g.area)
+        parts = sorted(
+            shapely.get_parts(cells[tree.query(seed, predicate="within")[0]].intersection(region)),
+            key=lambda g: -g.area,
+        )
         parts = [p for p in parts if p.geom_type == "Polygon" and p.area > 0]
         owned.append(parts[0])
         strays.extend(parts[1:])
@@ -281,7 +338,7 @@ def crossing_points(lines: dict[str, shapely.LineString]) -> dict[tuple[str, str
     points = {}
     names = sorted(lines)
     for i, a in enumerate(names):
-        for c in names[i + 1:]:
+        for c in names[i + 1 :]:
             hit = lines[a].intersection(lines[c])
             if hit.is_empty:
                 continue
@@ -327,8 +384,15 @@ def make_roads(b: Builder, boundary, zone):
     road, a, c = GAP_SECTION
     axis = lines[road]
     start, end = sorted((axis.project(crossings[(road, a)]), axis.project(crossings[(road, c)])))
-    expected_gap = {"road": road, "from": a, "to": c, "length_m": end - start, "start_m": start, "end_m": end,
-                    "geometry": substring(axis, start, end)}
+    expected_gap = {
+        "road": road,
+        "from": a,
+        "to": c,
+        "length_m": end - start,
+        "start_m": start,
+        "end_m": end,
+        "geometry": substring(axis, start, end),
+    }
     inner = boundary.buffer(-30)
     for name, waypoints in RURAL_ROADS.items():
         line = wavy_line(b, b.utm(*waypoints[0]), b.utm(*waypoints[1]), wiggle=60)
@@ -403,59 +467,94 @@ def make_leaders(b: Builder, communities, unled_id):
 
     def leader(lid, title, level, unit):
         phone = f"0716-0000{len(leaders) + 1:03d}"  # invalid local numbers: clearly fictional
-        leaders.append({"id": lid, "name": b.name(used), "title": title, "level": level, "unit": unit,
-                        "phone": phone})
+        leaders.append({"id": lid, "name": b.name(used), "title": title, "level": level, "unit": unit, "phone": phone})
         return lid
 
-    city = [leader(f"C{i + 1:02d}", CITY_TITLES[i % len(CITY_TITLES)], "city", "荆州市")
-            for i in range(13)]
+    city = [leader(f"C{i + 1:02d}", CITY_TITLES[i % len(CITY_TITLES)], "city", "荆州市") for i in range(13)]
     for lid, road in zip(city, CITY_ROADS):
         assignments.append({"leader": lid, "kind": "road", "target": road, "from": "", "to": "", "role": "包路"})
     district = [leader(f"D{i + 1:02d}", t, "district", "沙市区") for i, t in enumerate(DISTRICT_TITLES)]
-    sections = [(road, a, c) for road, streets in SECTIONED for a, c in zip(streets, streets[1:])
-                if (road, a, c) != GAP_SECTION]
+    sections = [
+        (road, a, c) for road, streets in SECTIONED for a, c in zip(streets, streets[1:]) if (road, a, c) != GAP_SECTION
+    ]
     for lid, (road, a, c) in zip(district[1:], sections):
-        assignments.append({"leader": lid, "kind": "section", "target": road, "from": a, "to": c,
-                            "role": "包路段"})
+        assignments.append({"leader": lid, "kind": "section", "target": road, "from": a, "to": c, "role": "包路段"})
     streets = {}
     for i, street in enumerate(list(STREET_COUNTS) + [t for t, _, _ in TOWNS]):
         title = "街道党工委书记" if street.endswith("办事处") else "党委书记"
         streets[street] = leader(f"S{i + 1:02d}", title, "street", street.replace("办事处", ""))
-    teams = [leader(f"T{i + 1:02d}", "党建工作队队长", "department", dept)
-             for i, dept in enumerate(DEPARTMENTS)]
+    teams = [leader(f"T{i + 1:02d}", "党建工作队队长", "department", dept) for i, dept in enumerate(DEPARTMENTS)]
     for lid, dept in zip(teams, DEPARTMENTS):
         leaders[[x["id"] for x in leaders].index(lid)]["name"] += f"（{dept}工作队）"
     top = [c for c in communities if c["tier"] != "general"]
     top.sort(key=lambda c: (c["tier"] != "demonstration", c["id"]))
     order = district[:2] + district[6:8] + district[2:] + district[2:8]
     for lid, c in zip(order, top):
-        assignments.append({"leader": lid, "kind": "community", "target": c["id"], "from": "", "to": "",
-                            "role": "包社区"})
+        assignments.append(
+            {"leader": lid, "kind": "community", "target": c["id"], "from": "", "to": "", "role": "包社区"}
+        )
     for c in communities:
         if c["tier"] == "general" and c["id"] != unled_id:
-            assignments.append({"leader": streets[c["street"]], "kind": "community", "target": c["id"],
-                                "from": "", "to": "", "role": "包片"})
+            assignments.append(
+                {
+                    "leader": streets[c["street"]],
+                    "kind": "community",
+                    "target": c["id"],
+                    "from": "",
+                    "to": "",
+                    "role": "包片",
+                }
+            )
     served = [c for c in communities if c["urban"] and c["id"] != unled_id]
     served = [served[i] for i in sorted(b.rng.choice(len(served), size=47, replace=False))]
     for k, c in enumerate(served):
-        assignments.append({"leader": teams[k // 2], "kind": "community", "target": c["id"], "from": "",
-                            "to": "", "role": "党建工作队"})
+        assignments.append(
+            {
+                "leader": teams[k // 2],
+                "kind": "community",
+                "target": c["id"],
+                "from": "",
+                "to": "",
+                "role": "党建工作队",
+            }
+        )
     return leaders, assignments
 
 
 def make_status(b: Builder, communities):
     rows = []
     for road in ("北京路", "红门路", "白云路"):
-        rows.append({"kind": "road", "target": road, "item": "刷黑", "state": "done", "progress": "100",
-                     "due": "2022-04-30", "updated": "2022-04-28", "note": "市政府实施主干道路刷黑工程"})
+        rows.append(
+            {
+                "kind": "road",
+                "target": road,
+                "item": "刷黑",
+                "state": "done",
+                "progress": "100",
+                "due": "2022-04-30",
+                "updated": "2022-04-28",
+                "note": "市政府实施主干道路刷黑工程",
+            }
+        )
     for c in communities:
-        for item in sorted(b.rng.choice(COMMUNITY_ITEMS, size=2 + int(c["tier"] != "general"), replace=False),
-                           key=COMMUNITY_ITEMS.index):
+        for item in sorted(
+            b.rng.choice(COMMUNITY_ITEMS, size=2 + int(c["tier"] != "general"), replace=False),
+            key=COMMUNITY_ITEMS.index,
+        ):
             state = ["todo", "doing", "done"][int(b.rng.choice(3, p=[0.1, 0.35, 0.55]))]
             progress = {"todo": 0, "doing": int(b.rng.integers(2, 9)) * 10, "done": 100}[state]
-            rows.append({"kind": "community", "target": c["id"], "item": str(item), "state": state,
-                         "progress": str(progress), "due": f"2022-{int(b.rng.integers(5, 8)):02d}-"
-                         f"{int(b.rng.integers(1, 29)):02d}", "updated": "2022-05-10", "note": ""})
+            rows.append(
+                {
+                    "kind": "community",
+                    "target": c["id"],
+                    "item": str(item),
+                    "state": state,
+                    "progress": str(progress),
+                    "due": f"2022-{int(b.rng.integers(5, 8)):02d}-{int(b.rng.integers(1, 29)):02d}",
+                    "updated": "2022-05-10",
+                    "note": "",
+                }
+            )
     return rows
 
 
@@ -483,9 +582,18 @@ def make_issues(b: Builder, communities, roads, boundary, unled_id):
     for i in range(42):
         reported = day(3, 5)
         state = "resolved" if i < 37 else "open"
-        issues.append({"id": f"TS2022-{i + 1:03d}", "reported": reported, "source": "complaint",
-                       "category": ISSUE_CATEGORIES[b.rng.integers(len(ISSUE_CATEGORIES))], "state": state,
-                       "due": day(5, 6), "note": "创卫热线投诉", "geometry": place(b.rng.random() < 0.7)})
+        issues.append(
+            {
+                "id": f"TS2022-{i + 1:03d}",
+                "reported": reported,
+                "source": "complaint",
+                "category": ISSUE_CATEGORIES[b.rng.integers(len(ISSUE_CATEGORIES))],
+                "state": state,
+                "due": day(5, 6),
+                "note": "创卫热线投诉",
+                "geometry": place(b.rng.random() < 0.7),
+            }
+        )
     # A complaint located outside the district (the hotline's pin is off): in no figure, counted as outside.
     outside = boundary.buffer(1500).difference(boundary.buffer(800))
     everything = shapely.union_all([r["geometry"] for r in roads])
@@ -504,17 +612,45 @@ def make_issues(b: Builder, communities, roads, boundary, unled_id):
         p = shapely.Point(rng.uniform(x0, x1), rng.uniform(y0, y1))
         if unled.buffer(-20).contains(p) and p.distance(everything) > 60:
             break
-    issues.append({"id": "TS2022-043", "reported": "2022-05-06", "source": "complaint", "category": "垃圾堆放",
-                   "state": "open", "due": "2022-05-20", "note": "创卫热线投诉", "geometry": p})
-    issues.append({"id": "TS2022-044", "reported": "2022-05-07", "source": "complaint", "category": "占道经营",
-                   "state": "open", "due": "2022-05-21", "note": "创卫热线投诉（定位在区界外）", "geometry": far})
+    issues.append(
+        {
+            "id": "TS2022-043",
+            "reported": "2022-05-06",
+            "source": "complaint",
+            "category": "垃圾堆放",
+            "state": "open",
+            "due": "2022-05-20",
+            "note": "创卫热线投诉",
+            "geometry": p,
+        }
+    )
+    issues.append(
+        {
+            "id": "TS2022-044",
+            "reported": "2022-05-07",
+            "source": "complaint",
+            "category": "占道经营",
+            "state": "open",
+            "due": "2022-05-21",
+            "note": "创卫热线投诉（定位在区界外）",
+            "geometry": far,
+        }
+    )
     for g in range(9):
         for k in range(3):
             way = "明查" if (g + k) % 2 == 0 else "暗访"
-            issues.append({"id": f"DC2022-{g + 1}-{k + 1}", "reported": day(4, 5), "source": "inspection",
-                           "category": ISSUE_CATEGORIES[b.rng.integers(len(ISSUE_CATEGORIES))],
-                           "state": "open" if b.rng.random() < 0.3 else "resolved", "due": day(5, 6),
-                           "note": f"第{g + 1}督查组{way}", "geometry": place(True)})
+            issues.append(
+                {
+                    "id": f"DC2022-{g + 1}-{k + 1}",
+                    "reported": day(4, 5),
+                    "source": "inspection",
+                    "category": ISSUE_CATEGORIES[b.rng.integers(len(ISSUE_CATEGORIES))],
+                    "state": "open" if b.rng.random() < 0.3 else "resolved",
+                    "due": day(5, 6),
+                    "note": f"第{g + 1}督查组{way}",
+                    "geometry": place(True),
+                }
+            )
     return issues, p
 
 
@@ -528,17 +664,27 @@ def _round(obj):
 
 
 def write_geojson(path: Path, name: str, rows: list[dict], columns: list[str], builder: Builder) -> None:
-    lines = ['{"type": "FeatureCollection", "name": ' + json.dumps(name) + ",",
-             '"metadata": ' + json.dumps({"note": NOTE, "attribution": ATTRIBUTION,
-                                          "generator": "scripts/make_demo_layers.py"}, ensure_ascii=False) + ",",
-             '"features": [']
+    lines = [
+        '{"type": "FeatureCollection", "name": ' + json.dumps(name) + ",",
+        '"metadata": '
+        + json.dumps(
+            {"note": NOTE, "attribution": ATTRIBUTION, "generator": "scripts/make_demo_layers.py"}, ensure_ascii=False
+        )
+        + ",",
+        '"features": [',
+    ]
     features = []
     for row in rows:
         geometry = shapely.geometry.mapping(builder.wgs(row["geometry"]))
         geometry = {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])}
         props = {c: row[c] for c in columns}
-        features.append(json.dumps({"type": "Feature", "properties": props, "geometry": geometry},
-                                   ensure_ascii=False, separators=(",", ":")))
+        features.append(
+            json.dumps(
+                {"type": "Feature", "properties": props, "geometry": geometry},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        )
     lines.append(",\n".join(features))
     lines.append("]}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -567,10 +713,12 @@ def main(argv=None) -> int:
     # The unled community: an urban general one crossed only by roads that have a leader
     # (not the rural roads, not the planted section gap), so its only unmanaged stretch
     # is the alley planted in it.
-    unassigned = shapely.union_all([r["geometry"] for r in roads if r["name"] in RURAL_ROADS]
-                                   + [expected_gap.pop("geometry")])
-    unled = next(c for c in communities if c["urban"] and c["tier"] == "general"
-                 and c["geometry"].distance(unassigned) > 100)
+    unassigned = shapely.union_all(
+        [r["geometry"] for r in roads if r["name"] in RURAL_ROADS] + [expected_gap.pop("geometry")]
+    )
+    unled = next(
+        c for c in communities if c["urban"] and c["tier"] == "general" and c["geometry"].distance(unassigned) > 100
+    )
     alleys, planted_alley = make_alleys(b, communities, roads, 40, unled["id"])
     roads += alleys
     sliver = plant_sliver(communities, roads)
@@ -580,23 +728,31 @@ def main(argv=None) -> int:
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    write_geojson(out / "boundary.geojson", "boundary",
-                  [{"geometry": boundary, "name": "沙市区", "adcode": "421002"}], ["name", "adcode"], b)
+    write_geojson(
+        out / "boundary.geojson",
+        "boundary",
+        [{"geometry": boundary, "name": "沙市区", "adcode": "421002"}],
+        ["name", "adcode"],
+        b,
+    )
     for c in communities:
         c["street"] = c["street"].replace("办事处", "")
     write_geojson(out / "communities.geojson", "communities", communities, ["id", "name", "tier", "street"], b)
     for k, r in enumerate(roads):
         r["id"] = f"R{k + 1:03d}"
     write_geojson(out / "roads.geojson", "roads", roads, ["id", "name", "class"], b)
-    write_geojson(out / "issues.geojson", "issues", issues,
-                  ["id", "reported", "source", "category", "state", "due", "note"], b)
+    write_geojson(
+        out / "issues.geojson", "issues", issues, ["id", "reported", "source", "category", "state", "due", "note"], b
+    )
     write_csv(out / "leaders.csv", leaders, ["id", "name", "title", "level", "unit", "phone"])
     write_csv(out / "assignments.csv", assignments, ["leader", "kind", "target", "from", "to", "role"])
     write_csv(out / "status.csv", status, ["kind", "target", "item", "state", "progress", "due", "updated", "note"])
     (out / "geo.toml").write_text(
         "# The demo is judged as of the seed document's date (2022-05-14), so what is overdue stays\n"
         "# the same on every day you run it. Generated by scripts/make_demo_layers.py.\n"
-        "today = 2022-05-14\n", encoding="utf-8")
+        "today = 2022-05-14\n",
+        encoding="utf-8",
+    )
     alley_id = next(r["id"] for r in roads if r["geometry"] is planted_alley)
     expected = {
         "section_gap": expected_gap,
@@ -608,8 +764,10 @@ def main(argv=None) -> int:
     }
     args.expected.parent.mkdir(parents=True, exist_ok=True)
     args.expected.write_text(json.dumps(_round(expected), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out}: {len(communities)} communities, {len(roads)} road pieces, {len(leaders)} leaders, "
-          f"{len(assignments)} assignments, {len(status)} status rows, {len(issues)} issues")
+    print(
+        f"wrote {out}: {len(communities)} communities, {len(roads)} road pieces, {len(leaders)} leaders, "
+        f"{len(assignments)} assignments, {len(status)} status rows, {len(issues)} issues"
+    )
     return 0
 
 

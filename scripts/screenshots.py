@@ -21,8 +21,16 @@ sys.path.insert(0, str(ROOT))
 
 from geo.cli import main as geo  # noqa: E402
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = {"overview.png": "overview.html", "leader.png": "leaders/D03.html", "gaps.png": "gaps.html"}
 
 

@@ -25,6 +25,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     folder = config.stash.get(SCREENSHOTS, None)
     if folder is not None:
         terminalreporter.write_line(f"browser screenshots: {folder}")
+
+
 X0, Y0 = 620_000.0, 3_350_000.0
 _TO_WGS = pyproj.Transformer.from_crs(32649, 4326, always_xy=True)
 
@@ -43,18 +45,23 @@ def square(x0, y0, x1, y1) -> shapely.Polygon:
 
 
 def to_wgs(geometry):
-    return shapely.transform(geometry, lambda xy: __import__("numpy").column_stack(
-        _TO_WGS.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(
+        geometry, lambda xy: __import__("numpy").column_stack(_TO_WGS.transform(xy[:, 0], xy[:, 1]))
+    )
 
 
 def write_geojson(path: Path, rows: list[dict]) -> None:
     features = [
-        {"type": "Feature", "properties": {k: v for k, v in r.items() if k != "geometry"},
-         "geometry": None if r.get("geometry") is None else shapely.geometry.mapping(to_wgs(r["geometry"]))}
+        {
+            "type": "Feature",
+            "properties": {k: v for k, v in r.items() if k != "geometry"},
+            "geometry": None if r.get("geometry") is None else shapely.geometry.mapping(to_wgs(r["geometry"])),
+        }
         for r in rows
     ]
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None, encoding: str = "utf-8") -> None:
@@ -65,15 +72,15 @@ def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None, en
         writer.writerows(rows)
 
 
-def make_project(folder: Path, *, communities, roads, leaders, assignments, issues=None, status=None,
-                 boundary=None) -> Path:
+def make_project(
+    folder: Path, *, communities, roads, leaders, assignments, issues=None, status=None, boundary=None
+) -> Path:
     """Write a project folder from rows (dicts; geometries in fixture metres)."""
     folder.mkdir(parents=True, exist_ok=True)
     write_geojson(folder / "communities.geojson", communities)
     write_geojson(folder / "roads.geojson", roads)
     write_csv(folder / "leaders.csv", leaders)
-    write_csv(folder / "assignments.csv", assignments,
-              ["leader", "kind", "target", "from", "to", "role"])
+    write_csv(folder / "assignments.csv", assignments, ["leader", "kind", "target", "from", "to", "role"])
     if issues is not None:
         write_geojson(folder / "issues.geojson", issues)
     if status is not None:
@@ -116,5 +123,6 @@ def road_project(tmp_path) -> Path:
         {"leader": "D2", "kind": "section", "target": "东西路", "from": "丙街", "to": "丁街", "role": "包路段"},
         {"leader": "S1", "kind": "community", "target": "A", "from": "", "to": "", "role": "包片"},
     ]
-    return make_project(tmp_path / "road", communities=communities, roads=roads, leaders=LEADERS,
-                        assignments=assignments)
+    return make_project(
+        tmp_path / "road", communities=communities, roads=roads, leaders=LEADERS, assignments=assignments
+    )

@@ -52,8 +52,9 @@ def test_overlap_between_two_district_leaders_names_both(tmp_path):
         {"leader": "S1", "kind": "community", "target": "A"},
     ]
     communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1600, 300)}]
-    folder = make_project(tmp_path / "o", communities=communities, roads=roads, leaders=LEADERS,
-                          assignments=assignments)
+    folder = make_project(
+        tmp_path / "o", communities=communities, roads=roads, leaders=LEADERS, assignments=assignments
+    )
     analysis, gaps = _gaps(folder)
     overlaps = gaps[gaps["kind"] == "section_overlap"]
     assert len(overlaps) == 1
@@ -69,13 +70,23 @@ def _territory_project(tmp_path, boundary=True):
     communities = [
         {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 100, 100)},
         {"id": "B", "name": "乙社区", "tier": "general", "geometry": square(102, 0, 202, 100)},
-        {"id": "C", "name": "丙社区", "tier": "general", "geometry": square(90, 100, 190, 200)
-         .union(square(80, 80, 100, 100)).union(square(0, 100, 90, 200))},
+        {
+            "id": "C",
+            "name": "丙社区",
+            "tier": "general",
+            "geometry": square(90, 100, 190, 200).union(square(80, 80, 100, 100)).union(square(0, 100, 90, 200)),
+        },
     ]
     roads = [{"name": "路", "geometry": line((10, 10), (190, 10))}]
     assignments = [{"leader": "S1", "kind": "community", "target": t} for t in "ABC"]
-    return make_project(tmp_path / "t", communities=communities, roads=roads, leaders=LEADERS,
-                        assignments=assignments, boundary=square(0, 0, 202, 200) if boundary else None)
+    return make_project(
+        tmp_path / "t",
+        communities=communities,
+        roads=roads,
+        leaders=LEADERS,
+        assignments=assignments,
+        boundary=square(0, 0, 202, 200) if boundary else None,
+    )
 
 
 def test_two_squares_and_a_sliver(tmp_path):
@@ -97,9 +108,14 @@ def test_slivers_below_the_tolerance_are_counted_not_reported(tmp_path):
         {"id": "B", "name": "乙社区", "tier": "general", "geometry": square(100.5, 0, 200, 100)},
     ]
     roads = [{"name": "路", "geometry": line((10, 10), (90, 10))}]
-    folder = make_project(tmp_path / "s", communities=communities, roads=roads, leaders=LEADERS,
-                          assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AB"],
-                          boundary=square(0, 0, 200, 100))
+    folder = make_project(
+        tmp_path / "s",
+        communities=communities,
+        roads=roads,
+        leaders=LEADERS,
+        assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AB"],
+        boundary=square(0, 0, 200, 100),
+    )
     analysis, gaps = _gaps(folder)
     assert "territory_gap" not in set(gaps["kind"])
     assert analysis.slivers["count"] == 1
@@ -108,7 +124,7 @@ def test_slivers_below_the_tolerance_are_counted_not_reported(tmp_path):
 
 def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
     issues = [
-        {"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 20))},   # in A, 20 m from road, D1's section
+        {"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 20))},  # in A, 20 m from road, D1's section
         {"id": "I2", "state": "open", "geometry": shapely.Point(m(500, 200))},  # on the A/B edge, 200 m from road
         {"id": "I3", "state": "open", "geometry": shapely.Point(m(800, 250))},  # in B (no leader), no road near
         {"id": "I4", "state": "resolved", "geometry": shapely.Point(m(1110, 250))},  # in no community, no road
@@ -134,13 +150,12 @@ def test_issues_get_community_road_section_leader_or_are_orphans(road_project):
 
 def _dual_project(tmp_path, target_pieces, assignments):
     roads = target_pieces + [
-        {"name": n, "geometry": line((x, -100), (x, 100))} for n, x in
-        (("甲街", 0), ("乙街", 300), ("丙街", 500), ("丁街", 1000))
+        {"name": n, "geometry": line((x, -100), (x, 100))}
+        for n, x in (("甲街", 0), ("乙街", 300), ("丙街", 500), ("丁街", 1000))
     ]
     communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1600, 300)}]
     assignments = assignments + [{"leader": "S1", "kind": "community", "target": "A"}]
-    return make_project(tmp_path / "d", communities=communities, roads=roads, leaders=LEADERS,
-                        assignments=assignments)
+    return make_project(tmp_path / "d", communities=communities, roads=roads, leaders=LEADERS, assignments=assignments)
 
 
 def test_dual_carriageway_shares_one_chainage_and_sections_cover_both(tmp_path):
@@ -151,10 +166,14 @@ def test_dual_carriageway_shares_one_chainage_and_sections_cover_both(tmp_path):
         {"name": "东西路", "geometry": line((1000, -10), (620, -10))},
         {"name": "东西路", "geometry": line((620, -10), (0, -10))},
     ]
-    folder = _dual_project(tmp_path, pieces, [
-        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街"},
-        {"leader": "D2", "kind": "section", "target": "东西路", "from": "丙街", "to": "丁街"},
-    ])
+    folder = _dual_project(
+        tmp_path,
+        pieces,
+        [
+            {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街"},
+            {"leader": "D2", "kind": "section", "target": "东西路", "from": "丙街", "to": "丁街"},
+        ],
+    )
     analysis, gaps = _gaps(folder)
     road = analysis.roads.set_index("road").loc["东西路"]
     assert road["parts"] == 2
@@ -176,9 +195,13 @@ def test_a_gap_in_the_data_is_not_a_coverage_gap(tmp_path):
         {"name": "东西路", "geometry": line((0, 0), (400, 0))},
         {"name": "东西路", "geometry": line((600, 0), (1000, 0))},
     ]
-    folder = _dual_project(tmp_path, pieces, [
-        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "丁街"},
-    ])
+    folder = _dual_project(
+        tmp_path,
+        pieces,
+        [
+            {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "丁街"},
+        ],
+    )
     analysis, gaps = _gaps(folder)
     road = analysis.roads.set_index("road").loc["东西路"]
     assert road["length_m"] == pytest.approx(800.0, abs=1e-3)
@@ -200,11 +223,18 @@ def test_key_community_needs_a_district_leader_and_every_community_a_status(tmp_
         {"leader": "D1", "kind": "community", "target": "M"},  # a district leader: fine
         {"leader": "S1", "kind": "community", "target": "G"},  # general: a street leader is enough
     ]
-    status = [{"kind": "community", "target": "K", "item": "保洁", "state": "done"},
-              {"kind": "community", "target": "M", "item": "保洁", "state": "doing", "due": "2022-05-01"}]
-    folder = make_project(tmp_path / "k", communities=communities,
-                          roads=[{"name": "路", "geometry": line((10, 10), (290, 10))}],
-                          leaders=LEADERS, assignments=assignments, status=status)
+    status = [
+        {"kind": "community", "target": "K", "item": "保洁", "state": "done"},
+        {"kind": "community", "target": "M", "item": "保洁", "state": "doing", "due": "2022-05-01"},
+    ]
+    folder = make_project(
+        tmp_path / "k",
+        communities=communities,
+        roads=[{"name": "路", "geometry": line((10, 10), (290, 10))}],
+        leaders=LEADERS,
+        assignments=assignments,
+        status=status,
+    )
     (folder / "geo.toml").write_text("today = 2022-05-14\n", encoding="utf-8")
     analysis, gaps = _gaps(folder)
     assert gaps.loc[gaps["kind"] == "no_district_leader", "target"].tolist() == ["K"]
@@ -238,10 +268,14 @@ def test_staggered_carriageways_extend_the_axis_only_by_what_runs_on(tmp_path):
         {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
         {"name": "东西路", "geometry": line((600, 30), (1500, 30))},
     ]
-    folder = _dual_project(tmp_path, pieces, [
-        {"leader": "C1", "kind": "road", "target": "东西路"},
-        {"leader": "D1", "kind": "section", "target": "东西路", "from": "0", "to": "乙街"},
-    ])
+    folder = _dual_project(
+        tmp_path,
+        pieces,
+        [
+            {"leader": "C1", "kind": "road", "target": "东西路"},
+            {"leader": "D1", "kind": "section", "target": "东西路", "from": "0", "to": "乙街"},
+        ],
+    )
     folder.joinpath("roads.geojson").unlink()
     from conftest import write_geojson
 
@@ -287,8 +321,9 @@ def test_an_issue_beside_a_footway_goes_to_the_named_road(road_project):
         {"name": "丁街", "geometry": line((1000, -100), (1000, 100))},
     ]
     write_geojson(road_project / "roads.geojson", roads)
-    write_geojson(road_project / "issues.geojson",
-                  [{"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 15))}])
+    write_geojson(
+        road_project / "issues.geojson", [{"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 15))}]
+    )
     analysis, _ = _gaps(road_project)
     issue = analysis.issues.set_index("id").loc["I1"]
     assert issue["road"] == "东西路" and "D1" in issue["leaders"]

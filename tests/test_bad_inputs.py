@@ -35,16 +35,34 @@ STATUS = [
     {"kind": "community", "target": "B", "item": "绿化", "state": "todo", "progress": "0", "due": "2022-07-30"},
 ]
 ISSUES = [
-    {"id": "I1", "state": "open", "source": "complaint", "reported": "2022-05-01",
-     "geometry": shapely.Point(m(100, 20))},
-    {"id": "I2", "state": "resolved", "source": "inspection", "reported": "2022-05-02",
-     "geometry": shapely.Point(m(700, 20))},
+    {
+        "id": "I1",
+        "state": "open",
+        "source": "complaint",
+        "reported": "2022-05-01",
+        "geometry": shapely.Point(m(100, 20)),
+    },
+    {
+        "id": "I2",
+        "state": "resolved",
+        "source": "inspection",
+        "reported": "2022-05-02",
+        "geometry": shapely.Point(m(700, 20)),
+    },
 ]
 
 
 def _base(folder):
-    return make_project(folder, communities=COMMUNITIES, roads=ROADS, leaders=LEADERS, assignments=ASSIGNMENTS,
-                        status=STATUS, issues=ISSUES, boundary=square(-100, -300, 1100, 600))
+    return make_project(
+        folder,
+        communities=COMMUNITIES,
+        roads=ROADS,
+        leaders=LEADERS,
+        assignments=ASSIGNMENTS,
+        status=STATUS,
+        issues=ISSUES,
+        boundary=square(-100, -300, 1100, 600),
+    )
 
 
 def _csv(folder, name) -> pd.DataFrame:
@@ -53,10 +71,12 @@ def _csv(folder, name) -> pd.DataFrame:
 
 def _edit_csv(name, row, column, value):
     """Set one cell; `row` is the data row index (spreadsheet row = row + 2)."""
+
     def mutate(folder):
         frame = _csv(folder, name)
         frame.at[row, column] = value
         frame.to_csv(folder / f"{name}.csv", index=False)
+
     return mutate
 
 
@@ -69,6 +89,7 @@ def _drop_column(name, column, spatial=False):
             (folder / f"{name}.geojson").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         else:
             _csv(folder, name).drop(columns=[column]).to_csv(folder / f"{name}.csv", index=False)
+
     return mutate
 
 
@@ -76,7 +97,9 @@ def _append_csv(name, row):
     def mutate(folder):
         frame = _csv(folder, name)
         pd.concat([frame, pd.DataFrame([row])], ignore_index=True).fillna("").to_csv(
-            folder / f"{name}.csv", index=False)
+            folder / f"{name}.csv", index=False
+        )
+
     return mutate
 
 
@@ -85,18 +108,21 @@ def _edit_feature(name, index, key, value, rows):
         changed = [dict(r) for r in rows]
         changed[index][key] = value
         write_geojson(folder / f"{name}.geojson", changed)
+
     return mutate
 
 
 def _layer_of(name, rows):
     def mutate(folder):
         write_geojson(folder / f"{name}.geojson", rows)
+
     return mutate
 
 
 def _write_text(file, text):
     def mutate(folder):
         (folder / file).write_text(text, encoding="utf-8")
+
     return mutate
 
 
@@ -104,16 +130,19 @@ def _issues_table(rows):
     def mutate(folder):
         (folder / "issues.geojson").unlink()
         write_csv(folder / "issues.csv", rows)
+
     return mutate
 
 
 def _raw_geojson(name, coords_by_feature):
     """Rewrite a layer with raw coordinates (no reprojection): for wrong-CRS cases."""
+
     def mutate(folder):
         data = json.loads((folder / f"{name}.geojson").read_text(encoding="utf-8"))
         for f, geometry in zip(data["features"], coords_by_feature):
             f["geometry"] = geometry
         (folder / f"{name}.geojson").write_text(json.dumps(data), encoding="utf-8")
+
     return mutate
 
 
@@ -145,14 +174,23 @@ def _shapefile_without_prj(folder):
 
 
 def _shifted_boundary(folder):
-    write_geojson(folder / "boundary.geojson",
-                  [{"name": "b", "geometry": shapely.affinity.translate(square(0, 0, 100, 100), 2_000_000, 0)}])
+    write_geojson(
+        folder / "boundary.geojson",
+        [{"name": "b", "geometry": shapely.affinity.translate(square(0, 0, 100, 100), 2_000_000, 0)}],
+    )
 
 
 def _gcj_in_europe(folder):
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "I1", "state": "open"},
-         "geometry": {"type": "Point", "coordinates": [2.35, 48.85]}}]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"id": "I1", "state": "open"},
+                "geometry": {"type": "Point", "coordinates": [2.35, 48.85]},
+            }
+        ],
+    }
     (folder / "issues.geojson").write_text(json.dumps(data), encoding="utf-8")
     (folder / "geo.toml").write_text('[crs]\nissues = "GCJ-02"\n', encoding="utf-8")
 
@@ -169,97 +207,180 @@ UTM_LINE = {"type": "LineString", "coordinates": [[620000, 3350000], [621000, 33
 BOWTIE = shapely.Polygon([m(0, 0), m(500, 500), m(500, 0), m(0, 500)])
 
 CASES = [
-    Case("communities-missing-tier", _drop_column("communities", "tier", spatial=True),
-         ["communities.geojson：缺少必需的列“tier”", "类别"]),
-    Case("communities-duplicate-id", _edit_feature("communities", 1, "id", "A", COMMUNITIES),
-         ["communities.geojson 第 2 个要素，“id”列", "编号重复", "第 1 个要素已用此编号"]),
-    Case("communities-empty-id", _edit_feature("communities", 0, "id", "", COMMUNITIES),
-         ["communities.geojson 第 1 个要素，“id”列：未填写"]),
-    Case("communities-bad-tier", _edit_feature("communities", 0, "tier", "特级", COMMUNITIES),
-         ["communities.geojson 第 1 个要素，“tier”列：不是可识别的值", "“特级”"]),
-    Case("communities-empty-name", _edit_feature("communities", 1, "name", "", COMMUNITIES),
-         ["communities.geojson 第 2 个要素，“name”列：未填写"]),
-    Case("communities-line-not-polygon", _edit_feature("communities", 1, "geometry", line((0, 0), (5, 5)),
-                                                       COMMUNITIES),
-         ["communities.geojson 第 2 个要素：几何类型错误", "“LineString”"]),
-    Case("communities-no-geometry", _edit_feature("communities", 1, "geometry", None, COMMUNITIES),
-         ["communities.geojson 第 2 个要素：没有几何图形，该行未使用",
-          "assignments.csv 第 5 行，“target”列：所指社区已被剔除（communities.geojson 第 2 个要素）"],
-         code=1),  # B's ground is now a territory gap
-    Case("communities-bowtie-repaired", _edit_feature("communities", 0, "geometry", BOWTIE, COMMUNITIES),
-         ["communities.geojson 第 1 个要素：几何图形无效，已自动修复（值：“自相交（"], code=1),
+    Case(
+        "communities-missing-tier",
+        _drop_column("communities", "tier", spatial=True),
+        ["communities.geojson：缺少必需的列“tier”", "类别"],
+    ),
+    Case(
+        "communities-duplicate-id",
+        _edit_feature("communities", 1, "id", "A", COMMUNITIES),
+        ["communities.geojson 第 2 个要素，“id”列", "编号重复", "第 1 个要素已用此编号"],
+    ),
+    Case(
+        "communities-empty-id",
+        _edit_feature("communities", 0, "id", "", COMMUNITIES),
+        ["communities.geojson 第 1 个要素，“id”列：未填写"],
+    ),
+    Case(
+        "communities-bad-tier",
+        _edit_feature("communities", 0, "tier", "特级", COMMUNITIES),
+        ["communities.geojson 第 1 个要素，“tier”列：不是可识别的值", "“特级”"],
+    ),
+    Case(
+        "communities-empty-name",
+        _edit_feature("communities", 1, "name", "", COMMUNITIES),
+        ["communities.geojson 第 2 个要素，“name”列：未填写"],
+    ),
+    Case(
+        "communities-line-not-polygon",
+        _edit_feature("communities", 1, "geometry", line((0, 0), (5, 5)), COMMUNITIES),
+        ["communities.geojson 第 2 个要素：几何类型错误", "“LineString”"],
+    ),
+    Case(
+        "communities-no-geometry",
+        _edit_feature("communities", 1, "geometry", None, COMMUNITIES),
+        [
+            "communities.geojson 第 2 个要素：没有几何图形，该行未使用",
+            "assignments.csv 第 5 行，“target”列：所指社区已被剔除（communities.geojson 第 2 个要素）",
+        ],
+        code=1,
+    ),  # B's ground is now a territory gap
+    Case(
+        "communities-bowtie-repaired",
+        _edit_feature("communities", 0, "geometry", BOWTIE, COMMUNITIES),
+        ["communities.geojson 第 1 个要素：几何图形无效，已自动修复（值：“自相交（"],
+        code=1,
+    ),
     # One stray polygon among lines: left out with a warning; a layer of polygons is the wrong layer.
-    Case("roads-polygon-not-line", _edit_feature("roads", 3, "geometry", square(0, 0, 5, 5), ROADS),
-         ["roads.geojson 第 4 个要素：几何类型错误，应为 LineString 或 MultiLineString，该要素未使用", "“Polygon”"],
-         code=0),
-    Case("roads-all-polygons", _layer_of("roads", [dict(r, geometry=square(0, 0, 5, 5)) for r in ROADS]),
-         ["roads.geojson：几何类型错误", "（第 1、2、3 … 个要素，共 4 个要素；值如 “Polygon”）"]),
+    Case(
+        "roads-polygon-not-line",
+        _edit_feature("roads", 3, "geometry", square(0, 0, 5, 5), ROADS),
+        ["roads.geojson 第 4 个要素：几何类型错误，应为 LineString 或 MultiLineString，该要素未使用", "“Polygon”"],
+        code=0,
+    ),
+    Case(
+        "roads-all-polygons",
+        _layer_of("roads", [dict(r, geometry=square(0, 0, 5, 5)) for r in ROADS]),
+        ["roads.geojson：几何类型错误", "（第 1、2、3 … 个要素，共 4 个要素；值如 “Polygon”）"],
+    ),
     # No name column: every piece is unnamed; assignments to roads cannot be placed and say why.
-    Case("roads-missing-name", _drop_column("roads", "name", spatial=True),
-         ["roads.geojson：没有道路名称列：全部作为无名路段", "所指道路无法使用（roads.geojson 没有道路名称列）"],
-         code=0),
-    Case("leaders-missing-level", _drop_column("leaders", "level"),
-         ["leaders.csv：缺少必需的列“level”", "级别"]),
-    Case("leaders-duplicate-id", _edit_csv("leaders", 2, "id", "D1"),
-         ["leaders.csv 第 4 行，“id”列", "第 3 行已用此编号"]),
-    Case("leaders-bad-level", _edit_csv("leaders", 0, "level", "省"),
-         ["leaders.csv 第 2 行，“level”列：不是可识别的值", "“省”"]),
-    Case("leaders-empty-name", _edit_csv("leaders", 3, "name", ""),
-         ["leaders.csv 第 5 行，“name”列：未填写"]),
-    Case("assignments-unknown-leader", _edit_csv("assignments", 0, "leader", "C9"),
-         ["assignments.csv 第 2 行，“leader”列", "“C9”", "是否应为"]),
-    Case("assignments-ambiguous-name", lambda f: (_edit_csv("leaders", 2, "name", "乙")(f),
-                                                  _edit_csv("assignments", 1, "leader", "乙")(f)),
-         ["assignments.csv 第 3 行，“leader”列", "多个责任人同名", "D1, D2"]),
-    Case("assignments-bad-kind", _edit_csv("assignments", 0, "kind", "包干"),
-         ["assignments.csv 第 2 行，“kind”列：不是可识别的值", "“包干”"]),
-    Case("assignments-unknown-road", _edit_csv("assignments", 0, "target", "东西"),
-         ["assignments.csv 第 2 行，“target”列", "是否应为 东西路？"]),
-    Case("assignments-unknown-community", _edit_csv("assignments", 2, "target", "左社"),
-         ["assignments.csv 第 4 行，“target”列", "是否应为 左社区"]),
-    Case("assignments-section-without-from", _edit_csv("assignments", 1, "from", ""),
-         ["assignments.csv 第 3 行，“from”列", "路段需要起点和止点"]),
-    Case("assignments-street-does-not-cross", _edit_csv("assignments", 1, "to", "远街"),
-         ["assignments.csv 第 3 行，“to”列", "远街 与 东西路 不相交"]),
-    Case("assignments-distance-beyond-end", _edit_csv("assignments", 1, "to", "1500"),
-         ["assignments.csv 第 3 行，“to”列", "超出了道路终点"]),
-    Case("assignments-duplicate-row", _append_csv("assignments", ASSIGNMENTS[0]),
-         ["assignments.csv 第 6 行：与前面的一条包保责任重复"], code=0),
-    Case("status-bad-state", _edit_csv("status", 0, "state", "差不多"),
-         ["status.csv 第 2 行，“state”列：不是可识别的值"]),
-    Case("status-bad-progress", _edit_csv("status", 1, "progress", "八十"),
-         ["status.csv 第 3 行，“progress”列", "0 到 100"]),
-    Case("status-bad-date", _edit_csv("status", 0, "due", "五月底"),
-         ["status.csv 第 2 行，“due”列：不是日期"]),
-    Case("status-unknown-target", _edit_csv("status", 1, "target", "西东路"),
-         ["status.csv 第 3 行，“target”列", "没有这个道路"]),
-    Case("issues-duplicate-id", _edit_feature("issues", 1, "id", "I1", ISSUES),
-         ["issues.geojson 第 2 个要素，“id”列", "编号重复"]),
-    Case("issues-bad-state", _edit_feature("issues", 0, "state", "搁置", ISSUES),
-         ["issues.geojson 第 1 个要素，“state”列：不是可识别的值"]),
-    Case("issues-table-lon-not-a-number", _issues_table([{"编号": "I1", "状态": "未整改", "经度": "东经112度",
-                                                          "纬度": "30.3"}]),
-         ["issues.csv 第 2 行，“经度”列：不是数字，该行未使用", "如 112.2563"], code=0),
-    Case("issues-table-swapped-lon-lat", _swapped_issues,
-         ["issues.csv：经度与纬度似乎颠倒了"]),
-    Case("roads-metres-labelled-as-degrees", _raw_geojson("roads", [UTM_LINE] * 4),
-         ["roads.geojson：坐标不是经纬度"]),
-    Case("issues-gcj02-outside-china", _gcj_in_europe,
-         ["issues.geojson：声明为 GCJ-02，但数据位于中国境外"]),
-    Case("boundary-does-not-overlap", _shifted_boundary,
-         ["boundary.geojson：与 communities.geojson"]),
-    Case("communities-not-json", _write_text("communities.geojson", "{ this is not json"),
-         ["communities.geojson：无法作为"]),
-    Case("leaders-missing-file", lambda f: (f / "leaders.csv").unlink(),
-         ["leaders.*：缺少必需的图层“leaders”"]),
-    Case("roads-gpkg-two-layers", _gpkg_two_layers,
-         ["roads.gpkg：含有多个图层（道路、道路_旧）", "[layers] roads"]),
-    Case("roads-shapefile-without-prj", _shapefile_without_prj,
-         ["roads.shp：文件没有坐标系", "[crs] roads"]),
-    Case("config-unknown-key", _write_text("geo.toml", "[tolerance]\nsnap_m = 5\n"),
-         ["geo.toml：未知的设置项“tolerance”；是否应为“tolerances”？"]),
-    Case("config-unknown-column", _write_text("geo.toml", "[columns.roads]\nnmae = \"路名\"\n"),
-         ["geo.toml [columns.roads]：未知的设置项“nmae”；是否应为“name”？"]),
+    Case(
+        "roads-missing-name",
+        _drop_column("roads", "name", spatial=True),
+        ["roads.geojson：没有道路名称列：全部作为无名路段", "所指道路无法使用（roads.geojson 没有道路名称列）"],
+        code=0,
+    ),
+    Case("leaders-missing-level", _drop_column("leaders", "level"), ["leaders.csv：缺少必需的列“level”", "级别"]),
+    Case(
+        "leaders-duplicate-id",
+        _edit_csv("leaders", 2, "id", "D1"),
+        ["leaders.csv 第 4 行，“id”列", "第 3 行已用此编号"],
+    ),
+    Case(
+        "leaders-bad-level",
+        _edit_csv("leaders", 0, "level", "省"),
+        ["leaders.csv 第 2 行，“level”列：不是可识别的值", "“省”"],
+    ),
+    Case("leaders-empty-name", _edit_csv("leaders", 3, "name", ""), ["leaders.csv 第 5 行，“name”列：未填写"]),
+    Case(
+        "assignments-unknown-leader",
+        _edit_csv("assignments", 0, "leader", "C9"),
+        ["assignments.csv 第 2 行，“leader”列", "“C9”", "是否应为"],
+    ),
+    Case(
+        "assignments-ambiguous-name",
+        lambda f: (_edit_csv("leaders", 2, "name", "乙")(f), _edit_csv("assignments", 1, "leader", "乙")(f)),
+        ["assignments.csv 第 3 行，“leader”列", "多个责任人同名", "D1, D2"],
+    ),
+    Case(
+        "assignments-bad-kind",
+        _edit_csv("assignments", 0, "kind", "包干"),
+        ["assignments.csv 第 2 行，“kind”列：不是可识别的值", "“包干”"],
+    ),
+    Case(
+        "assignments-unknown-road",
+        _edit_csv("assignments", 0, "target", "东西"),
+        ["assignments.csv 第 2 行，“target”列", "是否应为 东西路？"],
+    ),
+    Case(
+        "assignments-unknown-community",
+        _edit_csv("assignments", 2, "target", "左社"),
+        ["assignments.csv 第 4 行，“target”列", "是否应为 左社区"],
+    ),
+    Case(
+        "assignments-section-without-from",
+        _edit_csv("assignments", 1, "from", ""),
+        ["assignments.csv 第 3 行，“from”列", "路段需要起点和止点"],
+    ),
+    Case(
+        "assignments-street-does-not-cross",
+        _edit_csv("assignments", 1, "to", "远街"),
+        ["assignments.csv 第 3 行，“to”列", "远街 与 东西路 不相交"],
+    ),
+    Case(
+        "assignments-distance-beyond-end",
+        _edit_csv("assignments", 1, "to", "1500"),
+        ["assignments.csv 第 3 行，“to”列", "超出了道路终点"],
+    ),
+    Case(
+        "assignments-duplicate-row",
+        _append_csv("assignments", ASSIGNMENTS[0]),
+        ["assignments.csv 第 6 行：与前面的一条包保责任重复"],
+        code=0,
+    ),
+    Case(
+        "status-bad-state", _edit_csv("status", 0, "state", "差不多"), ["status.csv 第 2 行，“state”列：不是可识别的值"]
+    ),
+    Case(
+        "status-bad-progress",
+        _edit_csv("status", 1, "progress", "八十"),
+        ["status.csv 第 3 行，“progress”列", "0 到 100"],
+    ),
+    Case("status-bad-date", _edit_csv("status", 0, "due", "五月底"), ["status.csv 第 2 行，“due”列：不是日期"]),
+    Case(
+        "status-unknown-target",
+        _edit_csv("status", 1, "target", "西东路"),
+        ["status.csv 第 3 行，“target”列", "没有这个道路"],
+    ),
+    Case(
+        "issues-duplicate-id",
+        _edit_feature("issues", 1, "id", "I1", ISSUES),
+        ["issues.geojson 第 2 个要素，“id”列", "编号重复"],
+    ),
+    Case(
+        "issues-bad-state",
+        _edit_feature("issues", 0, "state", "搁置", ISSUES),
+        ["issues.geojson 第 1 个要素，“state”列：不是可识别的值"],
+    ),
+    Case(
+        "issues-table-lon-not-a-number",
+        _issues_table([{"编号": "I1", "状态": "未整改", "经度": "东经112度", "纬度": "30.3"}]),
+        ["issues.csv 第 2 行，“经度”列：不是数字，该行未使用", "如 112.2563"],
+        code=0,
+    ),
+    Case("issues-table-swapped-lon-lat", _swapped_issues, ["issues.csv：经度与纬度似乎颠倒了"]),
+    Case("roads-metres-labelled-as-degrees", _raw_geojson("roads", [UTM_LINE] * 4), ["roads.geojson：坐标不是经纬度"]),
+    Case("issues-gcj02-outside-china", _gcj_in_europe, ["issues.geojson：声明为 GCJ-02，但数据位于中国境外"]),
+    Case("boundary-does-not-overlap", _shifted_boundary, ["boundary.geojson：与 communities.geojson"]),
+    Case(
+        "communities-not-json",
+        _write_text("communities.geojson", "{ this is not json"),
+        ["communities.geojson：无法作为"],
+    ),
+    Case("leaders-missing-file", lambda f: (f / "leaders.csv").unlink(), ["leaders.*：缺少必需的图层“leaders”"]),
+    Case("roads-gpkg-two-layers", _gpkg_two_layers, ["roads.gpkg：含有多个图层（道路、道路_旧）", "[layers] roads"]),
+    Case("roads-shapefile-without-prj", _shapefile_without_prj, ["roads.shp：文件没有坐标系", "[crs] roads"]),
+    Case(
+        "config-unknown-key",
+        _write_text("geo.toml", "[tolerance]\nsnap_m = 5\n"),
+        ["geo.toml：未知的设置项“tolerance”；是否应为“tolerances”？"],
+    ),
+    Case(
+        "config-unknown-column",
+        _write_text("geo.toml", '[columns.roads]\nnmae = "路名"\n'),
+        ["geo.toml [columns.roads]：未知的设置项“nmae”；是否应为“name”？"],
+    ),
 ]
 
 

@@ -23,8 +23,16 @@ from geo.render import GAP_COLOR, TIER_STYLE
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("GEO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EXPECTED = json.loads((ROOT / "tests" / "data" / "demo_expected.json").read_text(encoding="utf-8"))
 
 
@@ -97,7 +105,9 @@ class Page:
         return self.page.evaluate(
             """([fill, stroke]) => Array.from(document.querySelectorAll('path.leaflet-interactive')).filter(
                 p => (!fill || p.getAttribute('fill') === fill) && (!stroke || p.getAttribute('stroke') === stroke)
-            ).length""", [fill, stroke])
+            ).length""",
+            [fill, stroke],
+        )
 
     def visible_point(self, selector: str) -> tuple[float, float]:
         """A point of the first matching path that is not covered by anything else (where a person clicks)."""
@@ -110,7 +120,9 @@ class Page:
                     if (document.elementFromPoint(x, y) === path) return [x, y];
                 }
                 return null;
-            }""", selector)
+            }""",
+            selector,
+        )
         assert point is not None, f"{selector} is covered everywhere"
         return point
 
@@ -156,8 +168,10 @@ def test_legend_layers_scale_search_and_fullscreen(overview):
     page.locator(".leaflet-control-layers-overlays label", has_text="一般社区").locator("input").uncheck()
     assert overview.paths(fill=TIER_STYLE["general"]["fillColor"]) == before - 48
     page.locator(".leaflet-control-layers-overlays label", has_text="一般社区").locator("input").check()
-    zoom = page.evaluate("() => document.querySelector('.leaflet-container') && "
-                         "Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
+    zoom = page.evaluate(
+        "() => document.querySelector('.leaflet-container') && "
+        "Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()"
+    )
     page.locator(".geo-search input").fill(EXPECTED["community_no_leader"]["name"])
     page.locator(".geo-search li").first.click()
     popup = page.locator(".leaflet-popup-content")
@@ -168,8 +182,7 @@ def test_legend_layers_scale_search_and_fullscreen(overview):
     assert moved > zoom  # the map moved in to the community
     page.locator(".geo-button").click()
     page.wait_for_timeout(300)
-    assert page.evaluate("() => !!document.fullscreenElement || "
-                         "!!document.querySelector('.geo-fullscreen-on')")
+    assert page.evaluate("() => !!document.fullscreenElement || !!document.querySelector('.geo-fullscreen-on')")
     assert overview.errors == []
 
 
@@ -206,15 +219,19 @@ def test_gap_map_shows_each_planted_gap(browser, demo_maps, shots):
 
 
 def test_hostile_project_runs_no_script(browser, tmp_path):
-    payload = '<img src=x onerror=alert(1)>'
-    communities = [{"id": "A", "name": payload, "tier": "demonstration", "geometry": square(0, 0, 500, 500)},
-                   {"id": "B", "name": "`${alert(2)}`", "tier": "key", "geometry": square(500, 0, 1000, 500)}]
-    leaders = [{"id": "L1", "name": "<script>alert(3)</script>", "title": "\"'><svg onload=alert(4)>",
-                "level": "district"}]
+    payload = "<img src=x onerror=alert(1)>"
+    communities = [
+        {"id": "A", "name": payload, "tier": "demonstration", "geometry": square(0, 0, 500, 500)},
+        {"id": "B", "name": "`${alert(2)}`", "tier": "key", "geometry": square(500, 0, 1000, 500)},
+    ]
+    leaders = [
+        {"id": "L1", "name": "<script>alert(3)</script>", "title": "\"'><svg onload=alert(4)>", "level": "district"}
+    ]
     assignments = [{"leader": "L1", "kind": "community", "target": t} for t in "AB"]
     roads = [{"name": "</script><script>alert(5)</script>", "geometry": line((0, 250), (1000, 250))}]
-    folder = make_project(tmp_path / "p", communities=communities, roads=roads, leaders=leaders,
-                          assignments=assignments)
+    folder = make_project(
+        tmp_path / "p", communities=communities, roads=roads, leaders=leaders, assignments=assignments
+    )
     out = tmp_path / "maps"
     assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
     for path in [out / "overview.html", out / "gaps.html", *sorted((out / "leaders").glob("*.html"))]:
@@ -253,12 +270,13 @@ def test_hostile_text_everywhere_is_shown_as_text(browser, tmp_path):
             page.page.locator(".geo-search input").fill("{{ 7*191 }}")
             page.page.wait_for_timeout(150)
             hits = page.page.locator(".geo-search li")
-            assert "{{ 7*191 }} {% if 1 %}x{% endif %} {# </script><script>alert(1)</script>" \
-                   in hits.first.inner_text()
+            assert "{{ 7*191 }} {% if 1 %}x{% endif %} {# </script><script>alert(1)</script>" in hits.first.inner_text()
             hits.first.click()
             page.page.wait_for_timeout(300)
-            assert "{{ 7*191 }} {% if 1 %}x{% endif %} {# </script><script>alert(1)</script>" \
-                   in page.page.locator(".leaflet-popup-content").last.inner_text()
+            assert (
+                "{{ 7*191 }} {% if 1 %}x{% endif %} {# </script><script>alert(1)</script>"
+                in page.page.locator(".leaflet-popup-content").last.inner_text()
+            )
         if path.parent.name == "leaders":
             assert "unit {{ 7*191 }}" in page.page.locator(".geo-panel").inner_text()
         assert page.dialogs == [], path.name
@@ -285,8 +303,12 @@ def _queries(maps: Path, leader: str | None) -> dict[str, str]:
         leaders = leaders[leaders["id"] == leader]
     else:
         leaders = leaders[leaders["id"].isin(sections["leader"])]
-    return {"community": communities["id"].iloc[0], "road": sections["road"].iloc[0],
-            "leader": leaders["name"].iloc[0], "issue": issues["id"].iloc[0]}
+    return {
+        "community": communities["id"].iloc[0],
+        "road": sections["road"].iloc[0],
+        "leader": leaders["name"].iloc[0],
+        "issue": issues["id"].iloc[0],
+    }
 
 
 @pytest.mark.parametrize("map_name", ["overview.html", "gaps.html", "leaders/D03.html"])
@@ -302,8 +324,7 @@ def test_search_opens_a_popup_for_every_kind_of_hit(browser, demo_maps, map_name
             hits = page.page.locator(".geo-search li", has_text=query)
             if not hits.count():
                 continue  # the gap map draws no issues but orphans
-            page.page.evaluate("() => document.querySelectorAll('.leaflet-popup-close-button')"
-                               ".forEach(b => b.click())")
+            page.page.evaluate("() => document.querySelectorAll('.leaflet-popup-close-button').forEach(b => b.click())")
             page.page.wait_for_timeout(400)  # the closed popup fades out before it leaves the page
             hits.first.click()
             popup = page.page.locator(".leaflet-popup-content")
@@ -322,21 +343,30 @@ def test_overlapping_communities_that_share_an_edge_draw_every_layer_and_control
     communities = [
         {"id": "A", "name": "甲社区", "tier": "demonstration", "geometry": square(0, 0, 400, 400)},
         # C overlaps A in a 40 x 40 m corner and shares A's top edge from x = 0 to 360
-        {"id": "C", "name": "丙社区", "tier": "general",
-         "geometry": square(0, 400, 360, 800).union(square(360, 360, 400, 800))},
+        {
+            "id": "C",
+            "name": "丙社区",
+            "tier": "general",
+            "geometry": square(0, 400, 360, 800).union(square(360, 360, 400, 800)),
+        },
         {"id": "D", "name": "丁社区", "tier": "general", "geometry": square(400, 0, 800, 800)},  # no leader
     ]
-    folder = make_project(tmp_path / "p", communities=communities,
-                          roads=[{"name": "路", "geometry": line((10, 200), (790, 200))}],
-                          leaders=[{"id": "S1", "name": "丁", "title": "书记", "level": "street"}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AC"])
+    folder = make_project(
+        tmp_path / "p",
+        communities=communities,
+        roads=[{"name": "路", "geometry": line((10, 200), (790, 200))}],
+        leaders=[{"id": "S1", "name": "丁", "title": "书记", "level": "street"}],
+        assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AC"],
+    )
     out = tmp_path / "maps"
     assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
     summary = json.loads((out / "reports" / "summary.json").read_text(encoding="utf-8"))
     assert summary["gaps"]["by_kind"]["territory_overlap"] == 1
     assert summary["gaps"]["geometry_parts_removed"] == {"territory_overlap": 1}
-    for name, labels in (("overview.html", ("示范社区", "一般社区")),
-                         ("gaps.html", ("辖区重叠（1）", "社区无责任人（1）"))):
+    for name, labels in (
+        ("overview.html", ("示范社区", "一般社区")),
+        ("gaps.html", ("辖区重叠（1）", "社区无责任人（1）")),
+    ):
         page = Page(browser, out / name)
         try:
             assert page.errors == [], (name, page.errors)
@@ -364,10 +394,21 @@ def test_maps_from_an_osm_extract_credit_openstreetmap(browser, tmp_path):
     folder.mkdir()
     shutil.copy(OSM_SAMPLE, folder / "roads.osm.pbf")
     x0, y0, x1, y1 = gpd.read_file(OSM_SAMPLE, layer="lines", engine="pyogrio").total_bounds
-    (folder / "communities.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "C", "name": "Centro", "tier": "general"},
-         "geometry": shapely.geometry.mapping(shapely.box(x0 - 0.01, y0 - 0.01, x1 + 0.01, y1 + 0.01))}]}),
-        encoding="utf-8")
+    (folder / "communities.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"id": "C", "name": "Centro", "tier": "general"},
+                        "geometry": shapely.geometry.mapping(shapely.box(x0 - 0.01, y0 - 0.01, x1 + 0.01, y1 + 0.01)),
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     write_csv(folder / "leaders.csv", LEADERS)
     write_csv(folder / "assignments.csv", [{"leader": "C1", "kind": "road", "target": "Calle Tacuba"}])
     out = tmp_path / "maps"

@@ -31,8 +31,16 @@ def gaps(demo) -> pd.DataFrame:
 
 
 def test_writes_every_file(demo):
-    for name in ("index.html", "overview.html", "gaps.html", "reports/summary.json", "reports/gaps.csv",
-                 "reports/run.json", "reports/roads.csv", "reports/ledger.csv"):
+    for name in (
+        "index.html",
+        "overview.html",
+        "gaps.html",
+        "reports/summary.json",
+        "reports/gaps.csv",
+        "reports/run.json",
+        "reports/roads.csv",
+        "reports/ledger.csv",
+    ):
         assert (demo / name).is_file(), name
     leaders = pd.read_csv(LAYERS / "leaders.csv", encoding="utf-8-sig")
     assert len(list((demo / "leaders").glob("*.html"))) == len(leaders)
@@ -53,8 +61,14 @@ def test_summary_reflects_the_seed_facts(summary):
 
 def test_finds_exactly_the_planted_gaps(summary, gaps):
     assert summary["gaps"]["by_kind"] == {
-        "section_gap": 1, "section_overlap": 0, "unmanaged_stretch": 1, "territory_gap": 1,
-        "territory_overlap": 0, "community_no_leader": 1, "no_district_leader": 0, "community_no_status": 0,
+        "section_gap": 1,
+        "section_overlap": 0,
+        "unmanaged_stretch": 1,
+        "territory_gap": 1,
+        "territory_overlap": 0,
+        "community_no_leader": 1,
+        "no_district_leader": 0,
+        "community_no_status": 0,
         "orphan_issue": 1,
     }
     by_kind = gaps.set_index("kind")

@@ -23,8 +23,16 @@ def _geo(*args, **kwargs) -> subprocess.Popen:
 @pytest.mark.parametrize("delay", [0.05, 1.5])  # while Python starts and imports; while the build runs
 def test_a_stopped_build_says_so_and_leaves_no_traceback(tmp_path, sig, code, delay):
     out = tmp_path / "maps"
-    process = _geo("build", str(ROOT / "layers"), "--out", str(out), "-q", stdout=subprocess.PIPE,
-                   stderr=subprocess.PIPE, text=True)
+    process = _geo(
+        "build",
+        str(ROOT / "layers"),
+        "--out",
+        str(out),
+        "-q",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(delay)
     process.send_signal(sig)
     stdout, stderr = process.communicate(timeout=60)
@@ -63,7 +71,6 @@ def test_a_closed_pipe_keeps_the_exit_code_of_an_invalid_project(tmp_path):
     assert process.wait(timeout=120) == 2
 
 
-
 _WARNING_BUILD = """
 import sys, warnings
 import geo.pipeline as pipeline
@@ -79,8 +86,12 @@ sys.exit(main(sys.argv[1:]))
 
 @pytest.mark.parametrize("flags, shown", [(["-q"], False), ([], False), (["-vv"], True)])
 def test_a_library_warning_reaches_the_terminal_only_with_vv(road_project, tmp_path, flags, shown):
-    run = subprocess.run([sys.executable, "-c", _WARNING_BUILD, "build", str(road_project), "--out",
-                          str(tmp_path / "out"), *flags], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", _WARNING_BUILD, "build", str(road_project), "--out", str(tmp_path / "out"), *flags],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert ("x" * 1000 in run.stderr) is shown
     if flags == ["-q"]:

@@ -8,8 +8,11 @@ from conftest import ROOT
 
 def test_generator_reproduces_the_committed_layers(tmp_path):
     out, expected = tmp_path / "layers", tmp_path / "expected.json"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_layers.py"), "--out", str(out),
-                    "--expected", str(expected)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_demo_layers.py"), "--out", str(out), "--expected", str(expected)],
+        check=True,
+        capture_output=True,
+    )
     committed = sorted(p.name for p in (ROOT / "layers").iterdir() if p.suffix in (".geojson", ".csv", ".toml"))
     assert sorted(p.name for p in out.iterdir()) == committed
     for name in committed:

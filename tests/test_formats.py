@@ -25,24 +25,42 @@ TABLES = ("leaders", "assignments", "status")
 HEADERS_ZH = {
     "communities": {"id": "社区代码", "name": "社区名称", "tier": "类别", "street": "街道"},
     "roads": {"id": "编号", "name": "道路名称", "class": "等级"},
-    "issues": {"id": "编号", "reported": "日期", "source": "来源", "category": "类别", "state": "状态",
-               "due": "整改期限", "note": "备注"},
+    "issues": {
+        "id": "编号",
+        "reported": "日期",
+        "source": "来源",
+        "category": "类别",
+        "state": "状态",
+        "due": "整改期限",
+        "note": "备注",
+    },
     "boundary": {"name": "名称", "adcode": "区划代码"},
     "leaders": {"id": "编号", "name": "姓名", "title": "职务", "level": "级别", "unit": "单位", "phone": "电话"},
-    "assignments": {"leader": "责任人", "kind": "类型", "target": "对象", "from": "起点", "to": "止点",
-                    "role": "职责"},
-    "status": {"kind": "类型", "target": "对象", "item": "事项", "state": "状态", "progress": "进度", "due": "期限",
-               "updated": "更新日期", "note": "备注"},
+    "assignments": {"leader": "责任人", "kind": "类型", "target": "对象", "from": "起点", "to": "止点", "role": "职责"},
+    "status": {
+        "kind": "类型",
+        "target": "对象",
+        "item": "事项",
+        "state": "状态",
+        "progress": "进度",
+        "due": "期限",
+        "updated": "更新日期",
+        "note": "备注",
+    },
 }
 VALUES_ZH = {
     "tier": {"demonstration": "示范社区", "key": "重点社区", "general": "一般"},
     "level": {"city": "市", "district": "区", "street": "街道", "department": "部门"},
     "source": {"complaint": "投诉", "inspection": "检查"},
 }
-KIND_ZH = {"assignments": {"road": "包路", "section": "路段", "community": "包社区"},
-           "status": {"community": "社区", "road": "道路"}}
-STATE_ZH = {"issues": {"open": "未整改", "resolved": "已整改"},
-            "status": {"todo": "未开始", "doing": "整改中", "done": "已完成"}}
+KIND_ZH = {
+    "assignments": {"road": "包路", "section": "路段", "community": "包社区"},
+    "status": {"community": "社区", "road": "道路"},
+}
+STATE_ZH = {
+    "issues": {"open": "未整改", "resolved": "已整改"},
+    "status": {"todo": "未开始", "doing": "整改中", "done": "已完成"},
+}
 
 
 def _chinese(name: str, frame: pd.DataFrame) -> pd.DataFrame:

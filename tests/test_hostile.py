@@ -33,8 +33,11 @@ def hostile_build(tmp_path_factory):
 
 
 def _texts(out):
-    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8-sig") for p in sorted(out.rglob("*"))
-            if p.suffix in (".html", ".csv", ".json", ".geojson")}
+    return {
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8-sig")
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".html", ".csv", ".json", ".geojson")
+    }
 
 
 def test_builds(hostile_build):
@@ -53,17 +56,32 @@ def test_nothing_is_evaluated_and_no_script_is_live(hostile_build):
             assert "<script>alert" not in text and "<img src=x" not in text, name
 
 
-@pytest.mark.parametrize(("file", "tags"), [
-    ("overview.html", {"c1.name", "c1.id", "l1.name", "r1.name", "i1.category", "i1.id", "toml.title",
-                       "toml.url", "toml.attribution"}),
-    ("gaps.html", {"c1.name", "r1.name", "toml.title"}),
-    ("index.html", {"l1.name", "l1.title", "l2.name", "toml.title"}),
-    ("reports/communities.csv", {"c1.id", "c1.name", "c1.street", "l1.id", "l2.id"}),
-    ("reports/issues.csv", {"i1.id", "i1.category", "c1.id", "r1.name", "l1.id"}),
-    ("reports/leaders.csv", {"l1.id", "l1.name", "l1.title", "l1.unit"}),
-    ("reports/sections.csv", {"l1.id", "r1.name", "r2.name", "r3.name"}),
-    ("reports/roads.csv", {"r1.name", "l1.id"}),
-])
+@pytest.mark.parametrize(
+    ("file", "tags"),
+    [
+        (
+            "overview.html",
+            {
+                "c1.name",
+                "c1.id",
+                "l1.name",
+                "r1.name",
+                "i1.category",
+                "i1.id",
+                "toml.title",
+                "toml.url",
+                "toml.attribution",
+            },
+        ),
+        ("gaps.html", {"c1.name", "r1.name", "toml.title"}),
+        ("index.html", {"l1.name", "l1.title", "l2.name", "toml.title"}),
+        ("reports/communities.csv", {"c1.id", "c1.name", "c1.street", "l1.id", "l2.id"}),
+        ("reports/issues.csv", {"i1.id", "i1.category", "c1.id", "r1.name", "l1.id"}),
+        ("reports/leaders.csv", {"l1.id", "l1.name", "l1.title", "l1.unit"}),
+        ("reports/sections.csv", {"l1.id", "r1.name", "r2.name", "r3.name"}),
+        ("reports/roads.csv", {"r1.name", "l1.id"}),
+    ],
+)
 def test_each_field_comes_out_as_written(hostile_build, file, tags):
     _, out = hostile_build
     found = set(LITERAL.findall(_texts(out)[file]))

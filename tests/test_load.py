@@ -20,8 +20,7 @@ def _road_folder(tmp_path):
     roads = [{"name": "东西路", "geometry": line((0, 0), (1000, 0))}]
     communities = [{"id": "A", "name": "甲社区", "tier": "key", "geometry": square(-100, -300, 1100, 300)}]
     assignments = [{"leader": "S1", "kind": "community", "target": "A"}]
-    return make_project(tmp_path / "p", communities=communities, roads=roads, leaders=LEADERS,
-                        assignments=assignments)
+    return make_project(tmp_path / "p", communities=communities, roads=roads, leaders=LEADERS, assignments=assignments)
 
 
 def _load(folder):
@@ -33,8 +32,14 @@ def test_a_layer_declared_gcj02_lands_within_1_m_of_the_reference_conversion(tmp
     folder = _road_folder(tmp_path)
     points = [to_wgs(shapely.Point(620_000 + 100 * k, 3_350_000 + 29 * k)) for k in range(10)]  # in A
     gcj = [prcoords.wgs_gcj((p.y, p.x)) for p in points]  # the published reference, test-only
-    features = [{"type": "Feature", "properties": {"id": f"I{k}", "state": "open"},
-                 "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]}} for k, c in enumerate(gcj)]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"id": f"I{k}", "state": "open"},
+            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+        }
+        for k, c in enumerate(gcj)
+    ]
     (folder / "issues.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     (folder / "geo.toml").write_text('[crs]\nissues = "GCJ-02"\n')
     project, problems = _load(folder)
@@ -52,12 +57,26 @@ def test_a_project_outside_china_works_in_its_own_utm_zone(tmp_path):
 
     folder = tmp_path / "paris"
     folder.mkdir()
-    roads = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "Rue A"},
-         "geometry": shapely.geometry.mapping(paris(line((0, 0), (1000, 0))))}]}
-    communities = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "Q1", "name": "Quartier", "tier": "general"},
-         "geometry": shapely.geometry.mapping(paris(square(-100, -300, 1100, 300)))}]}
+    roads = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Rue A"},
+                "geometry": shapely.geometry.mapping(paris(line((0, 0), (1000, 0)))),
+            }
+        ],
+    }
+    communities = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"id": "Q1", "name": "Quartier", "tier": "general"},
+                "geometry": shapely.geometry.mapping(paris(square(-100, -300, 1100, 300))),
+            }
+        ],
+    }
     (folder / "roads.geojson").write_text(json.dumps(roads))
     (folder / "communities.geojson").write_text(json.dumps(communities))
     (folder / "leaders.csv").write_text("id,name,level\nL1,Marie,district\n")
@@ -107,7 +126,7 @@ def test_xlsx_with_a_title_row_numbers_and_date_cells(tmp_path):
     sheet.append(["沙市区创卫领导包保名单"])
     sheet.append(["编号", "姓名", "职务", "级别"])
     sheet.append([7.0, "甲", "副区长", "区"])  # an id typed as a number
-    sheet.append([None, None, None, None])   # a blank line
+    sheet.append([None, None, None, None])  # a blank line
     sheet.append(["S1", "丁", "书记", "街道"])
     book.save(folder / "leaders.xlsx")
     (folder / "assignments.csv").write_text("leader,kind,target\nS1,community,A\n7,community,A\n")
@@ -130,13 +149,16 @@ def test_geo_init_writes_templates_a_clerk_can_fill(tmp_path):
     assert main(["init", str(folder), "--force"]) == 0
 
 
-@pytest.mark.parametrize("toml, message", [
-    ({"tolerances": {"snap_m": "far"}}, r"\[tolerances\]\.snap_m：应为不小于 0 的数字"),
-    ({"tolerances": {"snap_m": -1}}, r"snap_m：应为不小于 0 的数字"),
-    ({"map": {"basemap": "googel"}}, r"未知的设置项“googel”"),
-    ({"crs": {"road": "GCJ-02"}}, r"未知的设置项“road”；是否应为“roads”？"),
-    ({"files": {"roads": 3}}, r"\[files\]\.roads：应为非空文本"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ({"tolerances": {"snap_m": "far"}}, r"\[tolerances\]\.snap_m：应为不小于 0 的数字"),
+        ({"tolerances": {"snap_m": -1}}, r"snap_m：应为不小于 0 的数字"),
+        ({"map": {"basemap": "googel"}}, r"未知的设置项“googel”"),
+        ({"crs": {"road": "GCJ-02"}}, r"未知的设置项“road”；是否应为“roads”？"),
+        ({"files": {"roads": 3}}, r"\[files\]\.roads：应为非空文本"),
+    ],
+)
 def test_config_errors_name_the_key(toml, message):
     with pytest.raises(ConfigError, match=message):
         config_from_dict(toml)
@@ -169,9 +191,14 @@ def test_column_mapping_in_geo_toml(tmp_path):
 def test_a_date_field_with_missing_values(tmp_path):
     # GDAL reads an ISO-date property as a date field; a feature without it gives NaT.
     folder = _road_folder(tmp_path)
-    features = [{"type": "Feature", "properties": {"id": f"I{k}", "state": "open", "due": due},
-                 "geometry": shapely.geometry.mapping(to_wgs(shapely.Point(620_100, 3_350_010)))}
-                for k, due in enumerate(["2022-05-31", None])]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"id": f"I{k}", "state": "open", "due": due},
+            "geometry": shapely.geometry.mapping(to_wgs(shapely.Point(620_100, 3_350_010))),
+        }
+        for k, due in enumerate(["2022-05-31", None])
+    ]
     (folder / "issues.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     project, problems = _load(folder)
     assert problems == []
@@ -207,8 +234,10 @@ def test_two_layers_in_one_workbook_are_kept_apart(tmp_path):
     tasks.append(["S1", "包社区", "A"])
     tasks.append(["S9", "包社区", "A"])  # row 3: no such leader
     book.save(folder / "包保.xlsx")
-    (folder / "geo.toml").write_text('[files]\nleaders = "包保.xlsx"\nassignments = "包保.xlsx"\n'
-                                     '[layers]\nleaders = "领导"\nassignments = "包保"\n', encoding="utf-8")
+    (folder / "geo.toml").write_text(
+        '[files]\nleaders = "包保.xlsx"\nassignments = "包保.xlsx"\n[layers]\nleaders = "领导"\nassignments = "包保"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationError) as err:
         check(folder, load_config(folder))
     assert "包保.xlsx (包保) 第 3 行，“责任人”列" in str(err.value)
@@ -239,20 +268,23 @@ def test_a_piece_drawn_twice_is_counted_once(tmp_path):
     project, problems = _load(folder)
     assert len(project.roads) == 1
     assert [str(p) for p in problems] == [
-        "roads.geojson 第 2 个要素：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素"]
+        "roads.geojson 第 2 个要素：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素"
+    ]
 
 
 def test_messy_table_values(tmp_path):
     folder = _road_folder(tmp_path)
     (folder / "leaders.csv").write_text("id,name,level\n1.0,丁,street\n", encoding="utf-8")  # Excel's 1 -> 1.0
     (folder / "assignments.csv").write_text("leader,kind,target\n1,community,A\n,community,A\n", encoding="utf-8")
-    (folder / "status.csv").write_text("kind,target,item,state,due\ncommunity,A,保洁,done,2022/5/14 10:00\n",
-                                       encoding="utf-8")
+    (folder / "status.csv").write_text(
+        "kind,target,item,state,due\ncommunity,A,保洁,done,2022/5/14 10:00\n", encoding="utf-8"
+    )
     project, problems = _load(folder)
     assert project.leaders["id"].tolist() == ["1"]
     assert project.assignments["leader"].tolist() == ["1"]
     assert [str(p) for p in problems if p.severity == "error"] == [
-        "assignments.csv 第 3 行，“leader”列：未填写。修改：填写责任人的编号或姓名（合并单元格请逐行填写）"]
+        "assignments.csv 第 3 行，“leader”列：未填写。修改：填写责任人的编号或姓名（合并单元格请逐行填写）"
+    ]
     assert project.status["due"].tolist() == [datetime.date(2022, 5, 14)]
 
 
@@ -313,8 +345,13 @@ def test_control_characters_are_removed_with_a_warning_naming_file_row_and_colum
     assert warnings[0].value == "红门路[31m"
     frame = project.roads if where == "geojson" else project.leaders
     assert "红门路[31m" in set(frame["name" if where == "geojson" else "title"])
-    assert not frame.drop(columns="geometry", errors="ignore").astype(str).apply(
-        lambda c: c.str.contains("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")).any().any()
+    assert (
+        not frame.drop(columns="geometry", errors="ignore")
+        .astype(str)
+        .apply(lambda c: c.str.contains("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"))
+        .any()
+        .any()
+    )
 
 
 def test_tabs_and_line_breaks_in_a_cell_are_spaces_not_warnings(tmp_path):
@@ -366,7 +403,8 @@ def test_a_feature_with_an_absurd_vertex_count_is_warned_and_drawn_simpler(tmp_p
     n = VERTEX_WARNING + 1
     xs = np.linspace(0, 0.005, n)
     data["features"][0]["geometry"]["coordinates"] = np.column_stack(
-        [x0 + xs, y0 + 1e-7 * np.sin(np.arange(n))]).tolist()  # a wobble of a centimetre, half a million times
+        [x0 + xs, y0 + 1e-7 * np.sin(np.arange(n))]
+    ).tolist()  # a wobble of a centimetre, half a million times
     (folder / "roads.geojson").write_text(json.dumps(data))
     project, problems = _load(folder)
     [problem] = [p for p in problems if "顶点极多" in p.message]

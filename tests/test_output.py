@@ -20,8 +20,15 @@ from geo.cli import main
 from geo.output import staged_folder
 
 # Every kind of file a build writes: the maps, the reports, the GeoPackage GDAL writes.
-KINDS = ("index.html", "overview.html", "gaps.html", "reports/summary.json", "reports/responsibility.gpkg",
-         "reports/gaps.csv", "reports/ledger.csv")
+KINDS = (
+    "index.html",
+    "overview.html",
+    "gaps.html",
+    "reports/summary.json",
+    "reports/responsibility.gpkg",
+    "reports/gaps.csv",
+    "reports/ledger.csv",
+)
 
 
 def _modes(out: Path) -> dict[str, int]:
@@ -129,8 +136,7 @@ def test_check_replaces_only_the_reports(road_project, tmp_path):
     assert main(["check", str(road_project), "--out", str(out), "-q"]) == 1
     assert (out / "overview.html").read_bytes() == overview
     assert not (out / "reports" / "stale.csv").exists() and (out / "reports" / "gaps.csv").is_file()
-    assert sorted(p.name for p in out.iterdir()) == ["gaps.html", "index.html", "leaders", "overview.html",
-                                                     "reports"]
+    assert sorted(p.name for p in out.iterdir()) == ["gaps.html", "index.html", "leaders", "overview.html", "reports"]
 
 
 def _snapshot_is_one_build(out: Path) -> str | None:

@@ -70,16 +70,25 @@ def test_traditional_headers_values_and_names_build_with_the_right_figures(tmp_p
         {"道路名稱": "丁街", "geometry": line((1000, -100), (1000, 100))},
     ]
     write_geojson(folder / "roads.geojson", roads)
-    write_geojson(folder / "communities.geojson", [
-        {"編號": "Li-01", "名稱": "甲里", "類別": "示範", "geometry": square(-100, -300, 1100, 300)}])
-    _write_rows(folder / "leaders.csv", ["編號", "姓名", "職務", "級別", "部門"], [
-        ["D1", "乙", "區長", "區", ""], ["D2", "丙", "副區長", "區級", ""], ["S1", "丁", "里長", "街道", ""]])
-    _write_rows(folder / "assignments.csv", ["責任人", "類型", "對象", "起點", "止點"], [
-        ["D1", "路段", "东西路", "甲街", "乙街"],        # simplified target, traditional road name
-        ["丙", "包路段", "東西路", "乙街", "丁街"],       # a leader by name
-        ["S1", "包社區", "li-01", "", ""],               # the community id in another case
-        ["D1", "包社區", "甲里", "", ""],
-    ])
+    write_geojson(
+        folder / "communities.geojson",
+        [{"編號": "Li-01", "名稱": "甲里", "類別": "示範", "geometry": square(-100, -300, 1100, 300)}],
+    )
+    _write_rows(
+        folder / "leaders.csv",
+        ["編號", "姓名", "職務", "級別", "部門"],
+        [["D1", "乙", "區長", "區", ""], ["D2", "丙", "副區長", "區級", ""], ["S1", "丁", "里長", "街道", ""]],
+    )
+    _write_rows(
+        folder / "assignments.csv",
+        ["責任人", "類型", "對象", "起點", "止點"],
+        [
+            ["D1", "路段", "东西路", "甲街", "乙街"],  # simplified target, traditional road name
+            ["丙", "包路段", "東西路", "乙街", "丁街"],  # a leader by name
+            ["S1", "包社區", "li-01", "", ""],  # the community id in another case
+            ["D1", "包社區", "甲里", "", ""],
+        ],
+    )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
     summary = _summary(tmp_path / "out")
@@ -98,11 +107,16 @@ def test_a_road_spelt_two_ways_is_one_road_and_latin_names_match_in_any_case(tmp
         {"name": "CALLE NADIR", "geometry": line((400, 0), (1000, 0))},
         {"name": "Calle Nadir", "geometry": line((1000, 0), (1200, 0))},
     ]
-    folder = make_project(tmp_path / "p", roads=roads, leaders=LEADERS,
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1300, 100)}],
-                          assignments=[{"leader": "C1", "kind": "road", "target": "calle nadir"},
-                                       {"leader": "S1", "kind": "community", "target": "a"}])
+    folder = make_project(
+        tmp_path / "p",
+        roads=roads,
+        leaders=LEADERS,
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1300, 100)}],
+        assignments=[
+            {"leader": "C1", "kind": "road", "target": "calle nadir"},
+            {"leader": "S1", "kind": "community", "target": "a"},
+        ],
+    )
     result = check(folder, load_config(folder))
     roads_table = result.analysis.roads.set_index("road")
     assert list(roads_table.index) == ["Calle Nadir"]  # the commonest spelling (2 of 3 pieces)
@@ -117,36 +131,63 @@ def test_iso_date_times_with_fractions_and_zones_are_dates(tmp_path, capsys):
     # As of 2023-06-15: I1 due 2023-06-10 (with a zone) is overdue; I2 due 2023-06-15 is not (due today);
     # I3 due 2023年6月20日 is not; I4 is resolved though past due.
     issues = [
-        {"id": "I1", "state": "未整改", "reported": "2023-06-01T15:34:43.042999", "due": "2023-06-10T00:00:00+08:00",
-         "geometry": shapely.Point(m(100, 20))},
-        {"id": "I2", "state": "未整改", "reported": "2023-06-01T15:34:43Z", "due": "2023/6/15",
-         "geometry": shapely.Point(m(200, 20))},
-        {"id": "I3", "state": "未整改", "reported": "2023.6.2", "due": "2023年6月20日",
-         "geometry": shapely.Point(m(300, 20))},
-        {"id": "I4", "state": "已整改", "reported": "20230601", "due": "2023-06-01 08:00",
-         "geometry": shapely.Point(m(400, 20))},
+        {
+            "id": "I1",
+            "state": "未整改",
+            "reported": "2023-06-01T15:34:43.042999",
+            "due": "2023-06-10T00:00:00+08:00",
+            "geometry": shapely.Point(m(100, 20)),
+        },
+        {
+            "id": "I2",
+            "state": "未整改",
+            "reported": "2023-06-01T15:34:43Z",
+            "due": "2023/6/15",
+            "geometry": shapely.Point(m(200, 20)),
+        },
+        {
+            "id": "I3",
+            "state": "未整改",
+            "reported": "2023.6.2",
+            "due": "2023年6月20日",
+            "geometry": shapely.Point(m(300, 20)),
+        },
+        {
+            "id": "I4",
+            "state": "已整改",
+            "reported": "20230601",
+            "due": "2023-06-01 08:00",
+            "geometry": shapely.Point(m(400, 20)),
+        },
     ]
-    folder = make_project(tmp_path / "p", roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1100, 100)}],
-                          leaders=LEADERS, assignments=[{"leader": "S1", "kind": "community", "target": "A"},
-                                                        {"leader": "C1", "kind": "road", "target": "路"}],
-                          issues=issues)
+    folder = make_project(
+        tmp_path / "p",
+        roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+        leaders=LEADERS,
+        assignments=[
+            {"leader": "S1", "kind": "community", "target": "A"},
+            {"leader": "C1", "kind": "road", "target": "路"},
+        ],
+        issues=issues,
+    )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out"), "--today", "2023-06-15"], capsys)
     assert code == 0, text
     table = pd.read_csv(tmp_path / "out" / "reports" / "issues.csv", dtype=str).set_index("id")
-    assert table["due"].to_dict() == {"I1": "2023-06-10", "I2": "2023-06-15", "I3": "2023-06-20",
-                                      "I4": "2023-06-01"}
+    assert table["due"].to_dict() == {"I1": "2023-06-10", "I2": "2023-06-15", "I3": "2023-06-20", "I4": "2023-06-01"}
     assert table["overdue"].to_dict() == {"I1": "True", "I2": "False", "I3": "False", "I4": "False"}
 
 
 def test_an_impossible_date_is_a_message_with_file_row_column_and_value_never_a_crash(tmp_path, capsys):
     issues = [{"id": "I1", "state": "open", "reported": "2021-02-30", "geometry": shapely.Point(m(100, 20))}]
-    folder = make_project(tmp_path / "p", roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1100, 100)}],
-                          leaders=LEADERS, assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
-                          issues=issues)
+    folder = make_project(
+        tmp_path / "p",
+        roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+        leaders=LEADERS,
+        assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
+        issues=issues,
+    )
     code, text = _run(["validate", str(folder)], capsys)
     assert code == 2
     assert "issues.geojson 第 1 个要素，“reported”列：日期不存在（2021 年 2 月没有 30 日）（值：“2021-02-30”）" in text
@@ -156,12 +197,16 @@ def test_an_impossible_date_is_a_message_with_file_row_column_and_value_never_a_
 # ----------------------------------------------------------------------------- geometry
 def test_a_line_of_one_repeated_point_is_dropped_with_a_warning(tmp_path, capsys):
     point = m(500, 50)
-    folder = make_project(tmp_path / "p", leaders=LEADERS,
-                          roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))},
-                                 {"name": "点路", "geometry": shapely.LineString([point, point])}],
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1100, 100)}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": "A"}])
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS,
+        roads=[
+            {"name": "路", "geometry": line((0, 0), (1000, 0))},
+            {"name": "点路", "geometry": shapely.LineString([point, point])},
+        ],
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+        assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
+    )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
     assert "roads.geojson 第 2 个要素：几何图形退化（长度为零" in text
@@ -171,13 +216,19 @@ def test_a_line_of_one_repeated_point_is_dropped_with_a_warning(tmp_path, capsys
 
 # ----------------------------------------------------------------------------- columns and layers
 def test_one_column_may_be_both_id_and_name(tmp_path, capsys):
-    folder = make_project(tmp_path / "p", leaders=LEADERS,
-                          roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
-                          communities=[
-                              {"社区名称": "东社区", "tier": "general", "geometry": square(-100, -100, 500, 100)},
-                              {"社区名称": "西社区", "tier": "key", "geometry": square(500, -100, 1100, 100)}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": "东社区"},
-                                       {"leader": "D1", "kind": "community", "target": "西社区"}])
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS,
+        roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
+        communities=[
+            {"社区名称": "东社区", "tier": "general", "geometry": square(-100, -100, 500, 100)},
+            {"社区名称": "西社区", "tier": "key", "geometry": square(500, -100, 1100, 100)},
+        ],
+        assignments=[
+            {"leader": "S1", "kind": "community", "target": "东社区"},
+            {"leader": "D1", "kind": "community", "target": "西社区"},
+        ],
+    )
     (folder / "geo.toml").write_text('[columns.communities]\nid = "社区名称"\nname = "社区名称"\n', encoding="utf-8")
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
@@ -188,14 +239,20 @@ def test_one_column_may_be_both_id_and_name(tmp_path, capsys):
 def test_a_street_file_without_names_is_all_unnamed_and_measured(tmp_path, capsys):
     # A municipal file with only ids: 3 pieces of 400, 300 and 250 m in community A, which has no leader:
     # 950 m unmanaged. No assignment names a road.
-    roads = [{"FID": str(k), "geometry": g} for k, g in enumerate(
-        [line((0, 0), (400, 0)), line((0, 50), (300, 50)), line((600, 0), (600, 250))])]
-    folder = make_project(tmp_path / "p", leaders=LEADERS, roads=roads,
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1100, 300)},
-                                       {"id": "B", "name": "B", "tier": "general",
-                                        "geometry": square(1100, -100, 1500, 300)}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": "B"}])
+    roads = [
+        {"FID": str(k), "geometry": g}
+        for k, g in enumerate([line((0, 0), (400, 0)), line((0, 50), (300, 50)), line((600, 0), (600, 250))])
+    ]
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS,
+        roads=roads,
+        communities=[
+            {"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 300)},
+            {"id": "B", "name": "B", "tier": "general", "geometry": square(1100, -100, 1500, 300)},
+        ],
+        assignments=[{"leader": "S1", "kind": "community", "target": "B"}],
+    )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 1, text
     assert "没有道路名称列：全部作为无名路段" in text
@@ -207,12 +264,17 @@ def test_a_street_file_without_names_is_all_unnamed_and_measured(tmp_path, capsy
 @pytest.mark.parametrize("roads", ["absent", "empty"])
 def test_without_roads_the_communities_and_issues_are_still_checked(tmp_path, capsys, roads):
     # B has no leader; the issue in B is an orphan (no road can give it one).
-    folder = make_project(tmp_path / "p", leaders=LEADERS, roads=[],
-                          communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(0, 0, 100, 100)},
-                                       {"id": "B", "name": "B", "tier": "general",
-                                        "geometry": square(100, 0, 200, 100)}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
-                          issues=[{"id": "I1", "state": "open", "geometry": shapely.Point(m(150, 50))}])
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS,
+        roads=[],
+        communities=[
+            {"id": "A", "name": "A", "tier": "general", "geometry": square(0, 0, 100, 100)},
+            {"id": "B", "name": "B", "tier": "general", "geometry": square(100, 0, 200, 100)},
+        ],
+        assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
+        issues=[{"id": "I1", "state": "open", "geometry": shapely.Point(m(150, 50))}],
+    )
     if roads == "absent":
         (folder / "roads.geojson").unlink()
     code, text = _run(["build", str(folder), "--out", str(tmp_path / "out")], capsys)
@@ -234,9 +296,21 @@ def osm_project(tmp_path) -> Path:
     lines = gpd.read_file(OSM_SAMPLE, layer="lines", engine="pyogrio")
     x0, y0, x1, y1 = lines.total_bounds
     outline = shapely.box(x0 - 0.01, y0 - 0.01, x1 + 0.01, y1 + 0.01)
-    (folder / "communities.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "C", "name": "Centro", "tier": "general"},
-         "geometry": shapely.geometry.mapping(outline)}]}), encoding="utf-8")
+    (folder / "communities.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"id": "C", "name": "Centro", "tier": "general"},
+                        "geometry": shapely.geometry.mapping(outline),
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     write_csv(folder / "leaders.csv", LEADERS)
     write_csv(folder / "assignments.csv", [{"leader": "C1", "kind": "road", "target": "Calle Tacuba"}])
     return folder
@@ -270,11 +344,16 @@ def test_an_osm_extract_given_in_files_reads_its_lines_not_its_points(osm_projec
 
 # ----------------------------------------------------------------------------- Shapefile encodings
 def test_a_shapefile_whose_cpg_names_the_wrong_encoding_is_read_in_the_one_that_decodes(tmp_path, capsys):
-    folder = make_project(tmp_path / "p", leaders=LEADERS, roads=[],
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1100, 100)}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": "A"},
-                                       {"leader": "C1", "kind": "road", "target": "红门路"}])
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS,
+        roads=[],
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+        assignments=[
+            {"leader": "S1", "kind": "community", "target": "A"},
+            {"leader": "C1", "kind": "road", "target": "红门路"},
+        ],
+    )
     (folder / "roads.geojson").unlink()
     frame = gpd.GeoDataFrame({"name": ["红门路"]}, geometry=[to_wgs(line((0, 0), (1000, 0)))], crs=4326)
     frame.to_file(folder / "roads.shp", encoding="GBK", engine="pyogrio")
@@ -290,11 +369,14 @@ def test_a_shapefile_whose_cpg_names_the_wrong_encoding_is_read_in_the_one_that_
 # ----------------------------------------------------------------------------- messages at scale
 def test_three_thousand_rows_of_one_error_print_a_screenful_and_the_ledger_lists_all(tmp_path, capsys):
     statuses = [{"kind": "community", "target": "A", "item": f"事项{k}", "state": "做了一半"} for k in range(3000)]
-    folder = make_project(tmp_path / "p", leaders=LEADERS,
-                          roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1100, 100)}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": "A"}], status=statuses)
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS,
+        roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+        assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
+        status=statuses,
+    )
     out = tmp_path / "out"
     code, text = _run(["check", str(folder), "--out", str(out)], capsys)
     assert code == 2
@@ -307,11 +389,13 @@ def test_three_thousand_rows_of_one_error_print_a_screenful_and_the_ledger_lists
 
 
 def test_validate_writes_the_ledger_only_when_asked_and_points_only_to_files_that_exist(tmp_path, capsys):
-    folder = make_project(tmp_path / "p", leaders=LEADERS + [{"id": "X", "name": "戊", "level": "省"}],
-                          roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
-                          communities=[{"id": "A", "name": "A", "tier": "general",
-                                        "geometry": square(-100, -100, 1100, 100)}],
-                          assignments=[{"leader": "S1", "kind": "community", "target": "A"}])
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS + [{"id": "X", "name": "戊", "level": "省"}],
+        roads=[{"name": "路", "geometry": line((0, 0), (1000, 0))}],
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+        assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
+    )
     code, text = _run(["validate", str(folder)], capsys)
     assert code == 2 and "ledger.csv" not in text
     code, text = _run(["validate", str(folder), "--out", str(tmp_path / "problems")], capsys)
@@ -321,22 +405,40 @@ def test_validate_writes_the_ledger_only_when_asked_and_points_only_to_files_tha
     assert ledger["value"].tolist() == ["省"]
 
 
-
 # ----------------------------------------------------------------------------- Big5
 def test_big5_tables_and_a_big5_shapefile_without_cpg_are_read_as_big5(tmp_path, capsys):
     """Taiwan's Excel saves CSV in Big5 and its Shapefiles often come without a .cpg."""
-    folder = make_project(tmp_path / "p", leaders=LEADERS, roads=[],
-                          communities=[{"VILLCODE": "63000010001", "VILLNAME": "中正里", "TOWNNAME": "中正區",
-                                        "tier": "一般", "geometry": square(-100, -100, 1100, 100)}],
-                          assignments=[])
+    folder = make_project(
+        tmp_path / "p",
+        leaders=LEADERS,
+        roads=[],
+        communities=[
+            {
+                "VILLCODE": "63000010001",
+                "VILLNAME": "中正里",
+                "TOWNNAME": "中正區",
+                "tier": "一般",
+                "geometry": square(-100, -100, 1100, 100),
+            }
+        ],
+        assignments=[],
+    )
     (folder / "roads.geojson").unlink()
     frame = gpd.GeoDataFrame({"name": ["民生東路"]}, geometry=[to_wgs(line((0, 0), (1000, 0)))], crs=4326)
     frame.to_file(folder / "roads.shp", encoding="cp950", engine="pyogrio")
     (folder / "roads.cpg").unlink(missing_ok=True)
-    _write_rows(folder / "leaders.csv", ["編號", "姓名", "職務", "級別"],
-                [["D1", "陳志明", "區長", "區"], ["S1", "林淑芬", "里長", "街道"]], encoding="cp950")
-    _write_rows(folder / "assignments.csv", ["責任人", "類型", "對象"],
-                [["陳志明", "包路", "民生東路"], ["林淑芬", "包社區", "中正里"]], encoding="cp950")
+    _write_rows(
+        folder / "leaders.csv",
+        ["編號", "姓名", "職務", "級別"],
+        [["D1", "陳志明", "區長", "區"], ["S1", "林淑芬", "里長", "街道"]],
+        encoding="cp950",
+    )
+    _write_rows(
+        folder / "assignments.csv",
+        ["責任人", "類型", "對象"],
+        [["陳志明", "包路", "民生東路"], ["林淑芬", "包社區", "中正里"]],
+        encoding="cp950",
+    )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
     assert "没有 .cpg 文件，且文本不是 UTF-8：按 Big5 读取" in text
@@ -350,10 +452,15 @@ def test_big5_tables_and_a_big5_shapefile_without_cpg_are_read_as_big5(tmp_path,
 
 # ----------------------------------------------------------------------------- one bad feature, not a bad file
 def _small(tmp_path, **layers):
-    base = {"leaders": LEADERS, "roads": [{"name": "路", "geometry": line((0, 0), (1000, 0))}],
-            "communities": [{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
-            "assignments": [{"leader": "S1", "kind": "community", "target": "A"},
-                            {"leader": "C1", "kind": "road", "target": "路"}]}
+    base = {
+        "leaders": LEADERS,
+        "roads": [{"name": "路", "geometry": line((0, 0), (1000, 0))}],
+        "communities": [{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1100, 100)}],
+        "assignments": [
+            {"leader": "S1", "kind": "community", "target": "A"},
+            {"leader": "C1", "kind": "road", "target": "路"},
+        ],
+    }
     base.update(layers)
     return make_project(tmp_path / "p", **base)
 
@@ -363,8 +470,10 @@ def _ledger(out: Path) -> pd.DataFrame:
 
 
 def test_a_swapped_point_among_good_ones_leaves_out_that_point_only(tmp_path, capsys):
-    folder = _small(tmp_path, issues=[{"id": f"I{k}", "state": "open", "geometry": shapely.Point(m(100 * k, 20))}
-                                      for k in range(1, 5)])
+    folder = _small(
+        tmp_path,
+        issues=[{"id": f"I{k}", "state": "open", "geometry": shapely.Point(m(100 * k, 20))} for k in range(1, 5)],
+    )
     data = json.loads((folder / "issues.geojson").read_text(encoding="utf-8"))
     lon, lat = data["features"][3]["geometry"]["coordinates"]
     data["features"][3]["geometry"]["coordinates"] = [lat, lon]  # the fourth pin typed the wrong way round
@@ -378,35 +487,52 @@ def test_a_swapped_point_among_good_ones_leaves_out_that_point_only(tmp_path, ca
 
 def test_an_issue_table_with_a_bad_and_an_empty_coordinate_still_builds(tmp_path, capsys):
     folder = _small(tmp_path)
-    write_csv(folder / "issues.csv", [
-        {"编号": "I1", "状态": "未整改", "经度": "", "纬度": "", "类别": "no pin, no state either"},
-        {"编号": "I2", "状态": "未整改", "经度": "东经112度", "纬度": "30.3"},
-        {"编号": "I3", "状态": "处理中", "经度": f"{to_wgs(shapely.Point(m(100, 20))).x:.7f}",
-         "纬度": f"{to_wgs(shapely.Point(m(100, 20))).y:.7f}"},
-    ])
+    write_csv(
+        folder / "issues.csv",
+        [
+            {"编号": "I1", "状态": "未整改", "经度": "", "纬度": "", "类别": "no pin, no state either"},
+            {"编号": "I2", "状态": "未整改", "经度": "东经112度", "纬度": "30.3"},
+            {
+                "编号": "I3",
+                "状态": "处理中",
+                "经度": f"{to_wgs(shapely.Point(m(100, 20))).x:.7f}",
+                "纬度": f"{to_wgs(shapely.Point(m(100, 20))).y:.7f}",
+            },
+        ],
+    )
     rows = (folder / "issues.csv").read_text(encoding="utf-8").splitlines()
     rows[1] = rows[1].replace("未整改", "", 1)  # I1 has no state: its row is left out already (no pin)
     (folder / "issues.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
     assert "issues.csv 第 2 行：没有经纬度，该行未使用。修改：填写经度、纬度，或删除该行" in text
-    assert ("issues.csv 第 3 行，“经度”列：不是数字，该行未使用（值：“东经112度”）。"
-            "修改：填写十进制度数，如 112.2563") in text
+    assert (
+        "issues.csv 第 3 行，“经度”列：不是数字，该行未使用（值：“东经112度”）。修改：填写十进制度数，如 112.2563"
+    ) in text
     ledger = _ledger(tmp_path / "out")
     assert (ledger.at["issues", "used"], ledger.at["issues", "rejected"]) == (1, 2)
 
 
 def test_multipoints_collections_and_a_stray_point_among_areas(tmp_path, capsys):
     a = square(-100, -100, 500, 100)
-    folder = _small(tmp_path, communities=[
-        {"id": "A", "name": "A", "tier": "general",
-         "geometry": shapely.GeometryCollection([a, shapely.Point(m(0, 0))])},  # an area with a stray point
-        {"id": "B", "name": "B", "tier": "general", "geometry": square(500, -100, 1100, 100)},
-        {"id": "P", "name": "P", "tier": "general", "geometry": shapely.Point(m(200, 0))},  # a point among areas
-    ], assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AB"], issues=[
-        {"id": "I1", "state": "open", "geometry": shapely.MultiPoint([m(100, 20)])},
-        {"id": "I2", "state": "open", "geometry": shapely.MultiPoint([m(600, 20), m(700, 20)])},
-    ])
+    folder = _small(
+        tmp_path,
+        communities=[
+            {
+                "id": "A",
+                "name": "A",
+                "tier": "general",
+                "geometry": shapely.GeometryCollection([a, shapely.Point(m(0, 0))]),
+            },  # an area with a stray point
+            {"id": "B", "name": "B", "tier": "general", "geometry": square(500, -100, 1100, 100)},
+            {"id": "P", "name": "P", "tier": "general", "geometry": shapely.Point(m(200, 0))},  # a point among areas
+        ],
+        assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AB"],
+        issues=[
+            {"id": "I1", "state": "open", "geometry": shapely.MultiPoint([m(100, 20)])},
+            {"id": "I2", "state": "open", "geometry": shapely.MultiPoint([m(600, 20), m(700, 20)])},
+        ],
+    )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
     assert "communities.geojson 第 1 个要素：几何集合中只用了 Polygon 或 MultiPolygon 部分" in text
@@ -420,20 +546,39 @@ def test_multipoints_collections_and_a_stray_point_among_areas(tmp_path, capsys)
 
 def test_hotline_and_311_dates_states_and_sources(tmp_path, capsys):
     # As of 2023-06-10: due 2023-06-01 (epoch ms, UTC) and 2023-152 (= 1 June) are overdue; 6/15/2023 is not.
-    folder = _small(tmp_path, issues=[
-        {"id": "H1", "state": "处理中", "source": "12345", "due": "1685577600000",
-         "reported": "05/28/2023 09:15:00 AM", "geometry": shapely.Point(m(100, 20))},
-        {"id": "H2", "state": "办结", "source": "市民热线", "due": "2023-152", "geometry": shapely.Point(m(200, 20))},
-        {"id": "H3", "state": "pending", "source": "巡查", "due": "06/15/2023 03:34:43 PM",
-         "geometry": shapely.Point(m(300, 20))},
-        {"id": "H4", "state": "待处理", "source": "311", "due": "2023-152", "geometry": shapely.Point(m(400, 20))},
-    ])
+    folder = _small(
+        tmp_path,
+        issues=[
+            {
+                "id": "H1",
+                "state": "处理中",
+                "source": "12345",
+                "due": "1685577600000",
+                "reported": "05/28/2023 09:15:00 AM",
+                "geometry": shapely.Point(m(100, 20)),
+            },
+            {
+                "id": "H2",
+                "state": "办结",
+                "source": "市民热线",
+                "due": "2023-152",
+                "geometry": shapely.Point(m(200, 20)),
+            },
+            {
+                "id": "H3",
+                "state": "pending",
+                "source": "巡查",
+                "due": "06/15/2023 03:34:43 PM",
+                "geometry": shapely.Point(m(300, 20)),
+            },
+            {"id": "H4", "state": "待处理", "source": "311", "due": "2023-152", "geometry": shapely.Point(m(400, 20))},
+        ],
+    )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out"), "--today", "2023-06-10"], capsys)
     assert code == 0, text
     issues = pd.read_csv(tmp_path / "out" / "reports" / "issues.csv", dtype=str).set_index("id")
     assert issues["state"].to_dict() == {"H1": "open", "H2": "resolved", "H3": "open", "H4": "open"}
-    assert issues["due"].to_dict() == {"H1": "2023-06-01", "H2": "2023-06-01", "H3": "2023-06-15",
-                                       "H4": "2023-06-01"}
+    assert issues["due"].to_dict() == {"H1": "2023-06-01", "H2": "2023-06-01", "H3": "2023-06-15", "H4": "2023-06-01"}
     assert issues["overdue"].to_dict() == {"H1": "True", "H2": "False", "H3": "False", "H4": "True"}
     summary = _summary(tmp_path / "out")
     assert summary["issues"]["by_source"] == {"complaint": 3, "inspection": 1}
@@ -469,8 +614,15 @@ def test_an_old_xls_is_named_with_what_to_do(tmp_path, capsys):
 def test_roads_as_kml_are_read_with_their_names(tmp_path, capsys):
     folder = _small(tmp_path)
     (folder / "roads.geojson").unlink()
-    frame = gpd.GeoDataFrame({"Name": ["路", "", "东街"]}, crs=4326, geometry=[
-        to_wgs(line((0, 0), (1000, 0))), to_wgs(line((0, 50), (300, 50))), to_wgs(line((500, -90), (500, 90)))])
+    frame = gpd.GeoDataFrame(
+        {"Name": ["路", "", "东街"]},
+        crs=4326,
+        geometry=[
+            to_wgs(line((0, 0), (1000, 0))),
+            to_wgs(line((0, 50), (300, 50))),
+            to_wgs(line((500, -90), (500, 90))),
+        ],
+    )
     frame.to_file(folder / "roads.kml", driver="KML", engine="pyogrio")
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
@@ -480,11 +632,17 @@ def test_roads_as_kml_are_read_with_their_names(tmp_path, capsys):
 
 
 def test_a_latin1_cpg_over_gbk_text_is_read_as_gbk(tmp_path, capsys):
-    folder = _small(tmp_path, assignments=[{"leader": "S1", "kind": "community", "target": "A"},
-                                           {"leader": "C1", "kind": "road", "target": "红门路"}])
+    folder = _small(
+        tmp_path,
+        assignments=[
+            {"leader": "S1", "kind": "community", "target": "A"},
+            {"leader": "C1", "kind": "road", "target": "红门路"},
+        ],
+    )
     (folder / "roads.geojson").unlink()
     gpd.GeoDataFrame({"name": ["红门路"]}, geometry=[to_wgs(line((0, 0), (1000, 0)))], crs=4326).to_file(
-        folder / "roads.shp", encoding="GBK", engine="pyogrio")
+        folder / "roads.shp", encoding="GBK", engine="pyogrio"
+    )
     (folder / "roads.cpg").write_text("ISO-8859-1", encoding="ascii")
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
@@ -515,7 +673,8 @@ def test_an_undeclared_gcj02_layer_is_named_with_the_fix(tmp_path, layer):
     shutil.copytree(ROOT / "layers", folder)
     frame = gpd.read_file(folder / f"{layer}.geojson")
     frame.set_geometry(geometry_wgs84_to_gcj02(frame.geometry.values), crs=4326).to_file(
-        folder / f"{layer}.geojson", driver="GeoJSON", engine="pyogrio")
+        folder / f"{layer}.geojson", driver="GeoJSON", engine="pyogrio"
+    )
     hints = [p for p in _problems(folder) if "GCJ-02" in p.message]
     assert [(p.severity, p.file) for p in hints] == [("warning", f"{layer}.geojson")]
     assert f'[crs] {layer} = "GCJ-02"' in hints[0].fix

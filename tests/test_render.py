@@ -16,15 +16,18 @@ HOSTILE = '<script>alert("x")</script>'
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("render")
-    leaders = LEADERS + [{"id": "../evil", "name": HOSTILE, "title": "</script><b>", "level": "district",
-                          "phone": "13900000000"}]
+    leaders = LEADERS + [
+        {"id": "../evil", "name": HOSTILE, "title": "</script><b>", "level": "district", "phone": "13900000000"}
+    ]
     communities = [
         {"id": "A", "name": HOSTILE, "tier": "demonstration", "geometry": square(0, 0, 500, 500)},
         {"id": "B", "name": "乙社区", "tier": "key", "geometry": square(500, 0, 1000, 500)},
         {"id": "C", "name": "丙社区", "tier": "general", "geometry": square(1000, 0, 1500, 500)},
     ]
-    roads = [{"name": "红门路", "geometry": line((0, 250), (1500, 250))},
-             {"name": "", "geometry": line((100, 100), (200, 100))}]
+    roads = [
+        {"name": "红门路", "geometry": line((0, 250), (1500, 250))},
+        {"name": "", "geometry": line((100, 100), (200, 100))},
+    ]
     assignments = [
         {"leader": "C1", "kind": "road", "target": "红门路"},
         {"leader": "../evil", "kind": "community", "target": "A"},
@@ -32,8 +35,9 @@ def built(tmp_path_factory):
         {"leader": "S1", "kind": "community", "target": "C"},
     ]
     issues = [{"id": "I1", "state": "open", "category": HOSTILE, "geometry": shapely.Point(m(100, 260))}]
-    folder = make_project(tmp / "p", communities=communities, roads=roads, leaders=leaders,
-                          assignments=assignments, issues=issues)
+    folder = make_project(
+        tmp / "p", communities=communities, roads=roads, leaders=leaders, assignments=assignments, issues=issues
+    )
     out = tmp / "maps"
     assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
     return out
@@ -108,15 +112,24 @@ def test_index_links_every_leader_map(built):
     assert summary["communities"]["by_tier"] == {"demonstration": 1, "key": 1, "general": 1}
 
 
-PAYLOADS = ['<img src=x onerror=alert(1)>', "`${alert(1)}`", "\"'><svg onload=alert(1)>", "</script><script>x()"]
+PAYLOADS = ["<img src=x onerror=alert(1)>", "`${alert(1)}`", "\"'><svg onload=alert(1)>", "</script><script>x()"]
 
 
 def _small_project(folder, names=None, leader_names=None):
     names = names or ["甲社区", "乙社区"]
-    communities = [{"id": f"c{k}", "name": n, "tier": "key" if k == 0 else "general",
-                    "geometry": square(500 * k, 0, 500 * k + 500, 500)} for k, n in enumerate(names)]
-    leaders = [{"id": f"L{k}", "name": n, "title": "区长", "level": "district", "phone": "13900000000"}
-               for k, n in enumerate(leader_names or ["乙"])]
+    communities = [
+        {
+            "id": f"c{k}",
+            "name": n,
+            "tier": "key" if k == 0 else "general",
+            "geometry": square(500 * k, 0, 500 * k + 500, 500),
+        }
+        for k, n in enumerate(names)
+    ]
+    leaders = [
+        {"id": f"L{k}", "name": n, "title": "区长", "level": "district", "phone": "13900000000"}
+        for k, n in enumerate(leader_names or ["乙"])
+    ]
     assignments = [{"leader": "L0", "kind": "community", "target": c["id"]} for c in communities]
     assignments.append({"leader": "L0", "kind": "road", "target": "红门路"})
     roads = [{"name": "红门路", "geometry": line((0, 250), (500 * len(names), 250))}]
@@ -167,8 +180,12 @@ def test_amap_basemap_draws_the_data_in_gcj02(tmp_path):
     assert main(["build", str(folder), "--out", str(out), "-q", "--basemap", "amap"]) == 0
     text = (out / "overview.html").read_text(encoding="utf-8")
     assert "autonavi.com" in text
-    drawn = [f for layer in geojson_layers(text) for f in layer["features"]
-             if f["geometry"]["type"] == "LineString" and "红门路" in f["properties"].get("search", "")][0]
+    drawn = [
+        f
+        for layer in geojson_layers(text)
+        for f in layer["features"]
+        if f["geometry"]["type"] == "LineString" and "红门路" in f["properties"].get("search", "")
+    ][0]
     road = json.loads((folder / "roads.geojson").read_text(encoding="utf-8"))["features"][0]
     lon, lat = np.array(road["geometry"]["coordinates"]).T
     glon, glat = wgs84_to_gcj02(lon, lat)
@@ -206,7 +223,7 @@ def test_mixing_amap_with_wgs84_basemaps_is_refused(tmp_path, capsys):
 
 
 def test_reserved_windows_names_and_excel_formulas_are_defused(tmp_path):
-    folder = _small_project(tmp_path / "p", names=["=HYPERLINK(\"http://x\")", "乙社区"])
+    folder = _small_project(tmp_path / "p", names=['=HYPERLINK("http://x")', "乙社区"])
     leaders = (folder / "leaders.csv").read_text(encoding="utf-8").replace("L0,", "CON,")
     (folder / "leaders.csv").write_text(leaders, encoding="utf-8")
     assignments = (folder / "assignments.csv").read_text(encoding="utf-8").replace("L0,", "CON,")

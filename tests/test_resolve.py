@@ -17,8 +17,7 @@ def _resolve(folder):
 def _road(tmp_path, roads, assignments, name="p"):
     communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, 1200, 300)}]
     assignments = assignments + [{"leader": "S1", "kind": "community", "target": "A"}]
-    return make_project(tmp_path / name, communities=communities, roads=roads, leaders=LEADERS,
-                        assignments=assignments)
+    return make_project(tmp_path / name, communities=communities, roads=roads, leaders=LEADERS, assignments=assignments)
 
 
 def test_two_sections_by_cross_streets(road_project):
@@ -42,8 +41,9 @@ def test_cross_street_that_misses_by_3_m_still_counts(tmp_path):
         {"name": "甲街", "geometry": line((0, -100), (0, 100))},
         {"name": "乙街", "geometry": line((300, 3), (300, 100))},  # stops 3 m short
     ]
-    folder = _road(tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路",
-                                      "from": "甲街", "to": "乙街"}])
+    folder = _road(
+        tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街"}]
+    )
     resolved, problems = _resolve(folder)
     assert problems == []
     row = resolved.coverage.iloc[0]
@@ -58,8 +58,9 @@ def test_dual_carriageway_cross_street_is_one_crossing(tmp_path):
         {"name": "乙街", "geometry": line((290, -100), (290, 100))},  # two carriageways 20 m apart
         {"name": "乙街", "geometry": line((310, 100), (310, -100))},
     ]
-    folder = _road(tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路",
-                                      "from": "甲街", "to": "乙街"}])
+    folder = _road(
+        tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街"}]
+    )
     resolved, _ = _resolve(folder)
     assert resolved.coverage.iloc[0]["end_m"] == pytest.approx(300.0, abs=1e-6)
 
@@ -71,8 +72,9 @@ def test_street_crossing_twice_takes_the_crossing_nearest_the_other_end(tmp_path
         # a loop street crossing at 500 m and again at 900 m
         {"name": "丙街", "geometry": line((500, -100), (500, 100), (900, 100), (900, -100))},
     ]
-    folder = _road(tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路",
-                                      "from": "乙街", "to": "丙街"}])
+    folder = _road(
+        tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路", "from": "乙街", "to": "丙街"}]
+    )
     resolved, _ = _resolve(folder)
     row = resolved.coverage.iloc[0]
     assert (row["start_m"], row["end_m"]) == pytest.approx((300.0, 500.0), abs=1e-6)
@@ -80,8 +82,9 @@ def test_street_crossing_twice_takes_the_crossing_nearest_the_other_end(tmp_path
 
 def test_distances_in_metres(tmp_path):
     roads = [{"name": "东西路", "geometry": line((0, 0), (1000, 0))}]
-    folder = _road(tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路",
-                                      "from": "250", "to": "700米"}])
+    folder = _road(
+        tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路", "from": "250", "to": "700米"}]
+    )
     resolved, _ = _resolve(folder)
     row = resolved.coverage.iloc[0]
     assert (row["start_m"], row["end_m"], row["how"]) == (250.0, 700.0, "米数")
@@ -104,10 +107,14 @@ def test_unresolvable_section_ends_are_errors_naming_file_row_and_column(tmp_pat
         {"name": "甲街", "geometry": line((0, -100), (0, 100))},
         {"name": "远街", "geometry": line((0, 250), (1000, 250))},  # parallel, never meets
     ]
-    folder = _road(tmp_path, roads, [
-        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "远街"},
-        {"leader": "D2", "kind": "section", "target": "东西路", "from": "甲街", "to": "5000"},
-    ])
+    folder = _road(
+        tmp_path,
+        roads,
+        [
+            {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "远街"},
+            {"leader": "D2", "kind": "section", "target": "东西路", "from": "甲街", "to": "5000"},
+        ],
+    )
     with pytest.raises(ValidationError) as err:
         check(folder, load_config(folder))
     text = str(err.value)

@@ -84,7 +84,8 @@ def test_dual_stretch_with_the_undivided_road_running_on():
     assert len(road.parts) == 3
     assert road.length_m == pytest.approx(1300.0, abs=1e-6)
     assert road.chainage(shapely.points([(-300, 0), (0, 0), (500, 10), (1000, 0)])) == pytest.approx(
-        [0.0, 300.0, 800.0, 1300.0], abs=1e-6)
+        [0.0, 300.0, 800.0, 1300.0], abs=1e-6
+    )
 
 
 def test_a_circular_road_stays_one_loop():
@@ -114,8 +115,7 @@ def test_a_loop_wider_than_two_carriageways_stays_one_loop():
 def _project(tmp_path, roads, assignments, east=1200, name="p"):
     communities = [{"id": "A", "name": "社区", "tier": "general", "geometry": square(-200, -300, east, 300)}]
     assignments = assignments + [{"leader": "S1", "kind": "community", "target": "A"}]
-    return make_project(tmp_path / name, communities=communities, roads=roads, leaders=LEADERS,
-                        assignments=assignments)
+    return make_project(tmp_path / name, communities=communities, roads=roads, leaders=LEADERS, assignments=assignments)
 
 
 def _resolve(folder):
@@ -142,8 +142,9 @@ def _dual_roads(*crossings_x):
 
 def test_section_between_cross_streets_covers_both_sides(tmp_path):
     roads = _dual_roads(("甲街", 200), ("乙街", 700))
-    folder = _project(tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "大道",
-                                         "from": "甲街", "to": "乙街"}])
+    folder = _project(
+        tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "大道", "from": "甲街", "to": "乙街"}]
+    )
     resolved, problems = _resolve(folder)
     assert problems == []
     assert resolved.road_axes.at["大道", "length_m"] == pytest.approx(1000.0, abs=1e-3)
@@ -160,10 +161,14 @@ def test_dual_carriageway_covered_end_to_end_has_no_gap(tmp_path):
     # Streets through both tips (x = 0, 1000) and across the middle (x = 500); two sections cover
     # 0-500 and 500-1,000 m. As a loop, half the road would be a 1,000 m "gap".
     roads = _dual_roads(("甲街", 0), ("乙街", 500), ("丙街", 1000))
-    folder = _project(tmp_path, roads, [
-        {"leader": "D1", "kind": "section", "target": "大道", "from": "甲街", "to": "乙街"},
-        {"leader": "D2", "kind": "section", "target": "大道", "from": "乙街", "to": "丙街"},
-    ])
+    folder = _project(
+        tmp_path,
+        roads,
+        [
+            {"leader": "D1", "kind": "section", "target": "大道", "from": "甲街", "to": "乙街"},
+            {"leader": "D2", "kind": "section", "target": "大道", "from": "乙街", "to": "丙街"},
+        ],
+    )
     analysis = check(folder, load_config(folder)).analysis
     assert "section_gap" not in set(analysis.gaps["kind"])
     table = analysis.roads.set_index("road")
@@ -177,15 +182,22 @@ def test_dual_carriageway_covered_end_to_end_has_no_gap(tmp_path):
 
 
 def _straight_road(length=1200):
-    return [{"name": "东西路", "geometry": line((0, 0), (length, 0))},
-            {"name": "甲街", "geometry": line((0, -100), (0, 100))}]
+    return [
+        {"name": "东西路", "geometry": line((0, 0), (length, 0))},
+        {"name": "甲街", "geometry": line((0, -100), (0, 100))},
+    ]
 
 
 def test_distance_past_the_end_is_taken_as_the_end_with_a_warning(tmp_path):
-    folder = _project(tmp_path, _straight_road(1200), [
-        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "1500"},
-        {"leader": "D2", "kind": "section", "target": "东西路", "from": "1200.5", "to": "600"},
-    ], east=1400)
+    folder = _project(
+        tmp_path,
+        _straight_road(1200),
+        [
+            {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "1500"},
+            {"leader": "D2", "kind": "section", "target": "东西路", "from": "1200.5", "to": "600"},
+        ],
+        east=1400,
+    )
     resolved, problems = _resolve(folder)
     sections = resolved.coverage.set_index("leader")
     # 1,500 on a 1,200 m road: 300 m past the end, within half the road's length: taken as 1,200.
@@ -203,9 +215,14 @@ def test_distance_past_the_end_is_taken_as_the_end_with_a_warning(tmp_path):
 
 def test_distance_far_past_the_end_is_an_error(tmp_path):
     # 2,000 on a 1,200 m road: 800 m past, more than half its length: another road or wrong units.
-    folder = _project(tmp_path, _straight_road(1200), [
-        {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "2000"},
-    ], east=1400)
+    folder = _project(
+        tmp_path,
+        _straight_road(1200),
+        [
+            {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "2000"},
+        ],
+        east=1400,
+    )
     with pytest.raises(ValidationError, match="assignments.csv 第 2 行，“to”列.*2000 米超出了道路终点"):
         check(folder, load_config(folder))
 
@@ -220,8 +237,9 @@ def test_crossing_beyond_the_axis_end_is_at_the_end(tmp_path):
         {"name": "甲街", "geometry": line((0, -100), (0, 100))},
         {"name": "乙街", "geometry": line((1010, 5), (1010, 100))},
     ]
-    folder = _project(tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路",
-                                         "from": "甲街", "to": "乙街"}])
+    folder = _project(
+        tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街"}]
+    )
     resolved, _ = _resolve(folder)
     assert resolved.road_axes.at["东西路", "extent_m"] == pytest.approx(1000.0, abs=1e-6)
     assert resolved.coverage.iloc[0]["end_m"] == pytest.approx(1000.0, abs=1e-6)
@@ -238,8 +256,11 @@ def _loop_street_roads():
 
 
 def test_section_from_a_street_to_itself_runs_between_its_two_crossings(tmp_path):
-    folder = _project(tmp_path, _loop_street_roads(), [{"leader": "D1", "kind": "section", "target": "东西路",
-                                                        "from": "丙街", "to": "丙街"}])
+    folder = _project(
+        tmp_path,
+        _loop_street_roads(),
+        [{"leader": "D1", "kind": "section", "target": "东西路", "from": "丙街", "to": "丙街"}],
+    )
     resolved, problems = _resolve(folder)
     assert problems == []  # not "two equally long ways" (120-860 or 860-120)
     row = resolved.coverage.iloc[0]
@@ -251,8 +272,11 @@ def test_section_from_a_street_to_itself_runs_between_its_two_crossings(tmp_path
 
 
 def test_section_from_a_street_to_itself_that_crosses_once_is_an_error(tmp_path):
-    folder = _project(tmp_path, _loop_street_roads(), [{"leader": "D1", "kind": "section", "target": "东西路",
-                                                        "from": "乙街", "to": "乙街"}])
+    folder = _project(
+        tmp_path,
+        _loop_street_roads(),
+        [{"leader": "D1", "kind": "section", "target": "东西路", "from": "乙街", "to": "乙街"}],
+    )
     with pytest.raises(ValidationError) as err:
         check(folder, load_config(folder))
     text = str(err.value)
@@ -264,11 +288,11 @@ def test_section_from_a_street_that_crosses_three_times_runs_first_to_last_with_
     roads = [
         {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
         # a zigzag street across 东西路 at x = 100, 400 and 700
-        {"name": "丁街", "geometry": line((100, -100), (100, 100), (400, 100), (400, -100), (700, -100),
-                                          (700, 100))},
+        {"name": "丁街", "geometry": line((100, -100), (100, 100), (400, 100), (400, -100), (700, -100), (700, 100))},
     ]
-    folder = _project(tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路",
-                                         "from": "丁街", "to": "丁街"}])
+    folder = _project(
+        tmp_path, roads, [{"leader": "D1", "kind": "section", "target": "东西路", "from": "丁街", "to": "丁街"}]
+    )
     resolved, problems = _resolve(folder)
     row = resolved.coverage.iloc[0]
     assert (row["start_m"], row["end_m"]) == pytest.approx((100.0, 700.0), abs=1e-6)
@@ -281,5 +305,6 @@ def test_section_label():
     assert section_label("7th Street", "7th Street", 860.0, 120.0) == "7th Street（两处路口，120 米与 860 米）"
     assert section_label("250", "700米", 250.0, 700.0) == "250 至 700米"
     assert section_label("7th Street", "7th Street", 120.0, 860.0, lang="en") == (
-        "7th Street (two crossings, at 120 m and 860 m)")
+        "7th Street (two crossings, at 120 m and 860 m)"
+    )
     assert section_label("A St", "B St", 0.0, 300.0, lang="en") == "A St to B St"

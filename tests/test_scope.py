@@ -20,9 +20,9 @@ from geo.shapes import keep_dimension
 
 def _project(tmp_path, boundary=True, extra_assignments=()):
     roads = [
-        {"name": "东西路", "geometry": line((500, 500), (1500, 500))},   # 1,000 m, crosses the edge at x = 1000
-        {"name": "远路", "geometry": line((5000, 0), (6000, 0))},       # 1,000 m, 4 km away
-        {"name": "", "geometry": line((100, 100), (100, 300))},        # 200 m alley inside
+        {"name": "东西路", "geometry": line((500, 500), (1500, 500))},  # 1,000 m, crosses the edge at x = 1000
+        {"name": "远路", "geometry": line((5000, 0), (6000, 0))},  # 1,000 m, 4 km away
+        {"name": "", "geometry": line((100, 100), (100, 300))},  # 200 m alley inside
     ]
     communities = [
         {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 1000, 1000)},
@@ -35,9 +35,15 @@ def _project(tmp_path, boundary=True, extra_assignments=()):
         {"id": "I3", "state": "open", "geometry": shapely.Point(m(3000, 3000))},
     ]
     assignments = [{"leader": "S1", "kind": "community", "target": "Z"}, *extra_assignments]
-    return make_project(tmp_path / "p", communities=communities, roads=roads, leaders=LEADERS,
-                        assignments=assignments, issues=issues,
-                        boundary=square(0, 0, 1000, 1000) if boundary else None)
+    return make_project(
+        tmp_path / "p",
+        communities=communities,
+        roads=roads,
+        leaders=LEADERS,
+        assignments=assignments,
+        issues=issues,
+        boundary=square(0, 0, 1000, 1000) if boundary else None,
+    )
 
 
 def test_pieces_issues_and_communities_outside_the_district_change_no_figure(tmp_path):
@@ -86,8 +92,9 @@ def test_the_terminal_and_summary_say_what_was_left_out(tmp_path, capsys):
     code = main(["check", str(folder), "--out", str(tmp_path / "out")])
     text = capsys.readouterr().out
     assert code == 1
-    assert ("辖区外（边界外 15 米以上）未计入任何数字："
-            "道路 1,485 米、其中整段在外的路段 1 段、问题点 1 个、社区 1 个") in text
+    assert (
+        "辖区外（边界外 15 米以上）未计入任何数字：道路 1,485 米、其中整段在外的路段 1 段、问题点 1 个、社区 1 个"
+    ) in text
     summary = json.loads((tmp_path / "out" / "reports" / "summary.json").read_text(encoding="utf-8"))
     assert summary["outside"]["road_m"] == pytest.approx(1485.0, abs=0.01)
     ledger = pd.read_csv(tmp_path / "out" / "reports" / "ledger_summary.csv").set_index("layer")
@@ -118,12 +125,20 @@ def test_an_overlap_that_also_shares_an_edge_is_an_area_only(tmp_path):
     # C overlaps A in a 20 x 20 m corner and also shares A's top edge from x = 0 to 80.
     communities = [
         {"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 100, 100)},
-        {"id": "C", "name": "丙社区", "tier": "general",
-         "geometry": square(0, 100, 80, 200).union(square(80, 80, 100, 200))},
+        {
+            "id": "C",
+            "name": "丙社区",
+            "tier": "general",
+            "geometry": square(0, 100, 80, 200).union(square(80, 80, 100, 200)),
+        },
     ]
-    folder = make_project(tmp_path / "o", communities=communities,
-                          roads=[{"name": "路", "geometry": line((10, 10), (90, 10))}], leaders=LEADERS,
-                          assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AC"])
+    folder = make_project(
+        tmp_path / "o",
+        communities=communities,
+        roads=[{"name": "路", "geometry": line((10, 10), (90, 10))}],
+        leaders=LEADERS,
+        assignments=[{"leader": "S1", "kind": "community", "target": t} for t in "AC"],
+    )
     analysis = check(folder, load_config(folder)).analysis
     overlap = analysis.gaps[analysis.gaps["kind"] == "territory_overlap"]
     assert overlap.geometry.iloc[0].geom_type == "Polygon"

@@ -14,8 +14,10 @@ def _project(tmp_path, **overrides):
         "communities": [{"id": "A", "name": "甲社区", "tier": "示范社区", "geometry": square(0, 0, 500, 500)}],
         "roads": [{"name": "红门路", "geometry": line((0, 250), (500, 250))}],
         "leaders": LEADERS,
-        "assignments": [{"leader": "C1", "kind": "包路", "target": "红门路"},
-                        {"leader": "D1", "kind": "包社区", "target": "甲社区"}],
+        "assignments": [
+            {"leader": "C1", "kind": "包路", "target": "红门路"},
+            {"leader": "D1", "kind": "包社区", "target": "甲社区"},
+        ],
     }
     parts.update(overrides)
     return make_project(tmp_path / "v", **parts)
@@ -43,8 +45,15 @@ def test_chinese_values_and_names_resolve(tmp_path):
 
 def test_chinese_headers_in_a_gbk_csv(tmp_path):
     folder = _project(tmp_path)
-    rows = [{"编号": x["id"], "姓名": x["name"], "职务": x["title"], "级别": {"city": "市", "district": "区",
-             "street": "街道"}[x["level"]]} for x in LEADERS]
+    rows = [
+        {
+            "编号": x["id"],
+            "姓名": x["name"],
+            "职务": x["title"],
+            "级别": {"city": "市", "district": "区", "street": "街道"}[x["level"]],
+        }
+        for x in LEADERS
+    ]
     (folder / "leaders.csv").unlink()
     write_csv(folder / "leaders.csv", rows, encoding="gbk")
     project, problems = _problems(folder)
@@ -54,16 +63,26 @@ def test_chinese_headers_in_a_gbk_csv(tmp_path):
 
 
 def test_full_width_spaces_in_names_are_normalised(tmp_path):
-    folder = _project(tmp_path, assignments=[{"leader": "C1", "kind": "road", "target": "　红门路 "},
-                                             {"leader": "D1", "kind": "community", "target": "A"}])
+    folder = _project(
+        tmp_path,
+        assignments=[
+            {"leader": "C1", "kind": "road", "target": "　红门路 "},
+            {"leader": "D1", "kind": "community", "target": "A"},
+        ],
+    )
     project, problems = _problems(folder)
     assert problems == []
     assert project.assignments["target"].tolist() == ["红门路", "A"]
 
 
 def test_unknown_road_suggests_the_closest_name(tmp_path):
-    folder = _project(tmp_path, assignments=[{"leader": "C1", "kind": "road", "target": "红门"},
-                                             {"leader": "D1", "kind": "community", "target": "A"}])
+    folder = _project(
+        tmp_path,
+        assignments=[
+            {"leader": "C1", "kind": "road", "target": "红门"},
+            {"leader": "D1", "kind": "community", "target": "A"},
+        ],
+    )
     text = _errors(folder)
     assert "assignments.csv 第 2 行，“target”列" in text
     assert "“红门”" in text and "是否应为 红门路？" in text
@@ -73,8 +92,10 @@ def test_unknown_leader_and_bad_tier_are_reported_together(tmp_path):
     folder = _project(
         tmp_path,
         communities=[{"id": "A", "name": "甲社区", "tier": "特级", "geometry": square(0, 0, 500, 500)}],
-        assignments=[{"leader": "C9", "kind": "road", "target": "红门路"},
-                     {"leader": "D1", "kind": "community", "target": "A"}],
+        assignments=[
+            {"leader": "C9", "kind": "road", "target": "红门路"},
+            {"leader": "D1", "kind": "community", "target": "A"},
+        ],
     )
     text = _errors(folder)
     assert "communities.geojson 第 1 个要素，“tier”列" in text and "“特级”" in text
@@ -103,8 +124,10 @@ def test_missing_required_layer(tmp_path):
 
 
 def test_a_feature_without_geometry_is_rejected_and_said(tmp_path):
-    folder = _project(tmp_path, roads=[{"name": "红门路", "geometry": line((0, 250), (500, 250))},
-                                       {"name": "白云路", "geometry": None}])
+    folder = _project(
+        tmp_path,
+        roads=[{"name": "红门路", "geometry": line((0, 250), (500, 250))}, {"name": "白云路", "geometry": None}],
+    )
     project, problems = _problems(folder)
     assert len(project.roads) == 1
     (problem,) = problems
@@ -130,19 +153,23 @@ def test_utf8_bom_csv_reads(tmp_path):
     assert problems == [] and len(project.leaders) == 4
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2022-05-14", date(2022, 5, 14)),
-    ("2022/5/14", date(2022, 5, 14)),
-    ("2022年5月14日", date(2022, 5, 14)),
-    ("44695", date(2022, 5, 14)),  # an Excel serial
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2022-05-14", date(2022, 5, 14)),
+        ("2022/5/14", date(2022, 5, 14)),
+        ("2022年5月14日", date(2022, 5, 14)),
+        ("44695", date(2022, 5, 14)),  # an Excel serial
+        ("", None),
+    ],
+)
 def test_dates_as_offices_type_them(raw, expected):
     assert parse_date(raw) == expected
 
 
 def test_a_bad_date_is_an_error_with_its_row(tmp_path):
-    folder = _project(tmp_path, status=[{"kind": "社区", "target": "A", "item": "保洁", "state": "已完成",
-                                         "due": "五月底"}])
+    folder = _project(
+        tmp_path, status=[{"kind": "社区", "target": "A", "item": "保洁", "state": "已完成", "due": "五月底"}]
+    )
     text = _errors(folder)
     assert "status.csv 第 2 行，“due”列" in text and "不是日期" in text
