@@ -14,8 +14,13 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _WHERE = {
-    "GAP_KINDS": "analyse",
     "Analysis": "analyse",
+    "CHECKS": "checks",
+    "Check": "checks",
+    "register": "checks",
+    "Gap": "model",
+    "gap_words": "words",
+    "kind_label": "words",
     "analyse": "analyse",
     "Config": "config",
     "MapOptions": "config",

@@ -5,6 +5,13 @@ from __future__ import annotations
 __all__ = ["labels"]
 
 _ZH = {
+    # punctuation between our words and the data's: full-width in Chinese, ASCII with spaces in English
+    "p.colon": "：",
+    "p.comma": "，",
+    "p.list": "、",
+    "p.open": "（",
+    "p.close": "）",
+    "p.space": "　",
     "title": "创卫包保责任地图",
     "overview": "总览",
     "gap_map": "空白点",
@@ -106,6 +113,12 @@ _ZH = {
 }
 
 _EN = {
+    "p.colon": ": ",
+    "p.comma": ", ",
+    "p.list": ", ",
+    "p.open": " (",
+    "p.close": ")",
+    "p.space": " ",
     "title": "Sanitary-city campaign: who is responsible",
     "overview": "Overview",
     "gap_map": "Gaps",
@@ -204,18 +217,6 @@ _EN = {
     "demonstration_short": "demonstration",
     "key_short": "key",
     "general_short": "general",
-}
-
-GAP_KINDS_EN = {
-    "section_gap": "Section gap",
-    "section_overlap": "Section overlap",
-    "unmanaged_stretch": "Unmanaged stretch",
-    "territory_gap": "Territory gap",
-    "territory_overlap": "Territory overlap",
-    "community_no_leader": "Community without a leader",
-    "no_district_leader": "Demonstration/key community without a district leader",
-    "community_no_status": "Community without status",
-    "orphan_issue": "Issue without a leader",
 }
 
 

@@ -32,7 +32,7 @@ issue, or a status item not done, whose due date has passed.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import geopandas as gpd
@@ -41,54 +41,18 @@ import pandas as pd
 import shapely
 
 from . import intervals
+from .checks import CHECKS, check_of
 from .config import Tolerances
+from .model import Gap
 from .resolve import Resolved
 from .shapes import keep_dimension
 
-__all__ = ["GAP_KINDS", "Analysis", "analyse"]
+__all__ = ["Analysis", "analyse", "gap_frame"]
 
 log = logging.getLogger(__name__)
 
-# kind -> Chinese label, in report order.
-GAP_KINDS = {
-    "section_gap": "路段空白",
-    "section_overlap": "路段重叠",
-    "unmanaged_stretch": "无人管路段",
-    "territory_gap": "辖区空白",
-    "territory_overlap": "辖区重叠",
-    "community_no_leader": "社区无责任人",
-    "no_district_leader": "示范/重点社区无区领导包保",
-    "community_no_status": "社区未报送整改进度",
-    "orphan_issue": "问题点无责任人",
-}
-
-# kind -> the dimension of its geometry: stretches are lines, areas polygons, issues points.
-GAP_DIMENSION = {
-    "section_gap": 1,
-    "section_overlap": 1,
-    "unmanaged_stretch": 1,
-    "territory_gap": 2,
-    "territory_overlap": 2,
-    "community_no_leader": 2,
-    "no_district_leader": 2,
-    "community_no_status": 2,
-    "orphan_issue": 0,
-}
-
-GAP_COLUMNS = [
-    "kind",
-    "target",
-    "name",
-    "leader",
-    "length_m",
-    "area_m2",
-    "start_m",
-    "end_m",
-    "where",
-    "missing",
-    "suggested_owner",
-    "description",
-]
+# The columns of `Analysis.gaps`: facts only (`geo.words` words them).
+GAP_COLUMNS = ["kind", "target", "name", "leaders", "owners", "length_m", "area_m2", "start_m", "end_m"]
 
 
 @dataclass
@@ -98,7 +62,10 @@ class Analysis:
     Attributes
     ----------
     gaps
-        One row per gap (columns `GAP_COLUMNS`, geometry where it is).
+        One row per gap (columns `GAP_COLUMNS`, geometry where it is), in
+        `geo.checks.CHECKS` order; row *i* is `gap_records` [*i*].
+    gap_records
+        The same gaps as `geo.model.Gap` records, for wording (`geo.words`).
     roads
         One row per named road: ``road``, ``length_m`` (route), ``extent_m``
         (the axis chainage runs along, 0 to ``extent_m``: the route plus any
@@ -142,18 +109,27 @@ class Analysis:
     status: pd.DataFrame
     as_of: date
     parts_removed: dict[str, int] = field(default_factory=dict)
+    gap_records: list[Gap] = field(default_factory=list)
 
 
-def _gap(kind, geometry, **values) -> dict:
-    row = dict.fromkeys(GAP_COLUMNS, "")
-    row.update({"length_m": np.nan, "area_m2": np.nan, "start_m": np.nan, "end_m": np.nan})
-    row.update(values, kind=kind, geometry=geometry)
-    return row
-
-
-def _leader_names(project, ids) -> str:
-    names = project.leaders.set_index("id")["name"]
-    return "、".join(str(names.get(i, i)) for i in ids)
+def gap_frame(gaps: list[Gap], crs) -> gpd.GeoDataFrame:
+    """The gaps as a frame of facts (`GAP_COLUMNS`), one row per record, in the given order."""
+    rows = [
+        {
+            "kind": g.kind,
+            "target": g.target,
+            "name": g.name,
+            "leaders": ";".join(g.leaders),
+            "owners": ";".join(g.owners),
+            "length_m": np.nan if g.length_m is None else g.length_m,
+            "area_m2": np.nan if g.area_m2 is None else g.area_m2,
+            "start_m": np.nan if g.start_m is None else g.start_m,
+            "end_m": np.nan if g.end_m is None else g.end_m,
+            "geometry": g.geometry,
+        }
+        for g in gaps
+    ]
+    return gpd.GeoDataFrame(rows, columns=GAP_COLUMNS + ["geometry"], geometry="geometry", crs=crs)
 
 
 def _street_at(resolved: Resolved, road: str, chainage: float, tol: Tolerances) -> str:
@@ -169,8 +145,7 @@ def _street_at(resolved: Resolved, road: str, chainage: float, tol: Tolerances) 
     return str(near.index[int(np.argmin(distances))])
 
 
-def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.DataFrame]:
-    project = resolved.project
+def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.DataFrame]:
     gaps, rows = [], []
     coverage = resolved.coverage
     by_road = {road: rows for road, rows in coverage.groupby("road")}
@@ -191,20 +166,15 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
                 if length < tol.min_gap_m:
                     continue
                 gaps.append(
-                    _gap(
+                    Gap(
                         "section_overlap",
+                        road,
+                        road,
                         entity.stretch(start, end),
-                        target=road,
-                        name=road,
-                        leader=";".join(sorted(who)),
+                        leaders=tuple(sorted(who)),
                         length_m=length,
                         start_m=start,
                         end_m=end,
-                        where=f"{start:.0f}–{end:.0f} m",
-                        missing="唯一责任人",
-                        suggested_owner=_leader_names(project, sorted(who)),
-                        description=f"{road} {start:.0f}–{end:.0f} 米由 {_leader_names(project, sorted(who))} "
-                        f"重复负责，长 {end - start:.0f} 米，请明确一人",
                     )
                 )
         gap_m = 0.0
@@ -214,24 +184,18 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
                 before = mine.loc[np.isclose(mine["end_m"], start), "leader"].tolist()
                 after = mine.loc[np.isclose(mine["start_m"], end), "leader"].tolist()
                 owners = sorted(set(before + after))
-                a, b = _street_at(resolved, road, start, tol), _street_at(resolved, road, end, tol)
-                if a and a == b:  # one street crossing twice: not "丙街 至 丙街"
-                    ends = f"（{a} 的两处路口之间）"
-                else:
-                    ends = f"（{a or '起点'} 至 {b or '终点'}）" if (a or b) else ""
+                ends = (_street_at(resolved, road, start, tol), _street_at(resolved, road, end, tol))
                 gaps.append(
-                    _gap(
+                    Gap(
                         "section_gap",
+                        road,
+                        road,
                         entity.stretch(start, end),
-                        target=road,
-                        name=road,
+                        owners=tuple(owners),
                         length_m=end - start,
                         start_m=start,
                         end_m=end,
-                        where=f"{start:.0f}–{end:.0f} m{ends}",
-                        missing="路段责任人",
-                        suggested_owner=_leader_names(project, owners),
-                        description=f"{road} {start:.0f}–{end:.0f} 米{ends}无路段责任人，长 {end - start:.0f} 米",
+                        ends=ends,
                     )
                 )
         rows.append(
@@ -264,7 +228,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], pd.
     return gaps, table
 
 
-def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list[dict]) -> tuple[list[dict], dict]:
+def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list[Gap]) -> tuple[list[Gap], dict]:
     """Road length under no road/section leader and in no led community."""
     assigned = set(resolved.coverage["road"])
     pieces = resolved.roads[~resolved.roads["name"].isin(assigned)]
@@ -283,7 +247,7 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
         crs=resolved.crs,
     )
     stretches = [
-        (g["name"], g["name"], shapely.difference(g["geometry"], led_area) if led_area is not None else g["geometry"])
+        (g.name, g.name, shapely.difference(g.geometry, led_area) if led_area is not None else g.geometry)
         for g in section_gaps
     ]
     for key, group in frame.groupby("key", sort=True):
@@ -294,23 +258,11 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
         if length < tol.min_gap_m:
             continue
         by_road[name] = by_road.get(name, 0.0) + length
-        label = name or f"无名道路（{key}）"
-        gaps.append(
-            _gap(
-                "unmanaged_stretch",
-                shapely.line_merge(geometry),
-                target=key,
-                name=label,
-                length_m=length,
-                missing="道路或社区责任人",
-                where="不在任何有责任人的社区内",
-                description=f"{label} 有 {length:.0f} 米无包路领导，且不在任何有责任人的社区内",
-            )
-        )
+        gaps.append(Gap("unmanaged_stretch", key, name, shapely.line_merge(geometry), length_m=length))
     return gaps, by_road
 
 
-def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], dict]:
+def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], dict]:
     communities = resolved.communities
     if communities.empty:
         return [], {"count": 0, "area_m2": 0.0}
@@ -327,19 +279,8 @@ def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], dict]:
             sliver_area += hole.area
             continue
         near = communities.iloc[communities.sindex.query(hole, predicate="dwithin", distance=1.0)].sort_values("id")
-        names = "、".join(near["name"])
         gaps.append(
-            _gap(
-                "territory_gap",
-                hole,
-                target=";".join(near["id"]) or "辖区空白",
-                name="辖区空白",
-                area_m2=hole.area,
-                where=f"邻近 {names}" if names else "",
-                missing="所属社区",
-                suggested_owner=names,
-                description=f"辖区内有 {hole.area:.0f} 平方米不属于任何社区" + (f"（邻近 {names}）" if names else ""),
-            )
+            Gap("territory_gap", ";".join(near["id"]), "", hole, neighbours=tuple(near["name"]), area_m2=hole.area)
         )
     left, right = communities.sindex.query(communities.geometry.values, predicate="intersects")
     keep = left < right
@@ -355,15 +296,13 @@ def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[dict], dict]:
             continue
         a, b = communities.iloc[i], communities.iloc[j]
         gaps.append(
-            _gap(
+            Gap(
                 "territory_overlap",
+                f"{a['id']};{b['id']}",
+                "",
                 geometry,
-                target=f"{a['id']};{b['id']}",
-                name=f"{a['name']}、{b['name']}",
+                neighbours=(a["name"], b["name"]),
                 area_m2=area,
-                missing="唯一所属社区",
-                suggested_owner=f"{a['name']}、{b['name']}",
-                description=f"{a['name']} 与 {b['name']} 重叠 {area:.0f} 平方米",
             )
         )
     return gaps, {"count": sliver_count, "area_m2": sliver_area}
@@ -376,15 +315,15 @@ def _community_leaders(resolved: Resolved) -> dict[str, tuple[str, ...]]:
     return {cid: grouped.get(cid, ()) for cid in resolved.communities["id"]}
 
 
-def _street_leaders(resolved: Resolved, community_leaders) -> dict[str, str]:
-    """Street -> names of the street-level leaders of its other communities (suggested owners)."""
+def _street_leaders(resolved: Resolved, community_leaders) -> dict[str, tuple[str, ...]]:
+    """Street -> ids of the street-level leaders of its other communities (suggested owners)."""
     leaders = resolved.project.leaders.set_index("id")
     out: dict[str, set] = {}
     for street, cid in zip(resolved.communities["street"], resolved.communities["id"]):
         for lid in community_leaders.get(cid, ()):
             if street and lid in leaders.index and leaders.at[lid, "level"] == "street":
-                out.setdefault(street, set()).add(leaders.at[lid, "name"])
-    return {street: "、".join(sorted(names)) for street, names in out.items()}
+                out.setdefault(street, set()).add(lid)
+    return {street: tuple(sorted(ids)) for street, ids in out.items()}
 
 
 def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date) -> gpd.GeoDataFrame:
@@ -487,7 +426,7 @@ def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFra
     return table.reset_index(drop=True)
 
 
-def _leader_rollup(resolved, community_leaders, issues, gaps: list[dict]) -> pd.DataFrame:
+def _leader_rollup(resolved, community_leaders, issues, gaps: list[Gap]) -> pd.DataFrame:
     project = resolved.project
     coverage = resolved.coverage
     table = pd.DataFrame(project.leaders[["id", "name", "title", "level", "unit"]]).reset_index(drop=True)
@@ -513,9 +452,9 @@ def _leader_rollup(resolved, community_leaders, issues, gaps: list[dict]) -> pd.
     table["road_km"] = table["id"].map(lambda i: road_m.get(i, 0.0) / 1000.0)
     overlap_m: dict[str, float] = {}
     for gap in gaps:
-        if gap["kind"] == "section_overlap":
-            for lid in gap["leader"].split(";"):
-                overlap_m[lid] = overlap_m.get(lid, 0.0) + gap["length_m"]
+        if gap.kind == "section_overlap":
+            for lid in gap.leaders:
+                overlap_m[lid] = overlap_m.get(lid, 0.0) + (gap.length_m or 0.0)
     table["overlap_m"] = table["id"].map(lambda i: overlap_m.get(i, 0.0))
     table["communities"] = table["id"].map(lambda i: tuple(sorted(communities.get(i, ()))))
     table = table.join(per, on="id")
@@ -537,7 +476,7 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     led = resolved.communities[resolved.communities["id"].map(lambda c: bool(community_leaders.get(c)))]
     led_area = shapely.union_all(led.geometry.values) if not led.empty else None
     gaps, roads = _road_coverage(resolved, tol)
-    section_gaps = [g for g in gaps if g["kind"] == "section_gap"]
+    section_gaps = [g for g in gaps if g.kind == "section_gap"]
     unmanaged, unmanaged_by_road = _unmanaged(resolved, tol, led_area, section_gaps)
     gaps += unmanaged
     roads["unmanaged_m"] = roads["road"].map(unmanaged_by_road).fillna(0.0)
@@ -547,15 +486,13 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     for _, c in resolved.communities.sort_values("id").iterrows():
         if not community_leaders.get(c["id"]):
             gaps.append(
-                _gap(
+                Gap(
                     "community_no_leader",
+                    c["id"],
+                    c["name"],
                     c.geometry,
-                    target=c["id"],
-                    name=c["name"],
                     area_m2=c.geometry.area,
-                    missing="包社区责任人",
-                    suggested_owner=street_leaders.get(c["street"], ""),
-                    description=f"{c['name']}（{c['id']}）无包保责任人",
+                    owners=street_leaders.get(c["street"], ()),
                 )
             )
     status = _status_overdue(resolved, as_of)
@@ -564,61 +501,42 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
     levels = resolved.project.leaders.set_index("id")["level"]
     for _, c in communities.iterrows():
         if c["tier"] in ("demonstration", "key") and c["leaders"] and not c["district_leader"]:
-            names = _leader_names(resolved.project, c["leaders"])
             gaps.append(
-                _gap(
+                Gap(
                     "no_district_leader",
+                    c["id"],
+                    c["name"],
                     _geometry_of(resolved, c["id"]),
-                    target=c["id"],
-                    name=c["name"],
-                    leader=";".join(c["leaders"]),
-                    missing="区级包保领导",
-                    where=f"现有责任人级别：{'、'.join(sorted({levels.get(i, '') for i in c['leaders']}))}",
-                    description=f"{c['name']}（{'示范' if c['tier'] == 'demonstration' else '重点'}社区）"
-                    f"无区领导包保，现有责任人：{names}",
+                    leaders=tuple(c["leaders"]),
+                    facts={"tier": c["tier"], "levels": sorted({levels.get(i, "") for i in c["leaders"]})},
                 )
             )
     if len(status):
         for _, c in communities[communities["status_items"] == 0].iterrows():
             gaps.append(
-                _gap(
+                Gap(
                     "community_no_status",
+                    c["id"],
+                    c["name"],
                     _geometry_of(resolved, c["id"]),
-                    target=c["id"],
-                    name=c["name"],
-                    leader=";".join(c["leaders"]),
-                    missing="整改进度",
-                    suggested_owner=_leader_names(resolved.project, c["leaders"]),
-                    description=f"{c['name']}（{c['id']}）未报送任何整改事项进度",
+                    leaders=tuple(c["leaders"]),
                 )
             )
     for _, i in issues[issues["orphan"]].sort_values("id").iterrows():
-        where = "不在任何社区内" if not i["community"] else "所在社区无责任人"
         gaps.append(
-            _gap(
+            Gap(
                 "orphan_issue",
+                i["id"],
+                i["id"],
                 i.geometry,
-                target=i["id"],
-                name=i["id"],
-                missing="责任人",
-                where=where,
-                description=f"问题点 {i['id']}（{i['category'] or '未分类'}）{where}，"
-                f"{tol.issue_road_m:.0f} 米内也无有责任人的道路",
+                facts={"in_community": bool(i["community"]), "category": i["category"], "reach_m": tol.issue_road_m},
             )
         )
-    parts_removed = {}
-    for gap in gaps:
-        (gap["geometry"],), removed = keep_dimension([gap["geometry"]], GAP_DIMENSION[gap["kind"]])
-        if removed:
-            parts_removed[gap["kind"]] = parts_removed.get(gap["kind"], 0) + removed
-    order = {k: n for n, k in enumerate(GAP_KINDS)}
-    frame = gpd.GeoDataFrame(gaps, columns=GAP_COLUMNS + ["geometry"], geometry="geometry", crs=resolved.crs)
-    frame = frame.sort_values(["kind", "target"], key=lambda s: s.map(order) if s.name == "kind" else s, kind="stable")
     leaders = _leader_rollup(resolved, community_leaders, issues, gaps)
-    return Analysis(
+    analysis = Analysis(
         resolved,
         tol,
-        frame.reset_index(drop=True),
+        gap_frame([], resolved.crs),
         roads,
         community_leaders,
         issues,
@@ -627,8 +545,30 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> A
         leaders,
         status,
         as_of,
-        parts_removed,
     )
+    for check in CHECKS:  # checks added from outside see everything the built-in ones found
+        if check.find is not None:
+            gaps += check.find(analysis)
+    return _with_gaps(analysis, gaps)
+
+
+def _with_gaps(analysis: Analysis, gaps: list[Gap]) -> Analysis:
+    """Put the gaps in registry order (then by target), each of its kind's dimension, into the analysis."""
+    order = {c.kind: n for n, c in enumerate(CHECKS)}
+    gaps = sorted(gaps, key=lambda g: (order.get(g.kind, len(order)), g.target))
+    kept, parts_removed = [], {}
+    for gap in gaps:
+        check = check_of(gap.kind)
+        if check is None:
+            raise ValueError(f"gap of an unregistered kind {gap.kind!r}")
+        (geometry,), removed = keep_dimension([gap.geometry], check.dimension)
+        if removed:
+            parts_removed[gap.kind] = parts_removed.get(gap.kind, 0) + removed
+        kept.append(replace(gap, geometry=geometry))
+    analysis.gaps = gap_frame(kept, analysis.resolved.crs)
+    analysis.gap_records = kept
+    analysis.parts_removed = parts_removed
+    return analysis
 
 
 def _geometry_of(resolved: Resolved, community_id: str):

@@ -19,7 +19,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .analyse import GAP_KINDS
 from .config import BASEMAPS, LANGUAGES, load_config
 from .errors import GeoError, ValidationError, grouped
 from .ledger import write_ledger
@@ -27,6 +26,7 @@ from .output import OutputBusyError, problems_folder, staged_folder
 from .pipeline import build as build_project
 from .pipeline import check as check_project
 from .pipeline import check_reports
+from .words import kind_label
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def _print_summary(figures: dict) -> None:
         f"区领导包保路段 {r['district_sections']} 段",
         f"责任人 {figures['leaders']['total']} 名；问题点 {figures['issues']['total']} 个，"
         f"未整改 {figures['issues']['by_state']['open']} 个",
-        f"空白点 {g['total']} 处：" + ("、".join(f"{GAP_KINDS[k]} {n}" for k, n in g["by_kind"].items() if n) or "无"),
+        f"空白点 {g['total']} 处：" + ("、".join(f"{kind_label(k)} {n}" for k, n in g["by_kind"].items() if n) or "无"),
     ]
     if r["coverage_pct"] is not None:
         lines.insert(
@@ -133,7 +133,7 @@ def _print_map_sizes(maps) -> None:
 
 def _print_gap_table(figures: dict) -> None:
     """A small table of gap kinds with counts and metres / m², for `geo check`."""
-    rows = [(GAP_KINDS[k], n) for k, n in figures["gaps"]["by_kind"].items()]
+    rows = [(kind_label(k), n) for k, n in figures["gaps"]["by_kind"].items()]
     width = max(len(label) for label, _ in rows)
     _say("空白类型".ljust(width + 2, "　") + "数量")
     for label, n in rows:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["Outside", "Project", "SourceFile"]
+__all__ = ["Gap", "Outside", "Project", "SourceFile"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,52 @@ class Project:
     boundary: gpd.GeoDataFrame | None
     sources: dict[str, SourceFile] = field(default_factory=dict)
     outside: Outside = field(default_factory=Outside)  # what was left out as outside the district (`geo.scope`)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing no one answers for, as facts: the words come from `geo.words` in the reader's language.
+
+    Attributes
+    ----------
+    kind
+        The check that found it (``section_gap`` …, see `geo.analyse.CHECKS`).
+    target
+        What lacks a leader, as the data names it: a road's name, a community
+        id (two, ``A;B``, for an overlap), an issue id, an unnamed piece's id;
+        ``""`` for a territory gap with no community near.
+    name
+        Its name in the data (a road, a community); ``""`` when it has none.
+    geometry
+        Where it is, in the analysis CRS: lines for stretches, areas for
+        territory and communities, a point for an issue.
+    leaders
+        Leader ids concerned: both holders of an overlap, a community's
+        current leaders.
+    owners
+        Leader ids who could take it on: the sections' leaders on either side
+        of a section gap, the street's leaders for a community with none.
+    neighbours
+        Community names next to a territory gap, or the two that overlap.
+    length_m, area_m2, start_m, end_m
+        Its size, and where a stretch lies on the road's chainage.
+    ends
+        The cross streets at the start and end of a stretch (``""``: none near).
+    facts
+        Kind-specific facts a description may use (a community's tier, an
+        issue's category, the levels of the current leaders …).
+    """
+
+    kind: str
+    target: str
+    name: str
+    geometry: Any
+    leaders: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    neighbours: tuple[str, ...] = ()
+    length_m: float | None = None
+    area_m2: float | None = None
+    start_m: float | None = None
+    end_m: float | None = None
+    ends: tuple[str, str] = ("", "")
+    facts: dict[str, Any] = field(default_factory=dict)

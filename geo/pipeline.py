@@ -99,7 +99,7 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
         analysis, problems = result.analysis, result.problems
         # No local paths in a shared folder: the project is named by its folder's name only.
         run = {"command": "build", "project": Path(project_dir).resolve().name, "started": started_at}
-        figures = write_reports(analysis, problems, result.ledger, stage / "reports", run)
+        figures = write_reports(analysis, problems, result.ledger, stage / "reports", run, config.map.lang)
         ctx = build_context(analysis, config.map)
         files = [stage / "reports" / "summary.json", stage / "reports" / "gaps.csv"]
         maps = [render_overview(ctx, stage / "overview.html", figures), render_gap_map(ctx, stage / "gaps.html")]
@@ -124,6 +124,6 @@ def check_reports(project_dir: str | Path, out_dir: str | Path, config: Config) 
     with staged_folder(out_dir / "reports", lock=out_dir, marker=Path("run.json")) as stage:
         result = check(project_dir, config)
         run = {"command": "check", "project": Path(project_dir).resolve().name}
-        figures = write_reports(result.analysis, result.problems, result.ledger, stage, run)
+        figures = write_reports(result.analysis, result.problems, result.ledger, stage, run, config.map.lang)
     remove_problems_folder(out_dir)
     return result, figures

@@ -26,15 +26,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._labels import GAP_KINDS_EN, labels
+from ._labels import labels
 from ._mapkit import Html, add_controls, esc, new_map, save, vertices
 from ._readers import is_osm
-from .analyse import GAP_KINDS, Analysis
+from .analyse import Analysis
 from .assets import render_html
+from .checks import CHECKS, GAP_COLOR
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
+from .report import worded_gaps
 from .resolve import section_label
 from .shapes import keep_dimension
+from .words import kind_label
 
 __all__ = [
     "MapFile",
@@ -58,25 +61,7 @@ SECTION = {"color": "#16a085", "weight": 6, "opacity": 0.9}
 OTHER_ROAD = {"color": "#7b7d7d", "weight": 2, "opacity": 0.8}
 UNNAMED_ROAD = {"color": "#aab7b8", "weight": 1, "opacity": 0.8}
 FAINT = {"fillColor": "#ecf0f1", "color": "#95a5a6", "weight": 0.8, "fillOpacity": 0.3}
-GAP_COLOR = "#e6007e"
 ISSUE_COLORS = {"overdue": "#7b241c", "open": "#e74c3c", "resolved": "#27ae60"}
-GAP_STYLES = {
-    "section_gap": {"color": GAP_COLOR, "weight": 9, "opacity": 0.95, "dashArray": "10 6"},
-    "section_overlap": {"color": "#8e44ad", "weight": 9, "opacity": 0.9, "dashArray": "2 6"},
-    "unmanaged_stretch": {"color": GAP_COLOR, "weight": 7, "opacity": 0.95},
-    "territory_gap": {"color": GAP_COLOR, "weight": 3, "fillColor": GAP_COLOR, "fillOpacity": 0.7},
-    "territory_overlap": {"color": "#8e44ad", "weight": 3, "fillColor": "#8e44ad", "fillOpacity": 0.6},
-    "community_no_leader": {
-        "color": GAP_COLOR,
-        "weight": 4,
-        "fillColor": GAP_COLOR,
-        "fillOpacity": 0.25,
-        "dashArray": "6 4",
-    },
-    "no_district_leader": {"color": "#8e44ad", "weight": 4, "fill": False, "dashArray": "6 4"},
-    "community_no_status": {"color": "#8e44ad", "weight": 2, "fill": False, "dashArray": "2 4"},
-    "orphan_issue": {"radius": 9, "color": "#000", "weight": 3, "fill": True, "fillColor": GAP_COLOR, "fillOpacity": 1},
-}
 
 
 @dataclass
@@ -136,8 +121,8 @@ class _Context:
 
 
 def gap_label(kind: str, lang: str) -> str:
-    """A gap kind's name in the map's language."""
-    return (GAP_KINDS_EN if lang == "en" else GAP_KINDS).get(kind, kind)
+    """A gap kind's name in the map's language (`geo.words`)."""
+    return kind_label(kind, lang)
 
 
 DRAW_MAX_VERTICES = 20_000  # a feature with more is simplified for drawing (the analysis keeps every vertex)
@@ -208,8 +193,8 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
 
     def who(ids) -> str:
         return (
-            "、".join(
-                f"{names.get(i, i)}（{leaders.at[i, 'title']}）"
+            w["p.list"].join(
+                f"{names.get(i, i)}{w['p.open']}{leaders.at[i, 'title']}{w['p.close']}"
                 if i in leaders.index and leaders.at[i, "title"]
                 else str(names.get(i, i))
                 for i in ids
@@ -227,8 +212,8 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip() for n, c in zip(communities["name"], ids)
     ]
     communities["tip"] = [
-        f"<b>{esc(r.name)}</b><br>{esc(w.get(f'tier.{r.tier}', r.tier))}　{esc(r.street)}"
-        f"<br>{esc(w['leaders'])}：{esc(r.leaders)}"
+        f"<b>{esc(r.name)}</b><br>{esc(w.get(f'tier.{r.tier}', r.tier))}{w['p.space']}{esc(r.street)}"
+        f"<br>{esc(w['leaders'])}{w['p.colon']}{esc(r.leaders)}"
         for r in communities.itertuples()
     ]
     status = analysis.status
@@ -239,7 +224,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         items = by_community.get(r.id, no_rows)
         lines = (
             "".join(
-                f"<li>{esc(s.item)}：{esc(w.get(f'state.{s.state}', s.state))}"
+                f"<li>{esc(s.item)}{w['p.colon']}{esc(w.get(f'state.{s.state}', s.state))}"
                 + (f"，{s.progress:.0f}%" if not pd.isna(s.progress) else "")
                 + (f"，{esc(w['due'])} {esc(s.due)}" if s.due else "")
                 + ("（逾期）" if s.overdue and options.lang == "zh" else " (overdue)" if s.overdue else "")
@@ -249,8 +234,9 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
             or f"<li>{esc(w['no_status'])}</li>"
         )
         popups.append(
-            f"<b>{esc(r.name)}</b>（{esc(r.id)}）<br>{esc(w.get(f'tier.{r.tier}', r.tier))}<br>"
-            f"{esc(w['leaders'])}：{esc(r.leaders)}<br>{esc(w['status_items'])}：<ul>{lines}</ul>"
+            f"<b>{esc(r.name)}</b>{w['p.open']}{esc(r.id)}{w['p.close']}<br>{esc(w.get(f'tier.{r.tier}', r.tier))}"
+            f"<br>{esc(w['leaders'])}{w['p.colon']}{esc(r.leaders)}<br>{esc(w['status_items'])}{w['p.colon']}"
+            f"<ul>{lines}</ul>"
         )
     communities["popup"] = popups
 
@@ -262,8 +248,8 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     ]
     coverage["tip"] = [
         f"<b>{esc(r.road)}</b>"
-        + (esc(w["whole_road"]) if r.kind == "road" else f"：{esc(r.ends)}")
-        + f"<br>{r.length_m:,.0f} {esc(w['metres'])}<br>{esc(w.get(f'level.{r.level}', r.level))}："
+        + (esc(w["whole_road"]) if r.kind == "road" else f"{w['p.colon']}{esc(r.ends)}")
+        + f"<br>{r.length_m:,.0f} {esc(w['metres'])}<br>{esc(w.get(f'level.{r.level}', r.level))}{w['p.colon']}"
         + esc(who([r.leader]))
         for r in coverage.itertuples()
     ]
@@ -297,13 +283,17 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         f"{esc(w.get(f'state.{r.state}', r.state))}"
         + (f"，{esc(w['due'])} {esc(r.due)}" if r.due else "")
         + (f"<br>{esc(r.note)}" if r.note else "")
-        + f"<br>{esc(w['leaders'])}：{esc(who(r.leaders))}"
+        + f"<br>{esc(w['leaders'])}{w['p.colon']}{esc(who(r.leaders))}"
         for r in issues.itertuples()
     ]
     issues["search"] = [f"{r.id} {r.category}".strip() for r in issues.itertuples()]
-    gaps = _drawn(analysis.gaps[analysis.gaps.geometry.notna()], gcj)  # one dimension per kind (analyse)
+    # facts (kind, name …, geometry) with their words (description, suggested owner) in the map's language
+    worded = worded_gaps(analysis, options.lang)[["name", "description", "suggested_owner"]]
+    drawable = analysis.gaps.geometry.notna()
+    gaps = _drawn(analysis.gaps[drawable].drop(columns=["name"]).join(worded[drawable]), gcj)
     gaps["tip"] = [
-        f"<b>{esc(gap_label(k, options.lang))}</b><br>{esc(d)}" + (f"<br>{esc(w['suggested'])}：{esc(s)}" if s else "")
+        f"<b>{esc(gap_label(k, options.lang))}</b><br>{esc(d)}"
+        + (f"<br>{esc(w['suggested'])}{w['p.colon']}{esc(s)}" if s else "")
         for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])
     ]
     gaps["popup"] = gaps["tip"]
@@ -391,7 +381,7 @@ def _issue_layers(fmap, ctx: _Context, issues: gpd.GeoDataFrame) -> list:
                 fmap,
                 _geojson(
                     mine,
-                    f"{ctx.words[f'layer.issues_{status}']}（{len(mine)}）",
+                    f"{ctx.words[f'layer.issues_{status}']}{ctx.words['p.open']}{len(mine)}{ctx.words['p.close']}",
                     _issue_style,
                     marker=folium.CircleMarker(),
                 ),
@@ -476,26 +466,46 @@ def _issue_legend(w) -> list[tuple[str, str]]:
 
 def _gap_layers(fmap, ctx: _Context, gaps: gpd.GeoDataFrame, show: bool = True) -> list:
     layers = []
-    for kind in GAP_KINDS:
-        mine = gaps[gaps["kind"] == kind]
+    for check in CHECKS:
+        mine = gaps[gaps["kind"] == check.kind]
         if mine.empty:
             continue
-        marker = folium.CircleMarker() if kind == "orphan_issue" else None
+        points = check.dimension == 0
         layers.append(
             _add(
                 fmap,
                 _geojson(
                     mine,
-                    f"{ctx.gap_label(kind)}（{len(mine)}）",
-                    GAP_STYLES[kind],
+                    f"{ctx.gap_label(check.kind)}{ctx.words['p.open']}{len(mine)}{ctx.words['p.close']}",
+                    check.style,
                     popup=True,
-                    highlight=kind != "orphan_issue",
+                    highlight=not points,
                     show=show,
-                    marker=marker,
+                    marker=folium.CircleMarker() if points else None,
                 ),
             )
         )
     return layers
+
+
+def _swatch(check) -> str:
+    """A legend swatch (CSS) drawn from a check's map style."""
+    style = check.style
+    color, fill = style.get("color", "#000"), style.get("fillColor", style.get("color", "#000"))
+    if check.dimension == 0:
+        return f"background:{fill};border-radius:6px;border:2px solid {color};width:12px"
+    if check.dimension == 1:
+        dashed = "dashed" if style.get("dashArray") else "solid"
+        return f"border-top:5px {dashed} {color};height:0"
+    if style.get("fill", True) is False:
+        return f"border:2px {'dashed' if style.get('dashArray') else 'solid'} {color}"
+    return f"background:{fill};opacity:{max(float(style.get('fillOpacity', 0.5)), 0.4)};border:2px solid {color}"
+
+
+def _gap_legend(ctx: _Context) -> list[tuple[str, str]]:
+    """One legend entry per kind of gap on the map, from the registry."""
+    present = set(ctx.gaps["kind"])
+    return [(_swatch(c), ctx.gap_label(c.kind)) for c in CHECKS if c.kind in present]
 
 
 def _finish(fmap, ctx: _Context, need_key, searchable, path: Path, frames) -> MapFile:
@@ -536,13 +546,16 @@ def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
     stats = [
         (
             w["stats.communities"],
-            f"{counts['communities']['total']}{unit}（{w['demonstration_short']} "
-            f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、{w['general_short']} "
-            f"{tiers['general']}）",
+            f"{counts['communities']['total']}{unit}{w['p.open']}{w['demonstration_short']} "
+            f"{tiers['demonstration']}{w['p.list']}{w['key_short']} {tiers['key']}{w['p.list']}{w['general_short']} "
+            f"{tiers['general']}{w['p.close']}",
         ),
         (w["stats.coverage"], "—" if coverage is None else f"{coverage:.1f}%"),
         (w["stats.gaps"], f"{gaps['total']}{w['unit.places']}"),
-        (w["stats.open"], f"{issues['by_state']['open']}{unit}（{w['stats.overdue']} {issues['overdue']}）"),
+        (
+            w["stats.open"],
+            f"{issues['by_state']['open']}{unit}{w['p.open']}{w['stats.overdue']} {issues['overdue']}{w['p.close']}",
+        ),
     ]
     _box(fmap, "title.html", title=_title(ctx), subtitle=f"{w['stats.as_of']} {counts['as_of']}", stats=stats)
     _legend(
@@ -575,7 +588,7 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
     communities, coverage, issues = _leader_items(ctx, leader_id)
     mine = [f for f in (communities, coverage, issues) if not f.empty]
     bounds = _bounds(*mine) if mine else _bounds(ctx.boundary, ctx.communities)
-    title = f"{leader['name']}（{leader['title']}）" if leader["title"] else str(leader["name"])
+    title = f"{leader['name']}{w['p.open']}{leader['title']}{w['p.close']}" if leader["title"] else str(leader["name"])
     fmap, need_key = new_map(options, bounds, f"{title} · {w['leader_map']}")
     _boundary(fmap, ctx)
     # Orientation around the leader's area only: a leader's file stays small in a large district.
@@ -639,18 +652,13 @@ def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     _box(
         fmap,
         "gap_panel.html",
-        rows=[(ctx.gap_label(kind), int((ctx.gaps["kind"] == kind).sum())) for kind in GAP_KINDS],
+        w=w,
+        rows=[(ctx.gap_label(c.kind), int((ctx.gaps["kind"] == c.kind).sum())) for c in CHECKS],
     )
     _legend(
         fmap,
         w["legend"],
-        [
-            (f"background:{GAP_COLOR};height:5px", w["legend.gap_line"]),
-            (f"background:{GAP_COLOR};opacity:0.7", w["legend.gap_area"]),
-            (f"border:2px dashed {GAP_COLOR}", w["legend.unled"]),
-            (f"background:{GAP_COLOR};border-radius:6px;border:2px solid #000;width:12px", w["legend.orphan"]),
-        ]
-        + _tier_legend(w),
+        _gap_legend(ctx) + _tier_legend(w),
     )
     return _finish(fmap, ctx, need_key, searchable, path, frames)
 
@@ -663,9 +671,9 @@ def render_index(ctx: _Context, path: Path, counts: dict, leader_files: dict[str
     figures = [
         (
             w["stats.communities"],
-            f"{counts['communities']['total']}（{w['demonstration_short']} "
-            f"{tiers['demonstration']}、{w['key_short']} {tiers['key']}、"
-            f"{w['general_short']} {tiers['general']}）",
+            f"{counts['communities']['total']}{w['p.open']}{w['demonstration_short']} "
+            f"{tiers['demonstration']}{w['p.list']}{w['key_short']} {tiers['key']}{w['p.list']}"
+            f"{w['general_short']} {tiers['general']}{w['p.close']}",
         ),
         (w["index.city_roads"], roads["city_leader_roads"]),
         (w["index.sections"], roads["district_sections"]),
@@ -673,8 +681,8 @@ def render_index(ctx: _Context, path: Path, counts: dict, leader_files: dict[str
         (w["index.leaders"], counts["leaders"]["total"]),
         (
             w["index.issues"],
-            f"{issues['total']}（{w['stats.open']} {issues['by_state'].get('open', 0)}，"
-            f"{w['stats.overdue']} {issues['overdue']}）",
+            f"{issues['total']}{w['p.open']}{w['stats.open']} {issues['by_state'].get('open', 0)}{w['p.comma']}"
+            f"{w['stats.overdue']} {issues['overdue']}{w['p.close']}",
         ),
     ]
     roll = ctx.analysis.leaders.set_index("id")

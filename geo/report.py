@@ -23,13 +23,17 @@ import shapely
 
 from . import __version__
 from ._csv import write_csv
-from .analyse import GAP_COLUMNS, GAP_KINDS, Analysis
+from .analyse import Analysis
+from .checks import CHECKS
 from .errors import Problem
 from .ledger import LedgerEntry, write_ledger
+from .resolve import section_label
+from .words import gap_words, how_words
 
 __all__ = [
     "community_table",
     "gap_table",
+    "worded_gaps",
     "issue_table",
     "leader_table",
     "road_table",
@@ -104,7 +108,7 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
         "as_of": analysis.as_of.isoformat(),
         "gaps": {
             "total": len(gaps),
-            "by_kind": _counts(gaps["kind"], GAP_KINDS),
+            "by_kind": _counts(gaps["kind"], [c.kind for c in CHECKS]),
             "section_gap_m": round(float(gaps.loc[gaps["kind"] == "section_gap", "length_m"].sum()), 3),
             "unmanaged_m": round(float(gaps.loc[gaps["kind"] == "unmanaged_stretch", "length_m"].sum()), 3),
             "territory_gap_m2": round(float(gaps.loc[gaps["kind"] == "territory_gap", "area_m2"].sum()), 2),
@@ -124,12 +128,62 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
     }
 
 
-def gap_table(analysis: Analysis) -> pd.DataFrame:
-    """gaps.csv: one row per gap, with a point (lon, lat) to find it by."""
+GAP_REPORT_COLUMNS = [
+    "kind",
+    "kind_label",
+    "target",
+    "name",
+    "leader",
+    "length_m",
+    "area_m2",
+    "start_m",
+    "end_m",
+    "where",
+    "missing",
+    "suggested_owner",
+    "description",
+]
+
+
+def worded_gaps(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
+    """The gaps with their words in `lang` (`geo.words`): the columns of gaps.csv, row *i* = gap *i*.
+
+    The label column is named ``kind_zh`` (zh, zh-Hant) or ``kind_en`` (en).
+    """
+    names = analysis.resolved.project.leaders.set_index("id")["name"]
+
+    def leader_name(i: str) -> str:
+        return str(names.get(i, i))
+
+    rows = []
+    for gap, facts in zip(analysis.gap_records, analysis.gaps.itertuples()):
+        words = gap_words(gap, lang, leader_name)
+        rows.append(
+            {
+                "kind": gap.kind,
+                "kind_label": words.label,
+                "target": gap.target,
+                "name": words.name,
+                "leader": ";".join(gap.leaders),
+                "length_m": facts.length_m,
+                "area_m2": facts.area_m2,
+                "start_m": facts.start_m,
+                "end_m": facts.end_m,
+                "where": words.where,
+                "missing": words.missing,
+                "suggested_owner": words.suggested_owner,
+                "description": words.description,
+            }
+        )
+    table = pd.DataFrame(rows, columns=GAP_REPORT_COLUMNS, index=analysis.gaps.index)
+    return table.rename(columns={"kind_label": "kind_en" if lang == "en" else "kind_zh"})
+
+
+def gap_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
+    """gaps.csv: one row per gap, worded in `lang`, with a point (lon, lat) to find it by."""
     gaps = analysis.gaps
     points = gpd.GeoSeries(gaps.geometry.representative_point(), crs=gaps.crs).to_crs(4326)
-    table = pd.DataFrame(gaps[GAP_COLUMNS])
-    table.insert(1, "kind_zh", table["kind"].map(GAP_KINDS))
+    table = worded_gaps(analysis, lang)
     table["length_m"] = table["length_m"].round(3)
     table["area_m2"] = table["area_m2"].round(2)
     table["start_m"] = table["start_m"].round(3)
@@ -157,7 +211,7 @@ def road_table(analysis: Analysis) -> pd.DataFrame:
     return roads
 
 
-def section_table(analysis: Analysis) -> pd.DataFrame:
+def section_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
     """sections.csv: each road or section assignment as placed on the ground, its ends in words, and how."""
     coverage = analysis.resolved.coverage
     table = pd.DataFrame(
@@ -165,6 +219,14 @@ def section_table(analysis: Analysis) -> pd.DataFrame:
             ["leader", "level", "kind", "road", "from", "to", "label", "start_m", "end_m", "length_m", "how", "_row"]
         ]
     ).rename(columns={"_row": "assignments_row"})
+    if lang != "zh":
+        table["label"] = [
+            how_words("全路", lang) if kind == "road" else section_label(a, b, start, end, lang)
+            for kind, a, b, start, end in zip(
+                table["kind"], table["from"], table["to"], table["start_m"], table["end_m"]
+            )
+        ]
+        table["how"] = table["how"].map(lambda how: how_words(how, lang))
     for column in ("start_m", "end_m", "length_m"):
         table[column] = table[column].round(3)
     return table
@@ -223,10 +285,10 @@ def _layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def write_geodata(analysis: Analysis, reports: Path) -> None:
+def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
     """gaps.geojson and responsibility.gpkg (every joined layer, for QGIS)."""
-    gaps = _layer(analysis.gaps)
-    gaps.insert(1, "kind_zh", gaps["kind"].map(GAP_KINDS))
+    worded = gpd.GeoDataFrame(worded_gaps(analysis, lang), geometry=analysis.gaps.geometry, crs=analysis.gaps.crs)
+    gaps = _layer(worded)
     path = reports / "gaps.geojson"
     path.unlink(missing_ok=True)
     gaps.to_file(path, driver="GeoJSON", engine="pyogrio")
@@ -255,7 +317,7 @@ def write_geodata(analysis: Analysis, reports: Path) -> None:
         "communities": gpd.GeoDataFrame(communities, geometry="geometry", crs=resolved.crs),
         "roads": resolved.roads[["name", "id", "class", "geometry"]],
         "responsibility": coverage,
-        "gaps": analysis.gaps.assign(kind_zh=analysis.gaps["kind"].map(GAP_KINDS)),
+        "gaps": worded,
         "issues": analysis.issues[issue_columns],
     }
     if resolved.boundary is not None:
@@ -273,19 +335,19 @@ def write_geodata(analysis: Analysis, reports: Path) -> None:
 
 
 def write_reports(
-    analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], reports: Path, run: dict
+    analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], reports: Path, run: dict, lang: str = "zh"
 ) -> dict:
-    """Write every report into the folder `reports` (``<out>/reports``); return the summary."""
+    """Write every report into the folder `reports` (``<out>/reports``), worded in `lang`; return the summary."""
     reports.mkdir(parents=True, exist_ok=True)
     figures = summary(analysis, problems, ledger)
     (reports / "summary.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    write_csv(gap_table(analysis), reports / "gaps.csv")
+    write_csv(gap_table(analysis, lang), reports / "gaps.csv")
     write_csv(road_table(analysis), reports / "roads.csv")
-    write_csv(section_table(analysis), reports / "sections.csv")
+    write_csv(section_table(analysis, lang), reports / "sections.csv")
     write_csv(issue_table(analysis), reports / "issues.csv")
     write_csv(leader_table(analysis), reports / "leaders.csv")
     write_csv(community_table(analysis), reports / "communities.csv")
-    write_geodata(analysis, reports)
+    write_geodata(analysis, reports, lang)
     write_ledger(reports, ledger, problems)
     run = {
         **run,

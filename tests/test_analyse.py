@@ -5,11 +5,13 @@ import shapely
 
 from conftest import LEADERS, line, m, make_project, square
 from geo import check, load_config
+from geo.report import gap_table
 
 
 def _gaps(folder):
+    """The analysis, and its gaps as gaps.csv words them (facts and words side by side)."""
     analysis = check(folder, load_config(folder)).analysis
-    return analysis, analysis.gaps
+    return analysis, gap_table(analysis)
 
 
 def test_1000_m_road_with_two_sections_leaves_a_200_m_gap(road_project):
@@ -184,7 +186,8 @@ def test_dual_carriageway_shares_one_chainage_and_sections_cover_both(tmp_path):
     assert len(section) == 1
     assert (section.iloc[0]["start_m"], section.iloc[0]["end_m"]) == pytest.approx((300.0, 500.0), abs=1e-3)
     # the gap is drawn on both carriageways: 2 x 200 m of ground
-    assert section.iloc[0].geometry.length == pytest.approx(400.0, abs=1e-3)
+    [record] = [g for g in analysis.gap_records if g.kind == "section_gap"]
+    assert record.geometry.length == pytest.approx(400.0, abs=1e-3)
     coverage = analysis.resolved.coverage.set_index("leader")
     assert coverage.at["D1", "geometry"].length == pytest.approx(600.0, abs=1e-3)
 

@@ -106,10 +106,11 @@ def test_leader_panels_show_the_same_ends(built_zh):
 
 def test_english_maps_word_the_ends_in_english(built_en):
     tips = _tips((built_en / "overview.html").read_text(encoding="utf-8"))
-    assert "<b>北路</b>：戊街 (two crossings, at 200 m and 700 m)<br>400 m<br>City leaders：甲（副市长）" in tips
-    assert "<b>东西路</b>：甲街 to 丙街<br>120 m<br>District leaders：乙（区长）" in tips
-    assert "<li>北路：戊街 (two crossings, at 200 m and 700 m)，400 m</li>" in _leader_page(built_en, "C1")
-    assert "<li>东西路：丙街 to 丁街&lt;i&gt;，140 m</li>" in _leader_page(built_en, "D2")
+    # English punctuation between our words and the data's (no full-width colons or brackets)
+    assert "<b>北路</b>: 戊街 (two crossings, at 200 m and 700 m)<br>400 m<br>City leaders: 甲 (副市长)" in tips
+    assert "<b>东西路</b>: 甲街 to 丙街<br>120 m<br>District leaders: 乙 (区长)" in tips
+    assert "<li>北路: 戊街 (two crossings, at 200 m and 700 m), 400 m</li>" in _leader_page(built_en, "C1")
+    assert "<li>东西路: 丙街 to 丁街&lt;i&gt;, 140 m</li>" in _leader_page(built_en, "D2")
 
 
 # ----------------------------------------------------------------------------- reports
@@ -151,8 +152,11 @@ def test_a_gap_between_one_streets_two_crossings_says_so(built_zh):
 
 
 def test_the_gap_wording_is_the_analysis_itself(folder):
-    # `check` (no files written) gives the same words the reports carry.
-    gaps = check(folder, Config()).analysis.gaps
+    # `check` (no files written) gives the facts; `geo.report.worded_gaps` the same words the reports carry.
+    from geo.report import worded_gaps
+
+    analysis = check(folder, Config()).analysis
+    gaps = worded_gaps(analysis)
     between = gaps[(gaps["kind"] == "section_gap") & (gaps["target"] == "东西路")].iloc[0]
     assert between["where"] == "120–860 m（丙街 的两处路口之间）"
     assert between["length_m"] == pytest.approx(740.0, abs=1e-3)

@@ -1,0 +1,323 @@
+"""The wording catalogue: a gap's facts (`geo.model.Gap`) in the reader's words.
+
+The analysis finds facts; this module alone turns them into sentences, for the
+terminal, the reports and the maps alike, so a second language is one more
+table here and never a change to a check. Languages: ``zh`` (default), ``en``,
+and ``zh-Hant``, which is the ``zh`` wording converted by OpenCC (``s2t``).
+
+A check registered from outside (`geo.analyse.register`) brings its own labels
+and, optionally, its own wording; without one it gets a plain description.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .checks import check_of
+from .model import Gap
+
+__all__ = ["LANGUAGES", "GapWords", "gap_words", "how_words", "kind_label", "level_label"]
+
+LANGUAGES = ("zh", "en", "zh-Hant")
+
+_KINDS = {
+    "zh": {
+        "section_gap": "路段空白",
+        "section_overlap": "路段重叠",
+        "unmanaged_stretch": "无人管路段",
+        "territory_gap": "辖区空白",
+        "territory_overlap": "辖区重叠",
+        "community_no_leader": "社区无责任人",
+        "no_district_leader": "示范/重点社区无区领导包保",
+        "community_no_status": "社区未报送整改进度",
+        "orphan_issue": "问题点无责任人",
+    },
+    "en": {
+        "section_gap": "Section gap",
+        "section_overlap": "Section overlap",
+        "unmanaged_stretch": "Unmanaged stretch",
+        "territory_gap": "Territory gap",
+        "territory_overlap": "Territory overlap",
+        "community_no_leader": "Community without a leader",
+        "no_district_leader": "Demonstration/key community without a district leader",
+        "community_no_status": "Community without status",
+        "orphan_issue": "Issue without a leader",
+    },
+}
+
+_LEVELS = {
+    "zh": {"city": "市级", "district": "区级", "street": "街道（乡镇）级", "department": "市直部门"},
+    "en": {"city": "city", "district": "district", "street": "street", "department": "department"},
+}
+
+_TIERS = {
+    "zh": {"demonstration": "示范", "key": "重点", "general": "一般"},
+    "en": {"demonstration": "demonstration", "key": "key", "general": "general"},
+}
+
+
+@dataclass(frozen=True)
+class GapWords:
+    """A gap in words: its label and name, where it is, what is missing, who could take it, one sentence."""
+
+    label: str
+    name: str
+    where: str
+    missing: str
+    suggested_owner: str
+    description: str
+
+
+@functools.cache
+def _s2t():
+    import opencc  # Simplified -> Traditional (Apache-2.0), for zh-Hant
+
+    return opencc.OpenCC("s2t")
+
+
+def _base(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
+    return "en" if lang == "en" else "zh"
+
+
+def _hant(lang: str, text: str) -> str:
+    """Our own words in Traditional characters for zh-Hant (data is never converted)."""
+    return _s2t().convert(text) if lang == "zh-Hant" and text else text
+
+
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """A gap kind's name, e.g. 路段空白 / Section gap; a registered check's own label; else the kind."""
+    base = _base(lang)
+    label = _KINDS[base].get(kind)
+    if label is None:
+        check = check_of(kind)
+        label = (check.labels.get(base) or check.labels.get("zh") or kind) if check else kind
+    return _hant(lang, label)
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A leader level in words: 区级 / district."""
+    return _hant(lang, _LEVELS[_base(lang)].get(level, level))
+
+
+def _m(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def _join(lang: str, items) -> str:
+    return ("、" if _base(lang) == "zh" else ", ").join(str(i) for i in items if i)
+
+
+def gap_words(gap: Gap, lang: str = "zh", leader_name: Callable[[str], str] = str) -> GapWords:
+    """Word one gap in `lang`; `leader_name` turns a leader id into the name shown."""
+    base = _base(lang)
+    label = kind_label(gap.kind, lang)
+    owners = _join(lang, [leader_name(i) for i in gap.owners])
+    holders = _join(lang, [leader_name(i) for i in gap.leaders])
+    wording = _WORDING.get(gap.kind)
+    if wording is None:
+        check = check_of(gap.kind)
+        if check is not None and check.words is not None:
+            return check.words(gap, lang, leader_name)
+        return GapWords(
+            label, gap.name, "", "", owners, f"{label}：{gap.name}" if base == "zh" else f"{label}: {gap.name}"
+        )
+    where, missing, suggested, description, name = wording(gap, base, owners, holders, lambda t: _hant(lang, t))
+    return GapWords(label, name, where, missing, suggested, description)
+
+
+# ----------------------------------------------------------------------------- one function per kind
+# Each returns (where, missing, suggested_owner, description, name) in "zh" or "en"; `t` turns our own
+# Chinese words (never the data's names) into Traditional characters for zh-Hant.
+def _section_ends(gap: Gap, base: str, t) -> str:
+    a, b = gap.ends
+    if a and a == b:  # one street crossing twice: not "丙街 至 丙街"
+        return f"（{a} {t('的两处路口之间')}）" if base == "zh" else f" (between the two crossings of {a})"
+    if not (a or b):
+        return ""
+    if base == "zh":
+        return f"（{a or t('起点')} {t('至')} {b or t('终点')}）"
+    return f" ({a or 'start'} to {b or 'end'})"
+
+
+def _section_gap(gap: Gap, base, owners, holders, t):
+    span, ends, length = f"{_m(gap.start_m)}–{_m(gap.end_m)}", _section_ends(gap, base, t), _m(gap.length_m)
+    if base == "zh":
+        return (
+            f"{span} m{ends}",
+            t("路段责任人"),
+            owners,
+            f"{gap.name} {span} {t('米')}{ends}{t('无路段责任人，长')} {length} {t('米')}",
+            gap.name,
+        )
+    return (
+        f"{span} m{ends}",
+        "a section leader",
+        owners,
+        f"{gap.name} {span} m{ends}: no section leader, {length} m long",
+        gap.name,
+    )
+
+
+def _section_overlap(gap: Gap, base, owners, holders, t):
+    span = f"{_m(gap.start_m)}–{_m(gap.end_m)}"
+    length = _m((gap.end_m or 0) - (gap.start_m or 0))
+    if base == "zh":
+        return (
+            f"{span} m",
+            t("唯一责任人"),
+            holders,
+            f"{gap.name} {span} {t('米由')} {holders} {t('重复负责，长')} {length} {t('米，请明确一人')}",
+            gap.name,
+        )
+    return (
+        f"{span} m",
+        "a single leader",
+        holders,
+        f"{gap.name} {span} m is held by both {holders}, {length} m long: name one",
+        gap.name,
+    )
+
+
+def _unmanaged(gap: Gap, base, owners, holders, t):
+    length = _m(gap.length_m)
+    if base == "zh":
+        name = gap.name or f"{t('无名道路')}（{gap.target}）"
+        return (
+            t("不在任何有责任人的社区内"),
+            t("道路或社区责任人"),
+            "",
+            f"{name} {t('有')} {length} {t('米无包路领导，且不在任何有责任人的社区内')}",
+            name,
+        )
+    name = gap.name or f"Unnamed road ({gap.target})"
+    return (
+        "in no community with a leader",
+        "a road or community leader",
+        "",
+        f"{name}: {length} m with no road leader, in no community with a leader",
+        name,
+    )
+
+
+def _territory_gap(gap: Gap, base, owners, holders, t):
+    near = _join(base, gap.neighbours)
+    area = _m(gap.area_m2)
+    if base == "zh":
+        return (
+            f"{t('邻近')} {near}" if near else "",
+            t("所属社区"),
+            near,
+            f"{t('辖区内有')} {area} {t('平方米不属于任何社区')}" + (f"（{t('邻近')} {near}）" if near else ""),
+            t("辖区空白"),
+        )
+    return (
+        f"next to {near}" if near else "",
+        "a community",
+        near,
+        f"{area} m² of the district belong to no community" + (f" (next to {near})" if near else ""),
+        "Territory gap",
+    )
+
+
+def _territory_overlap(gap: Gap, base, owners, holders, t):
+    a, b = (gap.neighbours + ("", ""))[:2]
+    both, area = _join(base, gap.neighbours), _m(gap.area_m2)
+    if base == "zh":
+        return ("", t("唯一所属社区"), both, f"{a} {t('与')} {b} {t('重叠')} {area} {t('平方米')}", both)
+    return ("", "a single community", both, f"{a} and {b} overlap by {area} m²", both)
+
+
+def _community_no_leader(gap: Gap, base, owners, holders, t):
+    if base == "zh":
+        return ("", t("包社区责任人"), owners, f"{gap.name}（{gap.target}）{t('无包保责任人')}", gap.name)
+    return ("", "a community leader", owners, f"{gap.name} ({gap.target}) has no leader", gap.name)
+
+
+def _no_district_leader(gap: Gap, base, owners, holders, t):
+    levels = _join(base, [_LEVELS[base].get(v, v) for v in gap.facts.get("levels", ())])
+    tier = _TIERS[base].get(gap.facts.get("tier", ""), gap.facts.get("tier", ""))
+    if base == "zh":
+        return (
+            t(f"现有责任人级别：{levels}"),
+            t("区级包保领导"),
+            "",
+            f"{gap.name}（{t(tier + '社区')}）{t('无区领导包保，现有责任人：')}{holders}",
+            gap.name,
+        )
+    return (
+        f"current leaders' levels: {levels}",
+        "a district leader",
+        "",
+        f"{gap.name} ({tier} community) has no district leader; current leaders: {holders}",
+        gap.name,
+    )
+
+
+def _community_no_status(gap: Gap, base, owners, holders, t):
+    if base == "zh":
+        return ("", t("整改进度"), holders, f"{gap.name}（{gap.target}）{t('未报送任何整改事项进度')}", gap.name)
+    return ("", "a status report", holders, f"{gap.name} ({gap.target}) reported no status", gap.name)
+
+
+def _orphan_issue(gap: Gap, base, owners, holders, t):
+    inside = gap.facts.get("in_community", False)
+    category, reach = gap.facts.get("category", ""), _m(gap.facts.get("reach_m"))
+    if base == "zh":
+        where = t("所在社区无责任人" if inside else "不在任何社区内")
+        return (
+            where,
+            t("责任人"),
+            "",
+            f"{t('问题点')} {gap.target}（{category or t('未分类')}）{where}，{reach} {t('米内也无有责任人的道路')}",
+            gap.name,
+        )
+    where = "its community has no leader" if inside else "in no community"
+    return (
+        where,
+        "a leader",
+        "",
+        f"Issue {gap.target} ({category or 'no category'}): {where}, and no road with a leader within {reach} m",
+        gap.name,
+    )
+
+
+_WORDING = {
+    "section_gap": _section_gap,
+    "section_overlap": _section_overlap,
+    "unmanaged_stretch": _unmanaged,
+    "territory_gap": _territory_gap,
+    "territory_overlap": _territory_overlap,
+    "community_no_leader": _community_no_leader,
+    "no_district_leader": _no_district_leader,
+    "community_no_status": _community_no_status,
+    "orphan_issue": _orphan_issue,
+}
+
+
+# How a section's end was placed (`geo.resolve` writes these in Chinese, the catalogue's default).
+_HOW_EN = [
+    (re.compile(r"^路口$"), "crossing"),
+    (re.compile(r"^近路口（相距 ([\d.]+) 米）$"), r"near a crossing (\1 m off)"),
+    (re.compile(r"^米数$"), "distance"),
+    (re.compile(r"^全路$"), "whole road"),
+    (re.compile(r"^两处路口（([\d.]+) 米与 ([\d.]+) 米）$"), r"two crossings (\1 m and \2 m)"),
+]
+
+
+def how_words(how: str, lang: str = "zh") -> str:
+    """A section's ``how`` in `lang`: 路口 / crossing, 近路口（相距 3.2 米） / near a crossing (3.2 m off) …"""
+    if _base(lang) == "zh":
+        return _hant(lang, how)
+    parts = []
+    for part in how.split(" / "):
+        for pattern, words in _HOW_EN:
+            if pattern.match(part):
+                part = pattern.sub(words, part)
+                break
+        parts.append(part)
+    return " / ".join(parts)
