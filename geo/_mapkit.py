@@ -18,7 +18,6 @@ plugins load their code from CDNs, which intranet PCs cannot reach.
 from __future__ import annotations
 
 import html
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,7 +138,7 @@ TIANDITU_URLS = (
 def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> list:
     """Add the configured basemaps; return the Tianditu layers that still need a key."""
     need_key = []
-    key = options.tianditu_key or os.environ.get("TIANDITU_KEY", "")
+    key = options.tianditu_key  # the environment's TIANDITU_KEY is read at the edge (`geo.cli`)
     for n, name in enumerate(b for b in options.basemaps if b != "none"):
         show = n == 0
         if name == "osm":

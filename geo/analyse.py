@@ -463,15 +463,14 @@ def _leader_rollup(resolved, community_leaders, issues, gaps: list[Gap]) -> pd.D
     return table
 
 
-def analyse(resolved: Resolved, tol: Tolerances, as_of: date | None = None) -> Analysis:
+def analyse(resolved: Resolved, tol: Tolerances, as_of: date) -> Analysis:
     """Run every check on a resolved project; see the module doc for the gap kinds.
 
     Parameters
     ----------
     as_of
-        The date overdue is judged against; the day of the run when None.
+        The date overdue is judged against (the caller reads the clock: `Config.as_of`).
     """
-    as_of = as_of or date.today()
     community_leaders = _community_leaders(resolved)
     led = resolved.communities[resolved.communities["id"].map(lambda c: bool(community_leaders.get(c)))]
     led_area = shapely.union_all(led.geometry.values) if not led.empty else None

@@ -258,7 +258,10 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
     _setup_logging(verbose, quiet)
 
     def work() -> int:
-        config = load_config(project).with_map(basemap=basemap, lang=lang).with_today(today and today.date())
+        config = load_config(project)
+        # The edge reads the environment and the clock; the stages get them as values.
+        key = None if config.map.tianditu_key else os.environ.get("TIANDITU_KEY") or None
+        config = config.with_map(basemap=basemap, lang=lang, tianditu_key=key).with_today(today and today.date())
         result = build_project(project, out_dir, config)
         if not quiet:
             _print_problems(result.problems)

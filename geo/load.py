@@ -13,7 +13,7 @@ one by one.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,6 +26,7 @@ from ._readers import ReadError, read_spatial, read_table
 from .config import Config
 from .coords import geometry_gcj02_to_wgs84, in_china
 from .errors import Problem, ProjectError
+from .model import SourceFile
 from .schema import CONTROL_CHARS, LAYERS, LayerSpec, normalise_header, strip_controls
 
 __all__ = ["Layer", "finite_geometries", "load_project"]
@@ -40,46 +41,34 @@ POINTS_AS_TABLE = {"issues"}  # layers that may come as a table with lon/lat col
 ID_FROM_NAME = {"communities", "leaders"}  # without an id column, the name serves as the id
 
 
-@dataclass
-class Layer:
-    """One layer as read from its file.
+@dataclass(frozen=True, kw_only=True)
+class Layer(SourceFile):
+    """One layer as read from its file: where it came from (`SourceFile`) and its rows.
 
     Attributes
     ----------
-    name
-        The contract's base name (``roads``, ``leaders`` …).
     path
         The file it was read from.
     frame
         Its rows, columns renamed to the contract's names, plus ``_row``
         (the row as the user sees it); a GeoDataFrame in EPSG:4326 for a
         spatial layer.
-    headers
-        Contract column -> header as written in the file (for messages).
-    rows
-        The row numbers of every data row the file had (for the ledger).
+    part
+        The layer or sheet read, when the file holds several (then in `file`).
     """
 
-    name: str
     path: Path
     frame: pd.DataFrame
-    headers: dict[str, str]
-    rows: tuple[int, ...]
-    row_label: str = "row"
     part: str | None = None
 
-    @property
-    def rows_read(self) -> int:
-        return len(self.rows)
+    def source(self) -> SourceFile:
+        """Where the layer came from, without its rows: what the later stages keep."""
+        return SourceFile(self.name, self.file, self.rows, self.headers, self.row_label)
 
-    @property
-    def file(self) -> str:
-        """The file as messages name it: with the layer or sheet when it holds several."""
-        return f"{self.path.name} ({self.part})" if self.part else self.path.name
 
-    def header(self, column: str) -> str:
-        """The column's header as the user wrote it."""
-        return self.headers.get(column, column)
+def _file_label(path: Path, part: str | None) -> str:
+    """The file as messages name it: with the layer or sheet when it holds several."""
+    return f"{path.name} ({part})" if part else path.name
 
 
 def _candidates(project_dir: Path, name: str, extensions) -> list[Path]:
@@ -512,7 +501,8 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                     "检查表头的写法",
                 )
             )
-    layer = Layer(spec.name, path, frame, headers, tuple(int(r) for r in frame["_row"]), result.row_label, result.part)
+    layer = Layer(name=spec.name, file=_file_label(path, result.part), rows=tuple(int(r) for r in frame["_row"]),
+                  headers=headers, row_label=result.row_label, path=path, frame=frame, part=result.part)
     frame = _clean_controls(layer, frame, problems)
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
@@ -522,8 +512,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):
         frame = _to_wgs84(layer, frame, config, problems)
-    layer.frame = frame
-    return layer
+    return replace(layer, frame=frame)
 
 
 def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:

@@ -15,11 +15,11 @@ __all__ = ["Gap", "Outside", "Project", "SourceFile"]
 class SourceFile:
     """Where a layer came from and how many rows it had."""
 
-    layer: str
-    file: str
-    rows: tuple[int, ...]
-    headers: dict[str, str] = field(default_factory=dict)
-    row_label: str = "row"
+    name: str  # the contract's layer name (roads, leaders …)
+    file: str  # as messages name it: the file, with the layer or sheet when it holds several
+    rows: tuple[int, ...]  # every data row the file had, as the user numbers them (for the ledger)
+    headers: dict[str, str] = field(default_factory=dict)  # contract column -> header as written
+    row_label: str = "row"  # "row" for tables, "feature" for spatial files
 
     @property
     def rows_read(self) -> int:

@@ -20,7 +20,7 @@ import shapely
 from .config import Tolerances
 from .errors import Problem, ValidationError
 from .load import Layer, finite_geometries
-from .model import Project, SourceFile
+from .model import Project
 from .schema import LAYERS, VOCABULARIES, name_key, normalise_header, normalise_text, vocabulary_lookup
 from .scope import limit_to_district
 from .shapes import DIMENSION_OF, keep_dimension
@@ -783,8 +783,6 @@ def validate_project(
         if get("status")
         else _empty_layer("status")
     )
-    sources = {
-        name: SourceFile(name, layer.file, layer.rows, layer.headers, layer.row_label) for name, layer in layers.items()
-    }
+    sources = {name: layer.source() for name, layer in layers.items()}
     project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources, outside)
     return project, problems
