@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -205,7 +206,8 @@ def _header_index(rows: list[list[str]], known: set[str]) -> int:
 
 
 def _unique_headers(cells: list[str]) -> list[str]:
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
     for n, cell in enumerate(cells, start=1):
         name = cell or f"column_{n}"
         if name in seen:
@@ -229,6 +231,7 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         The XLSX sheet to read; the first one when None.
     """
     part = None
+    raw: list[list[Any]]
     if path.suffix.lower() == ".xlsx":
         raw, notes, part = _xlsx_rows(path, sheet, known_headers)
     else:

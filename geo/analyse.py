@@ -252,7 +252,8 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
     ]
     for key, group in frame.groupby("key", sort=True):
         stretches.append((key, group["name"].iloc[0], shapely.union_all(group.geometry.values)))
-    gaps, by_road = [], {}
+    gaps: list[Gap] = []
+    by_road: dict[str, float] = {}
     for key, name, geometry in stretches:
         length = geometry.length
         if length < tol.min_gap_m:
@@ -555,7 +556,8 @@ def _with_gaps(analysis: Analysis, gaps: list[Gap]) -> Analysis:
     """Put the gaps in registry order (then by target), each of its kind's dimension, into the analysis."""
     order = {c.kind: n for n, c in enumerate(CHECKS)}
     gaps = sorted(gaps, key=lambda g: (order.get(g.kind, len(order)), g.target))
-    kept, parts_removed = [], {}
+    kept: list[Gap] = []
+    parts_removed: dict[str, int] = {}
     for gap in gaps:
         check = check_of(gap.kind)
         if check is None:

@@ -59,7 +59,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 SHOWN_GROUPS = 12  # warnings and notes: at most this many lines each, so a screenful in all
 
 
-def _print_problems(problems, ledger_file: str | None = "reports/ledger.csv") -> None:
+def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.csv") -> None:
     """Print warnings and notes, grouped (errors come with the ValidationError).
 
     `ledger_file` is where the full list was written; None when none was.

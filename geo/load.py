@@ -106,6 +106,7 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
         if not path.exists():
             raise ProjectError(f"geo.toml [files] {spec.name} = '{config.files[spec.name]}'，但 {path} 不存在")
         return path
+    extensions: tuple[str, ...]
     if spec.name in POINTS_AS_TABLE:
         extensions = SPATIAL_EXTENSIONS + TABLE_EXTENSIONS
     elif spec.spatial:
@@ -154,13 +155,13 @@ def _rename_columns(
     for column in frame.columns:
         if column in ("geometry", "_row"):
             continue
-        canonical = aliases.get(normalise_header(column))
-        if canonical and canonical not in headers:
-            renames[column] = canonical
-            headers[canonical] = str(column)
-        elif canonical:
+        found = aliases.get(normalise_header(column))
+        if found and found not in headers:
+            renames[column] = found
+            headers[found] = str(column)
+        elif found:
             renames[column] = f"{column}（未使用）"
-            clashes.append(f"“{column}”列与“{headers[canonical]}”列都表示 {canonical}，使用了“{headers[canonical]}”")
+            clashes.append(f"“{column}”列与“{headers[found]}”列都表示 {found}，使用了“{headers[found]}”")
         elif column in spec.columns:  # e.g. a 'name' column after '名称' took 'name'
             renames[column] = f"{column}（未使用）"
     frame = frame.rename(columns=renames)
@@ -501,8 +502,16 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                     "检查表头的写法",
                 )
             )
-    layer = Layer(name=spec.name, file=_file_label(path, result.part), rows=tuple(int(r) for r in frame["_row"]),
-                  headers=headers, row_label=result.row_label, path=path, frame=frame, part=result.part)
+    layer = Layer(
+        name=spec.name,
+        file=_file_label(path, result.part),
+        rows=tuple(int(r) for r in frame["_row"]),
+        headers=headers,
+        row_label=result.row_label,
+        path=path,
+        frame=frame,
+        part=result.part,
+    )
     frame = _clean_controls(layer, frame, problems)
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))

@@ -62,6 +62,7 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
         log.debug("resolving skipped: the input already has errors", exc_info=True)
     ledger = account(project, problems)
     raise_for_errors(problems, ledger)
+    assert resolved is not None  # resolving fails only on input that already has errors
     return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger)
 
 

@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import Figure
 
 from ._labels import labels
 from ._mapkit import Html, add_controls, esc, new_map, save, vertices
@@ -321,7 +322,9 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
 # ----------------------------------------------------------------------------- building blocks
 def _box(fmap: folium.Map, template: str, **data) -> None:
     """A box over the map (title, legend, panel), rendered from an autoescaped template."""
-    fmap.get_root().html.add_child(Html(render_html(template, **data)))
+    root = fmap.get_root()
+    assert isinstance(root, Figure)  # a map's root is the page
+    root.html.add_child(Html(render_html(template, **data)))
 
 
 def _legend(fmap: folium.Map, title: str, entries: list[tuple[str, str]]) -> None:
@@ -425,8 +428,7 @@ def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
 
 
 def _bounds(*frames) -> tuple[float, float, float, float]:
-    frames = [f for f in frames if f is not None and not f.empty]
-    boxes = np.array([f.total_bounds for f in frames])
+    boxes = np.array([f.total_bounds for f in frames if f is not None and not f.empty])
     return boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()
 
 

@@ -114,9 +114,9 @@ def limit_to_district(
         return communities, roads, issues, Outside(margin_m=margin_m)
     counts = {}
     communities_m = communities.to_crs(crs)
-    if has_boundary and not communities.empty:
+    if boundary is not None and has_boundary and not communities.empty:
         _undeclared_gcj02(boundary, communities, crs, sources, problems)
-    if has_boundary:
+    if boundary is not None and has_boundary:
         area = shapely.union_all(boundary.to_crs(crs).geometry.values)
         grown = shapely.buffer(area, margin_m) if margin_m > 0 else area
         shapely.prepare(grown)

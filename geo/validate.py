@@ -743,14 +743,19 @@ def validate_project(
     """
     problems = list(problems or [])
     tolerances = tolerances or Tolerances()
-    get = layers.get
-    communities = _communities(get("communities"), problems) if get("communities") else _empty_layer("communities")
-    roads = _roads(get("roads"), problems) if get("roads") else _empty_layer("roads")
-    if not get("roads") or not get("roads").rows:
+
+    def checked(name: str, check, *args) -> pd.DataFrame:
+        layer = layers.get(name)
+        return check(layer, problems, *args) if layer is not None else _empty_layer(name)
+
+    communities = checked("communities", _communities)
+    roads = checked("roads", _roads)
+    roads_layer = layers.get("roads")
+    if roads_layer is None or not roads_layer.rows:
         problems.append(
             Problem(
                 "note",
-                get("roads").file if get("roads") else "roads.*",
+                roads_layer.file if roads_layer is not None else "roads.*",
                 None,
                 None,
                 None,
@@ -758,31 +763,25 @@ def validate_project(
                 "要检查道路，请加入 roads.geojson / .gpkg / .shp 或 OSM 数据（roads.osm.pbf）",
             )
         )
-    leaders = _leaders(get("leaders"), problems) if get("leaders") else _empty_layer("leaders")
-    issues = _issues(get("issues"), problems) if get("issues") else _empty_layer("issues")
-    boundary = _boundary(get("boundary"), problems) if get("boundary") else None
+    leaders = checked("leaders", _leaders)
+    issues = checked("issues", _issues)
+    boundary_layer = layers.get("boundary")
+    boundary = _boundary(boundary_layer, problems) if boundary_layer is not None else None
     communities, roads, issues, outside = limit_to_district(
         communities, roads, issues, boundary, tolerances.scope_margin_m, layers, problems
     )
-    left_out = _left_out(get("communities"), communities, "communities", problems)
-    roads_left_out = _left_out(get("roads"), roads, "roads", problems)
-    if get("assignments"):
-        leaders_layer = get("leaders")
-        leaders_unusable = (
-            ""
-            if leaders_layer is not None and len(leaders)
-            else (f"{leaders_layer.file} 无法使用" if leaders_layer is not None else "leaders 图层不可用")
-        )
-        assignments = _assignments(
-            get("assignments"), problems, leaders, communities, roads, left_out, roads_left_out, leaders_unusable
-        )
-    else:
-        assignments = _empty_layer("assignments")
-    status = (
-        _status(get("status"), problems, communities, roads, left_out, roads_left_out)
-        if get("status")
-        else _empty_layer("status")
+    left_out = _left_out(layers.get("communities"), communities, "communities", problems)
+    roads_left_out = _left_out(roads_layer, roads, "roads", problems)
+    leaders_layer = layers.get("leaders")
+    leaders_unusable = (
+        ""
+        if leaders_layer is not None and len(leaders)
+        else (f"{leaders_layer.file} 无法使用" if leaders_layer is not None else "leaders 图层不可用")
     )
+    assignments = checked(
+        "assignments", _assignments, leaders, communities, roads, left_out, roads_left_out, leaders_unusable
+    )
+    status = checked("status", _status, communities, roads, left_out, roads_left_out)
     sources = {name: layer.source() for name, layer in layers.items()}
     project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources, outside)
     return project, problems
