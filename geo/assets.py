@@ -15,7 +15,7 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as xstatic_leaflet
 
-__all__ = ["leaflet_css", "leaflet_js", "leaflet_version", "render_html", "static_text"]
+__all__ = ["macros", "leaflet_css", "leaflet_js", "leaflet_version", "render_html", "static_text"]
 
 _DATA = Path(xstatic_leaflet.BASE_DIR)
 _URL = re.compile(r"url\((['\"]?)(images/[^)'\"]+)\1\)")
@@ -65,6 +65,12 @@ def _environment():
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+@cache
+def macros(template: str):
+    """A template's macros, to call from Python with data as values (``macros("tips.html").gap_tip(g, w)``)."""
+    return _environment().get_template(template).module
 
 
 def render_html(template: str, **data) -> str:

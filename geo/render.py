@@ -5,9 +5,10 @@ from the installed package, folium's CDN links removed, nothing fetched
 unless a basemap is configured. Data is text, never code: titles, panels,
 legends and the index page are rendered from autoescaped templates
 (``geo/templates/``) with the data as variables, and inserted as literal
-HTML that no template engine reads again; tooltips and popups are escaped
-with `esc` and travel as JSON properties; the search control reads plain
-text and writes it with ``textContent`` only.
+HTML that no template engine reads again; tooltips and popups come from the
+macros of ``templates/tips.html`` (autoescaped, the data passed as values)
+and travel as JSON properties; the search control reads plain text and
+writes it with ``textContent`` only. No HTML is assembled here by hand.
 Leaders' phone numbers are never written. Coordinates are rounded to 1e-6°
 (about 0.1 m); with an AMap basemap the data is drawn in GCJ-02.
 """
@@ -28,10 +29,10 @@ import shapely
 from branca.element import Figure
 
 from ._labels import labels
-from ._mapkit import Html, add_controls, esc, new_map, save, vertices
+from ._mapkit import Html, add_controls, new_map, save, vertices
 from ._readers import is_osm
 from .analyse import Analysis
-from .assets import render_html
+from .assets import macros, render_html
 from .checks import CHECKS, GAP_COLOR
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
@@ -141,6 +142,11 @@ def _simplified_for_drawing(geometry: np.ndarray) -> np.ndarray:
     return geometry
 
 
+def _text(value) -> str:
+    """A cell as text for a template: None and NaN are nothing (not "None")."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
 def _drawn(frame: gpd.GeoDataFrame, gcj02: bool, dimension: int | None = None) -> gpd.GeoDataFrame:
     """EPSG:4326 (or GCJ-02 for AMap tiles), coordinates rounded to 1e-6° (about 0.1 m), huge features simplified.
 
@@ -212,34 +218,37 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     communities["search"] = [
         f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip() for n, c in zip(communities["name"], ids)
     ]
+    tips = macros("tips.html")  # tooltips and popups: autoescaped templates, the data passed as values
     communities["tip"] = [
-        f"<b>{esc(r.name)}</b><br>{esc(w.get(f'tier.{r.tier}', r.tier))}{w['p.space']}{esc(r.street)}"
-        f"<br>{esc(w['leaders'])}{w['p.colon']}{esc(r.leaders)}"
+        str(
+            tips.community_tip(
+                {"name": r.name, "tier": w.get(f"tier.{r.tier}", r.tier), "street": r.street, "leaders": r.leaders}, w
+            )
+        )
         for r in communities.itertuples()
     ]
     status = analysis.status
     by_community = {cid: rows for cid, rows in status[status["kind"] == "community"].groupby("target")}
     no_rows = status.iloc[0:0]
-    popups = []
-    for r in communities.itertuples():
-        items = by_community.get(r.id, no_rows)
-        lines = (
-            "".join(
-                f"<li>{esc(s.item)}{w['p.colon']}{esc(w.get(f'state.{s.state}', s.state))}"
-                + (f"，{s.progress:.0f}%" if not pd.isna(s.progress) else "")
-                + (f"，{esc(w['due'])} {esc(s.due)}" if s.due else "")
-                + ("（逾期）" if s.overdue and options.lang == "zh" else " (overdue)" if s.overdue else "")
-                + "</li>"
-                for s in items.itertuples()
+    communities["popup"] = [
+        str(
+            tips.community_popup(
+                {"name": r.name, "id": r.id, "tier": w.get(f"tier.{r.tier}", r.tier), "leaders": r.leaders},
+                [
+                    {
+                        "item": s.item,
+                        "state": w.get(f"state.{s.state}", s.state),
+                        "progress": "" if pd.isna(s.progress) else f"{s.progress:.0f}",
+                        "due": _text(s.due),
+                        "overdue": bool(s.overdue),
+                    }
+                    for s in by_community.get(r.id, no_rows).itertuples()
+                ],
+                w,
             )
-            or f"<li>{esc(w['no_status'])}</li>"
         )
-        popups.append(
-            f"<b>{esc(r.name)}</b>{w['p.open']}{esc(r.id)}{w['p.close']}<br>{esc(w.get(f'tier.{r.tier}', r.tier))}"
-            f"<br>{esc(w['leaders'])}{w['p.colon']}{esc(r.leaders)}<br>{esc(w['status_items'])}{w['p.colon']}"
-            f"<ul>{lines}</ul>"
-        )
-    communities["popup"] = popups
+        for r in communities.itertuples()
+    ]
 
     coverage = _drawn(resolved.coverage.rename(columns={"from": "from_", "to": "to_"}), gcj, 1)
     # A section's ends in words, in the map's language (a street to itself: its two crossings).
@@ -248,43 +257,56 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         for r in coverage.itertuples()
     ]
     coverage["tip"] = [
-        f"<b>{esc(r.road)}</b>"
-        + (esc(w["whole_road"]) if r.kind == "road" else f"{w['p.colon']}{esc(r.ends)}")
-        + f"<br>{r.length_m:,.0f} {esc(w['metres'])}<br>{esc(w.get(f'level.{r.level}', r.level))}{w['p.colon']}"
-        + esc(who([r.leader]))
+        str(
+            tips.coverage_tip(
+                {
+                    "road": r.road,
+                    "whole": r.kind == "road",
+                    "ends": r.ends,
+                    "metres": f"{r.length_m:,.0f}",
+                    "level": w.get(f"level.{r.level}", r.level),
+                    "who": who([r.leader]),
+                },
+                w,
+            )
+        )
         for r in coverage.itertuples()
     ]
     coverage["search"] = [f"{r.road} {plain([r.leader])}" for r in coverage.itertuples()]
     roads = _drawn(resolved.roads[["name", "_row", "geometry"]], gcj, 1)
-    roads["tip"] = [esc(n) if n else esc(w["unnamed_road"]) for n in roads["name"]]
+    roads["tip"] = [str(tips.road_tip(n, w)) for n in roads["name"]]
     roads["search"] = roads["name"]
-    issues = _drawn(
-        analysis.issues[
-            [
-                "id",
-                "source",
-                "category",
-                "state",
-                "due",
-                "note",
-                "community",
-                "road",
-                "leaders",
-                "orphan",
-                "overdue",
-                "geometry",
-            ]
-        ],
-        gcj,
-        0,
-    )
+    columns = [
+        "id",
+        "source",
+        "category",
+        "state",
+        "due",
+        "note",
+        "community",
+        "road",
+        "leaders",
+        "orphan",
+        "overdue",
+        "geometry",
+    ]
+    issues = _drawn(analysis.issues[columns], gcj, 0)
     issues["status"] = np.where(issues["overdue"], "overdue", np.where(issues["state"] == "open", "open", "resolved"))
     issues["tip"] = [
-        f"<b>{esc(r.id)}</b> {esc(r.category)}<br>{esc(w.get(f'source.{r.source}', r.source))}，"
-        f"{esc(w.get(f'state.{r.state}', r.state))}"
-        + (f"，{esc(w['due'])} {esc(r.due)}" if r.due else "")
-        + (f"<br>{esc(r.note)}" if r.note else "")
-        + f"<br>{esc(w['leaders'])}{w['p.colon']}{esc(who(r.leaders))}"
+        str(
+            tips.issue_tip(
+                {
+                    "id": r.id,
+                    "category": _text(r.category),
+                    "source": w.get(f"source.{r.source}", r.source),
+                    "state": w.get(f"state.{r.state}", r.state),
+                    "due": _text(r.due),
+                    "note": _text(r.note),
+                    "who": who(r.leaders),
+                },
+                w,
+            )
+        )
         for r in issues.itertuples()
     ]
     issues["search"] = [f"{r.id} {r.category}".strip() for r in issues.itertuples()]
@@ -293,8 +315,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     drawable = analysis.gaps.geometry.notna()
     gaps = _drawn(analysis.gaps[drawable].drop(columns=["name"]).join(worded[drawable]), gcj)
     gaps["tip"] = [
-        f"<b>{esc(gap_label(k, options.lang))}</b><br>{esc(d)}"
-        + (f"<br>{esc(w['suggested'])}{w['p.colon']}{esc(s)}" if s else "")
+        str(tips.gap_tip({"label": gap_label(k, options.lang), "description": d, "suggested": s}, w))
         for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])
     ]
     gaps["popup"] = gaps["tip"]
@@ -396,7 +417,7 @@ def _issue_layers(fmap, ctx: _Context, issues: gpd.GeoDataFrame) -> list:
 def _boundary(fmap, ctx: _Context) -> None:
     if ctx.boundary is not None and not ctx.boundary.empty:
         b = ctx.boundary.copy()
-        b["tip"] = esc(ctx.words["layer.boundary"])
+        b["tip"] = str(macros("tips.html").plain(ctx.words["layer.boundary"]))
         _add(
             fmap,
             _geojson(
@@ -418,7 +439,7 @@ def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
             [point.y, point.x],
             interactive=False,
             icon=folium.DivIcon(
-                html=f'<div class="geo-label">{esc(label)}</div>',
+                html=str(macros("tips.html").label(label)),
                 icon_size=(120, 16),
                 icon_anchor=(20, 8),
                 class_name="geo-label-icon",
