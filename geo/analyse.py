@@ -43,13 +43,28 @@ import shapely
 from . import intervals
 from .checks import CHECKS, check_of
 from .config import Tolerances
-from .model import Gap
+from .model import Gap, require_columns
 from .resolve import Resolved
 from .shapes import keep_dimension
 
 __all__ = ["Analysis", "analyse", "gap_frame"]
 
 log = logging.getLogger(__name__)
+
+# The columns of `Analysis.roads` (roads.csv): per named road, route and ground lengths, who holds it.
+ROAD_COLUMNS = [
+    "road",
+    "length_m",
+    "extent_m",
+    "covered_m",
+    "gap_m",
+    "overlap_m",
+    "pieces_m",
+    "branch_m",
+    "parts",
+    "leaders",
+    "unmanaged_m",
+]
 
 # The columns of `Analysis.gaps`: facts only (`geo.words` words them).
 GAP_COLUMNS = ["kind", "target", "name", "leaders", "owners", "length_m", "area_m2", "start_m", "end_m"]
@@ -110,6 +125,52 @@ class Analysis:
     as_of: date
     parts_removed: dict[str, int] = field(default_factory=dict)
     gap_records: list[Gap] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The contract with the reports and the maps, checked where the analysis hands over.
+        require_columns(self.gaps, [*GAP_COLUMNS, "geometry"], "Analysis.gaps")
+        require_columns(self.roads, ROAD_COLUMNS, "Analysis.roads")
+        require_columns(
+            self.issues,
+            ["id", "state", "community", "road", "chainage_m", "leaders", "orphan", "overdue"],
+            "Analysis.issues",
+        )
+        require_columns(
+            self.communities,
+            [
+                "id",
+                "name",
+                "tier",
+                "street",
+                "leaders",
+                "district_leader",
+                "road_leaders",
+                "status_items",
+                "status_done",
+                "status_overdue",
+                "issues_open",
+                "issues_overdue",
+            ],
+            "Analysis.communities",
+        )
+        require_columns(
+            self.leaders,
+            [
+                "id",
+                "name",
+                "title",
+                "level",
+                "roads",
+                "sections",
+                "road_km",
+                "overlap_m",
+                "communities",
+                "issues",
+                "issues_open",
+                "issues_overdue",
+            ],
+            "Analysis.leaders",
+        )
 
 
 def gap_frame(gaps: list[Gap], crs) -> gpd.GeoDataFrame:
@@ -212,20 +273,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
                 "leaders": ";".join(sorted(set(mine["leader"]))),
             }
         )
-    columns = [
-        "road",
-        "length_m",
-        "extent_m",
-        "covered_m",
-        "gap_m",
-        "overlap_m",
-        "pieces_m",
-        "branch_m",
-        "parts",
-        "leaders",
-    ]
-    table = pd.DataFrame(rows, columns=columns)
-    return gaps, table
+    return gaps, pd.DataFrame(rows, columns=ROAD_COLUMNS[:-1])
 
 
 def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list[Gap]) -> tuple[list[Gap], dict]:

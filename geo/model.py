@@ -8,7 +8,19 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["Gap", "Outside", "Project", "SourceFile"]
+__all__ = ["Gap", "Outside", "Project", "SourceFile", "require_columns"]
+
+
+def require_columns(frame, columns, where: str) -> None:
+    """The check at a stage boundary: `frame` has every column the next stage reads.
+
+    A missing column here is a bug in geo, not in the data (the data's own
+    problems are `Problem` records long before); it is said at the boundary,
+    not as a KeyError three stages later.
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise TypeError(f"{where}: missing column(s) {', '.join(missing)} (have: {', '.join(map(str, frame.columns))})")
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,12 @@ class Project:
     boundary: gpd.GeoDataFrame | None
     sources: dict[str, SourceFile] = field(default_factory=dict)
     outside: Outside = field(default_factory=Outside)  # what was left out as outside the district (`geo.scope`)
+
+    def __post_init__(self) -> None:
+        from .schema import LAYERS
+
+        for name in ("communities", "roads", "leaders", "assignments", "status", "issues"):
+            require_columns(getattr(self, name), (*LAYERS[name].columns, "_row"), f"Project.{name}")
 
 
 @dataclass(frozen=True)
