@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["labels"]
 
 _ZH = {
@@ -221,5 +223,15 @@ _EN = {
 
 
 def labels(lang: str) -> dict[str, str]:
-    """The map words for a language (``zh`` or ``en``)."""
+    """The map words for a language: ``zh``, ``en``, or ``zh-Hant`` (the Chinese words in Traditional characters)."""
+    if lang == "zh-Hant":
+        return _hant()
     return _EN if lang == "en" else _ZH
+
+
+@functools.cache
+def _hant() -> dict[str, str]:
+    import opencc  # Simplified -> Traditional (Apache-2.0)
+
+    convert = opencc.OpenCC("s2t").convert
+    return {key: convert(text) for key, text in _ZH.items()}

@@ -249,7 +249,12 @@ def cli() -> None:
     metavar="NAME[,NAME]",
     help=f"底图 Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none).",
 )
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="地图语言 Map language (default: zh).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="地图与报表语言 Language of maps and reports: zh, en, zh-Hant (default: zh).",
+)
 @_today
 @_verbose
 @_quiet

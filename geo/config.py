@@ -101,7 +101,8 @@ class MapOptions:
         Write the Tianditu key into the HTML files. Off by default: maps are
         shared, so without it each reader types the key once in the map.
     lang
-        ``zh`` (default) or ``en``: the language of the maps' text.
+        ``zh`` (default), ``en`` or ``zh-Hant`` (Traditional characters): the
+        language of the maps' and reports' own words (the data stays as written).
     """
 
     title: str = ""
@@ -118,7 +119,7 @@ class MapOptions:
 
 
 BASEMAPS = ("none", "osm", "amap", "tianditu", "intranet")
-LANGUAGES = ("zh", "en")
+LANGUAGES = ("zh", "en", "zh-Hant")
 
 
 @dataclass(frozen=True)

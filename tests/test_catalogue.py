@@ -187,3 +187,16 @@ def test_a_gap_of_an_unregistered_kind_is_a_bug_said_plainly(road_project):
             check(road_project, load_config(road_project))
     finally:
         unregister("stray")
+
+
+def test_traditional_interface_words_and_the_data_as_written(road_project, tmp_path):
+    from geo._labels import labels
+
+    assert labels("zh-Hant")["legend"] == "圖例" and labels("zh")["legend"] == "图例"
+    out = tmp_path / "hant"
+    assert main(["build", str(road_project), "--out", str(out), "--lang", "zh-Hant", "-q"]) == 0
+    gaps = pd.read_csv(out / "reports" / "gaps.csv", dtype=str).set_index("kind")
+    # our words in Traditional characters; the road's name (东西路, Simplified in the data) exactly as written
+    assert gaps.at["section_gap", "kind_zh"] == "路段空白"
+    assert gaps.at["section_gap", "description"] == "东西路 300–500 米（乙街 至 丙街）無路段責任人，長 200 米"
+    assert "圖例" in (out / "overview.html").read_text(encoding="utf-8")
