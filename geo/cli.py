@@ -26,7 +26,7 @@ from .output import OutputBusyError, problems_folder, staged_folder
 from .pipeline import build as build_project
 from .pipeline import check as check_project
 from .pipeline import check_reports
-from .words import kind_label
+from .words import kind_label, summary_lines
 
 log = logging.getLogger(__name__)
 
@@ -74,43 +74,8 @@ def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.c
             _say(f"  - {line}", err=True)
 
 
-def _print_summary(figures: dict) -> None:
-    c, r, g = figures["communities"], figures["roads"], figures["gaps"]
-    t = c["by_tier"]
-    lines = [
-        f"社区 {c['total']} 个：示范 {t['demonstration']}、重点 {t['key']}、一般 {t['general']}；"
-        f"有责任人 {c['with_leader']}，有市直部门工作队 {c['with_work_team']}",
-        f"道路 {r['named']} 条（另有无名路段 {r['unnamed_pieces']} 段）：市领导包保 {r['city_leader_roads']} 条，"
-        f"区领导包保路段 {r['district_sections']} 段",
-        f"责任人 {figures['leaders']['total']} 名；问题点 {figures['issues']['total']} 个，"
-        f"未整改 {figures['issues']['by_state']['open']} 个",
-        f"空白点 {g['total']} 处：" + ("、".join(f"{kind_label(k)} {n}" for k, n in g["by_kind"].items() if n) or "无"),
-    ]
-    if r["coverage_pct"] is not None:
-        lines.insert(
-            2,
-            f"有包保责任的道路 {r['with_assignment']} 条，覆盖 {r['coverage_pct']:.2f}%"
-            f"（路段空白 {g['section_gap_m']:,.0f} 米，无人管路段 {g['unmanaged_m']:,.0f} 米）",
-        )
-    out = figures.get("outside", {})
-    parts = [
-        f"{label} {out[key]:,.0f} {unit}"
-        for key, label, unit in (
-            ("road_m", "道路", "米"),
-            ("road_pieces", "其中整段在外的路段", "段"),
-            ("issues", "问题点", "个"),
-            ("communities", "社区", "个"),
-        )
-        if out.get(key, 0) >= (0.5 if key == "road_m" else 1)
-    ]
-    if parts:
-        edge = "边界" if out["scope"] == "boundary" else "社区范围"
-        lines.append(f"辖区外（{edge}外 {out['margin_m']:g} 米以上）未计入任何数字：" + "、".join(parts))
-    lines.append(
-        f"截至 {figures['as_of']}：逾期问题点 {figures['issues']['overdue']} 个，"
-        f"逾期整改事项 {figures['status']['overdue']} 项"
-    )
-    for line in lines:
+def _print_summary(figures: dict, lang: str = "zh") -> None:
+    for line in summary_lines(figures, lang):
         _say(line)
 
 
@@ -271,7 +236,7 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
         if not quiet:
             _print_problems(result.problems)
             _print_ledger(result.ledger)
-            _print_summary(result.summary)
+            _print_summary(result.summary, config.map.lang)
             leaders = len(list((out_dir / "leaders").glob("*.html")))
             _say(f"已写入 {out_dir}/index.html、overview.html、gaps.html、leaders/（{leaders} 个）与 reports/")
             _print_map_sizes(result.maps)
@@ -327,7 +292,7 @@ def check(project: Path, out_dir: Path, today, verbose: int, quiet: bool) -> int
         if not quiet:
             _print_problems(result.problems)
             _print_ledger(result.ledger)
-            _print_summary(figures)
+            _print_summary(figures, config.map.lang)
             _print_gap_table(figures)
             _say(f"报表已写入 {out_dir / 'reports'}")
         return EXIT_GAPS if figures["gaps"]["total"] else 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .checks import check_of
 from .model import Gap
 
-__all__ = ["LANGUAGES", "GapWords", "gap_words", "how_words", "kind_label", "level_label"]
+__all__ = ["LANGUAGES", "GapWords", "gap_words", "how_words", "kind_label", "level_label", "summary_lines"]
 
 LANGUAGES = ("zh", "en", "zh-Hant")
 
@@ -321,3 +321,81 @@ def how_words(how: str, lang: str = "zh") -> str:
                 break
         parts.append(part)
     return " / ".join(parts)
+
+
+def summary_lines(figures: dict, lang: str = "zh") -> list[str]:
+    """The headline figures (``summary.json``) as the terminal prints them, in `lang`.
+
+    Only figures and our words: no data, so zh-Hant converts the whole line.
+    """
+    base = _base(lang)
+    c, r, g, i = figures["communities"], figures["roads"], figures["gaps"], figures["issues"]
+    t = c["by_tier"]
+    kinds = [(kind_label(k, lang), n) for k, n in g["by_kind"].items() if n]
+    out = figures.get("outside", {})
+    outside = {key: out.get(key, 0) for key in ("road_m", "road_pieces", "issues", "communities")}
+    if base == "zh":
+        lines = [
+            f"社区 {c['total']} 个：示范 {t['demonstration']}、重点 {t['key']}、一般 {t['general']}；"
+            f"有责任人 {c['with_leader']}，有市直部门工作队 {c['with_work_team']}",
+            f"道路 {r['named']} 条（另有无名路段 {r['unnamed_pieces']} 段）：市领导包保 {r['city_leader_roads']} 条，"
+            f"区领导包保路段 {r['district_sections']} 段",
+            f"责任人 {figures['leaders']['total']} 名；问题点 {i['total']} 个，未整改 {i['by_state']['open']} 个",
+            f"空白点 {g['total']} 处：" + ("、".join(f"{label} {n}" for label, n in kinds) or "无"),
+        ]
+        if r["coverage_pct"] is not None:
+            lines.insert(
+                2,
+                f"有包保责任的道路 {r['with_assignment']} 条，覆盖 {r['coverage_pct']:.2f}%"
+                f"（路段空白 {g['section_gap_m']:,.0f} 米，无人管路段 {g['unmanaged_m']:,.0f} 米）",
+            )
+        parts = [
+            f"{label} {outside[key]:,.0f} {unit}"
+            for key, label, unit in (
+                ("road_m", "道路", "米"),
+                ("road_pieces", "其中整段在外的路段", "段"),
+                ("issues", "问题点", "个"),
+                ("communities", "社区", "个"),
+            )
+            if outside[key] >= (0.5 if key == "road_m" else 1)
+        ]
+        if parts:
+            edge = "边界" if out["scope"] == "boundary" else "社区范围"
+            lines.append(f"辖区外（{edge}外 {out['margin_m']:g} 米以上）未计入任何数字：" + "、".join(parts))
+        lines.append(
+            f"截至 {figures['as_of']}：逾期问题点 {i['overdue']} 个，逾期整改事项 {figures['status']['overdue']} 项"
+        )
+        return [_hant(lang, line) for line in lines]
+    lines = [
+        f"Communities {c['total']}: demonstration {t['demonstration']}, key {t['key']}, general {t['general']}; "
+        f"with a leader {c['with_leader']}, with a department work team {c['with_work_team']}",
+        f"Roads {r['named']} (and {r['unnamed_pieces']} unnamed pieces): city leaders' roads {r['city_leader_roads']}, "
+        f"district leaders' sections {r['district_sections']}",
+        f"Leaders {figures['leaders']['total']}; issues {i['total']}, open {i['by_state']['open']}",
+        f"Gaps {g['total']}: " + (", ".join(f"{label} {n}" for label, n in kinds) or "none"),
+    ]
+    if r["coverage_pct"] is not None:
+        lines.insert(
+            2,
+            f"Roads with a leader {r['with_assignment']}, covered {r['coverage_pct']:.2f}% "
+            f"(section gaps {g['section_gap_m']:,.0f} m, unmanaged {g['unmanaged_m']:,.0f} m)",
+        )
+    parts = [
+        f"{label} {outside[key]:,.0f}{unit}"
+        for key, label, unit in (
+            ("road_m", "roads", " m"),
+            ("road_pieces", "of which whole pieces", ""),
+            ("issues", "issues", ""),
+            ("communities", "communities", ""),
+        )
+        if outside[key] >= (0.5 if key == "road_m" else 1)
+    ]
+    if parts:
+        edge = "boundary" if out["scope"] == "boundary" else "communities' outline"
+        lines.append(
+            f"Outside the district (over {out['margin_m']:g} m beyond the {edge}), in no figure: " + ", ".join(parts)
+        )
+    lines.append(
+        f"As of {figures['as_of']}: overdue issues {i['overdue']}, overdue status items {figures['status']['overdue']}"
+    )
+    return lines
