@@ -196,8 +196,7 @@ def gap_frame(gaps: list[Gap], crs) -> gpd.GeoDataFrame:
 def _street_at(resolved: Resolved, road: str, chainage: float, tol: Tolerances) -> str:
     """The cross street meeting `road` nearest `chainage` (within ``crossing_cluster_m``), or ''."""
     axes = resolved.road_axes
-    entity = axes.at[road, "entity"]
-    point = entity.axis.interpolate(chainage)
+    point = resolved.axes[road].axis.interpolate(chainage)
     near = axes.iloc[axes.sindex.query(point, predicate="dwithin", distance=tol.crossing_cluster_m)]
     near = near[near.index != road]
     if near.empty:
@@ -210,8 +209,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
     gaps, rows = [], []
     coverage = resolved.coverage
     by_road = {road: rows for road, rows in coverage.groupby("road")}
-    for road, axis_row in resolved.road_axes.iterrows():
-        entity = axis_row["entity"]
+    for road, entity in resolved.axes.items():
         mine = by_road.get(road, coverage.iloc[0:0])
         total = entity.length_m
         spans = list(zip(mine["start_m"], mine["end_m"]))
@@ -269,7 +267,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
                 "overlap_m": overlap_m,
                 "pieces_m": entity.pieces_m,
                 "branch_m": entity.branch_m,
-                "parts": axis_row["parts"],
+                "parts": len(entity.parts),
                 "leaders": ";".join(sorted(set(mine["leader"]))),
             }
         )

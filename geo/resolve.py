@@ -38,7 +38,7 @@ from .errors import Problem
 from .model import Project
 from .roads import RoadAxis, build_axis
 
-__all__ = ["Resolved", "build_roads", "metric_crs", "resolve_project", "section_label"]
+__all__ = ["Resolved", "axes_frame", "build_roads", "metric_crs", "resolve_project", "section_label"]
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +113,12 @@ class Resolved:
         The metric CRS used for every length and area.
     communities, roads, issues, boundary
         The project's layers in that CRS (``roads`` are the pieces).
+    axes
+        Road name -> its `RoadAxis` (parts, the axis chainage runs on, where
+        the road is present), for every named road.
     road_axes
-        One row per named road (index: name): ``geometry`` (its parts),
-        ``axis`` (the line chainage runs on), ``entity`` (the `RoadAxis`),
+        The same as a frame, one row per named road (index: name), for
+        spatial queries and tables: ``geometry`` (its parts), ``axis``,
         ``length_m`` (route length where the road is present), ``extent_m``
         (axis length), ``pieces_m`` (ground length of all parts), ``parts``.
     coverage
@@ -134,6 +137,7 @@ class Resolved:
     roads: gpd.GeoDataFrame
     issues: gpd.GeoDataFrame
     boundary: gpd.GeoDataFrame | None
+    axes: dict[str, RoadAxis]
     road_axes: gpd.GeoDataFrame
     coverage: gpd.GeoDataFrame
 
@@ -146,40 +150,42 @@ def metric_crs(project: Project) -> CRS:
     return frame.estimate_utm_crs()
 
 
-def build_roads(roads_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """One row per named road, with its reference axis (see `geo.roads`).
+def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:
+    """Each named road's `RoadAxis` (see `geo.roads`), by name, in name order.
 
     Parameters
     ----------
     roads_m
         Road pieces in a metric CRS with a ``name`` column (``""`` for unnamed).
-
-    Returns
-    -------
-    GeoDataFrame indexed by road name, see `Resolved.road_axes`.
     """
     named = roads_m[roads_m["name"] != ""]
-    rows = []
+    axes = {}
     for name, pieces in named.groupby("name", sort=True):
         road = build_axis(name, pieces.geometry.values)
-        rows.append(
-            {
-                "name": name,
-                "geometry": road.geometry,
-                "axis": road.axis,
-                "entity": road,
-                "length_m": road.length_m,
-                "extent_m": road.extent_m,
-                "pieces_m": road.pieces_m,
-                "parts": len(road.parts),
-            }
-        )
+        axes[name] = road
         if len(road.parts) > 1:
             log.debug(
                 "road %s has %d parts; axis %.0f m, present %.0f m", name, len(road.parts), road.extent_m, road.length_m
             )
-    columns = ["name", "geometry", "axis", "entity", "length_m", "extent_m", "pieces_m", "parts"]
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=roads_m.crs, columns=columns)
+    return axes
+
+
+def axes_frame(axes: dict[str, RoadAxis], crs) -> gpd.GeoDataFrame:
+    """The roads' axes as a frame indexed by name, see `Resolved.road_axes`."""
+    columns = ["name", "geometry", "axis", "length_m", "extent_m", "pieces_m", "parts"]
+    rows = [
+        {
+            "name": name,
+            "geometry": road.geometry,
+            "axis": road.axis,
+            "length_m": road.length_m,
+            "extent_m": road.extent_m,
+            "pieces_m": road.pieces_m,
+            "parts": len(road.parts),
+        }
+        for name, road in axes.items()
+    ]
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs, columns=columns)
     return frame.set_index("name", drop=False)
 
 
@@ -212,11 +218,11 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
     return [float(np.mean(c)) for c in clusters], how
 
 
-def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> _End:
+def _end_candidates(value: str, road: str, axes: dict[str, RoadAxis], tol: Tolerances) -> _End:
     """Candidate chainages for one end of a section (within ``[0, extent_m]``); and how, or why not."""
-    entity = axes.at[road, "entity"]
+    entity = axes[road]
     metres = parse_distance(value)
-    if metres is not None and value not in axes.index:
+    if metres is not None and value not in axes:
         extent = entity.extent_m
         if metres - extent > _OVERSHOOT_SHARE * extent:
             return _End(
@@ -229,11 +235,11 @@ def _end_candidates(value: str, road: str, axes, tol: Tolerances) -> _End:
                 warning=f"{metres:g} 米超出了 {road} 的终点（全长 {extent:.1f} 米），已按终点 {extent:.1f} 米计",
             )
         return _End([min(metres, extent)], "米数")
-    if value not in axes.index:
+    if value not in axes:
         return _End(error="既不是米数，也不是道路图层中的道路")
     if value == road:
         return _End(error="道路不能以自身为起止点")
-    chainages, how = _crossings(entity, axes.at[value, "geometry"], tol)
+    chainages, how = _crossings(entity, axes[value].geometry, tol)
     if not chainages:
         return _End(error=f"{value} 与 {road} 不相交（最近处相距 {how}）")
     return _End(chainages, how)
@@ -297,11 +303,13 @@ def _same_street(
     return start, end, f"两处路口（{start:.0f} 米与 {end:.0f} 米）"
 
 
-def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Problem]) -> list[dict]:
+def _resolve_sections(
+    project: Project, axes: dict[str, RoadAxis], tol: Tolerances, problems: list[Problem]
+) -> list[dict]:
     rows = []
     levels = project.leaders.set_index("id")["level"]
     for _, a in project.assignments.iterrows():
-        if a["kind"] not in ("road", "section") or a["target"] not in axes.index:
+        if a["kind"] not in ("road", "section") or a["target"] not in axes:
             continue
         road = a["target"]
         base = {
@@ -314,7 +322,7 @@ def _resolve_sections(project: Project, axes, tol: Tolerances, problems: list[Pr
             "_row": a["_row"],
         }
         if a["kind"] == "road":
-            rows.append({**base, "start_m": 0.0, "end_m": axes.at[road, "extent_m"], "how": "全路", "label": "全路"})
+            rows.append({**base, "start_m": 0.0, "end_m": axes[road].extent_m, "how": "全路", "label": "全路"})
             continue
         ends = []
         for column in ("from", "to"):
@@ -422,11 +430,10 @@ def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[P
     rows = _resolve_sections(project, axes, tol, problems)
     columns = ["leader", "level", "kind", "road", "from", "to", "start_m", "end_m", "how", "label", "_row"]
     coverage = pd.DataFrame(rows, columns=columns)
-    geometry = [axes.at[r.road, "entity"].stretch(r.start_m, r.end_m) for r in coverage.itertuples()]
+    geometry = [axes[r.road].stretch(r.start_m, r.end_m) for r in coverage.itertuples()]
     coverage = gpd.GeoDataFrame(coverage, geometry=geometry, crs=crs)
     coverage["length_m"] = [
-        intervals.intersect_length(axes.at[r.road, "entity"].present, [(r.start_m, r.end_m)])
-        for r in coverage.itertuples()
+        intervals.intersect_length(axes[r.road].present, [(r.start_m, r.end_m)]) for r in coverage.itertuples()
     ]
-    resolved = Resolved(project, crs, communities, roads, issues, boundary, axes, coverage)
+    resolved = Resolved(project, crs, communities, roads, issues, boundary, axes, axes_frame(axes, crs), coverage)
     return resolved, problems

@@ -106,7 +106,7 @@ def test_a_street_stopping_farther_than_snap_m_does_not_cross():
 def test_a_street_missing_by_a_millimetre_is_touching():
     # 1 mm (_TOUCH_M) short is a rounding error: "路口", not "近路口（相距 0.0 米）".
     axes = _axes(EAST_WEST, ("乙街", [(300, 0.001), (300, 100)]))
-    chainages, how = _crossings(axes.at["东西路", "entity"], axes.at["乙街", "geometry"], TOL)
+    chainages, how = _crossings(axes["东西路"], axes["乙街"].geometry, TOL)
     assert chainages == [pytest.approx(300.0, abs=1e-9)]
     assert how == "路口"
 
@@ -115,14 +115,14 @@ def test_crossings_exactly_crossing_cluster_m_apart_are_one():
     # A loop street crossing at x = 300 and x = 360: 60 m apart = crossing_cluster_m, one crossing
     # at their mean, (300 + 360) / 2 = 330.
     axes = _axes(EAST_WEST, ("丙街", [(300, -100), (300, 100), (360, 100), (360, -100)]))
-    chainages, how = _crossings(axes.at["东西路", "entity"], axes.at["丙街", "geometry"], TOL)
+    chainages, how = _crossings(axes["东西路"], axes["丙街"].geometry, TOL)
     assert (chainages, how) == ([330.0], "路口")
 
 
 def test_crossings_farther_apart_than_crossing_cluster_m_are_two():
     # 300 and 361: 61 m apart, two crossings.
     axes = _axes(EAST_WEST, ("丙街", [(300, -100), (300, 100), (361, 100), (361, -100)]))
-    chainages, _ = _crossings(axes.at["东西路", "entity"], axes.at["丙街", "geometry"], TOL)
+    chainages, _ = _crossings(axes["东西路"], axes["丙街"].geometry, TOL)
     assert chainages == [300.0, 361.0]
 
 
