@@ -22,6 +22,7 @@ from . import __version__
 from .config import BASEMAPS, LANGUAGES, load_config
 from .errors import GeoError, ValidationError, grouped
 from .ledger import write_ledger
+from .model import Summary
 from .output import OutputBusyError, problems_folder, staged_folder
 from .pipeline import build as build_project
 from .pipeline import check as check_project
@@ -74,7 +75,7 @@ def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.c
             _say(f"  - {line}", err=True)
 
 
-def _print_summary(figures: dict, lang: str = "zh") -> None:
+def _print_summary(figures: Summary, lang: str = "zh") -> None:
     for line in summary_lines(figures, lang):
         _say(line)
 
@@ -96,7 +97,7 @@ def _print_map_sizes(maps) -> None:
     _say("地图大小：" + "；".join(parts))
 
 
-def _print_gap_table(figures: dict) -> None:
+def _print_gap_table(figures: Summary) -> None:
     """A small table of gap kinds with counts and metres / m², for `geo check`."""
     rows = [(kind_label(k), n) for k, n in figures["gaps"]["by_kind"].items()]
     width = max(len(label) for label, _ in rows)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["Gap", "Outside", "Project", "SourceFile", "require_columns"]
+__all__ = ["Gap", "Outside", "Project", "SourceFile", "Summary", "require_columns"]
 
 
 def require_columns(frame, columns, where: str) -> None:
@@ -143,3 +143,61 @@ class Gap:
     end_m: float | None = None
     ends: tuple[str, str] = ("", "")
     facts: dict[str, Any] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- the headline figures
+# summary.json's shape, typed: the reports write it, the terminal, the maps and the index read it.
+class CommunityFigures(TypedDict):
+    total: int
+    by_tier: dict[str, int]
+    with_leader: int
+    with_work_team: int
+
+
+class RoadFigures(TypedDict):
+    named: int
+    pieces: int
+    unnamed_pieces: int
+    length_m: float
+    city_leader_roads: int
+    district_sections: int
+    with_assignment: int
+    without_assignment: int
+    covered_m: float
+    assigned_length_m: float
+    coverage_pct: float | None
+
+
+class IssueFigures(TypedDict):
+    total: int
+    by_source: dict[str, int]
+    by_state: dict[str, int]
+    orphans: int
+    overdue: int
+
+
+class GapFigures(TypedDict):
+    total: int
+    by_kind: dict[str, int]
+    section_gap_m: float
+    unmanaged_m: float
+    territory_gap_m2: float
+    geometry_parts_removed: dict[str, int]
+
+
+class Summary(TypedDict):
+    """summary.json: a pure function of the data (no paths, no times), English keys."""
+
+    communities: CommunityFigures
+    roads: RoadFigures
+    leaders: dict[str, Any]  # total, by_level
+    assignments: dict[str, Any]  # total, by_kind
+    status: dict[str, Any]  # total, by_state, overdue
+    issues: IssueFigures
+    as_of: str
+    gaps: GapFigures
+    outside: dict[str, Any]  # Outside.as_dict()
+    slivers: dict[str, float]
+    tolerances: dict[str, float]
+    metric_crs: str
+    input: dict[str, Any]  # errors, warnings, ledger per layer

@@ -13,6 +13,7 @@ from .config import Config
 from .errors import Problem
 from .ledger import LedgerEntry, account
 from .load import load_project
+from .model import Summary
 from .output import remove_problems_folder, staged_folder
 from .render import (
     MapFile,
@@ -70,7 +71,7 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
 class BuildResult:
     """What `build` wrote and found."""
 
-    summary: dict
+    summary: Summary
     problems: list[Problem]
     ledger: list[LedgerEntry]
     files: list[Path] = field(default_factory=list)
@@ -116,7 +117,7 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     return BuildResult(figures, problems, result.ledger, files, maps)
 
 
-def check_reports(project_dir: str | Path, out_dir: str | Path, config: Config) -> tuple[CheckResult, dict]:
+def check_reports(project_dir: str | Path, out_dir: str | Path, config: Config) -> tuple[CheckResult, Summary]:
     """`check`, then write ``reports/`` under `out_dir` as one piece (the maps there are not touched).
 
     Returns the check's result and the summary figures.

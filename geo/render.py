@@ -36,6 +36,7 @@ from .assets import macros, render_html
 from .checks import CHECKS, GAP_COLOR
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
+from .model import Summary
 from .report import worded_gaps
 from .resolve import section_label
 from .shapes import keep_dimension
@@ -542,7 +543,7 @@ def _title(ctx: _Context) -> str:
 
 
 # ----------------------------------------------------------------------------- the maps
-def render_overview(ctx: _Context, path: Path, counts: dict) -> MapFile:
+def render_overview(ctx: _Context, path: Path, counts: Summary) -> MapFile:
     """The whole district: communities by tier, leaders' roads and sections, gaps, issues; search and stats."""
     w, options = ctx.words, ctx.options
     frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps, ctx.issues]
@@ -686,7 +687,7 @@ def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
-def render_index(ctx: _Context, path: Path, counts: dict, leader_files: dict[str, str]) -> Path:
+def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[str, str]) -> Path:
     """A plain, phone-readable page: the district's figures, every map and report, a table of leaders."""
     w = ctx.words
     tiers = counts["communities"]["by_tier"]

@@ -27,6 +27,7 @@ from .analyse import Analysis
 from .checks import CHECKS
 from .errors import Problem
 from .ledger import LedgerEntry, write_ledger
+from .model import Summary
 from .resolve import section_label
 from .words import gap_words, how_words
 
@@ -51,7 +52,7 @@ def _counts(series: pd.Series, keys) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in keys}
 
 
-def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry]) -> dict:
+def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry]) -> Summary:
     """The headline figures, as a JSON-ready dict with English keys."""
     resolved = analysis.resolved
     project = resolved.project
@@ -336,7 +337,7 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
 
 def write_reports(
     analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], reports: Path, run: dict, lang: str = "zh"
-) -> dict:
+) -> Summary:
     """Write every report into the folder `reports` (``<out>/reports``), worded in `lang`; return the summary."""
     reports.mkdir(parents=True, exist_ok=True)
     figures = summary(analysis, problems, ledger)

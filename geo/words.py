@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .checks import check_of
-from .model import Gap
+from .model import Gap, Summary
 
 __all__ = ["LANGUAGES", "GapWords", "gap_words", "how_words", "kind_label", "level_label", "summary_lines"]
 
@@ -323,7 +323,7 @@ def how_words(how: str, lang: str = "zh") -> str:
     return " / ".join(parts)
 
 
-def summary_lines(figures: dict, lang: str = "zh") -> list[str]:
+def summary_lines(figures: Summary, lang: str = "zh") -> list[str]:
     """The headline figures (``summary.json``) as the terminal prints them, in `lang`.
 
     Only figures and our words: no data, so zh-Hant converts the whole line.
