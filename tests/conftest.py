@@ -8,16 +8,47 @@ drawn 1,000 m long measures 1,000 m (to well under a millimetre).
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
+import hashlib
+import io
 import json
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyproj
+import pyproj.database
 import pytest
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = pytest.StashKey[Path]()
+
+# Every check and build writes a GeoPackage, and SQLite syncs it to disk at each commit: a few
+# hundredths of a second when the disk is idle, up to a third of a second when other work keeps it
+# busy. No test is about surviving a power cut (a killed process loses nothing the kernel holds), so
+# the test run, and the geo processes it starts, skip the sync; the files are the same bytes. Set
+# OGR_SQLITE_SYNCHRONOUS=ON to run with it.
+os.environ.setdefault("OGR_SQLITE_SYNCHRONOUS", "OFF")
+
+# geopandas' `estimate_utm_crs` asks PROJ's database which UTM zones cover a point: about 60 ms a
+# question, asked twice in every check or build. The run asks some 300 times (18 s) about some 30
+# points; the answer depends only on the question, so the run remembers it. The tests' processes
+# (test_cli.py, test_output.py) ask PROJ as a user's would. If geo remembers the zone itself, drop this.
+_utm_crs_info = functools.cache(pyproj.database.query_utm_crs_info)
+
+
+def _remembered_utm_crs_info(*args, **kwargs):
+    return list(_utm_crs_info(*args, **kwargs))  # a list of its own to each caller, as PROJ gives
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _utm_zones_remembered():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pyproj.database, "query_utm_crs_info", _remembered_utm_crs_info)
+        yield
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -98,8 +129,41 @@ LEADERS = [
 ]
 
 
-@pytest.fixture
-def road_project(tmp_path) -> Path:
+@dataclass(frozen=True)
+class DemoBuild:
+    """The embedded Shashi demo as `geo build layers --out <out>` left it."""
+
+    out: Path  # the output folder: read it, never change it (copy it first)
+    stdout: str  # what the build printed (not quiet)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> DemoBuild:
+    """The demo built once per test run, as a new user runs it, shared by every test that reads it.
+
+    The tests that share it only read it; that nothing changed it is checked when the run ends.
+    """
+    from geo.cli import main
+
+    out = tmp_path_factory.mktemp("demo") / "maps"
+    out.mkdir()  # an empty folder, as a user makes one for the maps before the first build
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["build", str(ROOT / "layers"), "--out", str(out)]) == 0
+    before = _digest(out)
+    yield DemoBuild(out, printed.getvalue())
+    assert _digest(out) == before, "a test changed the shared demo build; copy it before changing it"
+
+
+def make_road_project(folder: Path) -> Path:
     """A 1,000 m road (东西路) with cross streets at 0, 300, 500 and 1,000 m.
 
     Sections: D1 from 甲街 (0 m) to 乙街 (300 m); D2 from 丙街 (500 m) to 丁街
@@ -123,6 +187,10 @@ def road_project(tmp_path) -> Path:
         {"leader": "D2", "kind": "section", "target": "东西路", "from": "丙街", "to": "丁街", "role": "包路段"},
         {"leader": "S1", "kind": "community", "target": "A", "from": "", "to": "", "role": "包片"},
     ]
-    return make_project(
-        tmp_path / "road", communities=communities, roads=roads, leaders=LEADERS, assignments=assignments
-    )
+    return make_project(folder, communities=communities, roads=roads, leaders=LEADERS, assignments=assignments)
+
+
+@pytest.fixture
+def road_project(tmp_path) -> Path:
+    """`make_road_project` in the test's own folder."""
+    return make_road_project(tmp_path / "road")

@@ -62,10 +62,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def demo_maps(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "maps"
-    assert main(["build", str(ROOT / "layers"), "--out", str(out), "-q"]) == 0
-    return out
+def demo_maps(demo_build) -> Path:
+    """The demo built once per test run (conftest.py), shared with test_build_demo.py: only read here."""
+    return demo_build.out
 
 
 @pytest.fixture(scope="module")

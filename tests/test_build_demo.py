@@ -14,10 +14,9 @@ EXPECTED = json.loads((ROOT / "tests" / "data" / "demo_expected.json").read_text
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "maps"
-    assert main(["build", str(LAYERS), "--out", str(out), "-q"]) == 0
-    return out
+def demo(demo_build) -> Path:
+    """`geo build layers --out …`, built once per test run (conftest.py): read it, do not change it."""
+    return demo_build.out
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +97,8 @@ def test_summary_is_a_pure_function_of_the_data(demo, tmp_path):
     assert str(LAYERS) not in text and "20" + "26-" not in text
 
 
-def test_prints_a_short_summary(capsys, tmp_path):
-    assert main(["build", str(LAYERS), "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
+def test_prints_a_short_summary(demo_build):
+    out = demo_build.stdout  # what `geo build layers --out …` printed (it exited 0)
     assert "社区 76 个：示范 4、重点 24、一般 48" in out
     assert "市领导包保 13 条" in out and "区领导包保路段 11 段" in out
     assert "空白点 5 处" in out

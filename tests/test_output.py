@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from conftest import ROOT
+from conftest import ROOT, make_road_project
 from geo.cli import main
 from geo.output import staged_folder
 
@@ -29,6 +29,22 @@ KINDS = (
     "reports/gaps.csv",
     "reports/ledger.csv",
 )
+
+
+@pytest.fixture(scope="module")
+def road_build(tmp_path_factory) -> Path:
+    """`geo build` of the road project (conftest.py), made once for this module: copy it, do not change it."""
+    root = tmp_path_factory.mktemp("road_build")
+    out = root / "maps"
+    assert main(["build", str(make_road_project(root / "road")), "--out", str(out), "-q"]) == 0
+    return out
+
+
+def _built(road_build: Path, out: Path) -> Path:
+    """`out` holding a build of the road project, as an earlier `geo build` left it (a copy of `road_build`)."""
+    out.parent.mkdir(parents=True)
+    shutil.copytree(road_build, out)
+    return out
 
 
 def _modes(out: Path) -> dict[str, int]:
@@ -51,17 +67,15 @@ def test_every_file_gets_the_permissions_the_umask_gives(road_project, tmp_path,
         os.umask(old)
 
 
-def test_the_output_folder_keeps_its_own_permissions(road_project, tmp_path):
-    out = tmp_path / "o" / "maps"
-    assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
+def test_the_output_folder_keeps_its_own_permissions(road_build, road_project, tmp_path):
+    out = _built(road_build, tmp_path / "o" / "maps")
     out.chmod(0o2775)
     assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o2775
 
 
-def test_a_rebuild_replaces_everything_and_leaves_nothing_beside(road_project, tmp_path):
-    out = tmp_path / "o" / "maps"
-    assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
+def test_a_rebuild_replaces_everything_and_leaves_nothing_beside(road_build, road_project, tmp_path):
+    out = _built(road_build, tmp_path / "o" / "maps")
     (out / "leaders" / "GONE.html").write_text("a leader no longer in the table")
     assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
     assert not (out / "leaders" / "GONE.html").exists()
@@ -89,9 +103,8 @@ def test_a_second_run_into_the_same_folder_is_refused_at_once(road_project, tmp_
     assert not out.exists()
 
 
-def test_leftovers_of_a_killed_run_are_cleaned_and_a_set_aside_output_restored(road_project, tmp_path):
-    out = tmp_path / "o" / "maps"
-    assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
+def test_leftovers_of_a_killed_run_are_cleaned_and_a_set_aside_output_restored(road_build, tmp_path):
+    out = _built(road_build, tmp_path / "o" / "maps")
     (out.parent / ".maps.staging-dead1").mkdir()
     (out.parent / ".maps.staging-dead1" / "index.html").write_text("half")
     out.rename(out.parent / ".maps.old-dead2")  # killed between the two renames of the fallback swap
@@ -104,9 +117,8 @@ def test_leftovers_of_a_killed_run_are_cleaned_and_a_set_aside_output_restored(r
     assert [p.name for p in out.iterdir()] == ["reports"]
 
 
-def test_a_failed_run_leaves_the_output_as_it_was(road_project, tmp_path):
-    out = tmp_path / "o" / "maps"
-    assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
+def test_a_failed_run_leaves_the_output_as_it_was(road_build, tmp_path):
+    out = _built(road_build, tmp_path / "o" / "maps")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     with pytest.raises(RuntimeError), staged_folder(out) as stage:
         (stage / "index.html").write_text("new, but the run fails")
@@ -115,9 +127,10 @@ def test_a_failed_run_leaves_the_output_as_it_was(road_project, tmp_path):
     assert sorted(p.name for p in out.parent.iterdir()) == [".maps.lock", "maps"]
 
 
-def test_invalid_input_keeps_the_last_good_output_and_writes_the_problems_beside(road_project, tmp_path, capsys):
-    out = tmp_path / "o" / "maps"
-    assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
+def test_invalid_input_keeps_the_last_good_output_and_writes_the_problems_beside(
+    road_build, road_project, tmp_path, capsys
+):
+    out = _built(road_build, tmp_path / "o" / "maps")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (road_project / "leaders.csv").write_text("id,name,title,level\nD1,乙,区长,星球\n", encoding="utf-8")
     assert main(["build", str(road_project), "--out", str(out)]) == 2
@@ -128,15 +141,19 @@ def test_invalid_input_keeps_the_last_good_output_and_writes_the_problems_beside
     assert str(problems / "ledger.csv") in capsys.readouterr().err
 
 
-def test_check_replaces_only_the_reports(road_project, tmp_path):
-    out = tmp_path / "o" / "maps"
-    assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
+def test_check_replaces_only_the_reports(road_build, road_project, tmp_path):
+    out = _built(road_build, tmp_path / "o" / "maps")
     overview = (out / "overview.html").read_bytes()
     (out / "reports" / "stale.csv").write_text("from before")
     assert main(["check", str(road_project), "--out", str(out), "-q"]) == 1
     assert (out / "overview.html").read_bytes() == overview
     assert not (out / "reports" / "stale.csv").exists() and (out / "reports" / "gaps.csv").is_file()
     assert sorted(p.name for p in out.iterdir()) == ["gaps.html", "index.html", "leaders", "overview.html", "reports"]
+
+
+def _stamps(out: Path) -> set[tuple[str, ...]]:
+    """The build titles (第N次) each map carries, one tuple per map."""
+    return {tuple(sorted(set(re.findall(r"第\d+次", p.read_text(encoding="utf-8"))))) for p in out.rglob("*.html")}
 
 
 def _snapshot_is_one_build(out: Path) -> str | None:
@@ -146,7 +163,7 @@ def _snapshot_is_one_build(out: Path) -> str | None:
     files = [p for p in out.rglob("*") if p.is_file()]
     if any(p.stat().st_size == 0 for p in files):
         return "a 0-byte file"
-    stamps = {tuple(sorted(set(re.findall(r"第\\d+次", p.read_text(encoding="utf-8"))))) for p in out.rglob("*.html")}
+    stamps = _stamps(out)
     if len(stamps) > 1:
         return f"maps of two builds: {stamps}"
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -159,22 +176,85 @@ def _snapshot_is_one_build(out: Path) -> str | None:
     return None
 
 
-def test_killing_a_build_at_any_moment_never_leaves_a_mixed_output(tmp_path):
-    """Build the demo again and again under two titles, killing it at varied moments (issue 9)."""
-    project = tmp_path / "p"
-    shutil.copytree(ROOT / "layers", project)
-    out = tmp_path / "o" / "maps"
+def _title(project: Path, title: str) -> str:
+    """Give the project's maps this title (geo.toml), which tells one build's maps from another's."""
+    (project / "geo.toml").write_text(f'[map]\ntitle = "{title}"\n', encoding="utf-8")
+    return title
+
+
+def _staging_folders(out: Path) -> set[str]:
+    return {p.name for p in out.parent.glob(f".{out.name}.staging-*")}
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except FileNotFoundError:
+        return None  # between the two renames of the fallback swap
+
+
+def _kill_when(process: subprocess.Popen, moment) -> None:
+    """SIGKILL `process` as soon as `moment()` holds (polled every millisecond), or leave it if it ended first."""
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if moment():
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    process.wait()
+
+
+def test_killing_a_build_at_any_moment_never_leaves_a_mixed_output(road_build, road_project, tmp_path):
+    """Kill `geo build` once in each phase of its life: the output is always wholly one build (issue 9).
+
+    A build goes through four phases, and a kill leaves on disk what the phase had reached:
+
+    1. Python starts and imports: nothing is written yet.
+    2. The lock is taken and an empty staging folder made beside the output; the input is loaded
+       and analysed. The output is untouched.
+    3. Reports and maps are written into the staging folder, file by file. The output is untouched.
+    4. The staging folder is swapped in (one ``renameat2`` exchange on Linux; two renames
+       elsewhere, with the folder missing between them) and the old build, now under the staging
+       name, is removed.
+
+    Within a phase only the staging folder changes, and the output never sees it, so a kill
+    anywhere in a phase leaves the same kind of state as a kill at its start. Each kill below is
+    timed by what the build has written, not by a clock, so it lands in its phase on a slow or busy
+    machine too: 0.2 s in (still importing); as soon as a new staging folder appears; as soon as
+    the staging folder holds a map (reports written, maps half drawn); as soon as the output
+    folder is another folder than before (just swapped, the old build being removed). An earlier
+    build is in place first, so that a mix of two builds would show (each build has its own title),
+    and a complete build comes last, which must clean up what the killed ones left.
+
+    The project is the tiny road project (four leader maps): the phases are the same as the
+    demo's, only shorter.
+    """
+    out = _built(road_build, tmp_path / "o" / "maps")  # an earlier build, untitled: its maps carry no 第N次
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "geo", "build", str(project), "--out", str(out), "-q"]
-    delays = [0.4, 1.2, 2.0, 2.8, 3.6]  # loading, analysing, drawing the maps, swapping, done
-    for n, delay in enumerate(delays):
-        title = f"第{n}次"
-        (project / "geo.toml").write_text(f'today = 2022-05-14\n[map]\ntitle = "{title}"\n', encoding="utf-8")
+    command = [sys.executable, "-m", "geo", "build", str(road_project), "--out", str(out), "-q"]
+
+    def importing() -> bool:
+        return time.monotonic() - started > 0.2
+
+    def loading_and_analysing() -> bool:
+        return bool(_staging_folders(out) - staged)
+
+    def drawing_the_maps() -> bool:
+        return any((out.parent / name / "overview.html").exists() for name in _staging_folders(out) - staged)
+
+    def swapped_in() -> bool:
+        return _inode(out) != inode
+
+    held = ()  # the title the output's maps carry
+    for n, moment in enumerate([importing, loading_and_analysing, drawing_the_maps, swapped_in], start=1):
+        title = (_title(road_project, f"第{n}次"),)
+        staged, inode, started = _staging_folders(out), _inode(out), time.monotonic()
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert _snapshot_is_one_build(out) is None, (delay, _snapshot_is_one_build(out))
-    assert subprocess.run(command, env=env).returncode == 0  # and the next build cleans up after them
-    assert _snapshot_is_one_build(out) is None
+        _kill_when(process, moment)
+        assert _snapshot_is_one_build(out) is None, (moment.__name__, _snapshot_is_one_build(out))
+        assert not out.exists() or _stamps(out) in ({held}, {title}), (moment.__name__, held, _stamps(out))
+        held = title if _stamps(out) == {title} else held
+    _title(road_project, "第5次")
+    assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0  # cleans up after them
+    assert _snapshot_is_one_build(out) is None and _stamps(out) == {("第5次",)}
     assert sorted(p.name for p in out.parent.iterdir()) == [".maps.lock", "maps"]
