@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from ._main import raise_stop, stop_requested
 from .config import BASEMAPS, LANGUAGES, load_config
 from .errors import GeoError, ValidationError, grouped
 from .ledger import write_ledger
@@ -173,6 +174,8 @@ def _run(func, verbose: int, out_dir: Path | None = None, ledger_dir: Path | Non
         )
         return EXIT_INVALID
     except Exception as err:  # a bug: say so plainly, keep the traceback for -v
+        if stop_requested() is not None:
+            raise_stop()  # a Ctrl-C or kill that surfaced as another exception is a stop, not a bug
         if verbose:
             raise
         _say(

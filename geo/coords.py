@@ -14,10 +14,14 @@ caller which points those are.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import shapely
+from pyproj import CRS
 
 __all__ = [
+    "utm_crs",
     "gcj02_to_wgs84",
     "geometry_gcj02_to_wgs84",
     "geometry_wgs84_to_gcj02",
@@ -102,3 +106,25 @@ def geometry_gcj02_to_wgs84(geometry):
 def geometry_wgs84_to_gcj02(geometry):
     """Convert shapely geometries (scalar or array) from WGS84 to GCJ-02."""
     return _transform_geometry(geometry, wgs84_to_gcj02)
+
+
+def utm_crs(frame) -> CRS:
+    """The UTM zone holding a frame's data (WGS 84), as geopandas' ``estimate_utm_crs`` gives it.
+
+    PROJ's database answers "which zone covers this point" in some 60 ms; a
+    run asks it more than once about the same place, so the answer is
+    remembered per place (the centre of the data's bounds).
+    """
+    lon0, lat0, lon1, lat1 = frame.to_crs(4326).total_bounds
+    return _utm_at(float(np.mean([lon0, lon1])), float(np.mean([lat0, lat1])))
+
+
+@functools.lru_cache(maxsize=1024)
+def _utm_at(lon: float, lat: float):
+    from pyproj.aoi import AreaOfInterest
+    from pyproj.database import query_utm_crs_info
+
+    found = query_utm_crs_info(datum_name="WGS 84", area_of_interest=AreaOfInterest(lon, lat, lon, lat))
+    if not found:
+        raise RuntimeError(f"no UTM zone for ({lon}, {lat})")
+    return CRS.from_epsg(found[0].code)

@@ -34,6 +34,7 @@ from shapely.ops import nearest_points
 
 from . import intervals
 from .config import Tolerances
+from .coords import utm_crs
 from .errors import Problem
 from .model import Project
 from .roads import RoadAxis, build_axis
@@ -147,7 +148,7 @@ def metric_crs(project: Project) -> CRS:
     frame = project.communities if not project.communities.empty else project.roads
     if frame.empty:
         return CRS.from_epsg(3857)
-    return frame.estimate_utm_crs()
+    return utm_crs(frame)
 
 
 def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import opencc  # OpenCC's Traditional <-> Simplified tables (Apache-2.0): imported with the command, not mid-run
+
 __all__ = [
     "CONTROL_CHARS",
     "LAYERS",
@@ -231,8 +233,6 @@ def strip_controls(text: str) -> str:
 
 @functools.cache
 def _t2s():
-    import opencc  # OpenCC's Traditional -> Simplified tables (Apache-2.0), loaded on first use
-
     return opencc.OpenCC("t2s")
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from .coords import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, in_china
+from .coords import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, in_china, utm_crs
 from .errors import Problem
 from .model import Outside
 from .shapes import keep_dimension
@@ -45,7 +45,7 @@ def metric_crs_of(*frames: gpd.GeoDataFrame) -> CRS:
     """The UTM zone of the first non-empty frame (EPSG:3857 when all are empty)."""
     for frame in frames:
         if frame is not None and not frame.empty:
-            return frame.estimate_utm_crs()
+            return utm_crs(frame)
     return CRS.from_epsg(3857)
 
 

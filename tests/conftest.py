@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import hashlib
 import io
 import json
@@ -19,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyproj
-import pyproj.database
 import pytest
 import shapely
 
@@ -32,23 +30,6 @@ SCREENSHOTS = pytest.StashKey[Path]()
 # the test run, and the geo processes it starts, skip the sync; the files are the same bytes. Set
 # OGR_SQLITE_SYNCHRONOUS=ON to run with it.
 os.environ.setdefault("OGR_SQLITE_SYNCHRONOUS", "OFF")
-
-# geopandas' `estimate_utm_crs` asks PROJ's database which UTM zones cover a point: about 60 ms a
-# question, asked twice in every check or build. The run asks some 300 times (18 s) about some 30
-# points; the answer depends only on the question, so the run remembers it. The tests' processes
-# (test_cli.py, test_output.py) ask PROJ as a user's would. If geo remembers the zone itself, drop this.
-_utm_crs_info = functools.cache(pyproj.database.query_utm_crs_info)
-
-
-def _remembered_utm_crs_info(*args, **kwargs):
-    return list(_utm_crs_info(*args, **kwargs))  # a list of its own to each caller, as PROJ gives
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _utm_zones_remembered():
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pyproj.database, "query_utm_crs_info", _remembered_utm_crs_info)
-        yield
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

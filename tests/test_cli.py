@@ -152,3 +152,21 @@ def test_a_library_warning_reaches_the_terminal_only_with_vv(warning_builds, nam
     assert ("x" * 1000 in run.stderr) is shown
     if flags == ["-q"]:
         assert run.stderr == "" and run.stdout == ""
+
+
+@pytest.mark.parametrize("sig, stop", [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, BaseException)])
+def test_a_stop_that_surfaces_as_another_exception_is_a_stop_not_a_bug(monkeypatch, sig, stop):
+    # A Ctrl-C inside a C extension's import (OpenCC's) comes back as an ImportError: exit 130, not 3.
+    import geo._main
+    from geo.cli import _run
+
+    monkeypatch.setattr(geo._main, "_received", [sig])
+
+    def work():
+        raise ImportError("opencc_clib not found in Bazel runfiles")
+
+    with pytest.raises(stop) as caught:
+        _run(work, 0)
+    assert not isinstance(caught.value, ImportError)
+    monkeypatch.setattr(geo._main, "_received", [])
+    assert _run(work, 0) == 3  # without a stop it is a bug, said as such
