@@ -21,6 +21,7 @@ import shapely
 from pyproj import CRS
 
 __all__ = [
+    "metric_crs_of",
     "utm_crs",
     "gcj02_to_wgs84",
     "geometry_gcj02_to_wgs84",
@@ -128,3 +129,11 @@ def _utm_at(lon: float, lat: float):
     if not found:
         raise RuntimeError(f"no UTM zone for ({lon}, {lat})")
     return CRS.from_epsg(found[0].code)
+
+
+def metric_crs_of(*frames) -> CRS:
+    """The metric CRS of a project: the UTM zone of the first non-empty frame (EPSG:3857 when all are empty)."""
+    for frame in frames:
+        if frame is not None and not frame.empty:
+            return utm_crs(frame)
+    return CRS.from_epsg(3857)

@@ -34,7 +34,7 @@ from shapely.ops import nearest_points
 
 from . import intervals
 from .config import Tolerances
-from .coords import utm_crs
+from .coords import metric_crs_of
 from .errors import Problem
 from .model import Project
 from .roads import RoadAxis, build_axis
@@ -144,11 +144,8 @@ class Resolved:
 
 
 def metric_crs(project: Project) -> CRS:
-    """The UTM zone that holds the project's communities (or roads)."""
-    frame = project.communities if not project.communities.empty else project.roads
-    if frame.empty:
-        return CRS.from_epsg(3857)
-    return utm_crs(frame)
+    """The UTM zone that holds the project's communities (or else its roads, or its issues)."""
+    return metric_crs_of(project.communities, project.roads, project.issues)
 
 
 def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:

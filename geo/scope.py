@@ -28,25 +28,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
 
-from .coords import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, in_china, utm_crs
+from .coords import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, in_china, metric_crs_of
 from .errors import Problem
 from .model import Outside
 from .shapes import keep_dimension
 
-__all__ = ["limit_to_district", "metric_crs_of"]
+__all__ = ["limit_to_district"]
 
 _MOSTLY = 0.5  # a layer with more than this share outside gets a warning
 _COMMUNITY_INSIDE = 0.5  # a community with less than this share of its area in scope is outside
-
-
-def metric_crs_of(*frames: gpd.GeoDataFrame) -> CRS:
-    """The UTM zone of the first non-empty frame (EPSG:3857 when all are empty)."""
-    for frame in frames:
-        if frame is not None and not frame.empty:
-            return utm_crs(frame)
-    return CRS.from_epsg(3857)
 
 
 def _note(source, rows, message: str, problems: list[Problem]) -> None:
