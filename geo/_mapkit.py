@@ -1,36 +1,42 @@
 """Building blocks for offline, deterministic, safe Folium maps.
 
-- `new_map`: a folium map with Leaflet inlined (no CDN), no tiles unless a
-  basemap is configured, a neutral background, and the configured basemaps;
-- `add_controls`: search (communities, roads, leaders, issues), full screen,
-  a plain-text attribution (no flag icon: government maps carry no such
-  symbol) and, for Tianditu without an embedded key, a key box;
+- `shell`: the page every map of a build shares, rendered once with folium:
+  Leaflet and Leaflet.markercluster inlined (no CDN), no tiles unless a
+  basemap is configured, the configured basemaps, a scale, and geo's own
+  ``static/map.js`` (layers, labels, clusters, panels) and
+  ``static/controls.js`` (search, full screen, a plain-text attribution with
+  no flag icon, the Tianditu key box);
+- `fill`: one map's page: the shell with its title, boxes and data, each
+  slot filled once, in one pass (`script_json` makes the data safe inside
+  ``<script>``);
 - `Html`: literal HTML (rendered from an autoescaped template by
-  `geo.assets.render_html`) that branca does not parse as a template again;
-- `save`: element ids renumbered in document order (so the same input gives
-  byte-identical files). Maps are written into the build's staging folder
-  (`geo.output`), so a plain write is all-or-nothing for the reader.
+  `geo.assets.render_html`) that branca does not parse as a template again.
 
-The controls are this project's own small scripts (``geo/static/``): folium's
-plugins load their code from CDNs, which intranet PCs cannot reach.
+Element ids are renumbered in document order, so the same input gives
+byte-identical files. Maps are written into the build's staging folder
+(`geo.output`), so a plain write is all-or-nothing for the reader. The
+controls are this project's own scripts (``geo/static/``): folium's plugins
+load their code from CDNs, which intranet PCs cannot reach.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import re
 import sys
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
 
 import folium
 import numpy as np
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from .assets import leaflet_css, leaflet_js, static_text
+from .assets import leaflet_css, leaflet_js, markercluster_css, markercluster_js, static_text
 from .config import MapOptions
 
-__all__ = ["Html", "add_controls", "esc", "new_map", "save"]
+__all__ = ["Html", "MapShell", "esc", "fill", "script_json", "shell", "vertices"]
 
 
 class Html(Element):
@@ -93,30 +99,29 @@ def _literal_output():
             module.Element = Element
 
 
-class _Controls(MacroElement):
-    """Search, full screen, attribution and the Tianditu key box: calls ``geoControls`` (static/controls.js).
+class _GeoMap(MacroElement):
+    """Calls ``geoMap`` (static/map.js) with the map, its basemaps and the page's data.
 
-    Only layer names (ours) and our own words reach this template, as JSON.
+    Only variable names (ours) and the basemaps' names (our words) reach this
+    template; the data is read by the script from the page's JSON element.
     """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-geoControls({{ this._parent.get_name() }}, [{{ this.searchable|join(', ') }}], [{{ this.tianditu|join(', ') }}],
-            {{ this.words|tojson }});
+geoMap({{ this._parent.get_name() }}, {{ this.bases|tojson }}, [{{ this.tianditu|join(', ') }}],
+       JSON.parse(document.getElementById('geo-data').textContent));
 {% endmacro %}
 """)
 
-    def __init__(self, searchable: list, tianditu: list, words: dict, attributions=()):
+    def __init__(self, bases: list, tianditu: list):
         super().__init__()
-        self._name = "GeoControls"
-        self.searchable_layers = searchable
+        self._name = "GeoMap"
+        self.base_layers = bases
         self.tianditu_layers = tianditu
-        self.words = {k: words[k] for k in ("search", "no_match", "fullscreen", "tianditu_key")}
-        self.words["attributions"] = list(attributions)  # our constants (a licence's credit line), as text
 
     def render(self, **kwargs):
-        # names are read at render time, after `save` renumbered the ids
-        self.searchable = [layer.get_name() for layer in self.searchable_layers]
+        # names are read at render time, after `save` renumbered the ids; map.js looks them up on `window`
+        self.bases = {layer.layer_name: layer.get_name() for layer in self.base_layers}
         self.tianditu = [layer.get_name() for layer in self.tianditu_layers]
         super().render(**kwargs)
 
@@ -135,9 +140,9 @@ TIANDITU_URLS = (
 )
 
 
-def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> list:
-    """Add the configured basemaps; return the Tianditu layers that still need a key."""
-    need_key = []
+def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> tuple[list, list]:
+    """Add the configured basemaps; return those the layer switcher offers, and the Tianditu layers that need a key."""
+    need_key: list = []
     key = options.tianditu_key  # the environment's TIANDITU_KEY is read at the edge (`geo.cli`)
     for n, name in enumerate(b for b in options.basemaps if b != "none"):
         show = n == 0
@@ -180,29 +185,30 @@ def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> list:
                 layers.append(layer)
             if not written:
                 need_key += layers
-    return need_key
+    bases = [child for child in fmap._children.values() if isinstance(child, folium.TileLayer) and child.control]
+    return bases, need_key
 
 
-CANVAS_VERTICES = 200_000  # above this many drawn vertices, draw on a canvas rather than SVG
+_SLOTS = {"title": "@@geo-title-1f0c@@", "boxes": "@@geo-boxes-1f0c@@", "data": "@@geo-data-1f0c@@"}
 
 
-def new_map(options: MapOptions, bounds, page_title: str, vertex_count: int = 0) -> tuple[folium.Map, list]:
-    """A folium map with Leaflet inlined, folium's CDN links removed, fitted to `bounds`.
+@dataclass(frozen=True)
+class MapShell:
+    """A map page without its title, boxes and data: built once per build, filled once per map (`fill`)."""
 
-    Large maps (more than `CANVAS_VERTICES` vertices) are drawn on a canvas.
-    Returns the map and the Tianditu layers waiting for a key (for `add_controls`).
+    parts: tuple[bytes, ...]  # the page, cut where a slot goes
+    slots: tuple[str, ...]  # the slot after each part but the last
+
+
+def shell(options: MapOptions, words: dict) -> MapShell:
+    """The page every map of a build shares, rendered once with folium.
+
+    Leaflet, Leaflet.markercluster and geo's own script and style inlined (no
+    CDN), no tiles unless a basemap is configured, a neutral background, the
+    configured basemaps and a scale; ``map.js`` draws the data.
     """
-    from ._labels import labels
-
-    figure = Figure(title=esc(page_title))  # branca writes the title unescaped
-    fmap = folium.Map(
-        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-        zoom_start=12,
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=vertex_count > CANVAS_VERTICES,
-        zoom_snap=0.25,
-    )
+    figure = Figure(title=_SLOTS["title"])
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, location=[0, 0], zoom_start=2)
     fmap.default_js = []
     fmap.default_css = []
     figure.add_child(fmap)
@@ -210,21 +216,53 @@ def new_map(options: MapOptions, bounds, page_title: str, vertex_count: int = 0)
     header.add_child(Html('<meta charset="utf-8">'), name="charset")
     header.add_child(Html(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
     header.add_child(Html(f"<script>{leaflet_js()}</script>"), name="leaflet_js")
+    header.add_child(Html(f"<style>{markercluster_css()}</style>"), name="markercluster_css")
+    header.add_child(Html(f"<script>{markercluster_js()}</script>"), name="markercluster_js")
     header.add_child(Html(f"<style>{static_text('map.css')}</style>"), name="geo_css")
-    header.add_child(Html(f"<script>{static_text('controls.js')}</script>"), name="geo_js")
-    need_key = _basemaps(fmap, options, labels(options.lang))
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return fmap, need_key
-
-
-def add_controls(fmap: folium.Map, searchable: list, need_key: list, lang: str, attributions=()) -> None:
-    """Add the layer switcher, search, full screen and plain attribution (plus the data's `attributions`)."""
-    from ._labels import labels
-
-    fmap.add_child(
-        _Controls([layer for layer in searchable if layer is not None], need_key, labels(lang), attributions)
+    header.add_child(Html(f"<script>{static_text('controls.js')}</script>"), name="geo_controls")
+    header.add_child(Html(f"<script>{static_text('map.js')}</script>"), name="geo_js")
+    figure.html.add_child(Html(_SLOTS["boxes"]), name="geo_boxes")
+    figure.html.add_child(
+        Html(f'<script type="application/json" id="geo-data">{_SLOTS["data"]}</script>'), name="geo_data"
     )
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    bases, need_key = _basemaps(fmap, options, words)
+    fmap.add_child(_GeoMap(bases, need_key))
+    text = _rendered(fmap)
+    pattern = "(" + "|".join(re.escape(token) for token in _SLOTS.values()) + ")"
+    pieces = re.split(pattern, text)
+    names = {token: name for name, token in _SLOTS.items()}
+    return MapShell(tuple(p.encode("utf-8") for p in pieces[0::2]), tuple(names[t] for t in pieces[1::2]))
+
+
+def script_json(data) -> str:
+    """`data` as JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+def fill(page: MapShell, *, title: str, boxes: str, data) -> bytes:
+    """One map's page: the shell with its title (escaped), its boxes (rendered, escaped HTML) and its data (JSON).
+
+    Each slot is filled once, in one pass: a value is never read again for
+    slots, nor by a template engine.
+    """
+    values = {
+        "title": esc(title).encode("utf-8"),
+        "boxes": boxes.encode("utf-8"),
+        "data": script_json(data).encode("utf-8"),
+    }
+    out = [page.parts[0]]
+    for slot, part in zip(page.slots, page.parts[1:]):
+        out += [values[slot], part]
+    return b"".join(out)
 
 
 def _renumber(element, counter: list[int]) -> None:
@@ -234,15 +272,12 @@ def _renumber(element, counter: list[int]) -> None:
         _renumber(child, counter)
 
 
-def save(fmap: folium.Map, path: Path) -> Path:
-    """Render with ids numbered in document order and write (a plain file: the umask decides who reads it)."""
+def _rendered(fmap: folium.Map) -> str:
+    """The page's HTML, ids numbered in document order (the same input gives byte-identical files)."""
     root = fmap.get_root()
     _renumber(root, [0])
     with _literal_output():
-        text = root.render()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+        return root.render()
 
 
 def vertices(frame) -> int:

@@ -1,9 +1,10 @@
-"""Offline assets: Leaflet's JS and CSS, inlined into every map.
+"""Offline assets: Leaflet's and Leaflet.markercluster's JS and CSS, inlined into every map.
 
-Leaflet comes from the installed ``XStatic-Leaflet`` package (a pip
-dependency), never from a CDN and never copied into this repository. The
-images its CSS refers to are turned into data URIs, so one HTML file holds
-everything a browser needs with the network unplugged.
+Leaflet and its clustering plugin come from the installed ``XStatic-Leaflet``
+and ``XStatic-Leaflet-MarkerCluster`` packages (pip dependencies), never from
+a CDN and never copied into this repository. The images Leaflet's CSS
+refers to are turned into data URIs, so one HTML file holds everything a
+browser needs with the network unplugged.
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ from functools import cache
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xstatic_leaflet
+import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
 
-__all__ = ["macros", "leaflet_css", "leaflet_js", "leaflet_version", "render_html", "static_text"]
+__all__ = [
+    "leaflet_css",
+    "leaflet_js",
+    "leaflet_version",
+    "markercluster_css",
+    "markercluster_js",
+    "render_html",
+    "static_text",
+]
 
 _DATA = Path(xstatic_leaflet.BASE_DIR)
 _URL = re.compile(r"url\((['\"]?)(images/[^)'\"]+)\1\)")
@@ -45,6 +55,23 @@ def leaflet_css() -> str:
     return _URL.sub(inline, css)
 
 
+_CLUSTER = Path(xstatic_markercluster.BASE_DIR)
+
+
+@cache
+def markercluster_js() -> str:
+    """Leaflet.markercluster's minified JS (from ``XStatic-Leaflet-MarkerCluster``), safe inside ``<script>``."""
+    return (_CLUSTER / "leaflet.markercluster.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+@cache
+def markercluster_css() -> str:
+    """Leaflet.markercluster's CSS (its animations and default cluster icons)."""
+    return "\n".join(
+        (_CLUSTER / name).read_text(encoding="utf-8") for name in ("MarkerCluster.css", "MarkerCluster.Default.css")
+    )
+
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -65,12 +92,6 @@ def _environment():
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-
-
-@cache
-def macros(template: str):
-    """A template's macros, to call from Python with data as values (``macros("tips.html").gap_tip(g, w)``)."""
-    return _environment().get_template(template).module
 
 
 def render_html(template: str, **data) -> str:

@@ -1,38 +1,43 @@
 """Draw the maps: overview, one per leader, gaps, and the index page.
 
-Every map is one self-contained HTML file (`geo._mapkit`): Leaflet inlined
-from the installed package, folium's CDN links removed, nothing fetched
-unless a basemap is configured. Data is text, never code: titles, panels,
-legends and the index page are rendered from autoescaped templates
-(``geo/templates/``) with the data as variables, and inserted as literal
-HTML that no template engine reads again; tooltips and popups come from the
-macros of ``templates/tips.html`` (autoescaped, the data passed as values)
-and travel as JSON properties; the search control reads plain text and
-writes it with ``textContent`` only. No HTML is assembled here by hand.
-Leaders' phone numbers are never written. Coordinates are rounded to 1e-6°
-(about 0.1 m); with an AMap basemap the data is drawn in GCJ-02.
+Every map is one self-contained HTML file made of two parts:
+
+- **the page shell**, built once per build with folium (`geo._mapkit.shell`):
+  Leaflet and Leaflet.markercluster inlined from their installed packages, the
+  configured basemaps, and ``geo/static/map.js``, which draws everything;
+- **the map's data**, a JSON document in the page (``<script
+  type="application/json">``): its layers packed as integer micro-degrees
+  (`pack`), each feature's plain properties, the words of the interface, the
+  labels to place, and the boxes (title, legend, panel) rendered from the
+  autoescaped templates of ``geo/templates/``.
+
+So a leader's map costs one JSON dump and three small template renders, not
+a folium render (about 100 leader maps per second where folium gave 5).
+Data is text, never code: the JSON is escaped for the page (``<`` as
+``\\u003c``), never read by a template engine, and ``map.js`` writes every
+tooltip, popup and label with ``textContent`` only. Leaders' phone numbers
+are never written. Coordinates are rounded to 1e-6° (about 0.1 m); with an
+AMap basemap the data is drawn in GCJ-02.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from hashlib import sha1
 from pathlib import Path
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Figure
 
 from ._labels import labels
-from ._mapkit import Html, add_controls, new_map, save, vertices
+from ._mapkit import MapShell, fill, shell
 from ._readers import is_osm
 from .analyse import Analysis
-from .assets import macros, render_html
+from .assets import render_html
 from .checks import CHECKS, GAP_COLOR
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
@@ -43,9 +48,11 @@ from .shapes import keep_dimension
 from .words import kind_label
 
 __all__ = [
+    "GAP_COLOR",
     "MapFile",
     "build_context",
     "leader_filenames",
+    "pack",
     "render_gap_map",
     "render_index",
     "render_leader_map",
@@ -60,11 +67,19 @@ TIER_STYLE = {
     "general": {"fillColor": "#d5dbdb", "color": "#7f8c8d", "weight": 1, "fillOpacity": 0.35},
 }
 CITY_ROAD = {"color": "#1f3a93", "weight": 6, "opacity": 0.9}
+OTHER_WHOLE_ROAD = {"color": "#5b2c6f", "weight": 6, "opacity": 0.9}
 SECTION = {"color": "#16a085", "weight": 6, "opacity": 0.9}
 OTHER_ROAD = {"color": "#7b7d7d", "weight": 2, "opacity": 0.8}
-UNNAMED_ROAD = {"color": "#aab7b8", "weight": 1, "opacity": 0.8}
+UNNAMED_ROAD = {"color": "#aab7b8", "weight": 1, "opacity": 0.7}
 FAINT = {"fillColor": "#ecf0f1", "color": "#95a5a6", "weight": 0.8, "fillOpacity": 0.3}
+BOUNDARY = {"color": "#2c3e50", "weight": 2.5, "fill": False, "dashArray": "8 4"}
 ISSUE_COLORS = {"overdue": "#7b241c", "open": "#e74c3c", "resolved": "#27ae60"}
+ISSUE_STYLE = {
+    status: {"radius": 4 if status == "resolved" else 6, "color": "#333", "weight": 1, "fillOpacity": 0.9}
+    | {"fillColor": color}
+    for status, color in ISSUE_COLORS.items()
+}
+HIGHLIGHT = {"weight": 8, "color": "#000"}
 
 
 @dataclass
@@ -102,21 +117,135 @@ def leader_filenames(leader_ids) -> dict[str, str]:
     return names
 
 
+# ----------------------------------------------------------------------------- packing layers for map.js
+SCALE = 1_000_000  # coordinates travel as integers in micro-degrees (about 0.1 m), each the step from the last
+
+
+def pack(geometry) -> dict:
+    """Geometries as ``map.js`` draws them: ``{"xy": [dx, dy, …], "parts": [offsets, …]}``.
+
+    The coordinates of all features, in micro-degrees, each pair the
+    difference from the previous one (so most numbers are short), and the
+    offsets of `shapely.to_ragged_array` (rings, then polygons, then
+    multi-polygons; lines, then multi-lines) that cut them into features. Single
+    and multi-part geometries of one dimension are drawn alike. The geometries
+    must be of one dimension and not empty.
+    """
+    geometry = np.asarray(geometry, dtype=object)
+    if len(geometry) == 0:
+        return {"xy": [], "parts": []}
+    _kind, coords, offsets = shapely.to_ragged_array(geometry)
+    ints = np.round(coords[:, :2] * SCALE).astype(np.int64)
+    steps = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    return {"xy": steps.ravel().tolist(), "parts": [o.tolist() for o in offsets]}
+
+
+class _Table:
+    """A layer's rows as plain arrays, cheap to subset once per map: geometry and JSON-ready columns.
+
+    Built once per build from a frame (`_Table.of`): each column an object
+    array of plain Python values (missing ones ``None``), so a leader's map
+    takes its rows with one index and dumps them with no per-feature work.
+    ``table["col"]`` is a column, ``table[mask]`` the rows of a boolean mask
+    or an index array.
+    """
+
+    def __init__(self, geometry, columns: dict[str, np.ndarray]):
+        self.geometry = np.asarray(geometry, dtype=object)
+        self.columns = columns
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame) -> _Table:
+        columns = {}
+        for name in frame.columns:
+            if name == frame.geometry.name:
+                continue
+            values = frame[name].to_numpy(dtype=object)
+            missing = frame[name].isna().to_numpy()
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
+            columns[name] = values
+        return cls(frame.geometry.values, columns)
+
+    def __len__(self) -> int:
+        return len(self.geometry)
+
+    @property
+    def empty(self) -> bool:
+        return len(self.geometry) == 0
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return self.columns[key]
+        return _Table(self.geometry[key], {name: values[key] for name, values in self.columns.items()})
+
+    @property
+    def total_bounds(self) -> np.ndarray:
+        return shapely.total_bounds(self.geometry)
+
+    def within(self, x0: float, y0: float, x1: float, y1: float) -> _Table:
+        """The rows whose bounding box meets the window (``GeoDataFrame.cx``, without the frame)."""
+        b = shapely.bounds(self.geometry)
+        return self[(b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)]
+
+
+@dataclass
+class _Layer:
+    """One layer of a map as ``map.js`` reads it (see `_Layer.spec`)."""
+
+    name: str
+    frame: _Table
+    style: dict
+    props: tuple[str, ...] = ()
+    by: str | None = None  # a property whose value picks the style from `style`
+    tip: str | None = None  # which tooltip map.js writes: community, coverage, road, issue, gap
+    popup: str | None = None
+    search: tuple[str, ...] = ()  # the properties a search matches
+    show: bool = True
+    cluster: bool = False
+    highlight: bool = False
+    interactive: bool = True
+    legend: list[tuple[str, str]] = field(default_factory=list)
+
+    def spec(self) -> dict:
+        frame = self.frame
+        return {
+            "name": self.name,
+            "dim": int(shapely.get_dimensions(frame.geometry[:1])[0]),
+            "geom": pack(frame.geometry),
+            "props": {c: frame[c].tolist() for c in self.props},
+            "style": self.style,
+            "by": self.by,
+            "tip": self.tip,
+            "popup": self.popup,
+            "search": list(self.search),
+            "show": self.show,
+            "cluster": self.cluster,
+            "highlight": HIGHLIGHT if self.highlight else None,
+            "interactive": self.interactive,
+        }
+
+
+# ----------------------------------------------------------------------------- the context, built once per build
 @dataclass
 class _Context:
-    """The analysis in map coordinates, with escaped labels, built once for every map."""
+    """The analysis in map coordinates with plain properties, built once for every map."""
 
     analysis: Analysis
     options: MapOptions
     words: dict
-    communities: gpd.GeoDataFrame
-    roads: gpd.GeoDataFrame
-    coverage: gpd.GeoDataFrame
-    issues: gpd.GeoDataFrame
-    gaps: gpd.GeoDataFrame
-    boundary: gpd.GeoDataFrame | None
+    communities: _Table
+    roads: _Table
+    coverage: _Table
+    issues: _Table
+    gaps: _Table
+    boundary: _Table | None
     leaders: pd.DataFrame
     community_leaders: dict[str, tuple[str, ...]]
+    road_labels: _Table  # no geometry: see `_road_labels`
+    mine: dict[str, dict[str, np.ndarray]]  # leader id -> layer -> the rows that are theirs
+    shell: MapShell
     attributions: tuple[str, ...] = ()  # the data's licences that require credit on every map
 
     def gap_label(self, kind: str) -> str:
@@ -143,28 +272,30 @@ def _simplified_for_drawing(geometry: np.ndarray) -> np.ndarray:
     return geometry
 
 
-def _text(value) -> str:
-    """A cell as text for a template: None and NaN are nothing (not "None")."""
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+def _drawn(frame: gpd.GeoDataFrame, gcj02: bool, dimension: int) -> gpd.GeoDataFrame:
+    """EPSG:4326 (or GCJ-02 for AMap tiles), rounded to 1e-6° (about 0.1 m), huge features simplified.
 
-
-def _drawn(frame: gpd.GeoDataFrame, gcj02: bool, dimension: int | None = None) -> gpd.GeoDataFrame:
-    """EPSG:4326 (or GCJ-02 for AMap tiles), coordinates rounded to 1e-6° (about 0.1 m), huge features simplified.
-
-    With `dimension`, only parts of that dimension are drawn (a map layer of
-    lines cannot hold a point); features left with nothing are not drawn.
+    Only parts of `dimension` are drawn (a map layer of lines cannot hold a
+    point; a multi-point is drawn as its first point); features left with
+    nothing are not drawn.
     """
     frame = frame.to_crs(4326)
-    if dimension is not None:
-        geometry, removed = keep_dimension(frame.geometry.values, dimension)
-        if removed:
-            log.debug("%d geometry parts of another dimension than %d not drawn", removed, dimension)
-        frame = frame.set_geometry(geometry, crs=4326)
-        frame = frame[frame.geometry.notna()]
-    geometry = _simplified_for_drawing(np.asarray(frame.geometry.values))
+    geometry, removed = keep_dimension(frame.geometry.values, dimension)
+    if removed:
+        log.debug("%d geometry parts of another dimension than %d not drawn", removed, dimension)
+    if dimension == 0:
+        geometry = np.where(shapely.get_num_geometries(geometry) > 1, shapely.get_geometry(geometry, 0), geometry)
+    geometry = np.asarray(geometry, dtype=object)
+    keep = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    frame, geometry = frame[keep], _simplified_for_drawing(geometry[keep])
     if gcj02:
         geometry = geometry_wgs84_to_gcj02(geometry)
-    return frame.set_geometry(shapely.transform(geometry, lambda c: np.round(c, 6)), crs=4326)
+    geometry = shapely.set_precision(geometry, 1e-6) if dimension == 0 else shapely.transform(geometry, _rounded)
+    return frame.set_geometry(geometry, crs=4326)
+
+
+def _rounded(coords: np.ndarray) -> np.ndarray:
+    return np.round(coords, 6)
 
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
@@ -190,380 +321,483 @@ def _simplified(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return communities.set_geometry(simple, crs=communities.crs)
 
 
+ROAD_LABELS_PER_NAME = 3  # a road's name is offered on its longest pieces, up to this many
+LABEL_SPAN_M = 20.0  # the direction of a label is taken over this many metres either side of its anchor
+
+
+def _road_labels(roads: gpd.GeoDataFrame, gcj02: bool) -> pd.DataFrame:
+    """Where each named road's name can go: its longest pieces' middles, with a direction, longest road first.
+
+    Columns: ``name``, ``rank`` (the road's total length, for priority),
+    ``piece_m`` (the piece's length: the name is drawn only where it fits),
+    ``x0 y0 x x1 y1``: the anchor and two points either side, in degrees.
+    """
+    named = roads[roads["name"] != ""]
+    if named.empty:
+        return pd.DataFrame(columns=["name", "rank", "piece_m", "x0", "y0", "x", "y", "x1", "y1"])
+    lines = named.geometry.values
+    frame = pd.DataFrame({"name": named["name"].to_numpy(), "piece_m": shapely.length(lines), "geometry": lines})
+    frame["rank"] = frame.groupby("name")["piece_m"].transform("sum")
+    frame = frame.sort_values(["rank", "name", "piece_m"], ascending=[False, True, False], kind="stable")
+    frame = frame.groupby("name", sort=False).head(ROAD_LABELS_PER_NAME)
+    geometry = frame["geometry"].to_numpy()
+    half = frame["piece_m"].to_numpy() / 2
+    span = np.minimum(LABEL_SPAN_M, half)
+    points = [
+        shapely.line_interpolate_point(geometry, at) for at in (half - span, half, half + span)
+    ]  # three arrays of points, in the metric CRS
+    xy = []
+    for p in points:
+        degrees = gpd.GeoSeries(p, crs=roads.crs).to_crs(4326).values
+        if gcj02:
+            degrees = geometry_wgs84_to_gcj02(np.asarray(degrees))
+        xy.append(np.round(shapely.get_coordinates(degrees), 6))
+    (x0, y0), (x, y), (x1, y1) = (c.T for c in xy)
+    return pd.DataFrame(
+        {
+            "name": frame["name"].to_numpy(),
+            "rank": frame["rank"].round(1).to_numpy(),
+            "piece_m": frame["piece_m"].round(1).to_numpy(),
+            "x0": x0,
+            "y0": y0,
+            "x": x,
+            "y": y,
+            "x1": x1,
+            "y1": y1,
+        }
+    )
+
+
+def _who(leader_ids: pd.Series, leaders: pd.DataFrame, w: dict) -> pd.Series:
+    """Each row's leaders (a tuple of ids) as one text: ``乙（区长）、丙``; ``无`` when none."""
+    known = leaders["title"].astype(str).where(leaders["title"].astype(bool), "")
+    named = leaders["name"].astype(str) + np.where(known != "", w["p.open"] + known + w["p.close"], "")
+    texts = {ids: w["p.list"].join(named.get(i, i) for i in ids) or w["none"] for ids in set(leader_ids)}
+    return leader_ids.map(texts)
+
+
+def _names(leader_ids: pd.Series, leaders: pd.DataFrame) -> pd.Series:
+    """Each row's leaders' names, space-separated (what a search matches)."""
+    names = leaders["name"].astype(str)
+    texts = {ids: " ".join(names.get(i, i) for i in ids) for ids in set(leader_ids)}
+    return leader_ids.map(texts)
+
+
 def build_context(analysis: Analysis, options: MapOptions) -> _Context:
-    """Prepare everything the maps draw: escaped tooltips and popups, plain search text."""
+    """Prepare everything the maps draw, once: the layers in map coordinates and their plain properties."""
     w = labels(options.lang)
     gcj = "amap" in options.basemaps
     resolved = analysis.resolved
     project = resolved.project
     leaders = project.leaders.set_index("id", drop=False)
-    names = leaders["name"].to_dict()
 
-    def who(ids) -> str:
-        return (
-            w["p.list"].join(
-                f"{names.get(i, i)}{w['p.open']}{leaders.at[i, 'title']}{w['p.close']}"
-                if i in leaders.index and leaders.at[i, "title"]
-                else str(names.get(i, i))
-                for i in ids
-            )
-            or w["none"]
-        )
-
-    def plain(ids) -> str:
-        return " ".join(str(names.get(i, i)) for i in ids)
-
-    communities = _drawn(_simplified(resolved.communities[["id", "name", "tier", "street", "geometry"]]), gcj, 2)
-    ids = communities["id"]
-    communities["leaders"] = ids.map(lambda c: who(analysis.community_leaders.get(c, ())))
-    communities["search"] = [
-        f"{n} {c} {plain(analysis.community_leaders.get(c, ()))}".strip() for n, c in zip(communities["name"], ids)
-    ]
-    tips = macros("tips.html")  # tooltips and popups: autoescaped templates, the data passed as values
-    communities["tip"] = [
-        str(
-            tips.community_tip(
-                {"name": r.name, "tier": w.get(f"tier.{r.tier}", r.tier), "street": r.street, "leaders": r.leaders}, w
-            )
-        )
-        for r in communities.itertuples()
-    ]
+    source = _simplified(resolved.communities[["id", "name", "tier", "street", "geometry"]])
+    source["area_m2"] = source.geometry.area.round(0)
+    source["label_x"], source["label_y"] = _label_points(source, gcj)
+    communities = _drawn(source, gcj, 2)
+    held = communities["id"].map(lambda c: analysis.community_leaders.get(c, ()))
+    communities["leader_ids"] = held
+    communities["leaders"] = _who(held, leaders, w)
+    communities["names"] = _names(held, leaders)
+    communities["tier_word"] = communities["tier"].map(lambda t: w.get(f"tier.{t}", t))
     status = analysis.status
-    by_community = {cid: rows for cid, rows in status[status["kind"] == "community"].groupby("target")}
-    no_rows = status.iloc[0:0]
-    communities["popup"] = [
-        str(
-            tips.community_popup(
-                {"name": r.name, "id": r.id, "tier": w.get(f"tier.{r.tier}", r.tier), "leaders": r.leaders},
-                [
-                    {
-                        "item": s.item,
-                        "state": w.get(f"state.{s.state}", s.state),
-                        "progress": "" if pd.isna(s.progress) else f"{s.progress:.0f}",
-                        "due": _text(s.due),
-                        "overdue": bool(s.overdue),
-                    }
-                    for s in by_community.get(r.id, no_rows).itertuples()
-                ],
-                w,
-            )
+    mine = status[status["kind"] == "community"].copy()
+    mine["state_word"] = mine["state"].map(lambda s: w.get(f"state.{s}", s))
+    mine["row"] = list(
+        zip(
+            mine["item"].astype(str),
+            mine["state_word"].astype(str),
+            mine["progress"].round(0).astype(object).where(mine["progress"].notna(), None),
+            mine["due"].astype(object).where(mine["due"].notna(), None).map(lambda d: None if d is None else str(d)),
+            mine["overdue"].astype(bool),
         )
-        for r in communities.itertuples()
-    ]
+    )
+    rows = mine.groupby("target")["row"].agg(list)
+    communities["status"] = communities["id"].map(rows).map(lambda r: r if isinstance(r, list) else [])
 
     coverage = _drawn(resolved.coverage.rename(columns={"from": "from_", "to": "to_"}), gcj, 1)
     # A section's ends in words, in the map's language (a street to itself: its two crossings).
     coverage["ends"] = [
-        "" if r.kind == "road" else section_label(r.from_, r.to_, r.start_m, r.end_m, options.lang)
-        for r in coverage.itertuples()
-    ]
-    coverage["tip"] = [
-        str(
-            tips.coverage_tip(
-                {
-                    "road": r.road,
-                    "whole": r.kind == "road",
-                    "ends": r.ends,
-                    "metres": f"{r.length_m:,.0f}",
-                    "level": w.get(f"level.{r.level}", r.level),
-                    "who": who([r.leader]),
-                },
-                w,
-            )
+        "" if kind == "road" else section_label(a, b, s, e, options.lang)
+        for kind, a, b, s, e in zip(
+            coverage["kind"], coverage["from_"], coverage["to_"], coverage["start_m"], coverage["end_m"]
         )
-        for r in coverage.itertuples()
     ]
-    coverage["search"] = [f"{r.road} {plain([r.leader])}" for r in coverage.itertuples()]
+    coverage["metres"] = coverage["length_m"].round(0)
+    coverage["level_word"] = coverage["level"].map(lambda v: w.get(f"level.{v}", v))
+    single = coverage["leader"].map(lambda i: (i,))
+    coverage["who"] = _who(single, leaders, w)
+    coverage["names"] = _names(single, leaders)
+
     roads = _drawn(resolved.roads[["name", "_row", "geometry"]], gcj, 1)
-    roads["tip"] = [str(tips.road_tip(n, w)) for n in roads["name"]]
-    roads["search"] = roads["name"]
-    columns = [
-        "id",
-        "source",
-        "category",
-        "state",
-        "due",
-        "note",
-        "community",
-        "road",
-        "leaders",
-        "orphan",
-        "overdue",
-        "geometry",
-    ]
-    issues = _drawn(analysis.issues[columns], gcj, 0)
+    columns = ["id", "source", "category", "state", "due", "note", "community", "road", "leaders", "overdue"]
+    issues = _drawn(analysis.issues[columns + ["geometry"]], gcj, 0)
     issues["status"] = np.where(issues["overdue"], "overdue", np.where(issues["state"] == "open", "open", "resolved"))
-    issues["tip"] = [
-        str(
-            tips.issue_tip(
-                {
-                    "id": r.id,
-                    "category": _text(r.category),
-                    "source": w.get(f"source.{r.source}", r.source),
-                    "state": w.get(f"state.{r.state}", r.state),
-                    "due": _text(r.due),
-                    "note": _text(r.note),
-                    "who": who(r.leaders),
-                },
-                w,
-            )
-        )
-        for r in issues.itertuples()
-    ]
-    issues["search"] = [f"{r.id} {r.category}".strip() for r in issues.itertuples()]
+    issues["source_word"] = issues["source"].map(lambda s: w.get(f"source.{s}", s))
+    issues["state_word"] = issues["state"].map(lambda s: w.get(f"state.{s}", s))
+    issues["who"] = _who(issues["leaders"].map(tuple), leaders, w)
+    issues["due"] = (
+        issues["due"].astype(object).where(issues["due"].notna(), None).map(lambda d: None if d is None else str(d))
+    )
+
     # facts (kind, name …, geometry) with their words (description, suggested owner) in the map's language
     worded = worded_gaps(analysis, options.lang)[["name", "description", "suggested_owner"]]
     drawable = analysis.gaps.geometry.notna()
-    gaps = _drawn(analysis.gaps[drawable].drop(columns=["name"]).join(worded[drawable]), gcj)
-    gaps["tip"] = [
-        str(tips.gap_tip({"label": gap_label(k, options.lang), "description": d, "suggested": s}, w))
-        for k, d, s in zip(gaps["kind"], gaps["description"], gaps["suggested_owner"])
-    ]
-    gaps["popup"] = gaps["tip"]
-    gaps["search"] = [f"{gap_label(k, options.lang)} {n}" for k, n in zip(gaps["kind"], gaps["name"])]
+    facts = analysis.gaps[drawable].drop(columns=["name"]).join(worded[drawable])
+    facts["label"] = facts["kind"].map(lambda k: gap_label(k, options.lang))
+    gaps = pd.concat(
+        [_drawn(facts[facts["kind"] == c.kind], gcj, c.dimension) for c in CHECKS if (facts["kind"] == c.kind).any()]
+        or [facts.iloc[0:0].to_crs(4326)]
+    )
+
     boundary = _drawn(resolved.boundary, gcj, 2) if resolved.boundary is not None else None
     # OpenStreetMap data is ODbL: a map made from it must say so.
     osm = any(is_osm(Path(source.file)) for source in project.sources.values())
     attributions = (OSM_ATTRIBUTION,) if osm else ()
+    communities["priority"] = communities["tier"].map(NAME_PRIORITY).fillna(0).astype(int)
+    labels_frame = _road_labels(resolved.roads, gcj)
+    anchors = shapely.points(labels_frame["x"].to_numpy(float), labels_frame["y"].to_numpy(float))
+    mine = {
+        "communities": _rows_by_leader(communities["leader_ids"]),
+        "coverage": _rows_by_leader(coverage["leader"].map(lambda i: (i,))),
+        "issues": _rows_by_leader(issues["leaders"].map(tuple)),
+    }
+    none = np.array([], dtype=int)
     return _Context(
         analysis,
         options,
         w,
-        communities,
-        roads,
-        coverage,
-        issues,
-        gaps,
-        boundary,
+        _Table.of(communities),
+        _Table.of(roads),
+        _Table.of(coverage),
+        _Table.of(issues),
+        _Table.of(gaps),
+        None if boundary is None else _Table.of(boundary),
         leaders,
         analysis.community_leaders,
+        _Table.of(gpd.GeoDataFrame(labels_frame, geometry=anchors, crs=4326)),
+        {i: {layer: rows.get(i, none) for layer, rows in mine.items()} for i in leaders.index},
+        shell(options, w),
         attributions,
     )
 
 
-# ----------------------------------------------------------------------------- building blocks
-def _box(fmap: folium.Map, template: str, **data) -> None:
-    """A box over the map (title, legend, panel), rendered from an autoescaped template."""
-    root = fmap.get_root()
-    assert isinstance(root, Figure)  # a map's root is the page
-    root.html.add_child(Html(render_html(template, **data)))
+def _rows_by_leader(ids: pd.Series) -> dict[str, np.ndarray]:
+    """Leader id -> the positions of the rows whose leaders (a tuple per row) include them."""
+    each = pd.Series(ids.to_numpy(), index=np.arange(len(ids))).explode().dropna()
+    return {str(k): np.asarray(v, dtype=int) for k, v in each.groupby(each).groups.items()}
 
 
-def _legend(fmap: folium.Map, title: str, entries: list[tuple[str, str]]) -> None:
-    _box(fmap, "legend.html", title=title, entries=entries)
+def _label_points(communities: gpd.GeoDataFrame, gcj02: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Where a community's name goes: a point inside it (its representative point), in degrees."""
+    points = gpd.GeoSeries(communities.geometry.representative_point(), crs=communities.crs).to_crs(4326).values
+    if gcj02:
+        points = geometry_wgs84_to_gcj02(np.asarray(points))
+    xy = np.round(shapely.get_coordinates(points), 6)
+    return xy[:, 0], xy[:, 1]
 
 
-def _geojson(
-    frame: gpd.GeoDataFrame, name: str, style, *, tooltip=True, popup=False, show=True, highlight=False, marker=None
-) -> folium.GeoJson | None:
-    if frame is None or frame.empty:
-        return None
-    columns = ["tip"] + (["popup"] if popup else []) + (["search"] if "search" in frame else [])
-    extra = [c for c in ("tier", "kind", "status") if c in frame.columns]
-    data = frame[columns + extra + ["geometry"]]
-    return folium.GeoJson(
-        data,
-        name=name,
-        show=show,
-        marker=marker,
-        style_function=style if callable(style) else (lambda _f, s=style: s),
-        highlight_function=(lambda _f: {"weight": 5, "color": "#000"}) if highlight else None,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True) if tooltip else None,
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360) if popup else None,
-        zoom_on_click=False,
-    )
+# ----------------------------------------------------------------------------- layers
+COMMUNITY_PROPS = ("id", "name", "tier", "tier_word", "street", "leaders", "names", "status")
+COVERAGE_PROPS = ("road", "kind", "ends", "metres", "level_word", "who", "names")
+ISSUE_PROPS = ("id", "category", "source_word", "state_word", "due", "note", "who", "status")
+GAP_PROPS = ("kind", "label", "name", "description", "suggested_owner")
 
 
-def _add(fmap, layer):
-    if layer is not None:
-        layer.add_to(fmap)
-    return layer
+def _swatch_area(style: dict) -> str:
+    return f"background:{style['fillColor']};border:2px solid {style['color']}"
 
 
-def _community_style(feature):
-    return TIER_STYLE.get(feature["properties"].get("tier"), TIER_STYLE["general"])
+def _swatch_line(style: dict, height: int = 5) -> str:
+    dashed = "dashed" if style.get("dashArray") else "solid"
+    return f"border-top:{height}px {dashed} {style['color']};height:0"
 
 
-def _issue_style(feature):
-    status = feature["properties"].get("status", "open")
-    return {
-        "radius": 4 if status == "resolved" else 6,
-        "color": "#333",
-        "weight": 1,
-        "fill": True,
-        "fillOpacity": 0.9,
-        "fillColor": ISSUE_COLORS.get(status, ISSUE_COLORS["open"]),
-    }
+def _swatch_point(color: str) -> str:
+    return f"background:{color};border-radius:6px;width:12px"
 
 
-def _issue_layers(fmap, ctx: _Context, issues: gpd.GeoDataFrame) -> list:
-    """Open, overdue and resolved issues, each its own toggleable layer."""
-    layers = []
-    for status in ("overdue", "open", "resolved"):
-        mine = issues[issues["status"] == status]
-        layers.append(
-            _add(
-                fmap,
-                _geojson(
-                    mine,
-                    f"{ctx.words[f'layer.issues_{status}']}{ctx.words['p.open']}{len(mine)}{ctx.words['p.close']}",
-                    _issue_style,
-                    marker=folium.CircleMarker(),
-                ),
-            )
-        )
-    return layers
+def _count(ctx: _Context, name: str, n: int) -> str:
+    return f"{name}{ctx.words['p.open']}{n}{ctx.words['p.close']}"
 
 
-def _boundary(fmap, ctx: _Context) -> None:
-    if ctx.boundary is not None and not ctx.boundary.empty:
-        b = ctx.boundary.copy()
-        b["tip"] = str(macros("tips.html").plain(ctx.words["layer.boundary"]))
-        _add(
-            fmap,
-            _geojson(
-                b,
-                ctx.words["layer.boundary"],
-                {"color": "#2c3e50", "weight": 2.5, "fill": False, "dashArray": "8 4"},
-                tooltip=False,
-            ),
-        )
-
-
-def _labels(fmap, communities: gpd.GeoDataFrame, name: str) -> None:
-    if communities.empty:
-        return
-    group = folium.FeatureGroup(name=name)
-    points = communities.geometry.representative_point()
-    for label, point in zip(communities["name"], points):
-        folium.Marker(
-            [point.y, point.x],
-            interactive=False,
-            icon=folium.DivIcon(
-                html=str(macros("tips.html").label(label)),
-                icon_size=(120, 16),
-                icon_anchor=(20, 8),
-                class_name="geo-label-icon",
-            ),
-        ).add_to(group)
-    group.add_to(fmap)
-
-
-def _bounds(*frames) -> tuple[float, float, float, float]:
-    boxes = np.array([f.total_bounds for f in frames if f is not None and not f.empty])
-    return boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()
-
-
-def _road_layers(fmap, ctx: _Context) -> list:
-    named = ctx.roads[ctx.roads["name"] != ""]
-    unnamed = ctx.roads[ctx.roads["name"] == ""]
-    w = ctx.words
-    _add(fmap, _geojson(unnamed, w["layer.unnamed"], UNNAMED_ROAD))
-    roads = _add(fmap, _geojson(named, w["layer.roads"], OTHER_ROAD))
-    cov = ctx.coverage
-    city = cov[(cov["kind"] == "road") & (cov["level"] == "city")]
-    other_whole = cov[(cov["kind"] == "road") & (cov["level"] != "city")]
-    sections = cov[cov["kind"] == "section"]
-    other = _add(fmap, _geojson(other_whole, w["layer.other_roads"], {**CITY_ROAD, "color": "#5b2c6f"}, highlight=True))
-    city_layer = _add(fmap, _geojson(city, w["layer.city_roads"], CITY_ROAD, highlight=True))
-    section_layer = _add(fmap, _geojson(sections, w["layer.sections"], SECTION, highlight=True))
-    return [roads, other, city_layer, section_layer]
-
-
-def _tier_legend(w) -> list[tuple[str, str]]:
+def _boundary_layer(ctx: _Context) -> list[_Layer]:
+    if ctx.boundary is None or ctx.boundary.empty:
+        return []
     return [
-        (f"background:{s['fillColor']};border:2px solid {s['color']}", w[f"tier.{t}"]) for t, s in TIER_STYLE.items()
+        _Layer(
+            ctx.words["layer.boundary"],
+            ctx.boundary,
+            BOUNDARY,
+            interactive=False,
+            legend=[(_swatch_line(BOUNDARY, 2), ctx.words["layer.boundary"])],
+        )
     ]
 
 
-def _road_legend(w, sections: bool = True) -> list[tuple[str, str]]:
-    rows = [(f"background:{CITY_ROAD['color']};height:5px", w["layer.city_roads"])]
-    if sections:
-        rows.append((f"background:{SECTION['color']};height:5px", w["layer.sections"]))
-    rows.append((f"background:{OTHER_ROAD['color']};height:2px", w["legend.other_roads"]))
-    return rows
+def _community_layer(ctx: _Context, frame, name: str, *, highlight: bool = True) -> _Layer:
+    tiers = [t for t in TIER_STYLE if (frame["tier"] == t).any()]
+    return _Layer(
+        name,
+        frame,
+        TIER_STYLE,
+        COMMUNITY_PROPS,
+        by="tier",
+        tip="community",
+        popup="community",
+        search=("name", "id", "names"),
+        highlight=highlight,
+        legend=[(_swatch_area(TIER_STYLE[t]), ctx.words[f"tier.{t}"]) for t in tiers],
+    )
 
 
-def _issue_legend(w) -> list[tuple[str, str]]:
-    return [(f"background:{c};border-radius:6px;width:12px", w[f"layer.issues_{s}"]) for s, c in ISSUE_COLORS.items()]
-
-
-def _gap_layers(fmap, ctx: _Context, gaps: gpd.GeoDataFrame, show: bool = True) -> list:
-    layers = []
-    for check in CHECKS:
-        mine = gaps[gaps["kind"] == check.kind]
-        if mine.empty:
-            continue
-        points = check.dimension == 0
+def _road_layers(ctx: _Context, roads, coverage, *, mine: bool = False) -> list[_Layer]:
+    """Unnamed roads (faint), named roads, and the roads and sections leaders hold."""
+    w = ctx.words
+    unnamed = roads[roads["name"] == ""]
+    named = roads[roads["name"] != ""]
+    layers = [
+        _Layer(w["layer.unnamed"], unnamed, UNNAMED_ROAD, ("name",), tip="road", interactive=False, legend=[]),
+        _Layer(
+            w["layer.roads"],
+            named,
+            OTHER_ROAD,
+            ("name",),
+            tip="road",
+            popup="road",
+            search=() if mine else ("name",),
+            legend=[(_swatch_line(OTHER_ROAD, 2), w["legend.other_roads"])],
+        ),
+    ]
+    whole = coverage[coverage["kind"] == "road"]
+    city = whole[whole["level"] == "city"]
+    other = whole[whole["level"] != "city"]
+    sections = coverage[coverage["kind"] == "section"]
+    groups = (
+        [(w["layer.my_roads"], whole, CITY_ROAD), (w["layer.my_sections"], sections, SECTION)]
+        if mine
+        else [
+            (w["layer.other_roads"], other, OTHER_WHOLE_ROAD),
+            (w["layer.city_roads"], city, CITY_ROAD),
+            (w["layer.sections"], sections, SECTION),
+        ]
+    )
+    for name, frame, style in groups:
         layers.append(
-            _add(
-                fmap,
-                _geojson(
-                    mine,
-                    f"{ctx.gap_label(check.kind)}{ctx.words['p.open']}{len(mine)}{ctx.words['p.close']}",
-                    check.style,
-                    popup=True,
-                    highlight=not points,
-                    show=show,
-                    marker=folium.CircleMarker() if points else None,
-                ),
+            _Layer(
+                name,
+                frame,
+                style,
+                COVERAGE_PROPS,
+                tip="coverage",
+                popup="coverage",
+                search=("road", "names"),
+                highlight=True,
+                legend=[(_swatch_line(style), name)],
             )
         )
     return layers
+
+
+def _issue_layers(ctx: _Context, issues) -> list[_Layer]:
+    """Open and overdue issues clustered together (a cluster shows its worst); resolved ones apart, hidden."""
+    w = ctx.words
+    active = issues[issues["status"] != "resolved"]
+    resolved = issues[issues["status"] == "resolved"]
+    overdue = int((active["status"] == "overdue").sum())
+    name = (
+        f"{w['layer.issues_open']}{w['p.open']}{len(active)}{w['p.comma']}{w['stats.overdue']} {overdue}{w['p.close']}"
+    )
+    present = [s for s in ("overdue", "open") if (active["status"] == s).any()]
+    return [
+        _Layer(
+            name,
+            active,
+            ISSUE_STYLE,
+            ISSUE_PROPS,
+            by="status",
+            tip="issue",
+            popup="issue",
+            search=("id", "category"),
+            cluster=True,
+            legend=[(_swatch_point(ISSUE_COLORS[s]), w[f"layer.issues_{s}"]) for s in present],
+        ),
+        _Layer(
+            _count(ctx, w["layer.issues_resolved"], len(resolved)),
+            resolved,
+            ISSUE_STYLE,
+            ISSUE_PROPS,
+            by="status",
+            tip="issue",
+            popup="issue",
+            search=("id", "category"),
+            cluster=True,
+            show=False,
+            legend=[(_swatch_point(ISSUE_COLORS["resolved"]), w["layer.issues_resolved"])],
+        ),
+    ]
 
 
 def _swatch(check) -> str:
     """A legend swatch (CSS) drawn from a check's map style."""
     style = check.style
-    color, fill = style.get("color", "#000"), style.get("fillColor", style.get("color", "#000"))
+    color, fill_color = style.get("color", "#000"), style.get("fillColor", style.get("color", "#000"))
     if check.dimension == 0:
-        return f"background:{fill};border-radius:6px;border:2px solid {color};width:12px"
+        return f"background:{fill_color};border-radius:6px;border:2px solid {color};width:12px"
     if check.dimension == 1:
-        dashed = "dashed" if style.get("dashArray") else "solid"
-        return f"border-top:5px {dashed} {color};height:0"
+        return _swatch_line({"color": color, "dashArray": style.get("dashArray")})
     if style.get("fill", True) is False:
         return f"border:2px {'dashed' if style.get('dashArray') else 'solid'} {color}"
-    return f"background:{fill};opacity:{max(float(style.get('fillOpacity', 0.5)), 0.4)};border:2px solid {color}"
+    return f"background:{fill_color};opacity:{max(float(style.get('fillOpacity', 0.5)), 0.4)};border:2px solid {color}"
 
 
-def _gap_legend(ctx: _Context) -> list[tuple[str, str]]:
-    """One legend entry per kind of gap on the map, from the registry."""
-    present = set(ctx.gaps["kind"])
-    return [(_swatch(c), ctx.gap_label(c.kind)) for c in CHECKS if c.kind in present]
+def _gap_layers(ctx: _Context, gaps) -> list[_Layer]:
+    """One layer per kind of gap found, in the registry's order and style (`geo.checks.CHECKS`)."""
+    layers = []
+    for check in CHECKS:
+        mine = gaps[gaps["kind"] == check.kind]
+        if mine.empty:
+            continue
+        label = ctx.gap_label(check.kind)
+        layers.append(
+            _Layer(
+                _count(ctx, label, len(mine)),
+                mine,
+                check.style,
+                GAP_PROPS,
+                tip="gap",
+                popup="gap",
+                search=("label", "name"),
+                highlight=check.dimension > 0,
+                legend=[(_swatch(check), label)],
+            )
+        )
+    return layers
 
 
-def _finish(fmap, ctx: _Context, need_key, searchable, path: Path, frames) -> MapFile:
-    add_controls(fmap, searchable, need_key, ctx.options.lang, ctx.attributions)
-    save(fmap, path)
-    return MapFile(path, path.stat().st_size, sum(vertices(f) for f in frames))
+def _present(layers: list[_Layer]) -> list[_Layer]:
+    return [layer for layer in layers if not layer.frame.empty]
+
+
+def _legend_entries(layers: list[_Layer]) -> list[tuple[str, str]]:
+    """The legend: one entry per kind of thing drawn, in drawing order, nothing that is not on the map."""
+    return list(dict.fromkeys(entry for layer in layers for entry in layer.legend))
+
+
+NAME_PRIORITY = {"demonstration": 2, "key": 1, "general": 0}
+
+
+def _community_labels(frame: _Table, priority: int | None = None) -> list:
+    """Community names: [name, lon, lat, area m², priority].
+
+    Names with a priority (demonstration 2, key 1, or the one given: a
+    leader's own communities) are shown at every zoom, highest first, where
+    they do not cover one another; the others only where they fit inside
+    their community and do not cover a name already placed.
+    """
+    ranks = frame["priority"] if priority is None else np.full(len(frame), priority)
+    return np.column_stack(
+        [frame["name"], frame["label_x"], frame["label_y"], frame["area_m2"], ranks.astype(object)]
+    ).tolist()
+
+
+def _road_label_rows(labels_table: _Table, always=()) -> list:
+    """Road names: [name, rank, piece m, x0, y0, x, y, x1, y1, always], the `always` ones first."""
+    first = np.isin(labels_table["name"], list(always))
+    order = np.concatenate([np.flatnonzero(first), np.flatnonzero(~first)])
+    columns = [labels_table[c][order] for c in ("name", "rank", "piece_m", "x0", "y0", "x", "y", "x1", "y1")]
+    return np.column_stack([*columns, first[order].astype(object)]).tolist() if len(order) else []
+
+
+# ----------------------------------------------------------------------------- writing a map
+def _bounds(*frames) -> list[float] | None:
+    boxes = [f.total_bounds for f in frames if f is not None and not f.empty]
+    if not boxes:
+        return None
+    b = np.array(boxes)
+    return [float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())]
+
+
+CANVAS_VERTICES = 200_000  # above this many drawn vertices, draw on a canvas rather than SVG
+MAP_WORDS = (
+    "p.colon",
+    "p.comma",
+    "p.list",
+    "p.open",
+    "p.close",
+    "p.space",
+    "leaders",
+    "status_items",
+    "no_status",
+    "due",
+    "suggested",
+    "metres",
+    "whole_road",
+    "unnamed_road",
+    "stats.overdue",
+    "search",
+    "no_match",
+    "fullscreen",
+    "tianditu_key",
+    "fold",
+    "unfold",
+    "layer.road_names",
+    "layer.community_names",
+)
+
+
+def _write(
+    ctx: _Context,
+    path: Path,
+    title: str,
+    layers: list[_Layer],
+    boxes: list[str],
+    *,
+    bounds,
+    focus=None,
+    road_labels=(),
+    community_labels=(),
+    stretch_labels=(),
+) -> MapFile:
+    """Fill the shell with one map's data and boxes, and write it."""
+    layers = _present(layers)
+    count = sum(int(shapely.get_num_coordinates(layer.frame.geometry).sum()) for layer in layers)
+    data = {
+        "layers": [layer.spec() for layer in layers],
+        "bounds": bounds,
+        "focus": focus,
+        "canvas": count > CANVAS_VERTICES,
+        "words": {k: ctx.words[k] for k in MAP_WORDS},
+        "attributions": list(ctx.attributions),
+        "labels": {"roads": list(road_labels), "areas": list(community_labels), "stretches": list(stretch_labels)},
+    }
+    page = fill(ctx.shell, title=title, boxes="".join(boxes), data=data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(page)
+    return MapFile(path, len(page), count)
 
 
 def _title(ctx: _Context) -> str:
     return ctx.options.title or ctx.words["title"]
 
 
+def _legend_box(ctx: _Context, layers: list[_Layer]) -> str:
+    return render_html("legend.html", w=ctx.words, title=ctx.words["legend"], entries=_legend_entries(_present(layers)))
+
+
 # ----------------------------------------------------------------------------- the maps
 def render_overview(ctx: _Context, path: Path, counts: Summary) -> MapFile:
     """The whole district: communities by tier, leaders' roads and sections, gaps, issues; search and stats."""
-    w, options = ctx.words, ctx.options
-    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps, ctx.issues]
-    fmap, need_key = new_map(
-        options,
-        _bounds(ctx.boundary, ctx.communities),
-        f"{_title(ctx)} · {w['overview']}",
-        vertex_count=sum(vertices(f) for f in frames),
-    )
-    _boundary(fmap, ctx)
+    w = ctx.words
     general = ctx.communities[ctx.communities["tier"] == "general"]
     top = ctx.communities[ctx.communities["tier"] != "general"]
-    searchable = [
-        _add(fmap, _geojson(general, w["layer.general"], _community_style, popup=True, highlight=True)),
-        _add(fmap, _geojson(top, w["layer.top"], _community_style, popup=True, highlight=True)),
+    layers = _boundary_layer(ctx) + [
+        _community_layer(ctx, general, w["layer.general"]),
+        _community_layer(ctx, top, w["layer.top"]),
     ]
-    searchable += _road_layers(fmap, ctx)
-    searchable += _gap_layers(fmap, ctx, ctx.gaps)
-    searchable += _issue_layers(fmap, ctx, ctx.issues)
-    _labels(fmap, ctx.communities[ctx.communities["tier"] == "demonstration"], w["layer.labels"])
+    layers += _road_layers(ctx, ctx.roads, ctx.coverage)
+    layers += _gap_layers(ctx, ctx.gaps)
+    layers += _issue_layers(ctx, ctx.issues)
     tiers, gaps, issues = counts["communities"]["by_tier"], counts["gaps"], counts["issues"]
     coverage = counts["roads"]["coverage_pct"]
     unit = w["unit.count"]
@@ -581,110 +815,140 @@ def render_overview(ctx: _Context, path: Path, counts: Summary) -> MapFile:
             f"{issues['by_state']['open']}{unit}{w['p.open']}{w['stats.overdue']} {issues['overdue']}{w['p.close']}",
         ),
     ]
-    _box(fmap, "title.html", title=_title(ctx), subtitle=f"{w['stats.as_of']} {counts['as_of']}", stats=stats)
-    _legend(
-        fmap,
-        w["legend"],
-        _tier_legend(w)
-        + _road_legend(w)
-        + _issue_legend(w)
-        + [(f"background:{GAP_COLOR};height:5px", w["legend.gap_line"])],
+    boxes = [
+        render_html(
+            "title.html", w=w, title=_title(ctx), subtitle=f"{w['stats.as_of']} {counts['as_of']}", stats=stats
+        ),
+        _legend_box(ctx, layers),
+    ]
+    return _write(
+        ctx,
+        path,
+        f"{_title(ctx)} · {w['overview']}",
+        layers,
+        boxes,
+        bounds=_bounds(ctx.boundary, ctx.communities),
+        road_labels=_road_label_rows(ctx.road_labels),
+        community_labels=_community_labels(ctx.communities),
     )
-    return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
-def _leader_items(ctx: _Context, leader_id: str):
-    def rows(frame, mask):
-        return frame.loc[mask.astype(bool).to_numpy()]  # also right when the frame is empty
+def _leader_items(ctx: _Context, leader_id: str) -> tuple[_Table, _Table, _Table]:
+    rows = ctx.mine[leader_id]
+    return ctx.communities[rows["communities"]], ctx.coverage[rows["coverage"]], ctx.issues[rows["issues"]]
 
-    communities = rows(
-        ctx.communities, ctx.communities["id"].map(lambda c: leader_id in ctx.community_leaders.get(c, ()))
-    )
-    coverage = rows(ctx.coverage, ctx.coverage["leader"] == leader_id)
-    issues = rows(ctx.issues, ctx.issues["leaders"].map(lambda ids: leader_id in ids))
-    return communities, coverage, issues
+
+def _stretch_labels(ctx: _Context, coverage: _Table) -> list:
+    """Each of a leader's stretches named on the map: ``乙街 至 丙街 · 200 米`` at its middle."""
+    if coverage.empty:
+        return []
+    w = ctx.words
+    middle = shapely.line_interpolate_point(coverage.geometry, 0.5, normalized=True)
+    xy = np.round(shapely.get_coordinates(middle), 6)
+    texts = [
+        f"{road}{w['whole_road'] if kind == 'road' else w['p.colon'] + ends}{w['p.comma']}{metres:,.0f} {w['metres']}"
+        for road, kind, ends, metres in zip(coverage["road"], coverage["kind"], coverage["ends"], coverage["metres"])
+    ]
+    return [[t, x, y] for t, (x, y) in zip(texts, xy)]
 
 
 def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
     """One leader's roads, sections, communities and issues over a faint district; their open issues listed."""
-    w, options = ctx.words, ctx.options
+    w = ctx.words
     leader = ctx.leaders.loc[leader_id]
     communities, coverage, issues = _leader_items(ctx, leader_id)
-    mine = [f for f in (communities, coverage, issues) if not f.empty]
-    bounds = _bounds(*mine) if mine else _bounds(ctx.boundary, ctx.communities)
+    focus = _bounds(communities, coverage, issues)
+    bounds = focus or _bounds(ctx.boundary, ctx.communities)
     title = f"{leader['name']}{w['p.open']}{leader['title']}{w['p.close']}" if leader["title"] else str(leader["name"])
-    fmap, need_key = new_map(options, bounds, f"{title} · {w['leader_map']}")
-    _boundary(fmap, ctx)
     # Orientation around the leader's area only: a leader's file stays small in a large district.
-    x0, y0, x1, y1 = bounds
+    x0, y0, x1, y1 = bounds if bounds is not None else (0.0, 0.0, 0.0, 0.0)
     pad = max(0.01, 0.5 * max(x1 - x0, y1 - y0))  # degrees; 0.01° is about 1 km
-    around = ctx.communities.cx[x0 - pad : x1 + pad, y0 - pad : y1 + pad]
-    named = ctx.roads[ctx.roads["name"] != ""].cx[x0 - pad : x1 + pad, y0 - pad : y1 + pad]
-    _add(fmap, _geojson(around, w["layer.all_communities"], FAINT))
-    _add(fmap, _geojson(named, w["layer.roads"], OTHER_ROAD))
-    searchable = [
-        _add(fmap, _geojson(communities, w["layer.my_communities"], _community_style, popup=True, highlight=True)),
-        _add(fmap, _geojson(coverage[coverage["kind"] == "road"], w["layer.my_roads"], CITY_ROAD, highlight=True)),
-        _add(fmap, _geojson(coverage[coverage["kind"] == "section"], w["layer.my_sections"], SECTION, highlight=True)),
+    window = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    around = ctx.communities.within(*window)
+    roads = ctx.roads.within(*window)
+    layers = _boundary_layer(ctx) + [
+        _Layer(w["layer.all_communities"], around, FAINT, interactive=False),
+        *_road_layers(ctx, roads, coverage, mine=True),
+        _community_layer(ctx, communities, w["layer.my_communities"]),
+        *_issue_layers(ctx, issues),
     ]
-    searchable += _issue_layers(fmap, ctx, issues)
-    _labels(fmap, communities, w["layer.community_names"])
-    open_issues = issues[issues["state"] == "open"].sort_values(["due", "id"], key=lambda s: s.astype(str))
-    _box(fmap, "title.html", title=title, subtitle=_title(ctx), stats=None)
-    _box(
-        fmap,
-        "leader_panel.html",
-        w=w,
-        level=w.get(f"level.{leader['level']}", leader["level"]),
-        unit=leader["unit"],
-        issues_total=len(issues),
-        roads=[
-            {"road": r.road, "whole": r.kind == "road", "ends": r.ends, "metres": f"{r.length_m:,.0f}"}
-            for r in coverage.itertuples()
-        ],
-        communities=[{"name": r.name, "tier": w.get(f"tier.{r.tier}", r.tier)} for r in communities.itertuples()],
-        open_issues=[
-            {"id": r.id, "category": r.category, "due": r.due, "overdue": r.overdue} for r in open_issues.itertuples()
-        ],
+    # the leader's own roads and the cross streets their sections name are always labelled
+    mentioned = {v for column in ("road", "from_", "to_") for v in coverage[column] if v}
+    inside = ctx.road_labels.within(*window)
+    open_issues = issues[issues["state"] == "open"]
+    order = sorted(range(len(open_issues)), key=lambda i: (str(open_issues["due"][i]), str(open_issues["id"][i])))
+    boxes = [
+        render_html("title.html", w=w, title=title, subtitle=_title(ctx), stats=None),
+        render_html(
+            "leader_panel.html",
+            w=w,
+            level=w.get(f"level.{leader['level']}", leader["level"]),
+            unit=leader["unit"],
+            issues_total=len(issues),
+            roads=[
+                {"road": road, "whole": kind == "road", "ends": ends, "metres": f"{metres:,.0f}"}
+                for road, kind, ends, metres in zip(
+                    coverage["road"], coverage["kind"], coverage["ends"], coverage["length_m"]
+                )
+            ],
+            communities=[{"name": n, "tier": t} for n, t in zip(communities["name"], communities["tier_word"])],
+            open_issues=[
+                {
+                    "id": open_issues["id"][i],
+                    "category": open_issues["category"][i],
+                    "due": open_issues["due"][i],
+                    "overdue": open_issues["overdue"][i],
+                }
+                for i in order
+            ],
+        ),
+        _legend_box(ctx, layers),
+    ]
+    return _write(
+        ctx,
+        path,
+        f"{title} · {w['leader_map']}",
+        layers,
+        boxes,
+        bounds=bounds,
+        focus=focus,
+        road_labels=_road_label_rows(inside, always=sorted(mentioned)),
+        community_labels=_community_labels(communities, priority=3) + _community_labels(around, priority=0),
+        stretch_labels=_stretch_labels(ctx, coverage),
     )
-    _legend(fmap, w["legend"], _tier_legend(w) + _road_legend(w) + _issue_legend(w))
-    frames = [ctx.boundary, around, named, communities, coverage, issues]
-    return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
 def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     """Every gap over the district, each with a popup saying what is missing and who is adjacent."""
-    w, options = ctx.words, ctx.options
-    frames = [ctx.boundary, ctx.communities, ctx.roads, ctx.coverage, ctx.gaps]
-    fmap, need_key = new_map(
-        options,
-        _bounds(ctx.boundary, ctx.communities),
+    w = ctx.words
+    layers = _boundary_layer(ctx) + [_community_layer(ctx, ctx.communities, w["layer.communities"], highlight=False)]
+    layers += _road_layers(ctx, ctx.roads, ctx.coverage)
+    layers += _gap_layers(ctx, ctx.gaps)
+    boxes = [
+        render_html(
+            "title.html",
+            w=w,
+            title=f"{_title(ctx)} · {w['gap_map']}",
+            subtitle=w["gaps.total"].format(n=len(ctx.gaps)),
+            stats=None,
+        ),
+        render_html(
+            "gap_panel.html",
+            w=w,
+            rows=[(ctx.gap_label(c.kind), int((ctx.gaps["kind"] == c.kind).sum())) for c in CHECKS],
+        ),
+        _legend_box(ctx, layers),
+    ]
+    return _write(
+        ctx,
+        path,
         f"{_title(ctx)} · {w['gap_map']}",
-        vertex_count=sum(vertices(f) for f in frames),
+        layers,
+        boxes,
+        bounds=_bounds(ctx.boundary, ctx.communities),
+        road_labels=_road_label_rows(ctx.road_labels),
+        community_labels=_community_labels(ctx.communities),
     )
-    _boundary(fmap, ctx)
-    searchable = [_add(fmap, _geojson(ctx.communities, w["layer.communities"], _community_style, popup=True))]
-    searchable += _road_layers(fmap, ctx)
-    searchable += _gap_layers(fmap, ctx, ctx.gaps)
-    _box(
-        fmap,
-        "title.html",
-        title=f"{_title(ctx)} · {w['gap_map']}",
-        subtitle=w["gaps.total"].format(n=len(ctx.gaps)),
-        stats=None,
-    )
-    _box(
-        fmap,
-        "gap_panel.html",
-        w=w,
-        rows=[(ctx.gap_label(c.kind), int((ctx.gaps["kind"] == c.kind).sum())) for c in CHECKS],
-    )
-    _legend(
-        fmap,
-        w["legend"],
-        _gap_legend(ctx) + _tier_legend(w),
-    )
-    return _finish(fmap, ctx, need_key, searchable, path, frames)
 
 
 def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[str, str]) -> Path:

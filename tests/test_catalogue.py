@@ -165,8 +165,8 @@ def test_a_registered_check_reaches_summary_reports_and_the_gap_map(bin_check, r
     bins = gaps[gaps["kind"] == BIN]
     assert sorted(bins["target"]) == ["B1", "B2"] and set(bins["kind_zh"]) == {"垃圾桶满溢"}
     page = (out / "gaps.html").read_text(encoding="utf-8")
-    layer = json.dumps("垃圾桶满溢（2）")[1:-1]  # the layer switcher's names are JSON in the page's script
-    assert layer in page  # its layer
+    data = re.search(r'<script type="application/json" id="geo-data">(.*?)</script>', page, re.S).group(1)
+    assert "垃圾桶满溢（2）" in [layer["name"] for layer in json.loads(data)["layers"]]  # its layer
     assert "<li>垃圾桶满溢：2</li>" in page  # the panel's count
     assert "</i>垃圾桶满溢</div>" in page  # the legend, its swatch drawn from the check's style
     assert kind_label(BIN, "en") == "Overflowing bin"

@@ -68,11 +68,21 @@ def built_en(folder, tmp_path_factory):
     return out
 
 
-def _tips(page: str) -> list[str]:
-    """The tooltips of every GeoJSON layer folium embedded in a page (`geo_json_NNNN_add({...});`)."""
-    decoder = json.JSONDecoder()
-    layers = [decoder.raw_decode(page, m.end())[0] for m in re.finditer(r"geo_json_\w+_add\(", page)]
-    return [f["properties"]["tip"] for layer in layers for f in layer["features"]]
+def _tips(page: str) -> list[tuple]:
+    """What the tooltip of each road or section a leader holds says: (road, ends, metres, level, who).
+
+    The page carries these as text (``<script type="application/json">``); map.js writes them
+    with textContent (its layout is checked in tests/test_browser.py).
+    """
+    text = re.search(r'<script type="application/json" id="geo-data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in text  # the data cannot close its script element
+    rows = []
+    for layer in json.loads(text)["layers"]:
+        props = layer["props"]
+        if "ends" in props:
+            columns = [props[c] for c in ("road", "ends", "metres", "level_word", "who")]
+            rows += list(zip(*columns))
+    return rows
 
 
 def _csv(path) -> list[dict[str, str]]:
@@ -87,12 +97,14 @@ def _leader_page(out, leader_id: str) -> str:
 
 # ----------------------------------------------------------------------------- maps
 def test_tooltips_word_a_street_to_itself_by_its_two_crossings(built_zh):
-    tips = _tips((built_zh / "overview.html").read_text(encoding="utf-8"))
-    assert f"<b>北路</b>：{SAME_STREET_LABEL}<br>400 米<br>市领导：甲（副市长）" in tips
-    assert "<b>东西路</b>：甲街 至 丙街<br>120 米<br>区领导：乙（区长）" in tips
-    # The street's name is escaped in the ends, as everywhere in a tooltip.
-    assert "<b>东西路</b>：丙街 至 丁街&lt;i&gt;<br>140 米<br>区领导：丙（副区长）" in tips
-    assert not any("戊街 至 戊街" in t for t in tips)
+    page = (built_zh / "overview.html").read_text(encoding="utf-8")
+    tips = _tips(page)
+    assert ("北路", SAME_STREET_LABEL, 400, "市领导", "甲（副市长）") in tips
+    assert ("东西路", "甲街 至 丙街", 120, "区领导", "乙（区长）") in tips
+    # The street's name travels as text (map.js writes it with textContent), never as markup in the page.
+    assert ("东西路", "丙街 至 丁街<i>", 140, "区领导", "丙（副区长）") in tips
+    assert "丁街<i>" not in page
+    assert not any("戊街 至 戊街" in t[1] for t in tips)
 
 
 def test_leader_panels_show_the_same_ends(built_zh):
@@ -107,8 +119,8 @@ def test_leader_panels_show_the_same_ends(built_zh):
 def test_english_maps_word_the_ends_in_english(built_en):
     tips = _tips((built_en / "overview.html").read_text(encoding="utf-8"))
     # English punctuation between our words and the data's (no full-width colons or brackets)
-    assert "<b>北路</b>: 戊街 (two crossings, at 200 m and 700 m)<br>400 m<br>City leaders: 甲 (副市长)" in tips
-    assert "<b>东西路</b>: 甲街 to 丙街<br>120 m<br>District leaders: 乙 (区长)" in tips
+    assert ("北路", "戊街 (two crossings, at 200 m and 700 m)", 400, "City leaders", "甲 (副市长)") in tips
+    assert ("东西路", "甲街 to 丙街", 120, "District leaders", "乙 (区长)") in tips
     assert "<li>北路: 戊街 (two crossings, at 200 m and 700 m), 400 m</li>" in _leader_page(built_en, "C1")
     assert "<li>东西路: 丙街 to 丁街&lt;i&gt;, 140 m</li>" in _leader_page(built_en, "D2")
 

@@ -1,7 +1,7 @@
 /* geo's own map controls: search, full screen, plain attribution, the Tianditu key box.
    Inlined into every map by geo._mapkit (folium's plugins load from CDNs, which intranet
-   PCs cannot reach). Text from the data is written with textContent only; the popups it
-   opens show the feature's `tip`, which geo has already HTML-escaped. */
+   PCs cannot reach). Text from the data is written with textContent only; a hit opens the
+   popup its layer has (static/map.js builds it from text). */
 window.geoControls = function (map, groups, tianditu, words) {
   'use strict';
   map.attributionControl.setPrefix('Leaflet');
@@ -26,17 +26,21 @@ window.geoControls = function (map, groups, tianditu, words) {
     return layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
   }
 
-  function reveal(hit) {
-    if (!map.hasLayer(hit.group)) { map.addLayer(hit.group); }
+  function open(hit) {
     var at = anchor(hit.layer);
-    if (hit.layer.getLatLng) { map.setView(at, Math.max(map.getZoom(), 16)); }
-    else { map.fitBounds(hit.layer.getBounds(), {maxZoom: 16, padding: [40, 40]}); }
     if (hit.group.getPopup && hit.group.getPopup()) {
       hit.layer.fire('click', {latlng: at}, true);  // the layer's own popup, as a click opens it
-    } else {
-      var p = hit.layer.feature.properties;
-      if (p.tip) { L.popup({maxWidth: 360}).setLatLng(at).setContent(String(p.tip)).openOn(map); }
     }
+  }
+
+  function reveal(hit) {
+    if (!map.hasLayer(hit.group)) { map.addLayer(hit.group); }
+    if (hit.group.getVisibleParent) {  // a point in a cluster: in close enough that it stands alone
+      var alone = hit.group.options.disableClusteringAtZoom || map.getMaxZoom();
+      map.setView(anchor(hit.layer), Math.max(map.getZoom(), alone), {animate: false});
+    } else if (hit.layer.getLatLng) { map.setView(anchor(hit.layer), Math.max(map.getZoom(), 16)); }
+    else { map.fitBounds(hit.layer.getBounds(), {maxZoom: 16, padding: [40, 40]}); }
+    open(hit);
   }
 
   var Search = L.Control.extend({
