@@ -190,6 +190,23 @@ class _Table:
         return self[(b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)]
 
 
+def _encoded(values: np.ndarray):
+    """A property column for the page: its values, or, when they repeat, ``{"k": distinct, "i": codes}``.
+
+    Repeated words (a state, a leader's name on 2,000 issues) are written once.
+    """
+    if len(values) < 8:
+        return values.tolist()
+    try:
+        codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    except TypeError:  # lists (a community's status rows) do not repeat
+        return values.tolist()
+    if len(distinct) * 2 > len(values):
+        return values.tolist()
+    missing = pd.isna(distinct)
+    return {"k": [None if gone else v for v, gone in zip(distinct, missing)], "i": codes.tolist()}
+
+
 @dataclass
 class _Layer:
     """One layer of a map as ``map.js`` reads it (see `_Layer.spec`)."""
@@ -214,7 +231,7 @@ class _Layer:
             "name": self.name,
             "dim": int(shapely.get_dimensions(frame.geometry[:1])[0]),
             "geom": pack(frame.geometry),
-            "props": {c: frame[c].tolist() for c in self.props},
+            "props": {c: _encoded(frame[c]) for c in self.props},
             "style": self.style,
             "by": self.by,
             "tip": self.tip,
@@ -719,6 +736,7 @@ def _bounds(*frames) -> list[float] | None:
 
 
 CANVAS_VERTICES = 200_000  # above this many drawn vertices, draw on a canvas rather than SVG
+CANVAS_FEATURES = 5_000  # or above this many shapes (clustered points aside): SVG slows with many elements
 MAP_WORDS = (
     "p.colon",
     "p.comma",
@@ -762,11 +780,12 @@ def _write(
     """Fill the shell with one map's data and boxes, and write it."""
     layers = _present(layers)
     count = sum(int(shapely.get_num_coordinates(layer.frame.geometry).sum()) for layer in layers)
+    features = sum(len(layer.frame) for layer in layers if not layer.cluster)
     data = {
         "layers": [layer.spec() for layer in layers],
         "bounds": bounds,
         "focus": focus,
-        "canvas": count > CANVAS_VERTICES,
+        "canvas": count > CANVAS_VERTICES or features > CANVAS_FEATURES,
         "words": {k: ctx.words[k] for k in MAP_WORDS},
         "attributions": list(ctx.attributions),
         "labels": {"roads": list(road_labels), "areas": list(community_labels), "stretches": list(stretch_labels)},

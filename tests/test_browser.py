@@ -15,10 +15,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import shapely
 
-from conftest import ROOT, SCREENSHOTS, line, make_project, square
+from conftest import ROOT, SCREENSHOTS, line, m, make_project, square
 from geo.cli import main
-from geo.render import GAP_COLOR, TIER_STYLE
+from geo.render import GAP_COLOR, ISSUE_COLORS, TIER_STYLE, UNNAMED_ROAD
 
 pytestmark = pytest.mark.browser
 
@@ -420,3 +421,236 @@ def test_maps_from_an_osm_extract_credit_openstreetmap(browser, tmp_path):
             assert page.errors == []
         finally:
             page.close()
+
+
+# ----------------------------------------------------------------------------- names, clusters, leaders, phones
+def _overlaps(page) -> int:
+    """How many pairs of names drawn on the map cover one another (their boxes, 2 px of slack)."""
+    return page.evaluate(
+        """() => {
+            const boxes = Array.from(document.querySelectorAll('.geo-name')).map(e => e.getBoundingClientRect());
+            let n = 0;
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i], b = boxes[j];
+                if (a.left + 2 < b.right && b.left + 2 < a.right && a.top + 2 < b.bottom && b.top + 2 < a.bottom) n++;
+            }
+            return n;
+        }"""
+    )
+
+
+def _names(page, cls: str) -> list[str]:
+    return page.evaluate("(cls) => Array.from(document.querySelectorAll('.' + cls)).map(e => e.textContent)", cls)
+
+
+def test_roads_and_communities_are_named_without_collisions_and_more_names_come_as_one_zooms_in(overview, shots):
+    page = overview.page
+    roads, areas = _names(page, "geo-name-road"), _names(page, "geo-name-area")
+    assert roads and areas
+    demonstration = set(EXPECTED.get("demonstration_names", [])) or None
+    tops = _names(page, "geo-name-top")
+    assert tops  # demonstration and key communities are named at the district's zoom
+    assert _overlaps(page) == 0
+    page.evaluate("() => geo.map.setZoom(geo.map.getZoom() + 2, {animate: false})")
+    page.wait_for_timeout(300)
+    closer = _names(page, "geo-name-road") + _names(page, "geo-name-area")
+    assert len(closer) > len(roads) + len(areas) or demonstration is None and len(closer) >= len(roads)
+    assert _overlaps(page) == 0
+    page.screenshot(path=str(shots / "overview-zoomed.png"))
+    assert overview.errors == []
+
+
+def test_issues_are_clustered_by_their_worst_state_and_resolved_ones_hidden(overview):
+    page = overview.page
+    page.evaluate("() => geo.map.fitBounds(geo.map.getBounds(), {animate: false})")
+    clusters = page.locator(".geo-cluster")
+    assert clusters.count() >= 1
+    # the demo's open issues include overdue ones: at the district's zoom some cluster shows overdue
+    assert page.locator(".geo-cluster-overdue").count() >= 1
+    resolved = ISSUE_COLORS["resolved"]
+    assert overview.paths(fill=resolved) == 0 and page.locator(".geo-cluster-resolved").count() == 0
+    toggle = page.locator(".leaflet-control-layers-overlays label", has_text="已整改问题点").locator("input")
+    assert not toggle.is_checked()
+    toggle.check()
+    page.wait_for_timeout(300)
+    shown = page.locator(".geo-cluster-resolved").count() + overview.paths(fill=resolved)
+    assert shown >= 1
+    toggle.uncheck()
+    assert overview.errors == []
+
+
+def test_a_leader_map_names_its_stretches_and_cross_streets_and_fits_clear_of_the_panel(browser, demo_maps):
+    sections = __import__("pandas").read_csv(demo_maps / "reports" / "sections.csv", dtype=str, keep_default_na=False)
+    mine = sections[sections["leader"] == "D03"].iloc[0]
+    page = Page(browser, demo_maps / "leaders" / "D03.html")
+    try:
+        [stretch] = _names(page.page, "geo-name-stretch")
+        assert mine["road"] in stretch and mine["from"] in stretch and mine["to"] in stretch and "米" in stretch
+        roads = set(_names(page.page, "geo-name-road"))
+        assert {mine["road"], mine["from"], mine["to"]} <= roads
+        # the leader's own features lie in the part of the map the panel and title leave free
+        clear = page.page.evaluate(
+            """() => {
+                const data = JSON.parse(document.getElementById('geo-data').textContent), f = data.focus;
+                const a = geo.map.latLngToContainerPoint([f[3], f[0]]);
+                const b = geo.map.latLngToContainerPoint([f[1], f[2]]);
+                const panel = document.querySelector('.geo-panel').getBoundingClientRect();
+                const title = document.querySelector('.geo-title').getBoundingClientRect();
+                const size = geo.map.getSize();
+                return [a.x >= panel.right - 1, a.y >= title.bottom - 1, b.x <= size.x + 1, b.y <= size.y + 1];
+            }"""
+        )
+        assert clear == [True, True, True, True]
+        # the panel folds to its first line and opens again
+        panel = page.page.locator(".geo-panel")
+        height = panel.bounding_box()["height"]
+        panel.locator(".geo-fold").click()
+        assert panel.bounding_box()["height"] < height / 2
+        panel.locator(".geo-fold").click()
+        assert panel.bounding_box()["height"] == pytest.approx(height, abs=1)
+        # unnamed roads are drawn, faint; the legend lists only what is on the map
+        faint = f'path[stroke="{UNNAMED_ROAD["color"]}"]'  # drawn, not interactive
+        assert page.page.locator(faint).count() >= 1
+        legend = page.page.locator(".geo-legend").inner_text()
+        assert "区领导包保路段" not in legend and "我包保的路段" in legend
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def _touch_drag(page, x: float, y: float, dx: float, dy: float) -> None:
+    """One finger on the screen, dragged by (dx, dy) in steps (Chrome DevTools Protocol touch events)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 11):
+        point = {"x": x + dx * k / 10, "y": y + dy * k / 10}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+@pytest.mark.parametrize("name", ["overview.html", "gaps.html", "leaders/D03.html", "index.html"])
+def test_on_a_phone_every_page_reads_without_zooming_and_pans_with_one_finger(browser, demo_maps, shots, name):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    try:
+        page.goto((demo_maps / name).as_uri())
+        page.wait_for_timeout(500)
+        # text is readable as it is: nothing the page writes is smaller than 12 CSS pixels
+        smallest = page.evaluate(
+            """() => Math.min(...Array.from(document.querySelectorAll('body *')).filter(e =>
+                e.offsetParent && Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())
+                && !e.closest('.leaflet-control-attribution, .leaflet-control-scale, .geo-name-icon'))
+                .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+        )
+        assert smallest >= 12, smallest
+        assert page.evaluate(
+            "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+        )  # no sideways scroll
+        page.screenshot(path=str(shots / f"phone-{name.replace('/', '-')}.png"))
+        if name == "index.html":
+            return
+        # the panel is a folded bottom sheet; the layer switcher is a button; search and zoom are reachable
+        for box in page.locator(".geo-panel").all():
+            assert "geo-folded" in box.get_attribute("class")
+            assert box.bounding_box()["y"] + box.bounding_box()["height"] == pytest.approx(844, abs=1)
+        assert page.locator(".leaflet-control-layers-expanded").count() == 0
+        for selector in (".geo-search input", ".leaflet-control-zoom-in", ".leaflet-control-layers-toggle"):
+            box = page.locator(selector).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] >= 0, selector
+            hit = page.evaluate(
+                "([x, y, s]) => document.elementFromPoint(x, y).closest(s) !== null",
+                [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, selector],
+            )
+            assert hit, f"{selector} is covered"
+        before = page.evaluate("() => geo.map.getCenter()")
+        _touch_drag(page, 200, 420, -120, 0)
+        page.wait_for_timeout(400)
+        after = page.evaluate("() => geo.map.getCenter()")
+        assert after["lng"] > before["lng"]  # dragged left: the map moved east
+        assert errors == []
+    finally:
+        context.close()
+
+
+def _large_project(folder: Path, rows: int = 40, columns: int = 50, issues: int = 50_000) -> Path:
+    """A district of rows x columns communities (250 m squares), a named road every 4 blocks, and many issue points."""
+    import numpy as np
+
+    from conftest import LEADERS
+
+    size = 250.0
+    communities = [
+        {
+            "id": f"c{r:02d}{c:02d}",
+            "name": f"第{r}排{c}号社区",
+            "tier": "demonstration"
+            if (r, c) in ((3, 3), (20, 25))
+            else "key"
+            if (r * columns + c) % 97 == 0
+            else "general",
+            "geometry": square(c * size, r * size, (c + 1) * size, (r + 1) * size),
+        }
+        for r in range(rows)
+        for c in range(columns)
+    ]
+    roads = [
+        {"name": f"横{r}路", "geometry": line((0, r * size), (columns * size, r * size))} for r in range(0, rows, 4)
+    ]
+    roads += [
+        {"name": f"纵{c}街", "geometry": line((c * size, 0), (c * size, rows * size))} for c in range(0, columns, 4)
+    ]
+    rng = np.random.default_rng(7)
+    xs, ys = rng.uniform(1, columns * size - 1, issues), rng.uniform(1, rows * size - 1, issues)
+    states = rng.choice(["open", "resolved", "resolved", "resolved"], issues)
+    points = [
+        {"id": f"I{k:05d}", "state": s, "due": "2022-06-30", "geometry": shapely.Point(m(x, y))}
+        for k, (x, y, s) in enumerate(zip(xs, ys, states))
+    ]
+    assignments = [{"leader": "C1", "kind": "road", "target": road["name"]} for road in roads[:3]]
+    assignments += [{"leader": "S1", "kind": "community", "target": c["id"]} for c in communities[:400]]
+    return make_project(
+        folder, communities=communities, roads=roads, leaders=LEADERS, assignments=assignments, issues=points
+    )
+
+
+def test_a_district_of_2000_communities_and_50000_issues_draws_and_pans(browser, tmp_path, capsys):
+    import time
+
+    folder = _large_project(tmp_path / "big")
+    out = tmp_path / "maps"
+    started = time.perf_counter()
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    built = time.perf_counter() - started
+    page = Page(browser, out / "overview.html")
+    try:
+        page.page.wait_for_function("() => window.geo && geo.drawnAt", timeout=60_000)
+        figures = page.page.evaluate(
+            """async () => {
+                const t0 = performance.now();
+                geo.map.panBy([300, 120], {animate: false});
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                const pan = performance.now() - t0;
+                const t1 = performance.now();
+                geo.map.setZoom(geo.map.getZoom() + 1, {animate: false});
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                return {drawn: geo.drawnAt, pan: pan, zoom: performance.now() - t1,
+                        clusters: document.querySelectorAll('.geo-cluster').length};
+            }"""
+        )
+        size = (out / "overview.html").stat().st_size
+        with capsys.disabled():
+            print(
+                f"\n2,000 communities, 50,000 issues: build {built:.1f} s, overview {size / 1e6:.1f} MB, "
+                f"first draw {figures['drawn']:.0f} ms, pan {figures['pan']:.0f} ms, zoom {figures['zoom']:.0f} ms, "
+                f"{figures['clusters']} clusters"
+            )
+        assert figures["clusters"] >= 1  # the points are clustered, not 50,000 circles
+        assert page.paths(fill=ISSUE_COLORS["open"]) < 2_000
+        assert page.errors == []
+    finally:
+        page.close()

@@ -78,7 +78,10 @@ def _tips(page: str) -> list[tuple]:
     assert "<" not in text  # the data cannot close its script element
     rows = []
     for layer in json.loads(text)["layers"]:
-        props = layer["props"]
+        props = {
+            key: [column["k"][i] for i in column["i"]] if isinstance(column, dict) else column
+            for key, column in layer["props"].items()
+        }
         if "ends" in props:
             columns = [props[c] for c in ("road", "ends", "metres", "level_word", "who")]
             rows += list(zip(*columns))

@@ -67,8 +67,11 @@ def map_data(text: str) -> dict:
 
 
 def features(layer: dict) -> list[dict]:
-    """A packed layer's features' properties, one dict per feature."""
-    props = layer["props"]
+    """A packed layer's features' properties, one dict per feature (repeated words decoded)."""
+    props = {
+        key: [column["k"][i] for i in column["i"]] if isinstance(column, dict) else column
+        for key, column in layer["props"].items()
+    }
     n = len(next(iter(props.values()))) if props else 0
     return [{key: values[i] for key, values in props.items()} for i in range(n)]
 
@@ -254,3 +257,26 @@ def test_reserved_windows_names_and_excel_formulas_are_defused(tmp_path):
     assert leader_filenames(["CON"])["CON"].startswith("leader-")
     text = (out / "reports" / "communities.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_packed_layers_decode_to_the_same_coordinates_and_values():
+    """`pack` and `_encoded`, decoded here as map.js decodes them (steps summed, offsets cut, codes looked up)."""
+    from geo.render import _encoded, pack
+
+    ring = [(112.0, 30.0), (112.001, 30.0), (112.001, 30.001), (112.0, 30.0)]
+    hole = [(112.0002, 30.0002), (112.0004, 30.0002), (112.0004, 30.0004), (112.0002, 30.0002)]
+    polygons = [
+        shapely.Polygon(ring, [hole]),
+        shapely.MultiPolygon([shapely.Polygon([(x + 0.01, y) for x, y in ring]), shapely.Polygon(ring)]),
+    ]
+    packed = {"geom": pack(polygons)}
+    first, second = coordinates(packed)
+    # Polygon promoted to a one-part MultiPolygon: [polygon][ring][vertex]
+    assert len(first) == 1 and len(first[0]) == 2 and np.allclose(first[0][1], hole)
+    assert len(second) == 2 and np.allclose(second[0][0], [(x + 0.01, y) for x, y in ring])
+    assert all(isinstance(v, int) for v in packed["geom"]["xy"])  # micro-degree steps, no floats
+    states = np.array(["open", None, "open", "resolved"] * 3, dtype=object)
+    encoded = _encoded(states)
+    assert isinstance(encoded, dict) and len(encoded["k"]) == 3  # written once each
+    assert [encoded["k"][i] for i in encoded["i"]] == list(states)  # None stays None (null), never NaN
+    assert _encoded(np.array(["a", "b", "c"], dtype=object)) == ["a", "b", "c"]  # too few to be worth it

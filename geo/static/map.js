@@ -122,6 +122,12 @@ window.geoMap = function (map, bases, tianditu, data) {
   var overlays = [], searchable = [];
   data.layers.forEach(function (spec) {
     var shapes = decode(spec.geom), keys = Object.keys(spec.props), layers = new Array(shapes.length);
+    keys.forEach(function (key) {  // a column of repeated words comes as {k: distinct values, i: codes}
+      var column = spec.props[key];
+      if (column && !Array.isArray(column)) {
+        spec.props[key] = column.i.map(function (code) { return column.k[code]; });
+      }
+    });
     var group = spec.cluster
       ? L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
                               disableClusteringAtZoom: 17, spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon})
@@ -295,5 +301,6 @@ window.geoMap = function (map, bases, tianditu, data) {
   }
   fit();
   schedule();
-  window.geo = {map: map, place: place, fit: fit};  // for tests and for a person at the console
+  // for tests and for a person at the console: the map, and when it was drawn (ms after the page began)
+  window.geo = {map: map, place: place, fit: fit, drawnAt: window.performance ? performance.now() : null};
 };
