@@ -203,6 +203,8 @@ def _encoded(values: np.ndarray):
         return values.tolist()
     if len(distinct) * 2 > len(values):
         return values.tolist()
+    if len(distinct) == 1:  # one value for every feature: written once
+        return {"k": [None if pd.isna(distinct[0]) else distinct[0]], "n": len(values)}
     missing = pd.isna(distinct)
     return {"k": [None if gone else v for v, gone in zip(distinct, missing)], "i": codes.tolist()}
 
@@ -686,6 +688,7 @@ def _gap_layers(ctx: _Context, gaps) -> list[_Layer]:
                 popup="gap",
                 search=("label", "name"),
                 highlight=check.dimension > 0,
+                cluster=check.dimension == 0,  # points (an issue with no leader) come by the thousand
                 legend=[(_swatch(check), label)],
             )
         )

@@ -2,7 +2,8 @@
 
     python scripts/benchmark.py [--issues 20000] [--copies 4]
 
-Prints seconds per stage and the peak resident memory. The scaled project is
+Prints seconds per stage and the peak resident memory; for the maps, the
+leader maps per second, their sizes and each map's bytes per vertex . The scaled project is
 the demo with many extra issue points (random, seeded) and the road network
 copied side by side `--copies` times (each copy's roads renamed), so the
 figures say how the checks grow with real volumes. Nothing here is asserted:
@@ -83,9 +84,39 @@ def run(folder: Path, maps: bool) -> None:
     )
     if maps:
         with tempfile.TemporaryDirectory() as out:
-            timed("build", build, folder, Path(out), config)
-            size = sum(p.stat().st_size for p in Path(out).rglob("*.html"))
-            print(f"  maps: {len(list(Path(out).rglob('*.html')))} files, {size / 1e6:.1f} MB")
+            map_figures(analysis, config, Path(out) / "maps")
+            result = timed("build", build, folder, Path(out) / "build", config)
+            for f in result.maps:
+                if f.path.name == "overview.html":
+                    print(
+                        f"  overview: {f.bytes / 1024:.0f} KB, {f.vertices:,} vertices, "
+                        f"{f.bytes_per_vertex:.1f} bytes per vertex"
+                    )
+            size = sum(p.stat().st_size for p in (Path(out) / "build").rglob("*.html"))
+            print(f"  maps: {len(list((Path(out) / 'build').rglob('*.html')))} files, {size / 1e6:.1f} MB")
+
+
+def map_figures(analysis, config, out: Path) -> None:
+    """The maps alone: the shared context, the leader maps per second, each map's size and bytes per vertex."""
+    from geo.render import build_context, leader_filenames, render_gap_map, render_leader_map
+
+    start = time.perf_counter()
+    ctx = build_context(analysis, config.map)
+    print(f"  {'context':<10} {time.perf_counter() - start:7.2f} s  (the page shell and every layer, once)")
+    names = leader_filenames(list(ctx.leaders.index))
+    start = time.perf_counter()
+    leaders = [render_leader_map(ctx, i, out / "leaders" / names[i]) for i in ctx.leaders.index]
+    seconds = time.perf_counter() - start
+    sizes = sorted(f.bytes for f in leaders)
+    if leaders:
+        print(
+            f"  {'leaders':<10} {seconds:7.2f} s  {len(leaders)} maps, {len(leaders) / seconds:.0f} per second; "
+            f"size median {sizes[len(sizes) // 2] / 1024:.0f} KB, largest {sizes[-1] / 1024:.0f} KB"
+        )
+    gaps = render_gap_map(ctx, out / "gaps.html")
+    for label, f in (("gap map", gaps), ("largest leader map", max(leaders, key=lambda f: f.bytes, default=None))):
+        if f is not None:
+            print(f"  {label}: {f.bytes / 1024:.0f} KB, {f.vertices:,} vertices, {f.bytes_per_vertex:.1f} bytes per vertex")
 
 
 def main() -> int:
@@ -98,7 +129,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = scaled_project(Path(tmp) / "scaled", args.issues, args.copies)
         print(f"scaled (+{args.issues} issues, roads x{args.copies}):")
-        run(folder, maps=False)
+        run(folder, maps=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MB")
     return 0

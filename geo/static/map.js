@@ -104,15 +104,22 @@ window.geoMap = function (map, bases, tianditu, data) {
 
   // ------------------------------------------------------------------ layers
   var STATUS_RANK = {overdue: 3, open: 2, resolved: 1};
-  function clusterIcon(cluster) {
-    var worst = 'resolved', rank = 0;
-    cluster.getAllChildMarkers().forEach(function (m) {
-      var s = m.feature.properties.status;
-      if ((STATUS_RANK[s] || 0) > rank) { rank = STATUS_RANK[s]; worst = s; }
-    });
-    var box = el('div', null, 'geo-cluster geo-cluster-' + worst);
-    add(box, 'span', cluster.getChildCount());
-    return L.divIcon({html: box, className: 'geo-cluster-icon', iconSize: L.point(36, 36)});
+  function clusterIcon(spec) {
+    return function (cluster) {
+      var box = el('div', null, 'geo-cluster');
+      if (spec.by === 'status') {  // issues: the cluster shows the worst state it holds
+        var worst = 'resolved', rank = 0;
+        cluster.getAllChildMarkers().forEach(function (m) {
+          var s = m.feature.properties.status;
+          if ((STATUS_RANK[s] || 0) > rank) { rank = STATUS_RANK[s]; worst = s; }
+        });
+        box.className += ' geo-cluster-' + worst;
+      } else {  // other points (a gap kind): the layer's own colour
+        box.style.background = spec.style.fillColor || spec.style.color || '#555';
+      }
+      add(box, 'span', cluster.getChildCount());
+      return L.divIcon({html: box, className: 'geo-cluster-icon', iconSize: L.point(36, 36)});
+    };
   }
 
   function styleOf(spec, p) {
@@ -125,12 +132,13 @@ window.geoMap = function (map, bases, tianditu, data) {
     keys.forEach(function (key) {  // a column of repeated words comes as {k: distinct values, i: codes}
       var column = spec.props[key];
       if (column && !Array.isArray(column)) {
-        spec.props[key] = column.i.map(function (code) { return column.k[code]; });
+        spec.props[key] = column.i ? column.i.map(function (code) { return column.k[code]; })
+          : new Array(column.n).fill(column.k[0]);  // one value for every feature
       }
     });
     var group = spec.cluster
       ? L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
-                              disableClusteringAtZoom: 17, spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon})
+                              disableClusteringAtZoom: 17, spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon(spec)})
       : L.featureGroup();
     for (var i = 0; i < shapes.length; i++) {
       var p = {};
