@@ -36,6 +36,8 @@ _WHERE = {
     "SchemaError": "errors",
     "ValidationError": "errors",
     "load_project": "load",
+    "Msg": "messages",
+    "msg": "messages",
     "BuildResult": "pipeline",
     "CheckResult": "pipeline",
     "build": "pipeline",

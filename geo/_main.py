@@ -2,7 +2,7 @@
 
 The command line proper (`geo.cli`) imports geopandas and friends, which takes
 a second; a Ctrl-C or a ``kill`` during that second, or at any later moment,
-prints 已中止 and exits 130 (143 for ``kill``), never a traceback. Whatever a
+prints 已中止 (Stopped with ``--lang en``) and exits 130 (143 for ``kill``), never a traceback. Whatever a
 stopped build had written is in its staging folder, removed on the way out or
 by the next build (`geo.output`).
 """
@@ -47,6 +47,25 @@ def raise_stop() -> None:
     raise _Terminated if stop_requested() == signal.SIGTERM else KeyboardInterrupt
 
 
+def language_in(argv: list[str]) -> str:
+    """The language the command line asks for (``--lang en``, ``--lang=en``), else ``zh``.
+
+    For the few words said before (or without) reading ``geo.toml``: a stop.
+    """
+    from .messages import LANGUAGES
+
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv):
+            value = argv[n + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value in LANGUAGES:
+            return value
+    return "zh"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return its exit code."""
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
@@ -58,21 +77,27 @@ def main(argv: list[str] | None = None) -> int:
 
         return cli_main(argv)
     except KeyboardInterrupt:
-        _stopped()
+        _stopped(argv)
         return EXIT_INTERRUPTED
     except _Terminated:
-        _stopped()
+        _stopped(argv)
         return EXIT_TERMINATED
     except Exception:
         if stop_requested() is None:
             raise
-        _stopped()
+        _stopped(argv)
         return EXIT_TERMINATED if stop_requested() == signal.SIGTERM else EXIT_INTERRUPTED
 
 
-def _stopped() -> None:
+def _stopped(argv: list[str] | None) -> None:
     try:
-        sys.stderr.write("\n已中止\n")
+        from .messages import msg
+
+        words = msg("cli.stopped").text(language_in(sys.argv[1:] if argv is None else argv))
+    except BaseException:  # a second Ctrl-C, or OpenCC not loadable while stopping: say it in the default words
+        words = "已中止"
+    try:
+        sys.stderr.write(f"\n{words}\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

@@ -29,6 +29,7 @@ import pyogrio
 import shapely
 
 from .errors import ProjectError
+from .messages import Msg, msg, seq
 from .schema import normalise_header, normalise_text
 
 __all__ = ["ReadResult", "read_spatial", "read_table"]
@@ -48,12 +49,20 @@ class ReadResult:
 
     frame: pd.DataFrame
     row_label: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
     part: str | None = None  # the layer or sheet read, when the file has several
 
 
 class ReadError(ProjectError):
-    """The file cannot be read as its type; the message says why and what to do."""
+    """The file cannot be read as its type; the message says why and what to do.
+
+    `file` is the file's name, `reason` the message without it (a `Msg`).
+    """
+
+    def __init__(self, file: str, reason: Msg):
+        super().__init__(msg("error.in_file", file=file, message=reason))
+        self.file = file
+        self.reason = reason
 
 
 def cell_text(value) -> str:
@@ -103,7 +112,7 @@ def _plausible_share(text: str, codec: str) -> float:
 
 # Legacy encodings tried, in order, when a file is not UTF-8: GBK (mainland Excel's "ANSI") and Big5
 # (Taiwan's, Hong Kong's); the one whose text reads as everyday characters wins.
-_LEGACY = {"gb18030": "按 GBK（GB18030）编码读取", "cp950": "按 Big5 编码读取"}  # codec -> the note said
+_LEGACY = {"gb18030": "read.as_gbk", "cp950": "read.as_big5"}  # codec -> the note said
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -124,10 +133,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         if best is None or score > best[0]:
             best = (score, text, codec)
     if best is None:
-        raise ReadError(
-            f"{name}：文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5（第 {first_error.start} 字节）；"
-            "请在 Excel 中另存为“CSV UTF-8”"
-        )
+        raise ReadError(name, msg("read.not_text", offset=first_error.start))
     return best[1], best[2]
 
 
@@ -136,9 +142,9 @@ def decode_text(path: Path) -> tuple[str, str]:
     return decode_bytes(path.read_bytes(), path.name)
 
 
-def _csv_rows(path: Path) -> tuple[list[list[str]], list[str]]:
+def _csv_rows(path: Path) -> tuple[list[list[str]], list[Msg]]:
     text, encoding = decode_text(path)
-    notes = [_LEGACY[encoding]] if encoding in _LEGACY else []
+    notes = [msg(_LEGACY[encoding])] if encoding in _LEGACY else []
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -146,19 +152,17 @@ def _csv_rows(path: Path) -> tuple[list[list[str]], list[str]]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)], notes
 
 
-def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[list[object]], list[str], str | None]:
+def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[list[object]], list[Msg], str | None]:
     """The rows of the sheet named, or of the first sheet with a header row the layer knows."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken file
-        raise ReadError(f"{path.name}：不是可读的 .xlsx 文件（{err}）；请用 Excel 打开后重新保存") from err
+        raise ReadError(path.name, msg("read.bad_xlsx", error=str(err))) from err
     notes = []
     try:
         names = book.sheetnames
         if sheet is not None and sheet not in names:
-            raise ReadError(
-                f"{path.name}：没有名为“{sheet}”的工作表（现有：{'、'.join(names)}）；请修改 geo.toml [layers] 中的名称"
-            )
+            raise ReadError(path.name, msg("read.no_such_sheet", sheet=sheet, names=seq(names)))
         chosen = sheet if sheet is not None else names[0]
         rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
         if sheet is None and len(names) > 1 and _header_hits(rows, known) < 2:
@@ -166,7 +170,7 @@ def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[lis
             for name in names[1:]:
                 candidate = [list(r) for r in book[name].iter_rows(values_only=True)]
                 if _header_hits(candidate, known) >= 2:
-                    notes.append(f"第一个工作表“{chosen}”没有表头，读取了工作表“{name}”")
+                    notes.append(msg("read.sheet_chosen", first=chosen, sheet=name))
                     chosen, rows = name, candidate
                     break
     finally:
@@ -238,15 +242,15 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         raw, notes = _csv_rows(path)
     rows = [[_excel_number(cell_text(c)) for c in r] for r in raw]
     if not rows:
-        raise ReadError(f"{path.name}：文件是空的；请加上表头行和数据行")
+        raise ReadError(path.name, msg("read.empty"))
     head = _header_index(rows, known_headers)
     if head:
-        notes.append(f"表头在第 {head + 1} 行，其上 {head} 行作为标题跳过")
+        notes.append(msg("read.title_rows", row=head + 1, count=head))
     width = max(len(r) for r in rows)
     cells = (rows[head] + [""] * width)[:width]
     headers = _unique_headers(cells)
     for name in sorted({c for c in cells if c and cells.count(c) > 1 and normalise_header(c) in known_headers}):
-        notes.append(f"表头“{name}”出现了 {cells.count(name)} 次，只用第一列")
+        notes.append(msg("read.repeated_header", name=name, count=cells.count(name)))
     body, numbers = [], []
     for i, row in enumerate(rows[head + 1 :], start=head + 2):
         if not any(row):
@@ -264,18 +268,13 @@ def _choose_layer(path: Path, wanted: str | None, base_name: str) -> tuple[str, 
     layers = [str(name) for name, _type in pyogrio.list_layers(path)]
     if wanted is not None:
         if wanted not in layers:
-            raise ReadError(
-                f"{path.name}：没有名为“{wanted}”的图层（现有：{'、'.join(layers)}）；请修改 geo.toml [layers] 中的名称"
-            )
+            raise ReadError(path.name, msg("read.no_such_layer", layer=wanted, names=seq(layers)))
         return wanted, len(layers) > 1
     if len(layers) == 1:
         return layers[0], False
     if base_name in layers:
         return base_name, True
-    raise ReadError(
-        f"{path.name}：含有多个图层（{'、'.join(layers)}）；"
-        f'请在 geo.toml 中指定一个，例如 [layers] {base_name} = "{layers[0]}"'
-    )
+    raise ReadError(path.name, msg("read.several_layers", names=seq(layers), base=base_name, first=layers[0]))
 
 
 def _sibling(path: Path, suffix: str) -> Path | None:
@@ -285,12 +284,9 @@ def _sibling(path: Path, suffix: str) -> Path | None:
 
 def _shapefile_parts(path: Path) -> None:
     """A Shapefile is several files; say which one is missing (rather than GDAL's advice)."""
-    for suffix, what in ((".shx", "索引文件"), (".dbf", "属性表文件")):
+    for suffix, what in ((".shx", msg("read.shx")), (".dbf", msg("read.dbf"))):
         if _sibling(path, suffix) is None:
-            raise ReadError(
-                f"{path.name}：缺少{what} {path.stem}{suffix}。Shapefile 由同名的 .shp、.shx、.dbf"
-                "（以及 .prj、.cpg）几个文件组成，请把它们一起复制到项目文件夹"
-            )
+            raise ReadError(path.name, msg("read.shapefile_part", what=what, name=f"{path.stem}{suffix}"))
 
 
 def _dbf_records(dbf: Path) -> bytes:
@@ -324,7 +320,7 @@ _CPG_CODECS = {
 }
 
 
-def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
+def _dbf_encoding(path: Path) -> tuple[str | None, Msg | None]:
     """Encoding for a Shapefile's attributes, and a note when it was guessed or the .cpg was wrong."""
     dbf = _sibling(path, ".dbf")
     if dbf is None:
@@ -341,16 +337,16 @@ def _dbf_encoding(path: Path) -> tuple[str | None, str | None]:
         except ReadError:
             return None, None  # nothing decodes cleanly: let GDAL try, and its error be reported
         gdal, label = {"utf-8": ("UTF-8", "UTF-8"), "cp950": ("CP950", "Big5")}.get(codec, ("GBK", "GBK"))
-        return gdal, f"{cpg.name} 写的编码是“{said}”，但属性文本不是这种编码：按 {label} 读取"
+        return gdal, msg("read.cpg_wrong", cpg=cpg.name, said=said, label=label)
     if not _decodes(records, "utf-8"):
         try:
             _text, codec = decode_bytes(records, dbf.name)
         except ReadError:
-            return "GBK", "没有 .cpg 文件，且文本不是 UTF-8：按 GBK 读取"
+            return "GBK", msg("read.no_cpg_not_utf8", label="GBK")
         label = "Big5" if codec == "cp950" else "GBK"
-        return ("CP950" if codec == "cp950" else "GBK"), f"没有 .cpg 文件，且文本不是 UTF-8：按 {label} 读取"
+        return ("CP950" if codec == "cp950" else "GBK"), msg("read.no_cpg_not_utf8", label=label)
     if _dbf_code_page(dbf) == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
-        return "GBK", "没有 .cpg 文件，.dbf 标明代码页 936：按 GBK 读取"
+        return "GBK", msg("read.dbf_code_page_936")
     return "UTF-8", None
 
 
@@ -410,7 +406,7 @@ OSM_HIGHWAYS = (
 )
 
 
-def _osm_note(path: Path, highways: str) -> str:
+def _osm_note(path: Path, highways: str) -> Msg:
     """What was read from an OSM extract, and what was not (counted by ``highway`` value)."""
     try:
         tags = pyogrio.read_dataframe(
@@ -421,14 +417,11 @@ def _osm_note(path: Path, highways: str) -> str:
             where=f"highway IS NOT NULL AND highway NOT IN ({highways})",
         )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
-        raise ReadError(f"{path.name}：无法作为 OpenStreetMap 文件读取（{err}）；请重新下载或导出") from err
+        raise ReadError(path.name, msg("read.not_osm", error=str(err))) from err
     left = tags["highway"].value_counts()
-    skipped = "、".join(f"{tag} {n}" for tag, n in left.items())
-    return (
-        "OpenStreetMap 数据：读取 lines 图层中 highway 为道路的线"
-        + (f"；未读取人行道、小径等 {int(left.sum())} 条（{skipped}）" if len(left) else "")
-        + "；地图须注明“© OpenStreetMap contributors”（ODbL），geo 已在每张地图上注明"
-    )
+    tags_left = seq(f"{tag} {n}" for tag, n in left.items())
+    skipped = msg("read.osm_skipped", count=int(left.sum()), tags=tags_left) if len(left) else ""
+    return msg("read.osm", skipped=skipped)
 
 
 def is_osm(path: Path) -> bool:
@@ -475,7 +468,7 @@ def _features_from_json(path: Path, text: str | None = None) -> gpd.GeoDataFrame
 _LISTED = re.compile(r"^\s*\[\s*['\"].*['\"]\s*\]\s*$")
 
 
-def _unlist(frame: pd.DataFrame, known: set[str] | None = None) -> list[str]:
+def _unlist(frame: pd.DataFrame, known: set[str] | None = None) -> list[Msg]:
     """Cells holding a list of names (OSM after simplification): keep the first, say so.
 
     The list may be a real list, or its text (``"['红荔西路', '红荔路']"``) as a
@@ -492,7 +485,7 @@ def _unlist(frame: pd.DataFrame, known: set[str] | None = None) -> list[str]:
             frame.loc[texts, column] = values[texts].map(_literal_list)
         listed = frame[column].map(lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) > 1)
         if listed.any():
-            notes.append(f"{int(listed.sum())} 个要素的“{column}”是多个名称的列表，已取第一个")
+            notes.append(msg("read.name_lists", count=int(listed.sum()), column=column))
     return notes
 
 
@@ -514,7 +507,7 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
 
     `known` (normalised headers the layer uses) limits the notes to columns that matter.
     """
-    notes: list[str] = []
+    notes: list[Msg] = []
     kwargs: dict = {}
     part = None
     suffix = path.suffix.lower()
@@ -522,16 +515,11 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
         try:
             kwargs["layer"], several = _choose_layer(path, layer, base_name)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
-            raise ReadError(
-                f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；请在 QGIS 中打开检查，或重新导出"
-            ) from err
+            raise ReadError(path.name, msg("read.cannot_read", kind=suffix[1:], error=str(err))) from err
         part = kwargs["layer"] if several else None
     elif is_osm(path):
         if base_name != "roads":
-            raise ReadError(
-                f"{path.name}：OpenStreetMap 数据只能用作道路图层（roads）；"
-                f"{base_name} 请使用 GeoJSON、GeoPackage 或 Shapefile"
-            )
+            raise ReadError(path.name, msg("read.osm_roads_only", layer=base_name))
         highways = ", ".join(f"'{h}'" for h in OSM_HIGHWAYS)
         kwargs.update(layer="lines", where=f"highway IN ({highways})")
         notes.append(_osm_note(path, highways))
@@ -560,15 +548,13 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         frame = _features_from_json(path) if suffix in (".geojson", ".json") else None
         if frame is None:
-            raise ReadError(
-                f"{path.name}：无法作为 {suffix[1:]} 文件读取（{err}）；请在 QGIS 中打开检查，或重新导出"
-            ) from err
+            raise ReadError(path.name, msg("read.cannot_read", kind=suffix[1:], error=str(err))) from err
     frame = frame.reset_index(drop=True)
     notes += _unlist(frame, known)
     has_z = shapely.has_z(frame.geometry.values)
     if has_z.any():
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.values), crs=frame.crs)
-        notes.append(f"已去掉 {int(has_z.sum())} 个要素的 Z 坐标（高程）")
+        notes.append(msg("read.z_dropped", count=int(has_z.sum())))
     for column in frame.columns:
         if column != "geometry":
             frame[column] = frame[column].map(cell_text).astype(object)

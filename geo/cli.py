@@ -19,10 +19,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from ._main import raise_stop, stop_requested
+from ._main import language_in, raise_stop, stop_requested
 from .config import BASEMAPS, LANGUAGES, load_config
 from .errors import GeoError, ValidationError, grouped
 from .ledger import write_ledger
+from .messages import Msg, msg, seq
 from .model import Summary
 from .output import OutputBusyError, problems_folder, staged_folder
 from .pipeline import build as build_project
@@ -61,18 +62,30 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 SHOWN_GROUPS = 12  # warnings and notes: at most this many lines each, so a screenful in all
 
 
-def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.csv") -> None:
-    """Print warnings and notes, grouped (errors come with the ValidationError).
+class _Language:
+    """The language of one command's messages: --lang, else geo.toml's ``[map] lang`` once read, else zh."""
+
+    def __init__(self, given: str | None):
+        self.value = given or "zh"
+
+    def of(self, config) -> str:
+        """Take the configuration's language (the command line's wins); return the one in use."""
+        self.value = config.map.lang
+        return self.value
+
+
+def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.csv", lang: str = "zh") -> None:
+    """Print warnings and notes, grouped, in `lang` (errors come with the ValidationError).
 
     `ledger_file` is where the full list was written; None when none was.
     """
-    for severity, label in (("warning", "条警告"), ("note", "条说明")):
+    for severity, key in (("warning", "cli.warnings"), ("note", "cli.notes")):
         mine = [p for p in problems if p.severity == severity]
         if not mine:
             continue
-        where = f"（全部列在 {ledger_file}）" if ledger_file else ""
-        _say(f"{len(mine):,} {label}{where}：", err=True)
-        for line in grouped(mine, SHOWN_GROUPS):
+        where = msg("cli.all_listed_in", file=str(ledger_file)) if ledger_file else ""
+        _say(msg(key, count=len(mine), where=where).text(lang), err=True)
+        for line in grouped(mine, SHOWN_GROUPS, lang):
             _say(f"  - {line}", err=True)
 
 
@@ -81,107 +94,115 @@ def _print_summary(figures: Summary, lang: str = "zh") -> None:
         _say(line)
 
 
-def _print_map_sizes(maps) -> None:
+def _print_map_sizes(maps, lang: str = "zh") -> None:
     """Bytes per drawn vertex of each map: the figure to watch when maps grow."""
     if not maps:
         return
     leaders = [m for m in maps if m.path.parent.name == "leaders"]
     others = [m for m in maps if m.path.parent.name != "leaders"]
     parts = [
-        f"{m.path.name} {m.bytes / 1e6:.2f} MB，{m.vertices:,} 个顶点，{m.bytes_per_vertex:.0f} 字节/顶点"
+        msg(
+            "cli.map_size",
+            name=m.path.name,
+            mb=m.bytes / 1e6,
+            vertices=m.vertices,
+            per_vertex=m.bytes_per_vertex,
+        )
         for m in others
     ]
     if leaders:
         size = sum(m.bytes for m in leaders)
         verts = sum(m.vertices for m in leaders)
-        parts.append(f"leaders/ {len(leaders)} 个共 {size / 1e6:.1f} MB，平均 {size / max(verts, 1):.0f} 字节/顶点")
-    _say("地图大小：" + "；".join(parts))
+        parts.append(msg("cli.map_size_leaders", count=len(leaders), mb=size / 1e6, per_vertex=size / max(verts, 1)))
+    _say(msg("cli.map_sizes", sizes=seq(parts, sep="sep.semicolon")).text(lang))
 
 
-def _print_gap_table(figures: Summary) -> None:
+def _print_gap_table(figures: Summary, lang: str = "zh") -> None:
     """A small table of gap kinds with counts and metres / m², for `geo check`."""
-    rows = [(kind_label(k), n) for k, n in figures["gaps"]["by_kind"].items()]
+    rows = [(kind_label(k, lang), n) for k, n in figures["gaps"]["by_kind"].items()]
     width = max(len(label) for label, _ in rows)
-    _say("空白类型".ljust(width + 2, "　") + "数量")
+    fill = msg("cli.table_fill").text(lang)
+    _say(msg("cli.gap_kind").text(lang).ljust(width + 2, fill) + msg("cli.gap_count").text(lang))
     for label, n in rows:
-        _say(label.ljust(width + 2, "　") + f"{n:>4}")
+        _say(label.ljust(width + 2, fill) + f"{n:>4}")
 
 
-def _print_ledger(ledger, err: bool = False, ledger_file: str | Path | None = "reports/ledger.csv") -> None:
+def _print_ledger(
+    ledger, err: bool = False, ledger_file: str | Path | None = "reports/ledger.csv", lang: str = "zh"
+) -> None:
     if not ledger:
         return
-    parts = [f"{e.file} {e.used}/{e.read}" for e in ledger]
+    files = seq((f"{e.file} {e.used}/{e.read}" for e in ledger), sep="sep.comma")
     rejected = sum(e.rejected for e in ledger)
     outside = sum(e.outside for e in ledger)
-    why = f"，原因见 {ledger_file}" if ledger_file else ""
-    _say(
-        "读取（使用/读取行数）："
-        + "，".join(parts)
-        + (f"；剔除 {rejected:,} 行{why}" if rejected else "；无剔除")
-        + (f"；辖区外 {outside:,} 行" if outside else ""),
-        err=err,
+    why = msg("cli.ledger_why", file=str(ledger_file)) if ledger_file else ""
+    line = msg(
+        "cli.ledger",
+        files=files,
+        rejected=msg("cli.ledger_rejected", count=rejected, why=why) if rejected else msg("cli.ledger_none_rejected"),
+        outside=msg("cli.ledger_outside", count=outside) if outside else "",
     )
+    _say(line.text(lang), err=err)
 
 
-def _write_ledger_folder(folder: Path, lock: Path, ledger, problems) -> Path | None:
-    """Write ledger.csv and ledger_summary.csv as the whole of `folder`; the ledger's path, or None."""
+def _write_ledger_folder(folder: Path, lock: Path, ledger, problems, lang: str = "zh") -> Path | None:
+    """Write ledger.csv and ledger_summary.csv (in `lang`) as the whole of `folder`; the ledger's path, or None."""
     try:
         with staged_folder(folder, lock=lock, marker=Path("ledger.csv")) as stage:
-            write_ledger(stage, ledger, problems)
+            write_ledger(stage, ledger, problems, lang)
     except GeoError as busy:  # another run holds the output, or the name is taken by the user's own folder
-        _say(f"问题清单未写入：{busy}", err=True)
+        _say(msg("cli.ledger_not_written", error=busy.text(lang)).text(lang), err=True)
         return None
     return folder / "ledger.csv"
 
 
-def _run(func, verbose: int, out_dir: Path | None = None, ledger_dir: Path | None = None) -> int:
-    """Call `func`; turn errors into messages and exit codes.
+def _run(
+    func,
+    verbose: int,
+    out_dir: Path | None = None,
+    ledger_dir: Path | None = None,
+    language: _Language | None = None,
+) -> int:
+    """Call `func`; turn errors into messages and exit codes, in the command's language.
 
     On invalid input the full problem list is written: beside `out_dir`
     (``<out>-problems/``, so the last good build stays whole), or into
     `ledger_dir`; the message points only to a file that was written.
     """
+    language = language or _Language(None)
     try:
         return func()
     except ValidationError as err:
+        lang = language.value
         written = None
         if out_dir is not None:
-            written = _write_ledger_folder(problems_folder(out_dir), out_dir, err.ledger, err.problems)
+            written = _write_ledger_folder(problems_folder(out_dir), out_dir, err.ledger, err.problems, lang)
         elif ledger_dir is not None:
-            written = _write_ledger_folder(ledger_dir, ledger_dir, err.ledger, err.problems)
-        _say(f"输入数据有误，未生成地图。{err}", err=True)
-        _print_problems(err.problems, written)
-        _print_ledger(err.ledger, err=True, ledger_file=written)
+            written = _write_ledger_folder(ledger_dir, ledger_dir, err.ledger, err.problems, lang)
+        _say(msg("cli.invalid", errors=err.text(lang)).text(lang), err=True)
+        _print_problems(err.problems, written, lang)
+        _print_ledger(err.ledger, err=True, ledger_file=written, lang=lang)
         if written is not None:
-            kept = ""
+            untouched: str | Msg = ""
             if out_dir is not None:
-                last = "，其中上次生成的地图与报表保持不变" if (out_dir / "reports" / "run.json").exists() else ""
-                kept = f"；输出文件夹 {out_dir} 未改动{last}"
-            _say(f"全部问题已写入 {written}{kept}", err=True)
+                last = msg("cli.last_build_kept") if (out_dir / "reports" / "run.json").exists() else ""
+                untouched = msg("cli.out_untouched", folder=str(out_dir), last=last)
+            _say(msg("cli.all_written", file=str(written), kept=untouched).text(lang), err=True)
         return EXIT_INVALID
-    except OutputBusyError as err:
-        _say(f"错误：{err}", err=True)
-        return EXIT_BUSY
-    except GeoError as err:
-        _say(f"错误：{err}", err=True)
-        return EXIT_INVALID
+    except GeoError as err:  # OutputBusyError too: another run holds the output folder
+        lang = language.value
+        _say(msg("cli.error", error=err.text(lang)).text(lang), err=True)
+        return EXIT_BUSY if isinstance(err, OutputBusyError) else EXIT_INVALID
     except OSError as err:  # a folder where a file should be, an output folder that cannot be written
         where = f"“{err.filename}”" if err.filename else ""
-        _say(
-            f"错误：无法读写 {where}：{err.strerror or err}。请检查路径：--out 应是一个可写的文件夹，"
-            "项目文件夹中的图层应是文件。",
-            err=True,
-        )
+        _say(msg("cli.os_error", where=where, reason=str(err.strerror or err)).text(language.value), err=True)
         return EXIT_INVALID
     except Exception as err:  # a bug: say so plainly, keep the traceback for -v
         if stop_requested() is not None:
             raise_stop()  # a Ctrl-C or kill that surfaced as another exception is a stop, not a bug
         if verbose:
             raise
-        _say(
-            f"内部错误（程序缺陷）：{type(err).__name__}: {err}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
-            err=True,
-        )
+        _say(msg("cli.internal", kind=type(err).__name__, error=str(err)).text(language.value), err=True)
         return EXIT_INTERNAL
 
 
@@ -193,6 +214,12 @@ _today = click.option(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="按此日期判断逾期 Judge overdue as of this date (default: geo.toml's today, else today).",
+)
+_lang = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="语言 Language of messages, maps and reports: zh, en, zh-Hant (default: geo.toml's [map] lang, else zh).",
 )
 
 
@@ -218,35 +245,32 @@ def cli() -> None:
     metavar="NAME[,NAME]",
     help=f"底图 Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="地图与报表语言 Language of maps and reports: zh, en, zh-Hant (default: zh).",
-)
+@_lang
 @_today
 @_verbose
 @_quiet
 def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, today, verbose: int, quiet: bool) -> int:
     """生成地图与报表。Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
     _setup_logging(verbose, quiet)
+    language = _Language(lang)
 
     def work() -> int:
         config = load_config(project)
         # The edge reads the environment and the clock; the stages get them as values.
         key = None if config.map.tianditu_key else os.environ.get("TIANDITU_KEY") or None
         config = config.with_map(basemap=basemap, lang=lang, tianditu_key=key).with_today(today and today.date())
+        words = language.of(config)
         result = build_project(project, out_dir, config)
         if not quiet:
-            _print_problems(result.problems)
-            _print_ledger(result.ledger)
-            _print_summary(result.summary, config.map.lang)
+            _print_problems(result.problems, lang=words)
+            _print_ledger(result.ledger, lang=words)
+            _print_summary(result.summary, words)
             leaders = len(list((out_dir / "leaders").glob("*.html")))
-            _say(f"已写入 {out_dir}/index.html、overview.html、gaps.html、leaders/（{leaders} 个）与 reports/")
-            _print_map_sizes(result.maps)
+            _say(msg("cli.built", out=str(out_dir), count=leaders).text(words))
+            _print_map_sizes(result.maps, words)
         return 0
 
-    return _run(work, verbose, out_dir)
+    return _run(work, verbose, out_dir, language=language)
 
 
 @cli.command()
@@ -258,66 +282,76 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
     default=None,
     help="把问题清单（ledger.csv、ledger_summary.csv）写入此文件夹 Write the problem list into this folder.",
 )
+@_lang
 @_verbose
 @_quiet
-def validate(project: Path, ledger_dir: Path | None, verbose: int, quiet: bool) -> int:
+def validate(project: Path, ledger_dir: Path | None, lang: str | None, verbose: int, quiet: bool) -> int:
     """检查数据，列出全部问题。Check PROJECT's files and print every problem; exit 2 on errors."""
     _setup_logging(verbose, quiet)
+    language = _Language(lang)
 
     def work() -> int:
-        config = load_config(project)
+        config = load_config(project).with_map(lang=lang)
+        words = language.of(config)
         result = check_project(project, config)
         written = None
         if ledger_dir is not None:
-            written = _write_ledger_folder(ledger_dir, ledger_dir, result.ledger, result.problems)
-        _print_problems(result.problems, written)
+            written = _write_ledger_folder(ledger_dir, ledger_dir, result.ledger, result.problems, words)
+        _print_problems(result.problems, written, words)
         if not quiet:
-            _print_ledger(result.ledger, ledger_file=written)
+            _print_ledger(result.ledger, ledger_file=written, lang=words)
             warnings = sum(p.severity == "warning" for p in result.problems)
-            _say(f"{project}：数据有效（{warnings:,} 条警告）" + (f"；问题清单已写入 {written}" if written else ""))
+            where = msg("cli.valid_written", file=str(written)) if written else ""
+            _say(msg("cli.valid", project=str(project), count=warnings, written=where).text(words))
         return 0
 
-    return _run(work, verbose, ledger_dir=ledger_dir)
+    return _run(work, verbose, ledger_dir=ledger_dir, language=language)
 
 
 @cli.command()
 @_project_arg
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
+@_lang
 @_today
 @_verbose
 @_quiet
-def check(project: Path, out_dir: Path, today, verbose: int, quiet: bool) -> int:
+def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, quiet: bool) -> int:
     """只做空白点检查与报表。Analyse PROJECT without maps; write reports; exit 1 when there are gaps."""
     _setup_logging(verbose, quiet)
+    language = _Language(lang)
 
     def work() -> int:
-        config = load_config(project).with_today(today and today.date())
+        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
+        words = language.of(config)
         result, figures = check_reports(project, out_dir, config)
         if not quiet:
-            _print_problems(result.problems)
-            _print_ledger(result.ledger)
-            _print_summary(figures, config.map.lang)
-            _print_gap_table(figures)
-            _say(f"报表已写入 {out_dir / 'reports'}")
+            _print_problems(result.problems, lang=words)
+            _print_ledger(result.ledger, lang=words)
+            _print_summary(figures, words)
+            _print_gap_table(figures, words)
+            _say(msg("cli.reports_written", folder=str(out_dir / "reports")).text(words))
         return EXIT_GAPS if figures["gaps"]["total"] else 0
 
-    return _run(work, verbose, out_dir)
+    return _run(work, verbose, out_dir, language=language)
 
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite template files that exist.")
-def init(folder: Path, force: bool) -> int:
+@_lang
+def init(folder: Path, force: bool, lang: str | None) -> int:
     """新建空项目（中文表头模板）。Write a new empty project into FOLDER: XLSX templates, a commented geo.toml."""
     from .template import init_project
 
+    language = _Language(lang)
+
     def work() -> int:
         for path in init_project(folder, force):
-            _say(f"已写入 {path}")
-        _say(f"请放入 communities 与 roads 图层，填好表格后运行：geo validate {folder}")
+            _say(msg("cli.init_written", path=str(path)).text(language.value))
+        _say(msg("cli.init_next", folder=str(folder)).text(language.value))
         return 0
 
-    return _run(work, 0)
+    return _run(work, 0, language=language)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = cli.main(args=argv, prog_name="geo", standalone_mode=False)
     except click.exceptions.Abort:
-        _say("已中止", err=True)
+        _say(msg("cli.stopped").text(language_in(sys.argv[1:] if argv is None else argv)), err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as err:
         err.show()

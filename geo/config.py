@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .messages import LANGUAGES, Msg, msg
 from .schema import LAYERS
 
 __all__ = ["BASEMAPS", "LANGUAGES", "Config", "MapOptions", "Tolerances", "load_config"]
@@ -119,7 +120,6 @@ class MapOptions:
 
 
 BASEMAPS = ("none", "osm", "amap", "tianditu", "intranet")
-LANGUAGES = ("zh", "en", "zh-Hant")
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,8 @@ class Config:
 
 def _unknown(key: str, valid, where: str) -> ConfigError:
     close = difflib.get_close_matches(key, list(valid), n=1)
-    hint = f"；是否应为“{close[0]}”？" if close else ""
-    return ConfigError(f"{where}：未知的设置项“{key}”{hint}（可用：{', '.join(sorted(valid))}）")
+    hint = msg("config.did_you_mean", close=close[0]) if close else ""
+    return ConfigError(msg("config.unknown_key", where=where, key=key, hint=hint, valid=", ".join(sorted(valid))))
 
 
 def _check_keys(table: dict, valid, where: str) -> None:
@@ -164,16 +164,16 @@ def _check_keys(table: dict, valid, where: str) -> None:
 
 def _str_table(table: Any, where: str) -> dict[str, str]:
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}：应为名称表，实际是 {table!r}")
+        raise ConfigError(msg("config.not_names", where=where, value=repr(table)))
     for key, value in table.items():
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}.{key}：应为非空文本，实际是 {value!r}")
+            raise ConfigError(msg("config.not_text", where=where, key=key, value=repr(value)))
     return dict(table)
 
 
 def _dataclass_from(cls, table: Any, where: str):
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}：应为一个表，实际是 {table!r}")
+        raise ConfigError(msg("config.not_table", where=where, value=repr(table)))
     valid = {f.name: f for f in fields(cls)}
     _check_keys(table, valid, where)
     values = {}
@@ -181,11 +181,12 @@ def _dataclass_from(cls, table: Any, where: str):
         default = getattr(cls(), key)
         if isinstance(default, float):
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
-                raise ConfigError(f"{where}.{key}：应为不小于 0 的数字，实际是 {value!r}")
+                raise ConfigError(msg("config.not_number", where=where, key=key, value=repr(value)))
             value = float(value)
         elif not isinstance(value, type(default)):
-            kind = {"str": "文本", "bool": "true 或 false"}.get(type(default).__name__, type(default).__name__)
-            raise ConfigError(f"{where}.{key}：应为{kind}，实际是 {value!r}")
+            kinds = {"str": msg("config.kind_text"), "bool": msg("config.kind_bool")}
+            kind: str | Msg = kinds.get(type(default).__name__, type(default).__name__)
+            raise ConfigError(msg("config.wrong_type", where=where, key=key, kind=kind, value=repr(value)))
         values[key] = value
     return cls(**values)
 
@@ -195,14 +196,10 @@ def _check_map(options: MapOptions, where: str) -> None:
         if name not in BASEMAPS:
             raise _unknown(name, BASEMAPS, f"{where}: basemap")
     if "amap" in options.basemaps and set(options.basemaps) - {"amap", "none"}:
-        raise ConfigError(
-            f"{where}：底图 amap（高德）是 GCJ-02 坐标，不能与 "
-            f"{', '.join(sorted(set(options.basemaps) - {'amap', 'none'}))}（WGS84）混用；请只选一类"
-        )
+        others = ", ".join(sorted(set(options.basemaps) - {"amap", "none"}))
+        raise ConfigError(msg("config.amap_mixed", where=where, others=others))
     if "intranet" in options.basemaps and not options.tiles_url:
-        raise ConfigError(
-            f'{where}：底图 intranet 需要 tiles_url，例如 tiles_url = "http://10.1.2.3/tiles/{{z}}/{{x}}/{{y}}.png"'
-        )
+        raise ConfigError(msg("config.intranet_url", where=where))
     if options.lang not in LANGUAGES:
         raise _unknown(options.lang, LANGUAGES, f"{where}: lang")
 
@@ -219,7 +216,7 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
     _check_keys(crs, LAYER_NAMES, f"{where} [crs]")
     columns_raw = data.get("columns", {})
     if not isinstance(columns_raw, dict):
-        raise ConfigError(f"{where} [columns]：应写成 [columns.roads] 这样的表")
+        raise ConfigError(msg("config.columns_tables", where=where))
     _check_keys(columns_raw, LAYER_NAMES, f"{where} [columns]")
     columns = {layer: _str_table(t, f"{where} [columns.{layer}]") for layer, t in columns_raw.items()}
     for layer, table in columns.items():
@@ -237,9 +234,9 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
         try:
             today = date.fromisoformat(today)
         except ValueError as err:
-            raise ConfigError(f"{where}：today = {today!r} 不是日期（写作 today = 2022-05-14）") from err
+            raise ConfigError(msg("config.bad_today", where=where, value=repr(today))) from err
     elif today is not None and not isinstance(today, date):
-        raise ConfigError(f"{where}：today = {today!r} 不是日期（写作 today = 2022-05-14）")
+        raise ConfigError(msg("config.bad_today", where=where, value=repr(today)))
     return Config(
         files=files, layers=layers, columns=columns, crs=crs, tolerances=tolerances, map=map_options, today=today
     )
@@ -253,5 +250,5 @@ def load_config(project_dir: str | Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path.name}：不是有效的 TOML：{err}") from err
+        raise ConfigError(msg("config.bad_toml", file=path.name, error=str(err))) from err
     return config_from_dict(data, path.name)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ._csv import write_csv
 from .errors import Problem
+from .messages import msg, render
 from .model import Project
 
 __all__ = ["LedgerEntry", "account", "problem_table", "write_ledger"]
@@ -69,33 +70,40 @@ def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
     return entries
 
 
-def problem_table(problems: list[Problem]) -> pd.DataFrame:
-    """Every problem, one row each: what was done with the row and why."""
-    severity = {"error": "错误", "warning": "警告", "note": "说明"}
+def problem_table(problems: list[Problem], lang: str = "zh") -> pd.DataFrame:
+    """Every problem, one row each: what was done with the row and why, worded in `lang`.
+
+    The column headers are the same in every language; the data's values, files and columns as written.
+    """
     rows = []
     for p in problems:
-        actions = {"error": "需修正后重新运行", "warning": "已修复或照用", "note": "按说明读取"}
-        action = "该行未使用" if p.rejected else "辖区之外，未计入" if p.outside else actions[p.severity]
+        action = (
+            msg("action.rejected") if p.rejected else msg("action.outside") if p.outside else msg(_ACTIONS[p.severity])
+        )
         rows.append(
             {
-                "severity": severity[p.severity],
+                "severity": msg(_SEVERITIES[p.severity]).text(lang),
                 "file": p.file,
                 "row": p.row,
                 "column": p.column,
-                "value": p.value,
-                "action": action,
-                "message": p.message,
-                "fix": p.fix,
+                "value": None if p.value is None else render(p.value, lang),
+                "action": action.text(lang),
+                "message": render(p.message, lang),
+                "fix": render(p.fix, lang),
             }
         )
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
 
 
-def write_ledger(reports: Path, entries: list[LedgerEntry], problems: list[Problem]) -> None:
-    """Write ``ledger.csv`` (every problem) and ``ledger_summary.csv`` (per file) into the folder `reports`."""
+_SEVERITIES = {"error": "severity.error", "warning": "severity.warning", "note": "severity.note"}
+_ACTIONS = {"error": "action.error", "warning": "action.warning", "note": "action.note"}
+
+
+def write_ledger(reports: Path, entries: list[LedgerEntry], problems: list[Problem], lang: str = "zh") -> None:
+    """Write ``ledger.csv`` (every problem, worded in `lang`) and ``ledger_summary.csv`` (per file) into `reports`."""
     reports = Path(reports)
     reports.mkdir(parents=True, exist_ok=True)
-    write_csv(problem_table(problems), reports / "ledger.csv")
+    write_csv(problem_table(problems, lang), reports / "ledger.csv")
     summary = pd.DataFrame(
         [asdict(e) for e in entries],
         columns=["layer", "file", "read", "used", "rejected", "outside", "repaired", "lost"],

@@ -26,6 +26,7 @@ from ._readers import ReadError, read_spatial, read_table
 from .config import Config
 from .coords import geometry_gcj02_to_wgs84, in_china
 from .errors import Problem, ProjectError
+from .messages import Msg, msg, seq
 from .model import SourceFile
 from .schema import CONTROL_CHARS, LAYERS, LayerSpec, normalise_header, strip_controls
 
@@ -80,15 +81,15 @@ def _candidates(project_dir: Path, name: str, extensions) -> list[Path]:
 
 # A file a person would expect to work, that is not read: what to do instead.
 UNSUPPORTED = {
-    ".xls": "旧版 Excel（.xls）不能直接读取：请在 Excel 或 WPS 中另存为 .xlsx",
-    ".et": "WPS 表格（.et）不能直接读取：请在 WPS 中另存为 .xlsx",
-    ".ods": "OpenDocument 表格（.ods）不能直接读取：请另存为 .xlsx 或 CSV",
-    ".numbers": "Numbers 表格不能直接读取：请导出为 .xlsx 或 CSV",
-    ".txt": "文本文件（.txt）不能直接读取：如是逗号或制表符分隔的表格，请把扩展名改为 .csv",
-    ".kmz": "KMZ 不能直接读取：请解压得到 .kml（KMZ 是 ZIP 压缩包），或在 GIS 软件中导出为 GeoJSON",
-    ".dwg": "CAD 图纸（.dwg）不能直接读取：请在 GIS 软件中转换为 GeoJSON 或 Shapefile，并给要素加上属性",
-    ".dxf": "CAD 图纸（.dxf）不能直接读取：请在 GIS 软件中转换为 GeoJSON 或 Shapefile，并给要素加上属性",
-    ".dbf": "只有 .dbf（属性表）而没有 .shp：请把同名的 .shp、.shx、.dbf、.prj 一起复制进来",
+    ".xls": msg("load.unsupported_xls"),
+    ".et": msg("load.unsupported_et"),
+    ".ods": msg("load.unsupported_ods"),
+    ".numbers": msg("load.unsupported_numbers"),
+    ".txt": msg("load.unsupported_txt"),
+    ".kmz": msg("load.unsupported_kmz"),
+    ".dwg": msg("load.unsupported_cad", suffix=".dwg"),
+    ".dxf": msg("load.unsupported_cad", suffix=".dxf"),
+    ".dbf": msg("load.unsupported_dbf"),
 }
 
 
@@ -96,7 +97,7 @@ def _unsupported(project_dir: Path, name: str) -> None:
     """Say so when the layer's file is there in a format that is not read."""
     for path in sorted(project_dir.iterdir()):
         if path.stem.lower() == name and path.suffix.lower() in UNSUPPORTED:
-            raise ProjectError(f"{path.name}：{UNSUPPORTED[path.suffix.lower()]}")
+            raise ProjectError(msg("error.in_file", file=path.name, message=UNSUPPORTED[path.suffix.lower()]))
 
 
 def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path | None:
@@ -104,7 +105,9 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
     if spec.name in config.files:
         path = project_dir / config.files[spec.name]
         if not path.exists():
-            raise ProjectError(f"geo.toml [files] {spec.name} = '{config.files[spec.name]}'，但 {path} 不存在")
+            raise ProjectError(
+                msg("load.configured_file_missing", layer=spec.name, name=config.files[spec.name], path=str(path))
+            )
         return path
     extensions: tuple[str, ...]
     if spec.name in POINTS_AS_TABLE:
@@ -118,9 +121,7 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
         _unsupported(project_dir, spec.name)
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
-        raise ProjectError(
-            f"{project_dir}：图层“{spec.name}”有多个文件（{names}）；请只保留一个，或在 geo.toml 的 [files] 中指定"
-        )
+        raise ProjectError(msg("load.several_files", folder=str(project_dir), layer=spec.name, names=names))
     return found[0] if found else None
 
 
@@ -137,7 +138,7 @@ def _aliases(spec: LayerSpec, config: Config) -> dict[str, str]:
 
 def _rename_columns(
     frame: pd.DataFrame, spec: LayerSpec, config: Config
-) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+) -> tuple[pd.DataFrame, dict[str, str], list[Msg]]:
     """Rename headers to the contract's names.
 
     Returns the frame, the mapping used (contract column -> header), and a
@@ -161,7 +162,7 @@ def _rename_columns(
             headers[found] = str(column)
         elif found:
             renames[column] = f"{column}（未使用）"
-            clashes.append(f"“{column}”列与“{headers[found]}”列都表示 {found}，使用了“{headers[found]}”")
+            clashes.append(msg("load.column_clash", column=str(column), first=headers[found], canonical=found))
         elif column in spec.columns:  # e.g. a 'name' column after '名称' took 'name'
             renames[column] = f"{column}（未使用）"
     frame = frame.rename(columns=renames)
@@ -202,7 +203,7 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
         used = column in LAYERS[layer.name].columns  # a column the tool does not use is cleaned in silence
         for idx in frame.index[hit]:
             raw = values.at[idx]
-            codes = "、".join(sorted({f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(raw)}))
+            codes = seq(sorted({f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(raw)}))
             clean = strip_controls(raw)
             frame.at[idx, column] = clean
             if used:
@@ -213,8 +214,8 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
                         int(frame.at[idx, "_row"]),
                         layer.header(column),
                         clean,
-                        f"含有不可见的控制字符（{codes}），已删除",
-                        "在原文件中删去这些字符",
+                        msg("load.control_chars", codes=codes),
+                        msg("load.control_chars_fix"),
                         row_label=layer.row_label,
                     )
                 )
@@ -238,8 +239,8 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
                         None,
                         None,
                         declared,
-                        "声明为 GCJ-02，但数据位于中国境外，那里没有 GCJ-02 偏移",
-                        "从 geo.toml [crs] 中删去 GCJ-02 声明（数据多半是 WGS84）",
+                        msg("load.gcj02_outside_china"),
+                        msg("load.gcj02_outside_china_fix"),
                     )
                 )
                 return frame
@@ -255,7 +256,7 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
                         None,
                         None,
                         declared,
-                        f"geo.toml 声明的坐标系与文件自带的（{frame.crs.to_string()}）不同，按 geo.toml 的读取",
+                        msg("load.crs_overridden", crs=frame.crs.to_string()),
                     )
                 )
             return frame.set_crs(crs, allow_override=True)
@@ -267,8 +268,8 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
                     None,
                     None,
                     declared,
-                    f"geo.toml [crs] 中的坐标系无法识别：{err}",
-                    "使用 EPSG 代码，如“EPSG:4490”“EPSG:4547”，或“GCJ-02”",
+                    msg("load.crs_unknown", error=str(err)),
+                    msg("load.crs_unknown_fix"),
                 )
             )
             return frame.set_crs(4326, allow_override=True)
@@ -282,8 +283,8 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
                 None,
                 None,
                 None,
-                "文件没有坐标系（缺少 .prj 文件？）",
-                f'在 geo.toml 中声明，例如 [crs] {layer_name} = "EPSG:4490"',
+                msg("load.no_crs"),
+                msg("load.no_crs_fix", layer=layer_name),
             )
         )
         return frame.set_crs(4326, allow_override=True)
@@ -307,17 +308,14 @@ def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems)
                 None,
                 None,
                 f"x {rx0:.4f}..{rx1:.4f}, y {ry0:.4f}..{ry1:.4f}",
-                "经度与纬度似乎颠倒了（纬度超出 ±90°）",
-                "经度（x）在前，纬度（y）在后",
+                msg("load.lonlat_swapped"),
+                msg("load.lonlat_order_fix"),
             )
         )
         return False
-    hint = ""
+    hint: str | Msg = ""
     if rx0 > 1e7:
-        hint = (
-            f"；东坐标 {rx0:.0f} 带有高斯-克吕格带号 {int(rx0 // 1e6)}：请使用该带号的"
-            "“CGCS2000 / 3-degree Gauss-Kruger zone N”坐标系"
-        )
+        hint = msg("load.gauss_kruger_zone", easting=rx0, zone=int(rx0 // 1e6))
     problems.append(
         Problem(
             "error",
@@ -325,8 +323,8 @@ def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems)
             None,
             None,
             f"x {rx0:.0f}..{rx1:.0f}, y {ry0:.0f}..{ry1:.0f}",
-            "坐标不是经纬度（投影坐标被当成了度，或坐标系有误）",
-            f"在 geo.toml [crs] 中声明实际坐标系，例如 EPSG:4547{hint}",
+            msg("load.not_degrees"),
+            msg("load.not_degrees_fix", hint=hint),
         )
     )
     return False
@@ -350,9 +348,9 @@ def _stray_features(layer: Layer, frame: gpd.GeoDataFrame, raw: gpd.GeoDataFrame
     for idx, (x, y, *_rest) in zip(frame.index[stray], shapely.bounds(raw.geometry.values[stray])):
         swapped = -90 <= x <= 90 and -180 <= y <= 180 and not -90 <= y <= 90
         value = (
-            f"{layer.header('lon')} {x:g}，{layer.header('lat')} {y:g}"
+            msg("load.stray_lonlat", lon=layer.header("lon"), x=x, lat=layer.header("lat"), y=y)
             if table
-            else f"第一个顶点 x {x:.10g}，y {y:.10g}"
+            else msg("load.stray_vertex", x=x, y=y)
         )
         problems.append(
             Problem(
@@ -361,8 +359,8 @@ def _stray_features(layer: Layer, frame: gpd.GeoDataFrame, raw: gpd.GeoDataFrame
                 int(frame.at[idx, "_row"]),
                 None,
                 value,
-                "经度与纬度似乎颠倒了，该要素未使用" if swapped else "坐标超出经纬度范围，该要素未使用",
-                "经度（x）在前，纬度（y）在后" if swapped else "在 GIS 软件中检查该要素的坐标",
+                msg("load.stray_swapped") if swapped else msg("load.stray_out_of_range"),
+                msg("load.lonlat_order_fix") if swapped else msg("load.stray_out_of_range_fix"),
                 rejected=True,
                 row_label=layer.row_label,
             )
@@ -390,9 +388,7 @@ def _points_from_table(layer: Layer, frame: pd.DataFrame, problems) -> gpd.GeoDa
     file = layer.file
     if "lon" not in frame or "lat" not in frame:
         problems.append(
-            Problem(
-                "error", file, None, None, None, "问题点表格需要经度、纬度两列", "加上“经度”“纬度”两列（或 lon、lat）"
-            )
+            Problem("error", file, None, None, None, msg("load.table_needs_lonlat"), msg("load.table_needs_lonlat_fix"))
         )
         return gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
     lon = pd.to_numeric(frame["lon"], errors="coerce")
@@ -407,8 +403,8 @@ def _points_from_table(layer: Layer, frame: pd.DataFrame, problems) -> gpd.GeoDa
                     int(frame.at[idx, "_row"]),
                     layer.header(column),
                     frame.at[idx, column],
-                    "不是数字，该行未使用",
-                    f"填写十进制度数，如 {example}",
+                    msg("load.not_a_number"),
+                    msg("load.not_a_number_fix", example=example),
                     rejected=True,
                     row_label=layer.row_label,
                 )
@@ -431,8 +427,8 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                     None,
                     None,
                     None,
-                    f"缺少必需的图层“{spec.name}”",
-                    f"加入 {spec.name}{kinds}（见 layers/README.md），或在 geo.toml [files] 中指定文件",
+                    msg("load.missing_layer", layer=spec.name),
+                    msg("load.missing_layer_fix", layer=spec.name, kinds=kinds),
                 )
             )
         return None
@@ -445,8 +441,8 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                 None,
                 None,
                 None,
-                f"“{spec.name}”需要几何图形，表格无法提供",
-                "请从 GIS 软件导出为 GeoJSON、GeoPackage 或 Shapefile",
+                msg("load.table_not_spatial", layer=spec.name),
+                msg("load.table_not_spatial_fix"),
             )
         )
         return None
@@ -456,11 +452,11 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         else:
             result = read_spatial(path, spec.name, config.layers.get(spec.name), set(_aliases(spec, config)))
     except ReadError as err:
-        problems.append(Problem("error", path.name, None, None, None, str(err).removeprefix(f"{path.name}："), ""))
+        problems.append(Problem("error", path.name, None, None, None, err.reason, ""))
         return None
     frame, headers, clashes = _rename_columns(result.frame, spec, config)
     for clash in clashes:
-        problems.append(Problem("warning", path.name, None, None, None, clash, "删除或改名多余的列"))
+        problems.append(Problem("warning", path.name, None, None, None, clash, msg("load.column_clash_fix")))
     if spec.name in ID_FROM_NAME and "id" not in headers and "name" in headers:
         frame["id"] = frame["name"]
         headers["id"] = headers["name"]
@@ -471,8 +467,8 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                 None,
                 headers["name"],
                 None,
-                "没有编号列：以名称作编号",
-                "名称须各不相同；如有编号列，在 geo.toml [columns] 中写明",
+                msg("load.id_from_name"),
+                msg("load.id_from_name_fix"),
             )
         )
     several_parts = (".gpkg", ".gdb", ".kml", ".xlsx")
@@ -484,7 +480,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                 None,
                 None,
                 config.layers[spec.name],
-                f"geo.toml [layers] {spec.name} 只用于 GeoPackage、.gdb、KML 和 XLSX，此处不起作用",
+                msg("load.layers_option_unused", layer=spec.name),
             )
         )
     for canonical, header in config.columns.get(spec.name, {}).items():
@@ -498,8 +494,8 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
                     None,
                     None,
                     header,
-                    f"geo.toml [columns.{spec.name}] {canonical} 指定的表头在文件中不存在",
-                    "检查表头的写法",
+                    msg("load.configured_header_missing", layer=spec.name, column=canonical),
+                    msg("load.configured_header_missing_fix"),
                 )
             )
     layer = Layer(
@@ -516,7 +512,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
     if spec.required and not layer.rows:
-        problems.append(Problem("error", layer.file, None, None, None, "文件没有数据行", "在表头行下面填写数据"))
+        problems.append(Problem("error", layer.file, None, None, None, msg("load.no_rows"), msg("load.no_rows_fix")))
     if spec.name in POINTS_AS_TABLE and is_table:
         frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):
@@ -549,9 +545,9 @@ def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:
                     layer.file,
                     None,
                     None,
-                    f"中心约 {c.x:.4f}, {c.y:.4f}",
-                    f"与 {reference.file}（中心约 {r.x:.4f}, {r.y:.4f}）不重叠：其中一个的坐标系有误，或经纬度颠倒",
-                    "检查两个文件的坐标系（geo.toml [crs]）和经纬度顺序",
+                    msg("load.centre", x=c.x, y=c.y),
+                    msg("load.no_overlap", other=reference.file, x=r.x, y=r.y),
+                    msg("load.no_overlap_fix"),
                 )
             )
 
@@ -570,7 +566,7 @@ def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Lay
     """
     project_dir = Path(project_dir)
     if not project_dir.is_dir():
-        raise ProjectError(f"找不到项目文件夹：{project_dir}")
+        raise ProjectError(msg("load.no_project", folder=str(project_dir)))
     problems: list[Problem] = []
     layers = {}
     for spec in LAYERS.values():

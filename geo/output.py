@@ -39,6 +39,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from .errors import GeoError
+from .messages import msg
 
 __all__ = ["OutputBusyError", "OutputError", "problems_folder", "remove_problems_folder", "staged_folder"]
 
@@ -182,17 +183,12 @@ def staged_folder(target: str | Path, *, lock: str | Path | None = None, marker:
     try:
         lock_file.acquire()
     except Timeout:
-        raise OutputBusyError(
-            f"另一个 geo 正在写入 {locked}；请等它结束后再运行（同一输出文件夹一次只能有一个任务）"
-        ) from None
+        raise OutputBusyError(msg("output.busy", folder=str(locked))) from None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _recover(target)
         if not _is_geo_output(target, marker):
-            raise OutputError(
-                f"输出文件夹 {target} 已有其他文件，且不是 geo 生成的；为免覆盖你的文件，"
-                "请用 --out 指定一个新的或空的文件夹"
-            )
+            raise OutputError(msg("output.not_ours", folder=str(target)))
         staging = target.with_name(f".{target.name}.staging-{secrets.token_hex(4)}")
         os.mkdir(staging)  # 0777 less the umask, as any folder the user makes
         try:

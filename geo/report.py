@@ -349,7 +349,7 @@ def write_reports(
     write_csv(leader_table(analysis), reports / "leaders.csv")
     write_csv(community_table(analysis), reports / "communities.csv")
     write_geodata(analysis, reports, lang)
-    write_ledger(reports, ledger, problems)
+    write_ledger(reports, ledger, problems, lang)
     run = {
         **run,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),

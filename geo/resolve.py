@@ -36,6 +36,7 @@ from . import intervals
 from .config import Tolerances
 from .coords import metric_crs_of
 from .errors import Problem
+from .messages import Msg, msg, seq
 from .model import Project
 from .roads import RoadAxis, build_axis
 
@@ -100,8 +101,8 @@ class _End:
 
     chainages: list[float] = field(default_factory=list)
     how: str = ""
-    error: str = ""
-    warning: str = ""  # a value that was used changed (a distance past the road's end taken as the end)
+    error: str | Msg = ""
+    warning: str | Msg = ""  # a value that was used changed (a distance past the road's end taken as the end)
 
 
 @dataclass
@@ -202,7 +203,7 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
     if not points:
         gap = target.distance(cross)
         if gap > tol.snap_m:
-            return [], f"{gap:.1f} 米"
+            return [], f"{gap:.1f}"  # the distance (m) to the closest point, for the message
         points = [nearest_points(target, cross)[0]]
         if gap > _TOUCH_M:
             how = f"近路口（相距 {gap:.1f} 米）"
@@ -223,28 +224,32 @@ def _end_candidates(value: str, road: str, axes: dict[str, RoadAxis], tol: Toler
     if metres is not None and value not in axes:
         extent = entity.extent_m
         if metres - extent > _OVERSHOOT_SHARE * extent:
-            return _End(
-                error=f"{metres:g} 米超出了道路终点（全长 {extent:.0f} 米）一半以上，可能是别的道路，或单位有误"
-            )
+            return _End(error=msg("resolve.far_beyond_end", metres=metres, extent=extent))
         if metres - extent >= tol.min_gap_m:
             return _End(
                 [extent],
                 "米数",
-                warning=f"{metres:g} 米超出了 {road} 的终点（全长 {extent:.1f} 米），已按终点 {extent:.1f} 米计",
+                warning=msg("resolve.beyond_end", metres=metres, road=road, extent=extent),
             )
         return _End([min(metres, extent)], "米数")
     if value not in axes:
-        return _End(error="既不是米数，也不是道路图层中的道路")
+        return _End(error=msg("resolve.not_a_place"))
     if value == road:
-        return _End(error="道路不能以自身为起止点")
+        return _End(error=msg("resolve.road_itself"))
     chainages, how = _crossings(entity, axes[value].geometry, tol)
     if not chainages:
-        return _End(error=f"{value} 与 {road} 不相交（最近处相距 {how}）")
+        return _End(error=msg("resolve.no_crossing", street=value, road=road, distance=how))
     return _End(chainages, how)
 
 
 def _problem(
-    project: Project, row: int, column: str | None, value: str, message: str, fix: str, severity: str = "error"
+    project: Project,
+    row: int,
+    column: str | None,
+    value: str,
+    message: str | Msg,
+    fix: str | Msg,
+    severity: str = "error",
 ) -> Problem:
     """A problem with one assignment row (``column`` as named in the file; None for the whole row)."""
     source = project.sources.get("assignments")
@@ -278,23 +283,24 @@ def _same_street(
                 a["_row"],
                 None,
                 value,
-                f"路段的起点和止点是同一处：{street} 只在 {chainages[0]:.0f} 米处与 {road} 相交一次",
-                f"起点或止点改填另一条与 {road} 相交的道路，或填写距道路起点的米数",
+                msg("resolve.crosses_once", street=street, at=chainages[0], road=road),
+                msg("resolve.crosses_once_fix", road=road),
             )
         )
         return None
     start, end = chainages[0], chainages[-1]
     if len(chainages) > 2:
-        at = "、".join(f"{c:.0f}" for c in chainages)
+        at = seq(f"{c:.0f}" for c in chainages)
         problems.append(
             _problem(
                 project,
                 a["_row"],
                 None,
                 value,
-                f"{street} 与 {road} 相交 {len(chainages)} 处（{at} 米），"
-                f"路段取第一处至最后一处（{start:.0f}–{end:.0f} 米）",
-                "若只指其中一段，起点或止点改填另一条相交道路或米数",
+                msg(
+                    "resolve.crosses_many", street=street, road=road, count=len(chainages), at=at, start=start, end=end
+                ),
+                msg("resolve.crosses_many_fix"),
                 "warning",
             )
         )
@@ -332,8 +338,8 @@ def _resolve_sections(
                         a["_row"],
                         column,
                         a[column],
-                        f"在 {road} 上找不到路段端点：{found.error}",
-                        f"填写与 {road} 相交的道路，或距道路起点的米数",
+                        msg("resolve.end_not_found", road=road, reason=found.error),
+                        msg("resolve.end_not_found_fix", road=road),
                     )
                 )
                 break
@@ -345,7 +351,7 @@ def _resolve_sections(
                         column,
                         a[column],
                         found.warning,
-                        f"核对米数（不超过 {found.chainages[0]:.0f}），或核对道路图层中 {road} 是否画全",
+                        msg("resolve.beyond_end_fix", most=found.chainages[0], road=road),
                         "warning",
                     )
                 )
@@ -378,9 +384,15 @@ def _resolve_sections(
                     a["_row"],
                     None,
                     f"{a['from']}..{a['to']}",
-                    f"{road} 上的这个路段有两种同样长的走法（{start:.0f}–{end:.0f} 米或 "
-                    f"{pairs[1][0]:.0f}–{pairs[1][1]:.0f} 米），取了前者",
-                    "改用更明确的起止道路，或用米数",
+                    msg(
+                        "resolve.two_ways",
+                        road=road,
+                        start=start,
+                        end=end,
+                        other_start=pairs[1][0],
+                        other_end=pairs[1][1],
+                    ),
+                    msg("resolve.two_ways_fix"),
                     "warning",
                 )
             )
@@ -391,8 +403,8 @@ def _resolve_sections(
                     a["_row"],
                     None,
                     f"{a['from']}..{a['to']}",
-                    f"{road} 上的路段长度为零（两端都在 {start:.0f} 米处）",
-                    "检查起点、止点",
+                    msg("resolve.zero_length", road=road, at=start),
+                    msg("resolve.zero_length_fix"),
                 )
             )
             continue

@@ -31,6 +31,7 @@ import shapely
 
 from .coords import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, in_china, metric_crs_of
 from .errors import Problem
+from .messages import Msg, msg
 from .model import Outside
 from .shapes import keep_dimension
 
@@ -40,7 +41,7 @@ _MOSTLY = 0.5  # a layer with more than this share outside gets a warning
 _COMMUNITY_INSIDE = 0.5  # a community with less than this share of its area in scope is outside
 
 
-def _note(source, rows, message: str, problems: list[Problem]) -> None:
+def _note(source, rows, message: Msg, problems: list[Problem]) -> None:
     for row in rows:
         problems.append(
             Problem(
@@ -50,14 +51,14 @@ def _note(source, rows, message: str, problems: list[Problem]) -> None:
                 None,
                 None,
                 message,
-                "如这些数据属于本辖区，请检查边界图层（boundary）或该图层的坐标系",
+                msg("scope.outside_fix"),
                 row_label=source.row_label,
                 outside=True,
             )
         )
 
 
-def _share_warning(source, share: float, what: str, problems: list[Problem]) -> None:
+def _share_warning(source, share: float, what: Msg, problems: list[Problem]) -> None:
     if share > _MOSTLY:
         problems.append(
             Problem(
@@ -66,8 +67,8 @@ def _share_warning(source, share: float, what: str, problems: list[Problem]) -> 
                 None,
                 None,
                 None,
-                f"{what}的 {share:.0%} 位于辖区之外，未计入任何数字",
-                "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系",
+                msg("scope.mostly_outside", what=what, share=float(share)),
+                msg("scope.mostly_outside_fix"),
             )
         )
 
@@ -123,10 +124,10 @@ def limit_to_district(
             _note(
                 sources["communities"],
                 communities.loc[out, "_row"],
-                "社区大部分（一半以上面积）位于辖区边界之外，未计入",
+                msg("scope.community_outside"),
                 problems,
             )
-            _share_warning(sources["communities"], out.mean(), "社区", problems)
+            _share_warning(sources["communities"], out.mean(), msg("scope.communities"), problems)
         counts["communities"] = int(out.sum())
         communities, communities_m = communities[~out], communities_m[~out]
         scope = area
@@ -196,8 +197,8 @@ def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities: gpd.GeoDataFrame,
             None,
             None,
             None,
-            f"边界与社区整体错开约 {offset:.0f} 米，像是 GCJ-02（高德、DataV 等）坐标而没有声明",
-            f'如是，在 geo.toml 中写 [crs] {layer} = "GCJ-02"（工具会换算为 WGS84）',
+            msg("scope.undeclared_gcj02", offset=float(offset)),
+            msg("scope.undeclared_gcj02_fix", layer=layer),
         )
     )
 
@@ -216,10 +217,10 @@ def _cut_roads(roads: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[g
     trimmed = partial & ~gone
     road_m = float(lengths[gone].sum() + (lengths[trimmed] - shapely.length(cut[trimmed])).sum())
     if gone.any():
-        _note(source, roads.loc[gone, "_row"], "道路要素位于辖区之外，未计入", problems)
+        _note(source, roads.loc[gone, "_row"], msg("scope.road_outside"), problems)
     total = lengths.sum()
     if total > 0:
-        _share_warning(source, road_m / total, "道路长度", problems)
+        _share_warning(source, road_m / total, msg("scope.road_length"), problems)
     keep = roads.copy()
     if trimmed.any():
         geometry = np.array(keep.geometry.values, dtype=object)
@@ -233,6 +234,6 @@ def _drop_points(issues: gpd.GeoDataFrame, scope, crs, source, problems) -> tupl
         return issues, 0
     out = ~shapely.covers(scope, issues.geometry.to_crs(crs).values)
     if out.any():
-        _note(source, issues.loc[out, "_row"], "问题点位于辖区之外，未计入", problems)
-        _share_warning(source, out.mean(), "问题点", problems)
+        _note(source, issues.loc[out, "_row"], msg("scope.issue_outside"), problems)
+        _share_warning(source, out.mean(), msg("scope.issues"), problems)
     return issues[~out], int(out.sum())

@@ -20,6 +20,7 @@ import shapely
 from .config import Tolerances
 from .errors import Problem, ValidationError
 from .load import Layer, finite_geometries
+from .messages import Msg, Seq, msg, seq
 from .model import Project
 from .schema import LAYERS, VOCABULARIES, name_key, normalise_header, normalise_text, vocabulary_lookup
 from .scope import limit_to_district
@@ -42,7 +43,11 @@ _EPOCH_MS = re.compile(r"^1\d{12}$")  # milliseconds since 1970 (2001–2286), a
 
 
 class DateError(ValueError):
-    """A value that is not a date; the message says why in the user's words."""
+    """A value that is not a date; the message (`message`, a `Msg`) says why in the user's words."""
+
+    def __init__(self, message: Msg):
+        super().__init__(str(message))
+        self.message = message
 
 
 def parse_date(value: str) -> date | None:
@@ -68,9 +73,9 @@ def parse_date(value: str) -> date | None:
             return date(year, month, day)
         except ValueError as err:
             raise DateError(
-                f"日期不存在（{year} 年 {month} 月没有 {day} 日）"
+                msg("date.no_such_day", year=year, month=month, day=day)
                 if 1 <= month <= 12
-                else f"日期不存在（没有 {month} 月）"
+                else msg("date.no_such_month", month=month)
             ) from err
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _EXCEL_EPOCH + timedelta(days=int(float(text)))
@@ -86,12 +91,12 @@ def parse_date(value: str) -> date | None:
                 return date(year, 1, 1) + timedelta(days=day - 1)
             return date(int(match.group(3)), int(match.group(1)), int(match.group(2)))
         except ValueError as err:
-            raise DateError("日期不存在") from err
+            raise DateError(msg("date.no_such_date")) from err
     try:
         return datetime.fromisoformat(text.replace("z", "Z")).date()
     except ValueError:
         pass
-    raise DateError("不是日期")
+    raise DateError(msg("date.not_a_date"))
 
 
 def raise_for_errors(problems: list[Problem], ledger: list | None = None) -> None:
@@ -118,7 +123,7 @@ class _Checker:
                 self.layer.file,
                 row,
                 None if column is None else self.layer.header(column),
-                None if value is None else str(value),
+                None if value is None else value if isinstance(value, Msg) else str(value),
                 message,
                 fix,
                 reject,
@@ -134,14 +139,14 @@ class _Checker:
             return False  # an optional layer with no rows is simply empty
         missing = [c for c in spec.required_columns if c not in self.layer.frame.columns]
         for column in missing:
-            aliases = "、".join(f"“{a}”" for a in (*spec.columns[column][:2], column))
+            headers = seq((*spec.columns[column][:2], column), quoted=True)
             self.add(
                 "error",
                 None,
                 None,
                 None,
-                f"缺少必需的列“{column}”",
-                f"加一列，表头写 {aliases}；或在 geo.toml [columns.{self.layer.name}] 中对应你的表头",
+                msg("validate.missing_column", column=column),
+                msg("validate.missing_column_fix", headers=headers, column=column, layer=self.layer.name),
             )
         return not missing
 
@@ -163,8 +168,8 @@ class _Checker:
                 frame.at[idx, "_row"],
                 column,
                 value,
-                "未填写" if value == "" else "不是可识别的值",
-                f"请填写以下之一：{_choices(vocabulary)}",
+                msg("validate.blank") if value == "" else msg("validate.unknown_value"),
+                msg("validate.one_of", choices=_choices(vocabulary)),
                 reject,
             )
         return out
@@ -174,14 +179,18 @@ class _Checker:
         dup = frame[column].duplicated(keep="first") & (frame[column] != "")
         for idx in frame.index[dup]:
             first = frame.loc[frame[column] == frame.at[idx, column], "_row"].iloc[0]
-            unit = "个要素" if self.layer.row_label == "feature" else "行"
+            fix = (
+                "validate.duplicate_id_fix_feature"
+                if self.layer.row_label == "feature"
+                else "validate.duplicate_id_fix_row"
+            )
             self.add(
                 "error",
                 frame.at[idx, "_row"],
                 column,
                 frame.at[idx, column],
-                "编号重复",
-                f"每行使用不同的编号（第 {first} {unit}已用此编号）",
+                msg("validate.duplicate_id"),
+                msg(fix, first=int(first)),
                 reject=True,
             )
 
@@ -189,7 +198,13 @@ class _Checker:
         frame = self.layer.frame
         for idx in frame.index[frame[column] == ""]:
             self.add(
-                severity, frame.at[idx, "_row"], column, "", "未填写", f"请填写“{self.layer.header(column)}”", reject
+                severity,
+                frame.at[idx, "_row"],
+                column,
+                "",
+                msg("validate.blank"),
+                msg("validate.fill_in", column=self.layer.header(column)),
+                reject,
             )
 
     def duplicate_geometries(self, frame: gpd.GeoDataFrame, key: str) -> None:
@@ -200,7 +215,7 @@ class _Checker:
         shapes = shapely.normalize(usable.geometry.values)
         keys = pd.Series([f"{k}\x00{w.hex()}" for k, w in zip(usable[key], shapely.to_wkb(shapes))], index=usable.index)
         first = keys.drop_duplicates(keep="first")
-        unit = "个要素" if self.layer.row_label == "feature" else "行"
+        same = "validate.same_piece_feature" if self.layer.row_label == "feature" else "validate.same_piece_row"
         for idx in keys.index[keys.duplicated(keep="first")]:
             original = usable.at[first.index[first == keys[idx]][0], "_row"]
             self.add(
@@ -208,8 +223,8 @@ class _Checker:
                 usable.at[idx, "_row"],
                 None,
                 None,
-                f"与第 {original} {unit}完全重复（同名同线），未使用",
-                "删除重复的要素",
+                msg(same, first=int(original)),
+                msg("validate.same_piece_fix"),
                 reject=True,
             )
 
@@ -228,8 +243,8 @@ class _Checker:
                     frame.at[idx, "_row"],
                     column,
                     raw,
-                    str(err),
-                    "日期写作 2022-05-14、2022/5/14 或 2022年5月14日",
+                    err.message,
+                    msg("date.fix"),
                     reject=True,
                 )
         return pd.Series(values, index=frame.index, dtype=object)
@@ -246,8 +261,8 @@ class _Checker:
                 frame.at[idx, "_row"],
                 None,
                 None,
-                "没有经纬度，该行未使用" if table else "没有几何图形，该行未使用",
-                "填写经度、纬度，或删除该行" if table else "补画该要素，或删除该行",
+                msg("validate.no_lonlat") if table else msg("validate.no_geometry"),
+                msg("validate.no_lonlat_fix") if table else msg("validate.no_geometry_fix"),
                 reject=True,
             )
         broken = ~missing & ~finite_geometries(geom.values)
@@ -257,8 +272,8 @@ class _Checker:
                 frame.at[idx, "_row"],
                 None,
                 None,
-                "坐标中有缺失值（NaN）或无穷大，只有这个要素未使用",
-                "在 GIS 软件中检查或重画该要素",
+                msg("validate.not_finite"),
+                msg("validate.not_finite_fix"),
                 reject=True,
             )
         missing |= broken
@@ -269,9 +284,9 @@ class _Checker:
                 "warning",
                 frame.at[idx, "_row"],
                 None,
-                f"{n:,} 个顶点",
-                f"顶点极多（超过 {VERTEX_WARNING:,} 个）：分析照常使用全部顶点，地图中简化显示",
-                "如是误操作（如轨迹或重复数字化），请在 GIS 软件中简化该要素",
+                msg("validate.vertices", count=int(n)),
+                msg("validate.many_vertices", limit=VERTEX_WARNING),
+                msg("validate.many_vertices_fix"),
             )
         dimension = DIMENSION_OF[types[0]]
         geom = self._one_kind(geom, missing, types, dimension)
@@ -290,8 +305,8 @@ class _Checker:
                     frame.at[idx, "_row"],
                     None,
                     _reason(reason),
-                    "几何图形无效，已自动修复",
-                    "请在 QGIS 中检查该要素",
+                    msg("validate.repaired"),
+                    msg("validate.repaired_fix"),
                 )
                 geom.at[idx] = fixed  # of the layer's dimension: one part, or a Multi* of several
         size = shapely.area(geom.values) if dimension == 2 else shapely.length(geom.values) if dimension == 1 else None
@@ -302,14 +317,14 @@ class _Checker:
         return geom.where(~missing, None)
 
     def _degenerate(self, idx, dimension: int, value) -> None:
-        what = "长度" if dimension == 1 else "面积"
+        what = msg("validate.length") if dimension == 1 else msg("validate.area")
         self.add(
             "warning",
             self.layer.frame.at[idx, "_row"],
             None,
             value,
-            f"几何图形退化（{what}为零，如只有重复的顶点），未使用",
-            "在 GIS 软件中删除或重画该要素",
+            msg("validate.degenerate", what=what),
+            msg("validate.degenerate_fix"),
             reject=True,
         )
 
@@ -333,8 +348,8 @@ class _Checker:
                         frame.at[idx, "_row"],
                         None,
                         "GeometryCollection",
-                        f"几何集合中只用了 {' 或 '.join(types)} 部分",
-                        "请按正确的几何类型导出该要素",
+                        msg("validate.collection_parts", types=seq(types, sep="sep.or")),
+                        msg("validate.collection_parts_fix"),
                     )
                     geom.at[idx] = fixed
         if "Point" in types:  # a multi-point issue: its first point
@@ -346,9 +361,9 @@ class _Checker:
                         "warning",
                         frame.at[idx, "_row"],
                         None,
-                        f"{len(parts)} 个点",
-                        "多点要素：只用了第一个点",
-                        "每个问题点一个点",
+                        msg("validate.points", count=len(parts)),
+                        msg("validate.multipoint"),
+                        msg("validate.multipoint_fix"),
                     )
                 geom.at[idx] = parts[0]
         wrong = ~missing & ~geom.geom_type.isin(types)
@@ -359,46 +374,49 @@ class _Checker:
                 frame.at[idx, "_row"],
                 None,
                 geom.at[idx].geom_type,
-                f"几何类型错误，应为 {' 或 '.join(types)}，该要素未使用",
-                "请按正确的几何类型导出该图层",
+                msg("validate.wrong_type", types=seq(types, sep="sep.or")),
+                msg("validate.wrong_type_fix"),
                 reject=True,
             )
         return geom.where(~wrong, None)
 
 
-# GEOS's reasons, in the user's words (the location in brackets is kept).
+# GEOS's reasons, in the user's words (the location in brackets is kept); another reason is shown as GEOS says it.
 _REASONS = {
-    "Too few points in geometry component": "顶点过少",
-    "Self-intersection": "自相交",
-    "Ring Self-intersection": "环自相交",
-    "Interior is disconnected": "内部不连通",
-    "Hole lies outside shell": "洞在外环之外",
-    "Nested shells": "外环嵌套",
-    "Nested holes": "洞嵌套",
-    "Duplicate Rings": "重复的环",
-    "Invalid Coordinate": "坐标无效",
-    "Ring is not closed": "环未闭合",
+    "Too few points in geometry component": msg("geos.too_few_points"),
+    "Self-intersection": msg("geos.self_intersection"),
+    "Ring Self-intersection": msg("geos.ring_self_intersection"),
+    "Interior is disconnected": msg("geos.interior_disconnected"),
+    "Hole lies outside shell": msg("geos.hole_outside_shell"),
+    "Nested shells": msg("geos.nested_shells"),
+    "Nested holes": msg("geos.nested_holes"),
+    "Duplicate Rings": msg("geos.duplicate_rings"),
+    "Invalid Coordinate": msg("geos.invalid_coordinate"),
+    "Ring is not closed": msg("geos.ring_not_closed"),
 }
 
 
-def _reason(reason: str) -> str:
-    """``Self-intersection[112.2 30.3]`` -> ``自相交（112.2 30.3 处）``."""
+def _reason(reason: str) -> str | Msg:
+    """``Self-intersection[112.2 30.3]`` -> ``自相交（112.2 30.3 处）`` / ``self-intersection (at 112.2 30.3)``."""
     head, _, where = reason.partition("[")
-    words = _REASONS.get(head.strip(), head.strip())
-    return f"{words}（{where.rstrip(']')} 处）" if where else words
+    words: str | Msg = _REASONS.get(head.strip(), head.strip())
+    return msg("validate.reason_at", reason=words, at=where.rstrip("]")) if where else words
 
 
 VERTEX_WARNING = 500_000  # a feature with more vertices than this is worth a word (a GPS track, a mistake)
 
 
-def _closest(value: str, candidates) -> str:
+def _closest(value: str, candidates) -> Msg:
     close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.4)
-    return f"是否应为 {' / '.join(close)}？" if close else "请检查拼写"
+    return msg("validate.did_you_mean", names=" / ".join(close)) if close else msg("validate.check_spelling")
 
 
-def _choices(vocabulary: str) -> str:
-    """The accepted values of a vocabulary, Chinese first: 示范（demonstration）、…"""
-    return "、".join(f"{aliases[0]}（{canonical}）" for canonical, aliases in VOCABULARIES[vocabulary].items())
+def _choices(vocabulary: str) -> Seq:
+    """The accepted values of a vocabulary: 示范（demonstration）、… in Chinese, demonstration, … in English."""
+    return seq(
+        msg("validate.choice", spelling=aliases[0], value=canonical)
+        for canonical, aliases in VOCABULARIES[vocabulary].items()
+    )
 
 
 def _empty_layer(name: str) -> pd.DataFrame:
@@ -439,8 +457,8 @@ def _roads(layer: Layer, problems) -> gpd.GeoDataFrame:
             None,
             None,
             None,
-            "没有道路名称列：全部作为无名路段（只参加无人管路段检查）",
-            '如有名称列，在 geo.toml [columns.roads] 中写明，例如 name = "路名"',
+            msg("validate.roads_unnamed"),
+            msg("validate.roads_unnamed_fix"),
         )
     frame = frame.set_geometry(check.geometries(LAYERS["roads"].geometry))
     frame["name"] = _one_spelling(frame["name"], check)
@@ -455,8 +473,8 @@ def _one_spelling(names: pd.Series, check: _Checker) -> pd.Series:
     spellings = named.groupby(keys).agg(lambda s: s.value_counts().index[0])  # most pieces, then first seen
     several = named.groupby(keys).nunique()
     for key in several.index[several > 1]:
-        variants = "、".join(f"“{v}”" for v in dict.fromkeys(named[keys == key]))
-        check.add("note", None, "name", None, f"{variants} 视为同一条道路，统一写作“{spellings[key]}”")
+        variants = seq(dict.fromkeys(named[keys == key]), quoted=True)
+        check.add("note", None, "name", None, msg("validate.one_road", spellings=variants, spelling=spellings[key]))
     out = names.copy()
     out[named.index] = keys.map(spellings)
     return out
@@ -499,39 +517,51 @@ class _Refs:
         return set(self.exact)
 
 
-# What a reference to each kind of target is called in messages: the noun, "not found", the fix when left out.
+# The messages about a reference to each kind of target, by catalogue key: several with its name, use the
+# id instead, the target cannot be used (its whole layer), was left out (its row), fix it first, not found.
 _TARGET_WORDS = {
-    "community": ("社区", "社区图层中没有这个编号或名称", "修正那一行社区数据"),
-    "road": ("道路", "道路图层中没有这个道路名称", "修正那条道路的数据"),
+    "community": (
+        "validate.ambiguous_community",
+        "validate.use_community_id",
+        "validate.community_unusable",
+        "validate.community_left_out",
+        "validate.community_first_fix",
+        "validate.no_such_community",
+    ),
+    "road": (
+        "validate.ambiguous_road",
+        "validate.use_road_id",
+        "validate.road_unusable",
+        "validate.road_left_out",
+        "validate.road_first_fix",
+        "validate.no_such_road",
+    ),
 }
 
 
-def _target(check, n, target, refs: _Refs, left_out, kind: str, what: str) -> str:
+def _target(check, n, target, refs: _Refs, left_out, kind: str, what: Msg) -> str:
     """The community id or road name a reference names, or '' with the problem reported.
 
     `kind` is ``community`` or ``road``; `what` names the row in messages (包保责任, 整改事项).
     """
-    noun, missing, fix = _TARGET_WORDS[kind]
+    ambiguous, use_id, unusable, rejected, first_fix, missing = _TARGET_WORDS[kind]
     found = refs.find(target)
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        check.add(
-            "error", n, "target", target, f"多个{noun}同名", f"请改用{noun}编号（{', '.join(found)}）", reject=True
-        )
+        check.add("error", n, "target", target, msg(ambiguous), msg(use_id, ids=", ".join(found)), reject=True)
     elif target in left_out:
-        gone = "无法使用" if left_out.whole else "已被剔除"
         check.add(
             "warning",
             n,
             "target",
             target,
-            f"所指{noun}{gone}（{left_out[target]}）",
-            f"{fix}；在此之前本条{what}不使用",
+            msg(unusable if left_out.whole else rejected, why=left_out[target]),
+            msg(first_fix, what=what),
             reject=True,
         )
     else:
-        check.add("error", n, "target", target, missing, _closest(target, refs.spellings()), reject=True)
+        check.add("error", n, "target", target, msg(missing), _closest(target, refs.spellings()), reject=True)
     return ""
 
 
@@ -552,17 +582,25 @@ def _assignments(
         found = leader_refs.find(leader) if leader else []
         resolved_leaders.append(found[0] if len(found) == 1 else "")
         if leader == "":
-            check.add("error", n, "leader", "", "未填写", "填写责任人的编号或姓名（合并单元格请逐行填写）", reject=True)
+            check.add("error", n, "leader", "", msg("validate.blank"), msg("validate.leader_blank_fix"), reject=True)
         elif len(found) > 1:
-            check.add("error", n, "leader", leader, "多个责任人同名", f"请改用编号（{', '.join(found)}）", reject=True)
+            check.add(
+                "error",
+                n,
+                "leader",
+                leader,
+                msg("validate.ambiguous_leader"),
+                msg("validate.use_leader_id", ids=", ".join(found)),
+                reject=True,
+            )
         elif not found and leaders_unusable:
             check.add(
                 "warning",
                 n,
                 "leader",
                 leader,
-                f"责任人名单不可用（{leaders_unusable}）",
-                "先修正责任人名单；在此之前本条包保责任不使用",
+                msg("validate.leaders_unusable", why=leaders_unusable),
+                msg("validate.leaders_unusable_fix"),
                 reject=True,
             )
         elif not found:
@@ -571,12 +609,14 @@ def _assignments(
                 n,
                 "leader",
                 leader,
-                "责任人名单中没有这个编号或姓名",
+                msg("validate.no_such_leader"),
                 _closest(leader, leader_refs.spellings()),
                 reject=True,
             )
         if row["kind"] in ("road", "section"):
-            resolved_targets.append(_target(check, n, target, road_refs, roads_left_out, "road", "包保责任"))
+            resolved_targets.append(
+                _target(check, n, target, road_refs, roads_left_out, "road", msg("validate.an_assignment"))
+            )
             if row["kind"] == "section":
                 for column in ("from", "to"):
                     if row[column] == "":
@@ -585,8 +625,8 @@ def _assignments(
                             n,
                             column,
                             "",
-                            "路段需要起点和止点",
-                            "填写与该路相交的道路名称，或距道路起点的米数",
+                            msg("validate.section_needs_ends"),
+                            msg("validate.section_needs_ends_fix"),
                             reject=True,
                         )
             elif row["from"] or row["to"]:
@@ -595,11 +635,13 @@ def _assignments(
                     n,
                     "from",
                     f"{row['from']}..{row['to']}",
-                    "整条道路的包保不使用起点、止点",
-                    "若只包一段，请把类型写成“路段”",
+                    msg("validate.whole_road_ends"),
+                    msg("validate.whole_road_ends_fix"),
                 )
         elif row["kind"] == "community":
-            resolved_targets.append(_target(check, n, target, community_refs, left_out, "community", "包保责任"))
+            resolved_targets.append(
+                _target(check, n, target, community_refs, left_out, "community", msg("validate.an_assignment"))
+            )
         else:
             resolved_targets.append("")
     frame["leader"] = resolved_leaders
@@ -614,8 +656,8 @@ def _assignments(
             frame.at[idx, "_row"],
             None,
             None,
-            "与前面的一条包保责任重复，未使用",
-            "删除重复的行",
+            msg("validate.repeated_assignment"),
+            msg("validate.repeated_row_fix"),
             reject=True,
         )
     return frame[~frame["_row"].isin(check.rejected)]
@@ -638,8 +680,8 @@ def _status(layer: Layer, problems, communities, roads, left_out, roads_left_out
             frame.at[idx, "_row"],
             "progress",
             frame.at[idx, "progress"],
-            "进度应为 0 到 100 的数字",
-            "例如 80 表示 80%",
+            msg("validate.bad_progress"),
+            msg("validate.bad_progress_fix"),
         )
     frame["progress"] = progress
     community_refs = _Refs(communities["id"], communities["name"])
@@ -649,7 +691,8 @@ def _status(layer: Layer, problems, communities, roads, left_out, roads_left_out
     for row in frame.to_dict("records"):
         if row["kind"] in lookups:
             refs, gone = lookups[row["kind"]]
-            targets.append(_target(check, row["_row"], row["target"], refs, gone, row["kind"], "整改事项"))
+            what = msg("validate.a_status_item")
+            targets.append(_target(check, row["_row"], row["target"], refs, gone, row["kind"], what))
         else:
             targets.append("")
     frame["target"] = targets
@@ -685,35 +728,37 @@ class _LeftOut(dict):
     (the layer's own error says why), so references do not each become errors.
     """
 
-    def __init__(self, where: dict[str, str], whole: str = ""):
+    def __init__(self, where: dict[str, Msg], whole: str | Msg = ""):
         super().__init__(where)
         self.whole = whole
 
     def __contains__(self, key) -> bool:
         return bool(self.whole) or super().__contains__(key)
 
-    def __getitem__(self, key) -> str:
+    def __getitem__(self, key) -> str | Msg:
         return self.whole or super().__getitem__(key)
 
 
 def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str, problems: list[Problem]) -> _LeftOut:
     if layer is None:
-        return _LeftOut({}, f"没有 {name} 图层")
+        return _LeftOut({}, msg("validate.no_layer", layer=name))
     if not layer.rows:
-        return _LeftOut({}, f"{layer.file} 没有数据")
+        return _LeftOut({}, msg("validate.no_data", file=layer.file))
     if any(p.file == layer.file and p.row is None and p.severity == "error" for p in problems):
-        return _LeftOut({}, f"{layer.file} 无法使用，见该文件的错误")
+        return _LeftOut({}, msg("validate.file_has_errors", file=layer.file))
     if name == "roads" and "name" not in layer.frame:
-        return _LeftOut({}, f"{layer.file} 没有道路名称列")
+        return _LeftOut({}, msg("validate.no_road_names", file=layer.file))
     if "id" not in layer.frame and "name" not in layer.frame:
-        return _LeftOut({}, f"{layer.file} 无法使用")
+        return _LeftOut({}, msg("validate.unusable", file=layer.file))
     gone = layer.frame[~layer.frame["_row"].isin(kept["_row"])]
     survivors = {v for c in ("id", "name") if c in kept for v in kept[c]}
     outside = {p.row for p in problems if p.outside and p.file == layer.file}
     where = {}
     for _, row in gone.iterrows():
-        label = f"{layer.file} 第 {row['_row']} {'个要素' if layer.row_label == 'feature' else '行'}"
-        label += "，在辖区之外" if row["_row"] in outside else ""
+        at = "problem.at_feature" if layer.row_label == "feature" else "problem.at_row"
+        label = msg(at, file=layer.file, row=int(row["_row"]))
+        if row["_row"] in outside:
+            label = msg("validate.outside", where=label)
         for key in (row.get("id", ""), row.get("name", "")):
             if key and key not in survivors:
                 where[key] = label
@@ -759,8 +804,8 @@ def validate_project(
                 None,
                 None,
                 None,
-                "没有道路（无道路图层，或图层为空）：跳过道路与路段的检查，只检查社区与问题点",
-                "要检查道路，请加入 roads.geojson / .gpkg / .shp 或 OSM 数据（roads.osm.pbf）",
+                msg("validate.no_roads"),
+                msg("validate.no_roads_fix"),
             )
         )
     leaders = checked("leaders", _leaders)
@@ -773,10 +818,14 @@ def validate_project(
     left_out = _left_out(layers.get("communities"), communities, "communities", problems)
     roads_left_out = _left_out(roads_layer, roads, "roads", problems)
     leaders_layer = layers.get("leaders")
-    leaders_unusable = (
+    leaders_unusable: str | Msg = (
         ""
         if leaders_layer is not None and len(leaders)
-        else (f"{leaders_layer.file} 无法使用" if leaders_layer is not None else "leaders 图层不可用")
+        else (
+            msg("validate.unusable", file=leaders_layer.file)
+            if leaders_layer is not None
+            else msg("validate.no_leaders_layer")
+        )
     )
     assignments = checked(
         "assignments", _assignments, leaders, communities, roads, left_out, roads_left_out, leaders_unusable

@@ -122,7 +122,7 @@ def test_a_road_spelt_two_ways_is_one_road_and_latin_names_match_in_any_case(tmp
     assert list(roads_table.index) == ["Calle Nadir"]  # the commonest spelling (2 of 3 pieces)
     assert roads_table.at["Calle Nadir", "length_m"] == pytest.approx(1200.0, abs=1e-3)
     assert roads_table.at["Calle Nadir", "covered_m"] == pytest.approx(1200.0, abs=1e-3)
-    notes = [p.message for p in result.problems if p.severity == "note" and p.file == "roads.geojson"]
+    notes = [str(p.message) for p in result.problems if p.severity == "note" and p.file == "roads.geojson"]
     assert any("“Calle Nadir”、“CALLE NADIR” 视为同一条道路" in n for n in notes)
 
 
@@ -675,8 +675,8 @@ def test_an_undeclared_gcj02_layer_is_named_with_the_fix(tmp_path, layer):
     frame.set_geometry(geometry_wgs84_to_gcj02(frame.geometry.values), crs=4326).to_file(
         folder / f"{layer}.geojson", driver="GeoJSON", engine="pyogrio"
     )
-    hints = [p for p in _problems(folder) if "GCJ-02" in p.message]
+    hints = [p for p in _problems(folder) if "GCJ-02" in str(p.message)]
     assert [(p.severity, p.file) for p in hints] == [("warning", f"{layer}.geojson")]
-    assert f'[crs] {layer} = "GCJ-02"' in hints[0].fix
+    assert f'[crs] {layer} = "GCJ-02"' in str(hints[0].fix)
     (folder / "geo.toml").write_text(f'today = 2022-05-14\n[crs]\n{layer} = "GCJ-02"\n', encoding="utf-8")
-    assert not [p for p in _problems(folder) if "GCJ-02" in p.message]  # declared: converted, and no more hint
+    assert not [p for p in _problems(folder) if "GCJ-02" in str(p.message)]  # declared: converted, and no more hint

@@ -209,7 +209,7 @@ def test_distance_past_the_end_is_taken_as_the_end_with_a_warning(tmp_path):
     warning = problems[0]
     assert (warning.severity, warning.row, warning.column, warning.value) == ("warning", 2, "to", "1500")
     assert not warning.rejected
-    assert "1500 米超出了 东西路 的终点" in warning.message and "1200.0 米" in warning.message
+    assert "1500 米超出了 东西路 的终点" in str(warning.message) and "1200.0 米" in str(warning.message)
     _within_road(resolved)
 
 
@@ -297,7 +297,7 @@ def test_section_from_a_street_that_crosses_three_times_runs_first_to_last_with_
     row = resolved.coverage.iloc[0]
     assert (row["start_m"], row["end_m"]) == pytest.approx((100.0, 700.0), abs=1e-6)
     assert [(p.severity, p.row) for p in problems] == [("warning", 2)]
-    assert "丁街 与 东西路 相交 3 处（100、400、700 米）" in problems[0].message
+    assert "丁街 与 东西路 相交 3 处（100、400、700 米）" in str(problems[0].message)
 
 
 def test_section_label():

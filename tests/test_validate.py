@@ -57,7 +57,9 @@ def test_chinese_headers_in_a_gbk_csv(tmp_path):
     (folder / "leaders.csv").unlink()
     write_csv(folder / "leaders.csv", rows, encoding="gbk")
     project, problems = _problems(folder)
-    assert [(p.severity, p.file, p.message) for p in problems] == [("note", "leaders.csv", "按 GBK（GB18030）编码读取")]
+    assert [(p.severity, p.file, str(p.message)) for p in problems] == [
+        ("note", "leaders.csv", "按 GBK（GB18030）编码读取")
+    ]
     assert project.leaders["level"].tolist() == ["city", "district", "district", "street"]
     assert project.leaders["name"].tolist() == ["甲", "乙", "丙", "丁"]
 
@@ -142,7 +144,7 @@ def test_an_invalid_polygon_is_repaired_and_reported(tmp_path):
     folder = _project(tmp_path, communities=[{"id": "A", "name": "甲社区", "tier": "key", "geometry": bowtie}])
     project, problems = _problems(folder)
     assert project.communities.geometry.is_valid.all()
-    assert any("已自动修复" in p.message and p.row == 1 and p.value.startswith("自相交") for p in problems)
+    assert any("已自动修复" in str(p.message) and p.row == 1 and str(p.value).startswith("自相交") for p in problems)
 
 
 def test_utf8_bom_csv_reads(tmp_path):

@@ -1,0 +1,848 @@
+"""The message catalogue: every sentence geo says about the input and the run, in the reader's language.
+
+A check never writes a sentence: it records a `Msg`, a catalogue key and the
+facts (file names, values, counts) as arguments; the sentence is made when it
+is shown, in ``zh`` (default), ``en`` or ``zh-Hant``. ``zh-Hant`` is the
+``zh`` template converted by OpenCC (``s2t``) *before* the arguments are put
+in, so the data's own values are never converted. `geo.words` does the same
+for the analysis' gaps; this module holds the messages about the input
+(`geo.errors.Problem`), the errors (`geo.errors.GeoError`) and the terminal.
+
+Templates use `str.format` named fields (``{count:,}``, ``{share:.0%}``); an
+argument that is itself a `Msg` or a `Seq` (a list said the language's way)
+is rendered in the same language. Every key has a ``zh`` and an ``en``
+template with the same fields; an English template that has no use for a
+Chinese-only argument (a Chinese header to suggest) says so with the format
+``{name:omit}``, which prints nothing.
+
+Adding a message: add a key here with both templates, then record
+``msg("the.key", name=value)`` where the problem is found; `msg` refuses an
+unknown key or arguments that do not match the template's fields, and
+``tests/test_messages.py`` checks the whole catalogue.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CATALOGUE", "LANGUAGES", "Msg", "Seq", "fields", "msg", "render", "seq", "template"]
+
+LANGUAGES = ("zh", "en", "zh-Hant")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------------- lists, quotes
+    "sep.list": {"zh": "、", "en": ", "},
+    "sep.comma": {"zh": "，", "en": ", "},
+    "sep.semicolon": {"zh": "；", "en": "; "},
+    "sep.or": {"zh": " 或 ", "en": " or "},
+    "quote": {"zh": "“{value}”", "en": "“{value}”"},
+    # ------------------------------------------------------------------------- a problem as a line (geo.errors)
+    "problem.at_row": {"zh": "{file} 第 {row} 行", "en": "{file} row {row}"},
+    "problem.at_feature": {"zh": "{file} 第 {row} 个要素", "en": "{file} feature {row}"},
+    "problem.in_column": {"zh": "{where}，“{column}”列", "en": "{where}, column “{column}”"},
+    "problem.line": {"zh": "{where}：{message}", "en": "{where}: {message}"},
+    "problem.value": {"zh": "（值：“{value}”）", "en": " (value “{value}”)"},
+    "problem.fix": {"zh": "。修改：{fix}", "en": ". Fix: {fix}"},
+    "group.rows": {"zh": "（第 {rows}{more} 行，共 {count:,} 行", "en": " (rows {rows}{more}; {count:,} in all"},
+    "group.features": {
+        "zh": "（第 {rows}{more} 个要素，共 {count:,} 个要素",
+        "en": " (features {rows}{more}; {count:,} in all",
+    },
+    "group.values": {"zh": "；值如 {values}{more}", "en": "; values such as {values}{more}"},
+    "group.end": {"zh": "）", "en": ")"},
+    "group.fixes_differ": {
+        "zh": "（各行的建议不同，见问题清单）",
+        "en": " (the fix differs by row: see the problem list)",
+    },
+    "group.more": {"zh": "… 另有 {count} 类", "en": "… and {count} more kinds"},
+    "validation.errors": {"zh": "输入数据有 {count:,} 处错误：", "en": "Errors in the input ({count:,}):"},
+    "error.in_file": {"zh": "{file}：{message}", "en": "{file}: {message}"},
+    # ------------------------------------------------------------------------- the ledger (geo.ledger)
+    "severity.error": {"zh": "错误", "en": "error"},
+    "severity.warning": {"zh": "警告", "en": "warning"},
+    "severity.note": {"zh": "说明", "en": "note"},
+    "action.error": {"zh": "需修正后重新运行", "en": "fix it and run again"},
+    "action.warning": {"zh": "已修复或照用", "en": "repaired or used as it is"},
+    "action.note": {"zh": "按说明读取", "en": "read as the note says"},
+    "action.rejected": {"zh": "该行未使用", "en": "row not used"},
+    "action.outside": {"zh": "辖区之外，未计入", "en": "outside the district, not counted"},
+    # ------------------------------------------------------------------------- the terminal (geo.cli, geo._main)
+    "cli.warnings": {"zh": "{count:,} 条警告{where}：", "en": "Warnings ({count:,}{where}):"},
+    "cli.notes": {"zh": "{count:,} 条说明{where}：", "en": "Notes ({count:,}{where}):"},
+    "cli.all_listed_in": {"zh": "（全部列在 {file}）", "en": ", all listed in {file}"},
+    "cli.map_size": {
+        "zh": "{name} {mb:.2f} MB，{vertices:,} 个顶点，{per_vertex:.0f} 字节/顶点",
+        "en": "{name} {mb:.2f} MB, {vertices:,} vertices, {per_vertex:.0f} bytes/vertex",
+    },
+    "cli.map_size_leaders": {
+        "zh": "leaders/ {count} 个共 {mb:.1f} MB，平均 {per_vertex:.0f} 字节/顶点",
+        "en": "leaders/ {count} maps, {mb:.1f} MB in all, {per_vertex:.0f} bytes/vertex on average",
+    },
+    "cli.map_sizes": {"zh": "地图大小：{sizes}", "en": "Map sizes: {sizes}"},
+    "cli.gap_kind": {"zh": "空白类型", "en": "Gap kind"},
+    "cli.gap_count": {"zh": "数量", "en": "Count"},
+    "cli.table_fill": {"zh": "　", "en": " "},  # pads the gap table: an ideographic space lines up Chinese labels
+    "cli.ledger": {
+        "zh": "读取（使用/读取行数）：{files}{rejected}{outside}",
+        "en": "Rows used/read: {files}{rejected}{outside}",
+    },
+    "cli.ledger_rejected": {"zh": "；剔除 {count:,} 行{why}", "en": "; rejected: {count:,}{why}"},
+    "cli.ledger_why": {"zh": "，原因见 {file}", "en": " (reasons in {file})"},
+    "cli.ledger_none_rejected": {"zh": "；无剔除", "en": "; none rejected"},
+    "cli.ledger_outside": {"zh": "；辖区外 {count:,} 行", "en": "; outside the district: {count:,}"},
+    "cli.ledger_not_written": {"zh": "问题清单未写入：{error}", "en": "The problem list was not written: {error}"},
+    "cli.invalid": {
+        "zh": "输入数据有误，未生成地图。{errors}",
+        "en": "No maps were made. {errors}",
+    },
+    "cli.all_written": {"zh": "全部问题已写入 {file}{kept}", "en": "Every problem is listed in {file}{kept}"},
+    "cli.out_untouched": {
+        "zh": "；输出文件夹 {folder} 未改动{last}",
+        "en": "; the output folder {folder} was not touched{last}",
+    },
+    "cli.last_build_kept": {
+        "zh": "，其中上次生成的地图与报表保持不变",
+        "en": ": the maps and reports of the last build are as they were",
+    },
+    "cli.error": {"zh": "错误：{error}", "en": "Error: {error}"},
+    "cli.os_error": {
+        "zh": "错误：无法读写 {where}：{reason}。请检查路径：--out 应是一个可写的文件夹，项目文件夹中的图层应是文件。",
+        "en": "Error: cannot read or write {where}: {reason}. Check the paths: --out must be a folder you can write "
+        "to, and the layers in the project folder must be files.",
+    },
+    "cli.internal": {
+        "zh": "内部错误（程序缺陷）：{kind}: {error}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
+        "en": "Internal error (a bug in geo): {kind}: {error}\n"
+        "Run again with -v to see the details, and please report it.",
+    },
+    "cli.built": {
+        "zh": "已写入 {out}/index.html、overview.html、gaps.html、leaders/（{count} 个）与 reports/",
+        "en": "Written: {out}/index.html, overview.html, gaps.html, leaders/ ({count} maps) and reports/",
+    },
+    "cli.valid": {
+        "zh": "{project}：数据有效（{count:,} 条警告）{written}",
+        "en": "{project}: the data are valid (warnings: {count:,}){written}",
+    },
+    "cli.valid_written": {"zh": "；问题清单已写入 {file}", "en": "; the problem list is in {file}"},
+    "cli.reports_written": {"zh": "报表已写入 {folder}", "en": "Reports written to {folder}"},
+    "cli.init_written": {"zh": "已写入 {path}", "en": "Written: {path}"},
+    "cli.init_next": {
+        "zh": "请放入 communities 与 roads 图层，填好表格后运行：geo validate {folder}",
+        "en": "Add the communities and roads layers, fill in the tables, then run: geo validate {folder}",
+    },
+    "cli.stopped": {"zh": "已中止", "en": "Stopped"},
+    # ------------------------------------------------------------------------- the output folder (geo.output)
+    "output.busy": {
+        "zh": "另一个 geo 正在写入 {folder}；请等它结束后再运行（同一输出文件夹一次只能有一个任务）",
+        "en": "another geo run is writing to {folder}; wait for it to finish, then run again "
+        "(one run at a time per output folder)",
+    },
+    "output.not_ours": {
+        "zh": "输出文件夹 {folder} 已有其他文件，且不是 geo 生成的；"
+        "为免覆盖你的文件，请用 --out 指定一个新的或空的文件夹",
+        "en": "the output folder {folder} holds other files, not written by geo; so as not to overwrite them, "
+        "give --out a new or empty folder",
+    },
+    # ------------------------------------------------------------------------- geo.toml (geo.config)
+    "config.unknown_key": {
+        "zh": "{where}：未知的设置项“{key}”{hint}（可用：{valid}）",
+        "en": "{where}: unknown setting “{key}”{hint} (valid: {valid})",
+    },
+    "config.did_you_mean": {"zh": "；是否应为“{close}”？", "en": "; did you mean “{close}”?"},
+    "config.not_names": {
+        "zh": "{where}：应为名称表，实际是 {value}",
+        "en": "{where}: should be a table of names, not {value}",
+    },
+    "config.not_text": {
+        "zh": "{where}.{key}：应为非空文本，实际是 {value}",
+        "en": "{where}.{key}: should be text, not empty, not {value}",
+    },
+    "config.not_table": {"zh": "{where}：应为一个表，实际是 {value}", "en": "{where}: should be a table, not {value}"},
+    "config.not_number": {
+        "zh": "{where}.{key}：应为不小于 0 的数字，实际是 {value}",
+        "en": "{where}.{key}: should be a number, 0 or more, not {value}",
+    },
+    "config.wrong_type": {
+        "zh": "{where}.{key}：应为{kind}，实际是 {value}",
+        "en": "{where}.{key}: should be {kind}, not {value}",
+    },
+    "config.kind_text": {"zh": "文本", "en": "text"},
+    "config.kind_bool": {"zh": "true 或 false", "en": "true or false"},
+    "config.amap_mixed": {
+        "zh": "{where}：底图 amap（高德）是 GCJ-02 坐标，不能与 {others}（WGS84）混用；请只选一类",
+        "en": "{where}: the amap basemap (AMap) is in GCJ-02 and cannot be mixed with {others} (WGS84); "
+        "choose one kind",
+    },
+    "config.intranet_url": {
+        "zh": '{where}：底图 intranet 需要 tiles_url，例如 tiles_url = "http://10.1.2.3/tiles/{{z}}/{{x}}/{{y}}.png"',
+        "en": '{where}: the intranet basemap needs tiles_url, e.g. tiles_url = "http://10.1.2.3/tiles/{{z}}/{{x}}/{{y}}.png"',
+    },
+    "config.columns_tables": {
+        "zh": "{where} [columns]：应写成 [columns.roads] 这样的表",
+        "en": "{where} [columns]: write it as tables such as [columns.roads]",
+    },
+    "config.bad_today": {
+        "zh": "{where}：today = {value} 不是日期（写作 today = 2022-05-14）",
+        "en": "{where}: today = {value} is not a date (write today = 2022-05-14)",
+    },
+    "config.bad_toml": {"zh": "{file}：不是有效的 TOML：{error}", "en": "{file}: not valid TOML: {error}"},
+    # ------------------------------------------------------------------------- finding and reading files (geo.load)
+    "load.no_project": {"zh": "找不到项目文件夹：{folder}", "en": "project folder not found: {folder}"},
+    "load.unsupported_xls": {
+        "zh": "旧版 Excel（.xls）不能直接读取：请在 Excel 或 WPS 中另存为 .xlsx",
+        "en": "old Excel files (.xls) cannot be read: save it as .xlsx in Excel or WPS",
+    },
+    "load.unsupported_et": {
+        "zh": "WPS 表格（.et）不能直接读取：请在 WPS 中另存为 .xlsx",
+        "en": "WPS spreadsheets (.et) cannot be read: save it as .xlsx in WPS",
+    },
+    "load.unsupported_ods": {
+        "zh": "OpenDocument 表格（.ods）不能直接读取：请另存为 .xlsx 或 CSV",
+        "en": "OpenDocument spreadsheets (.ods) cannot be read: save it as .xlsx or CSV",
+    },
+    "load.unsupported_numbers": {
+        "zh": "Numbers 表格不能直接读取：请导出为 .xlsx 或 CSV",
+        "en": "Numbers spreadsheets cannot be read: export it as .xlsx or CSV",
+    },
+    "load.unsupported_txt": {
+        "zh": "文本文件（.txt）不能直接读取：如是逗号或制表符分隔的表格，请把扩展名改为 .csv",
+        "en": "text files (.txt) cannot be read: if it is a table separated by commas or tabs, rename it to .csv",
+    },
+    "load.unsupported_kmz": {
+        "zh": "KMZ 不能直接读取：请解压得到 .kml（KMZ 是 ZIP 压缩包），或在 GIS 软件中导出为 GeoJSON",
+        "en": "KMZ cannot be read: unzip it to get the .kml (a KMZ is a ZIP archive), "
+        "or export GeoJSON from GIS software",
+    },
+    "load.unsupported_cad": {
+        "zh": "CAD 图纸（{suffix}）不能直接读取：请在 GIS 软件中转换为 GeoJSON 或 Shapefile，并给要素加上属性",
+        "en": "CAD drawings ({suffix}) cannot be read: convert it to GeoJSON or Shapefile in GIS software, "
+        "and give the features their attributes",
+    },
+    "load.unsupported_dbf": {
+        "zh": "只有 .dbf（属性表）而没有 .shp：请把同名的 .shp、.shx、.dbf、.prj 一起复制进来",
+        "en": "there is a .dbf (the attribute table) but no .shp: copy in the .shp, .shx, .dbf and .prj of this name "
+        "together",
+    },
+    "load.configured_file_missing": {
+        "zh": "geo.toml [files] {layer} = '{name}'，但 {path} 不存在",
+        "en": "geo.toml [files] {layer} = '{name}', but {path} does not exist",
+    },
+    "load.several_files": {
+        "zh": "{folder}：图层“{layer}”有多个文件（{names}）；请只保留一个，或在 geo.toml 的 [files] 中指定",
+        "en": "{folder}: the layer “{layer}” has several files ({names}); "
+        "keep only one, or name it in geo.toml [files]",
+    },
+    "load.column_clash": {
+        "zh": "“{column}”列与“{first}”列都表示 {canonical}，使用了“{first}”",
+        "en": "the columns “{column}” and “{first}” both mean {canonical}; “{first}” was used",
+    },
+    "load.column_clash_fix": {"zh": "删除或改名多余的列", "en": "delete or rename the extra column"},
+    "load.control_chars": {
+        "zh": "含有不可见的控制字符（{codes}），已删除",
+        "en": "held invisible control characters ({codes}), now removed",
+    },
+    "load.control_chars_fix": {"zh": "在原文件中删去这些字符", "en": "delete these characters in the original file"},
+    "load.gcj02_outside_china": {
+        "zh": "声明为 GCJ-02，但数据位于中国境外，那里没有 GCJ-02 偏移",
+        "en": "declared as GCJ-02, but the data lie outside China, where there is no GCJ-02 offset",
+    },
+    "load.gcj02_outside_china_fix": {
+        "zh": "从 geo.toml [crs] 中删去 GCJ-02 声明（数据多半是 WGS84）",
+        "en": "remove the GCJ-02 declaration from geo.toml [crs] (the data are most likely WGS84)",
+    },
+    "load.crs_overridden": {
+        "zh": "geo.toml 声明的坐标系与文件自带的（{crs}）不同，按 geo.toml 的读取",
+        "en": "the CRS declared in geo.toml differs from the file's own ({crs}); read as geo.toml says",
+    },
+    "load.crs_unknown": {
+        "zh": "geo.toml [crs] 中的坐标系无法识别：{error}",
+        "en": "the CRS in geo.toml [crs] is not recognised: {error}",
+    },
+    "load.crs_unknown_fix": {
+        "zh": "使用 EPSG 代码，如“EPSG:4490”“EPSG:4547”，或“GCJ-02”",
+        "en": "use an EPSG code such as “EPSG:4490” or “EPSG:4547”, or “GCJ-02”",
+    },
+    "load.no_crs": {
+        "zh": "文件没有坐标系（缺少 .prj 文件？）",
+        "en": "the file has no CRS (is its .prj file missing?)",
+    },
+    "load.no_crs_fix": {
+        "zh": '在 geo.toml 中声明，例如 [crs] {layer} = "EPSG:4490"',
+        "en": 'declare it in geo.toml, e.g. [crs] {layer} = "EPSG:4490"',
+    },
+    "load.lonlat_swapped": {
+        "zh": "经度与纬度似乎颠倒了（纬度超出 ±90°）",
+        "en": "longitude and latitude seem swapped (latitude beyond ±90°)",
+    },
+    "load.lonlat_order_fix": {"zh": "经度（x）在前，纬度（y）在后", "en": "longitude (x) first, latitude (y) second"},
+    "load.not_degrees": {
+        "zh": "坐标不是经纬度（投影坐标被当成了度，或坐标系有误）",
+        "en": "the coordinates are not longitude and latitude (projected coordinates read as degrees, or a wrong CRS)",
+    },
+    "load.not_degrees_fix": {
+        "zh": "在 geo.toml [crs] 中声明实际坐标系，例如 EPSG:4547{hint}",
+        "en": "declare the real CRS in geo.toml [crs], e.g. EPSG:4547{hint}",
+    },
+    "load.gauss_kruger_zone": {
+        "zh": "；东坐标 {easting:.0f} 带有高斯-克吕格带号 {zone}："
+        "请使用该带号的“CGCS2000 / 3-degree Gauss-Kruger zone N”坐标系",
+        "en": "; the easting {easting:.0f} carries the Gauss-Kruger zone number {zone}: use that zone's "
+        "“CGCS2000 / 3-degree Gauss-Kruger zone N” CRS",
+    },
+    "load.stray_lonlat": {"zh": "{lon} {x:g}，{lat} {y:g}", "en": "{lon} {x:g}, {lat} {y:g}"},
+    "load.stray_vertex": {"zh": "第一个顶点 x {x:.10g}，y {y:.10g}", "en": "first vertex x {x:.10g}, y {y:.10g}"},
+    "load.stray_swapped": {
+        "zh": "经度与纬度似乎颠倒了，该要素未使用",
+        "en": "longitude and latitude seem swapped; feature not used",
+    },
+    "load.stray_out_of_range": {
+        "zh": "坐标超出经纬度范围，该要素未使用",
+        "en": "coordinates beyond the range of longitude and latitude; feature not used",
+    },
+    "load.stray_out_of_range_fix": {
+        "zh": "在 GIS 软件中检查该要素的坐标",
+        "en": "check the feature's coordinates in GIS software",
+    },
+    "load.table_needs_lonlat": {
+        "zh": "问题点表格需要经度、纬度两列",
+        "en": "an issues table needs longitude and latitude columns",
+    },
+    "load.table_needs_lonlat_fix": {"zh": "加上“经度”“纬度”两列（或 lon、lat）", "en": "add the columns lon and lat"},
+    "load.not_a_number": {"zh": "不是数字，该行未使用", "en": "not a number; row not used"},
+    "load.not_a_number_fix": {"zh": "填写十进制度数，如 {example}", "en": "write decimal degrees, e.g. {example}"},
+    "load.missing_layer": {"zh": "缺少必需的图层“{layer}”", "en": "the required layer “{layer}” is missing"},
+    "load.missing_layer_fix": {
+        "zh": "加入 {layer}{kinds}（见 layers/README.md），或在 geo.toml [files] 中指定文件",
+        "en": "add {layer}{kinds} (see layers/README.md), or name the file in geo.toml [files]",
+    },
+    "load.table_not_spatial": {
+        "zh": "“{layer}”需要几何图形，表格无法提供",
+        "en": "“{layer}” needs geometries, which a table cannot hold",
+    },
+    "load.table_not_spatial_fix": {
+        "zh": "请从 GIS 软件导出为 GeoJSON、GeoPackage 或 Shapefile",
+        "en": "export it from GIS software as GeoJSON, GeoPackage or Shapefile",
+    },
+    "load.id_from_name": {"zh": "没有编号列：以名称作编号", "en": "no id column: the name serves as the id"},
+    "load.id_from_name_fix": {
+        "zh": "名称须各不相同；如有编号列，在 geo.toml [columns] 中写明",
+        "en": "the names must then all differ; if there is an id column, name it in geo.toml [columns]",
+    },
+    "load.layers_option_unused": {
+        "zh": "geo.toml [layers] {layer} 只用于 GeoPackage、.gdb、KML 和 XLSX，此处不起作用",
+        "en": "geo.toml [layers] {layer} applies only to GeoPackage, .gdb, KML and XLSX; it has no effect here",
+    },
+    "load.configured_header_missing": {
+        "zh": "geo.toml [columns.{layer}] {column} 指定的表头在文件中不存在",
+        "en": "the header that geo.toml [columns.{layer}] {column} names is not in the file",
+    },
+    "load.configured_header_missing_fix": {"zh": "检查表头的写法", "en": "check how the header is spelt"},
+    "load.no_rows": {"zh": "文件没有数据行", "en": "the file has no data rows"},
+    "load.no_rows_fix": {"zh": "在表头行下面填写数据", "en": "fill in the data below the header row"},
+    "load.centre": {"zh": "中心约 {x:.4f}, {y:.4f}", "en": "centre about {x:.4f}, {y:.4f}"},
+    "load.no_overlap": {
+        "zh": "与 {other}（中心约 {x:.4f}, {y:.4f}）不重叠：其中一个的坐标系有误，或经纬度颠倒",
+        "en": "does not overlap {other} (centre about {x:.4f}, {y:.4f}): one of them has a wrong CRS, "
+        "or longitude and latitude swapped",
+    },
+    "load.no_overlap_fix": {
+        "zh": "检查两个文件的坐标系（geo.toml [crs]）和经纬度顺序",
+        "en": "check both files' CRS (geo.toml [crs]) and the order of longitude and latitude",
+    },
+    # ------------------------------------------------------------------------- file formats (geo._readers)
+    "read.not_text": {
+        "zh": "文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5（第 {offset} 字节）；请在 Excel 中另存为“CSV UTF-8”",
+        "en": "the text is neither UTF-8 nor GBK/GB18030 nor Big5 (byte {offset}); save it from Excel as “CSV UTF-8”",
+    },
+    "read.as_gbk": {"zh": "按 GBK（GB18030）编码读取", "en": "read as GBK (GB18030)"},
+    "read.as_big5": {"zh": "按 Big5 编码读取", "en": "read as Big5"},
+    "read.bad_xlsx": {
+        "zh": "不是可读的 .xlsx 文件（{error}）；请用 Excel 打开后重新保存",
+        "en": "not a readable .xlsx file ({error}); open it in Excel and save it again",
+    },
+    "read.no_such_sheet": {
+        "zh": "没有名为“{sheet}”的工作表（现有：{names}）；请修改 geo.toml [layers] 中的名称",
+        "en": "no sheet named “{sheet}” (there are: {names}); correct the name in geo.toml [layers]",
+    },
+    "read.sheet_chosen": {
+        "zh": "第一个工作表“{first}”没有表头，读取了工作表“{sheet}”",
+        "en": "the first sheet “{first}” has no header row; read the sheet “{sheet}”",
+    },
+    "read.empty": {"zh": "文件是空的；请加上表头行和数据行", "en": "the file is empty; add a header row and data rows"},
+    "read.title_rows": {
+        "zh": "表头在第 {row} 行，其上 {count} 行作为标题跳过",
+        "en": "the header is on row {row}; the rows above it ({count}) were skipped as a title",
+    },
+    "read.repeated_header": {
+        "zh": "表头“{name}”出现了 {count} 次，只用第一列",
+        "en": "the header “{name}” appears {count} times; only the first such column is used",
+    },
+    "read.no_such_layer": {
+        "zh": "没有名为“{layer}”的图层（现有：{names}）；请修改 geo.toml [layers] 中的名称",
+        "en": "no layer named “{layer}” (there are: {names}); correct the name in geo.toml [layers]",
+    },
+    "read.several_layers": {
+        "zh": '含有多个图层（{names}）；请在 geo.toml 中指定一个，例如 [layers] {base} = "{first}"',
+        "en": 'holds several layers ({names}); name one in geo.toml, e.g. [layers] {base} = "{first}"',
+    },
+    "read.shapefile_part": {
+        "zh": "缺少{what} {name}。Shapefile 由同名的 .shp、.shx、.dbf（以及 .prj、.cpg）几个文件组成，"
+        "请把它们一起复制到项目文件夹",
+        "en": "the {what} {name} is missing. A Shapefile is several files of one name (.shp, .shx, .dbf, and "
+        ".prj, .cpg): copy them into the project folder together",
+    },
+    "read.shx": {"zh": "索引文件", "en": "index file"},
+    "read.dbf": {"zh": "属性表文件", "en": "attribute table"},
+    "read.cpg_wrong": {
+        "zh": "{cpg} 写的编码是“{said}”，但属性文本不是这种编码：按 {label} 读取",
+        "en": "{cpg} gives the encoding “{said}”, but the attributes are not in it: read as {label}",
+    },
+    "read.no_cpg_not_utf8": {
+        "zh": "没有 .cpg 文件，且文本不是 UTF-8：按 {label} 读取",
+        "en": "no .cpg file, and the text is not UTF-8: read as {label}",
+    },
+    "read.dbf_code_page_936": {
+        "zh": "没有 .cpg 文件，.dbf 标明代码页 936：按 GBK 读取",
+        "en": "no .cpg file, and the .dbf names code page 936: read as GBK",
+    },
+    "read.not_osm": {
+        "zh": "无法作为 OpenStreetMap 文件读取（{error}）；请重新下载或导出",
+        "en": "cannot be read as an OpenStreetMap file ({error}); download or export it again",
+    },
+    "read.osm": {
+        "zh": "OpenStreetMap 数据：读取 lines 图层中 highway 为道路的线{skipped}；"
+        "地图须注明“© OpenStreetMap contributors”（ODbL），geo 已在每张地图上注明",
+        "en": "OpenStreetMap data: read the lines layer's ways whose highway tag is a road{skipped}; "
+        "maps must credit “© OpenStreetMap contributors” (ODbL), as geo does on every map",
+    },
+    "read.osm_skipped": {
+        "zh": "；未读取人行道、小径等 {count} 条（{tags}）",
+        "en": "; left out {count} footways, paths and the like ({tags})",
+    },
+    "read.osm_roads_only": {
+        "zh": "OpenStreetMap 数据只能用作道路图层（roads）；{layer} 请使用 GeoJSON、GeoPackage 或 Shapefile",
+        "en": "OpenStreetMap data can serve only as the roads layer; for {layer} use GeoJSON, GeoPackage or Shapefile",
+    },
+    "read.name_lists": {
+        "zh": "{count} 个要素的“{column}”是多个名称的列表，已取第一个",
+        "en": "“{column}” holds a list of names in {count} features; the first name was taken",
+    },
+    "read.cannot_read": {
+        "zh": "无法作为 {kind} 文件读取（{error}）；请在 QGIS 中打开检查，或重新导出",
+        "en": "cannot be read as a {kind} file ({error}); open it in QGIS to check it, or export it again",
+    },
+    "read.z_dropped": {
+        "zh": "已去掉 {count} 个要素的 Z 坐标（高程）",
+        "en": "dropped the Z coordinate (elevation) of {count} features",
+    },
+    # ------------------------------------------------------------------------- values and rows (geo.validate)
+    "date.no_such_day": {
+        "zh": "日期不存在（{year} 年 {month} 月没有 {day} 日）",
+        "en": "no such date (month {month} of {year} has no day {day})",
+    },
+    "date.no_such_month": {"zh": "日期不存在（没有 {month} 月）", "en": "no such date (there is no month {month})"},
+    "date.no_such_date": {"zh": "日期不存在", "en": "no such date"},
+    "date.not_a_date": {"zh": "不是日期", "en": "not a date"},
+    "date.fix": {
+        "zh": "日期写作 2022-05-14、2022/5/14 或 2022年5月14日",
+        "en": "write dates as 2022-05-14 or 2022/5/14",
+    },
+    "validate.missing_column": {"zh": "缺少必需的列“{column}”", "en": "the required column “{column}” is missing"},
+    "validate.missing_column_fix": {
+        "zh": "加一列，表头写 {headers}{column:omit}；或在 geo.toml [columns.{layer}] 中对应你的表头",
+        "en": "add a column headed “{column}”{headers:omit}; "
+        "or map your own header to it in geo.toml [columns.{layer}]",
+    },
+    "validate.blank": {"zh": "未填写", "en": "empty"},
+    "validate.unknown_value": {"zh": "不是可识别的值", "en": "not a value geo knows"},
+    "validate.one_of": {"zh": "请填写以下之一：{choices}", "en": "use one of: {choices}"},
+    "validate.choice": {"zh": "{spelling}（{value}）", "en": "{value}{spelling:omit}"},
+    "validate.duplicate_id": {"zh": "编号重复", "en": "duplicate id"},
+    "validate.duplicate_id_fix_row": {
+        "zh": "每行使用不同的编号（第 {first} 行已用此编号）",
+        "en": "give each row its own id (row {first} already has this one)",
+    },
+    "validate.duplicate_id_fix_feature": {
+        "zh": "每行使用不同的编号（第 {first} 个要素已用此编号）",
+        "en": "give each feature its own id (feature {first} already has this one)",
+    },
+    "validate.fill_in": {"zh": "请填写“{column}”", "en": "fill in “{column}”"},
+    "validate.same_piece_row": {
+        "zh": "与第 {first} 行完全重复（同名同线），未使用",
+        "en": "the same as row {first} (same name, same line); not used",
+    },
+    "validate.same_piece_feature": {
+        "zh": "与第 {first} 个要素完全重复（同名同线），未使用",
+        "en": "the same as feature {first} (same name, same line); not used",
+    },
+    "validate.same_piece_fix": {"zh": "删除重复的要素", "en": "delete the repeated feature"},
+    "validate.no_lonlat": {"zh": "没有经纬度，该行未使用", "en": "no longitude and latitude; row not used"},
+    "validate.no_lonlat_fix": {
+        "zh": "填写经度、纬度，或删除该行",
+        "en": "fill in the longitude and latitude, or delete the row",
+    },
+    "validate.no_geometry": {"zh": "没有几何图形，该行未使用", "en": "no geometry; not used"},
+    "validate.no_geometry_fix": {"zh": "补画该要素，或删除该行", "en": "draw the feature, or delete it"},
+    "validate.not_finite": {
+        "zh": "坐标中有缺失值（NaN）或无穷大，只有这个要素未使用",
+        "en": "a coordinate is missing (NaN) or infinite; only this feature is not used",
+    },
+    "validate.not_finite_fix": {
+        "zh": "在 GIS 软件中检查或重画该要素",
+        "en": "check or redraw the feature in GIS software",
+    },
+    "validate.vertices": {"zh": "{count:,} 个顶点", "en": "{count:,} vertices"},
+    "validate.many_vertices": {
+        "zh": "顶点极多（超过 {limit:,} 个）：分析照常使用全部顶点，地图中简化显示",
+        "en": "a great many vertices (over {limit:,}): the analysis uses them all, the maps draw it simplified",
+    },
+    "validate.many_vertices_fix": {
+        "zh": "如是误操作（如轨迹或重复数字化），请在 GIS 软件中简化该要素",
+        "en": "if it is a mistake (a GPS track, a line digitised twice), simplify the feature in GIS software",
+    },
+    "validate.repaired": {"zh": "几何图形无效，已自动修复", "en": "invalid geometry, repaired"},
+    "validate.repaired_fix": {"zh": "请在 QGIS 中检查该要素", "en": "check the feature in QGIS"},
+    "validate.reason_at": {"zh": "{reason}（{at} 处）", "en": "{reason} (at {at})"},
+    "geos.too_few_points": {"zh": "顶点过少", "en": "too few points"},
+    "geos.self_intersection": {"zh": "自相交", "en": "self-intersection"},
+    "geos.ring_self_intersection": {"zh": "环自相交", "en": "ring self-intersection"},
+    "geos.interior_disconnected": {"zh": "内部不连通", "en": "interior is disconnected"},
+    "geos.hole_outside_shell": {"zh": "洞在外环之外", "en": "hole lies outside the shell"},
+    "geos.nested_shells": {"zh": "外环嵌套", "en": "nested shells"},
+    "geos.nested_holes": {"zh": "洞嵌套", "en": "nested holes"},
+    "geos.duplicate_rings": {"zh": "重复的环", "en": "duplicate rings"},
+    "geos.invalid_coordinate": {"zh": "坐标无效", "en": "invalid coordinate"},
+    "geos.ring_not_closed": {"zh": "环未闭合", "en": "ring is not closed"},
+    "validate.degenerate": {
+        "zh": "几何图形退化（{what}为零，如只有重复的顶点），未使用",
+        "en": "degenerate geometry (zero {what}, e.g. only repeated vertices); not used",
+    },
+    "validate.length": {"zh": "长度", "en": "length"},
+    "validate.area": {"zh": "面积", "en": "area"},
+    "validate.degenerate_fix": {
+        "zh": "在 GIS 软件中删除或重画该要素",
+        "en": "delete or redraw the feature in GIS software",
+    },
+    "validate.collection_parts": {
+        "zh": "几何集合中只用了 {types} 部分",
+        "en": "only the {types} parts of the geometry collection were used",
+    },
+    "validate.collection_parts_fix": {
+        "zh": "请按正确的几何类型导出该要素",
+        "en": "export the feature with the right geometry type",
+    },
+    "validate.points": {"zh": "{count} 个点", "en": "{count} points"},
+    "validate.multipoint": {
+        "zh": "多点要素：只用了第一个点",
+        "en": "a multi-point feature: only its first point was used",
+    },
+    "validate.multipoint_fix": {"zh": "每个问题点一个点", "en": "one point per issue"},
+    "validate.wrong_type": {
+        "zh": "几何类型错误，应为 {types}，该要素未使用",
+        "en": "wrong geometry type, should be {types}; feature not used",
+    },
+    "validate.wrong_type_fix": {
+        "zh": "请按正确的几何类型导出该图层",
+        "en": "export the layer with the right geometry type",
+    },
+    "validate.did_you_mean": {"zh": "是否应为 {names}？", "en": "did you mean {names}?"},
+    "validate.check_spelling": {"zh": "请检查拼写", "en": "check the spelling"},
+    "validate.roads_unnamed": {
+        "zh": "没有道路名称列：全部作为无名路段（只参加无人管路段检查）",
+        "en": "no road name column: every piece is an unnamed road (checked for unmanaged stretches only)",
+    },
+    "validate.roads_unnamed_fix": {
+        "zh": '如有名称列，在 geo.toml [columns.roads] 中写明，例如 name = "路名"',
+        "en": 'if there is a name column, name it in geo.toml [columns.roads], e.g. name = "STREET"',
+    },
+    "validate.one_road": {
+        "zh": "{spellings} 视为同一条道路，统一写作“{spelling}”",
+        "en": "{spellings} are taken as one road, spelt “{spelling}”",
+    },
+    "validate.ambiguous_community": {"zh": "多个社区同名", "en": "several communities have this name"},
+    "validate.ambiguous_road": {"zh": "多个道路同名", "en": "several roads have this name"},
+    "validate.use_community_id": {"zh": "请改用社区编号（{ids}）", "en": "use the community's id instead ({ids})"},
+    "validate.use_road_id": {"zh": "请改用道路编号（{ids}）", "en": "use the road's id instead ({ids})"},
+    "validate.community_unusable": {
+        "zh": "所指社区无法使用（{why}）",
+        "en": "the community it names cannot be used ({why})",
+    },
+    "validate.community_left_out": {
+        "zh": "所指社区已被剔除（{why}）",
+        "en": "the community it names was left out ({why})",
+    },
+    "validate.road_unusable": {"zh": "所指道路无法使用（{why}）", "en": "the road it names cannot be used ({why})"},
+    "validate.road_left_out": {"zh": "所指道路已被剔除（{why}）", "en": "the road it names was left out ({why})"},
+    "validate.community_first_fix": {
+        "zh": "修正那一行社区数据；在此之前本条{what}不使用",
+        "en": "correct that community's row; until then this {what} is not used",
+    },
+    "validate.road_first_fix": {
+        "zh": "修正那条道路的数据；在此之前本条{what}不使用",
+        "en": "correct that road's data; until then this {what} is not used",
+    },
+    "validate.an_assignment": {"zh": "包保责任", "en": "assignment"},
+    "validate.a_status_item": {"zh": "整改事项", "en": "status item"},
+    "validate.no_such_community": {"zh": "社区图层中没有这个编号或名称", "en": "no community has this id or name"},
+    "validate.no_such_road": {"zh": "道路图层中没有这个道路名称", "en": "no road in the roads layer has this name"},
+    "validate.leader_blank_fix": {
+        "zh": "填写责任人的编号或姓名（合并单元格请逐行填写）",
+        "en": "fill in the leader's id or name (for merged cells, fill in every row)",
+    },
+    "validate.ambiguous_leader": {"zh": "多个责任人同名", "en": "several leaders have this name"},
+    "validate.use_leader_id": {"zh": "请改用编号（{ids}）", "en": "use the id instead ({ids})"},
+    "validate.leaders_unusable": {"zh": "责任人名单不可用（{why}）", "en": "the leaders list cannot be used ({why})"},
+    "validate.leaders_unusable_fix": {
+        "zh": "先修正责任人名单；在此之前本条包保责任不使用",
+        "en": "correct the leaders list first; until then this assignment is not used",
+    },
+    "validate.no_such_leader": {"zh": "责任人名单中没有这个编号或姓名", "en": "no leader has this id or name"},
+    "validate.section_needs_ends": {"zh": "路段需要起点和止点", "en": "a section needs a start and an end"},
+    "validate.section_needs_ends_fix": {
+        "zh": "填写与该路相交的道路名称，或距道路起点的米数",
+        "en": "write the name of a road that crosses it, or the metres from the road's start",
+    },
+    "validate.whole_road_ends": {
+        "zh": "整条道路的包保不使用起点、止点",
+        "en": "a whole-road assignment does not use a start and an end",
+    },
+    "validate.whole_road_ends_fix": {
+        "zh": "若只包一段，请把类型写成“路段”",
+        "en": "for one stretch only, set the kind to “section”",
+    },
+    "validate.repeated_assignment": {
+        "zh": "与前面的一条包保责任重复，未使用",
+        "en": "repeats an earlier assignment; not used",
+    },
+    "validate.repeated_row_fix": {"zh": "删除重复的行", "en": "delete the repeated row"},
+    "validate.bad_progress": {"zh": "进度应为 0 到 100 的数字", "en": "progress should be a number from 0 to 100"},
+    "validate.bad_progress_fix": {"zh": "例如 80 表示 80%", "en": "e.g. 80 for 80%"},
+    "validate.no_layer": {"zh": "没有 {layer} 图层", "en": "there is no {layer} layer"},
+    "validate.no_data": {"zh": "{file} 没有数据", "en": "{file} has no data"},
+    "validate.file_has_errors": {
+        "zh": "{file} 无法使用，见该文件的错误",
+        "en": "{file} cannot be used: see that file's errors",
+    },
+    "validate.no_road_names": {"zh": "{file} 没有道路名称列", "en": "{file} has no road name column"},
+    "validate.unusable": {"zh": "{file} 无法使用", "en": "{file} cannot be used"},
+    "validate.no_leaders_layer": {"zh": "leaders 图层不可用", "en": "the leaders layer is not available"},
+    "validate.outside": {"zh": "{where}，在辖区之外", "en": "{where}, outside the district"},
+    "validate.no_roads": {
+        "zh": "没有道路（无道路图层，或图层为空）：跳过道路与路段的检查，只检查社区与问题点",
+        "en": "no roads (no roads layer, or it is empty): road and section checks skipped; "
+        "only communities and issues are checked",
+    },
+    "validate.no_roads_fix": {
+        "zh": "要检查道路，请加入 roads.geojson / .gpkg / .shp 或 OSM 数据（roads.osm.pbf）",
+        "en": "to check roads, add roads.geojson / .gpkg / .shp or OSM data (roads.osm.pbf)",
+    },
+    # ------------------------------------------------------------------------- the district (geo.scope)
+    "scope.outside_fix": {
+        "zh": "如这些数据属于本辖区，请检查边界图层（boundary）或该图层的坐标系",
+        "en": "if these data are the district's, check the boundary layer or this layer's CRS",
+    },
+    "scope.mostly_outside": {
+        "zh": "{what}的 {share:.0%} 位于辖区之外，未计入任何数字",
+        "en": "{what}: {share:.0%} lies outside the district, in no figure",
+    },
+    "scope.mostly_outside_fix": {
+        "zh": "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系",
+        "en": "check that the file is this district's; if not, use the district's own data, "
+        "or check the boundary layer and the CRS",
+    },
+    "scope.communities": {"zh": "社区", "en": "Communities"},
+    "scope.road_length": {"zh": "道路长度", "en": "Road length"},
+    "scope.issues": {"zh": "问题点", "en": "Issues"},
+    "scope.community_outside": {
+        "zh": "社区大部分（一半以上面积）位于辖区边界之外，未计入",
+        "en": "most of the community (over half its area) lies outside the district boundary; not counted",
+    },
+    "scope.road_outside": {"zh": "道路要素位于辖区之外，未计入", "en": "road piece outside the district; not counted"},
+    "scope.issue_outside": {"zh": "问题点位于辖区之外，未计入", "en": "issue outside the district; not counted"},
+    "scope.undeclared_gcj02": {
+        "zh": "边界与社区整体错开约 {offset:.0f} 米，像是 GCJ-02（高德、DataV 等）坐标而没有声明",
+        "en": "the boundary and the communities are {offset:.0f} m apart as a whole, as if one were in GCJ-02 "
+        "(AMap, DataV …) without saying so",
+    },
+    "scope.undeclared_gcj02_fix": {
+        "zh": '如是，在 geo.toml 中写 [crs] {layer} = "GCJ-02"（工具会换算为 WGS84）',
+        "en": 'if so, write [crs] {layer} = "GCJ-02" in geo.toml (geo converts it to WGS84)',
+    },
+    # ------------------------------------------------------------------------- section ends (geo.resolve)
+    "resolve.far_beyond_end": {
+        "zh": "{metres:g} 米超出了道路终点（全长 {extent:.0f} 米）一半以上，可能是别的道路，或单位有误",
+        "en": "{metres:g} m is past the road's end (length {extent:.0f} m) by over half its length: "
+        "another road, or a slip of units?",
+    },
+    "resolve.beyond_end": {
+        "zh": "{metres:g} 米超出了 {road} 的终点（全长 {extent:.1f} 米），已按终点 {extent:.1f} 米计",
+        "en": "{metres:g} m is past the end of {road} (length {extent:.1f} m); taken as the end, {extent:.1f} m",
+    },
+    "resolve.not_a_place": {
+        "zh": "既不是米数，也不是道路图层中的道路",
+        "en": "neither metres nor a road in the roads layer",
+    },
+    "resolve.road_itself": {"zh": "道路不能以自身为起止点", "en": "a road cannot start or end at itself"},
+    "resolve.no_crossing": {
+        "zh": "{street} 与 {road} 不相交（最近处相距 {distance} 米）",
+        "en": "{street} does not cross {road} (at the closest, {distance} m apart)",
+    },
+    "resolve.crosses_once": {
+        "zh": "路段的起点和止点是同一处：{street} 只在 {at:.0f} 米处与 {road} 相交一次",
+        "en": "the section starts and ends at one place: {street} crosses {road} only once, at {at:.0f} m",
+    },
+    "resolve.crosses_once_fix": {
+        "zh": "起点或止点改填另一条与 {road} 相交的道路，或填写距道路起点的米数",
+        "en": "for the start or the end, write another road that crosses {road}, or the metres from the road's start",
+    },
+    "resolve.crosses_many": {
+        "zh": "{street} 与 {road} 相交 {count} 处（{at} 米），路段取第一处至最后一处（{start:.0f}–{end:.0f} 米）",
+        "en": "{street} crosses {road} at {count} places ({at} m); the section runs from the first to the last "
+        "({start:.0f}–{end:.0f} m)",
+    },
+    "resolve.crosses_many_fix": {
+        "zh": "若只指其中一段，起点或止点改填另一条相交道路或米数",
+        "en": "if one stretch only is meant, write another crossing road or metres for the start or the end",
+    },
+    "resolve.end_not_found": {
+        "zh": "在 {road} 上找不到路段端点：{reason}",
+        "en": "the section's end cannot be placed on {road}: {reason}",
+    },
+    "resolve.end_not_found_fix": {
+        "zh": "填写与 {road} 相交的道路，或距道路起点的米数",
+        "en": "write a road that crosses {road}, or the metres from the road's start",
+    },
+    "resolve.beyond_end_fix": {
+        "zh": "核对米数（不超过 {most:.0f}），或核对道路图层中 {road} 是否画全",
+        "en": "check the metres (at most {most:.0f}), or whether {road} is drawn in full in the roads layer",
+    },
+    "resolve.two_ways": {
+        "zh": "{road} 上的这个路段有两种同样长的走法（{start:.0f}–{end:.0f} 米或 "
+        "{other_start:.0f}–{other_end:.0f} 米），取了前者",
+        "en": "this section of {road} can run two ways of the same length ({start:.0f}–{end:.0f} m or "
+        "{other_start:.0f}–{other_end:.0f} m); the first was taken",
+    },
+    "resolve.two_ways_fix": {
+        "zh": "改用更明确的起止道路，或用米数",
+        "en": "name clearer start and end roads, or use metres",
+    },
+    "resolve.zero_length": {
+        "zh": "{road} 上的路段长度为零（两端都在 {at:.0f} 米处）",
+        "en": "the section on {road} has no length (both ends at {at:.0f} m)",
+    },
+    "resolve.zero_length_fix": {"zh": "检查起点、止点", "en": "check the start and the end"},
+}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message not yet worded: its catalogue key and its arguments (hashable; equal when both are).
+
+    Build one with `msg`; `text` words it in a language. ``str()`` is the
+    ``zh`` text.
+    """
+
+    key: str
+    args: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in `lang`: ``zh``, ``en`` or ``zh-Hant`` (our words converted, the arguments as given)."""
+        values = {name: render(value, lang) if isinstance(value, Msg | Seq) else value for name, value in self.args}
+        return _FORMATTER.format(template(self.key, lang), **values)
+
+    def __str__(self) -> str:
+        return self.text("zh")
+
+
+@dataclass(frozen=True)
+class Seq:
+    """Several values said as one list: ``甲、乙`` in Chinese, ``甲, 乙`` in English.
+
+    `sep` is the catalogue key of the separator (``sep.list``, ``sep.or`` …);
+    with `quoted`, each item is put in quotation marks.
+    """
+
+    items: tuple[Any, ...]
+    sep: str = "sep.list"
+    quoted: bool = False
+
+
+def msg(key: str, /, **args: Any) -> Msg:
+    """A message by its catalogue key, with the template's named fields as keyword arguments.
+
+    Raises
+    ------
+    KeyError
+        The key is not in the catalogue.
+    TypeError
+        The arguments are not exactly the template's fields (a bug: caught by the tests).
+    """
+    if key not in CATALOGUE:
+        raise KeyError(f"no message {key!r} in geo.messages.CATALOGUE")
+    wanted = fields(key)
+    if set(args) != wanted:
+        raise TypeError(f"message {key!r} takes {sorted(wanted)}, not {sorted(args)}")
+    return Msg(key, tuple(sorted(args.items())))
+
+
+def seq(items: Iterable[Any], sep: str = "sep.list", quoted: bool = False) -> Seq:
+    """A `Seq` of `items` (see there)."""
+    if sep not in CATALOGUE:
+        raise KeyError(f"no separator {sep!r} in geo.messages.CATALOGUE")
+    return Seq(tuple(items), sep, quoted)
+
+
+def render(value: Any, lang: str = "zh") -> str:
+    """Any message-like value as text in `lang`: a `Msg` or `Seq` worded, a string as it is, None as ''."""
+    if isinstance(value, Msg):
+        return value.text(lang)
+    if isinstance(value, Seq):
+        items = [render(item, lang) for item in value.items]
+        if value.quoted:
+            items = [msg("quote", value=item).text(lang) for item in items]
+        return template(value.sep, lang).join(items)
+    return "" if value is None else str(value)
+
+
+@functools.cache
+def fields(key: str) -> frozenset[str]:
+    """The named fields of a key's ``zh`` template."""
+    return _fields(CATALOGUE[key]["zh"])
+
+
+def _fields(text: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+
+
+@functools.cache
+def template(key: str, lang: str = "zh") -> str:
+    """A key's template in `lang`; ``zh-Hant`` converts the ``zh`` template (never the arguments)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
+    entry = CATALOGUE[key]
+    if lang == "zh-Hant":
+        return _s2t().convert(entry["zh"])
+    return entry[lang]
+
+
+@functools.cache
+def _s2t():
+    # The same conversion as `geo.words` (OpenCC s2t, Apache-2.0), imported only when zh-Hant is asked
+    # for, so that this module stays cheap to import (`geo._main` uses it before the heavy imports).
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+class _Formatter(string.Formatter):
+    """`str.format` plus ``{name:omit}``: a field the language has no use for prints nothing."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return "" if format_spec == "omit" else super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
