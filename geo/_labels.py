@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["labels"]
+__all__ = ["labels", "with_unit"]
 
 _ZH = {
     # punctuation between our words and the data's: full-width in Chinese, ASCII with spaces in English
@@ -228,11 +228,24 @@ _EN = {
 }
 
 
-def labels(lang: str) -> dict[str, str]:
-    """The map words for a language: ``zh``, ``en``, or ``zh-Hant`` (the Chinese words in Traditional characters)."""
-    if lang == "zh-Hant":
-        return _hant()
-    return _EN if lang == "en" else _ZH
+UNIT = {"zh": "社区", "zh-Hant": "社區"}  # the word `unit_word` stands in for
+
+
+def labels(lang: str, unit_word: str = "") -> dict[str, str]:
+    """The map words for a language: ``zh``, ``en``, or ``zh-Hant`` (the Chinese words in Traditional characters).
+
+    With `unit_word` (村, 里, 片区 …), the Chinese words say it in place of 社区.
+    """
+    words = _hant() if lang == "zh-Hant" else _EN if lang == "en" else _ZH
+    return with_unit(words, lang, unit_word)
+
+
+def with_unit(words: dict[str, str], lang: str, unit_word: str) -> dict[str, str]:
+    """`words` saying `unit_word` where they say 社区 (Chinese only: English keeps "community")."""
+    unit = UNIT.get(lang)
+    if not unit_word or unit is None:
+        return words
+    return {key: text.replace(unit, unit_word) for key, text in words.items()}
 
 
 @functools.cache

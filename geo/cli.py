@@ -261,6 +261,7 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
         config = config.with_map(basemap=basemap, lang=lang, tianditu_key=key).with_today(today and today.date())
         words = language.of(config)
         result = build_project(project, out_dir, config)
+        words = language.value = result.lang  # zh-Hant when every name is Traditional and no language was given
         if not quiet:
             _print_problems(result.problems, lang=words)
             _print_ledger(result.ledger, lang=words)
@@ -324,6 +325,7 @@ def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, q
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
         words = language.of(config)
         result, figures = check_reports(project, out_dir, config)
+        words = language.value = result.lang
         if not quiet:
             _print_problems(result.problems, lang=words)
             _print_ledger(result.ledger, lang=words)

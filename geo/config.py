@@ -104,6 +104,14 @@ class MapOptions:
     lang
         ``zh`` (default), ``en`` or ``zh-Hant`` (Traditional characters): the
         language of the maps' and reports' own words (the data stays as written).
+        When no language is given (in ``geo.toml`` or with ``--lang``) and every
+        community and road name is written in Traditional characters, the
+        build speaks ``zh-Hant`` and says so (``summary.json`` ``language``).
+    unit_word
+        What the district calls its units, in place of 社区 in the maps' own
+        words (村, 里, 片区 …); the data's names stay as written.
+    lang_given
+        Whether `lang` was chosen (not a ``geo.toml`` key: set when reading it).
     """
 
     title: str = ""
@@ -113,6 +121,8 @@ class MapOptions:
     tianditu_key: str = ""
     write_key: bool = False
     lang: str = "zh"
+    unit_word: str = ""
+    lang_given: bool = field(default=False, metadata={"toml": False})
 
     @property
     def basemaps(self) -> tuple[str, ...]:
@@ -145,6 +155,8 @@ class Config:
     def with_map(self, **changes: Any) -> Config:
         """Return a copy with some map options changed (None values ignored)."""
         changes = {k: v for k, v in changes.items() if v is not None}
+        if "lang" in changes:
+            changes.setdefault("lang_given", True)
         new = replace(self.map, **changes)
         _check_map(new, "command line")
         return replace(self, map=new)
@@ -174,7 +186,7 @@ def _str_table(table: Any, where: str) -> dict[str, str]:
 def _dataclass_from(cls, table: Any, where: str):
     if not isinstance(table, dict):
         raise ConfigError(msg("config.not_table", where=where, value=repr(table)))
-    valid = {f.name: f for f in fields(cls)}
+    valid = {f.name: f for f in fields(cls) if f.metadata.get("toml", True)}
     _check_keys(table, valid, where)
     values = {}
     for key, value in table.items():
@@ -225,7 +237,9 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
     map_table = dict(data.get("map", {})) if isinstance(data.get("map", {}), dict) else data.get("map")
     if isinstance(map_table, dict) and isinstance(map_table.get("basemap"), list):
         map_table["basemap"] = ",".join(str(b) for b in map_table["basemap"])
-    map_options = _dataclass_from(MapOptions, map_table, f"{where} [map]")
+    map_options = replace(
+        _dataclass_from(MapOptions, map_table, f"{where} [map]"), lang_given="lang" in (map_table or {})
+    )
     _check_map(map_options, f"{where} [map]")
     today = data.get("today")
     if isinstance(today, datetime):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import geopandas as gpd
 import pandas as pd
@@ -201,3 +201,4 @@ class Summary(TypedDict):
     tolerances: dict[str, float]
     metric_crs: str
     input: dict[str, Any]  # errors, warnings, ledger per layer
+    language: NotRequired[dict[str, str]]  # lang, and chosen: given, default or auto (every name Traditional)

@@ -27,6 +27,7 @@ from .render import (
 from .report import write_reports
 from .resolve import resolve_project
 from .validate import raise_for_errors, validate_project
+from .words import choose_language
 
 __all__ = ["BuildResult", "CheckResult", "build", "check", "check_reports"]
 
@@ -40,6 +41,8 @@ class CheckResult:
     analysis: Analysis
     problems: list[Problem]
     ledger: list[LedgerEntry]
+    lang: str = "zh"  # the language the outputs speak (`geo.words.choose_language`)
+    lang_chosen: str = "default"  # given, default or auto
 
 
 def check(project_dir: str | Path, config: Config) -> CheckResult:
@@ -64,7 +67,14 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
     ledger = account(project, problems)
     raise_for_errors(problems, ledger)
     assert resolved is not None  # resolving fails only on input that already has errors
-    return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger)
+    names = [*project.communities["name"], *project.roads["name"]]
+    lang, chosen = choose_language(names, config.map.lang, config.map.lang_given)
+    return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger, lang, chosen)
+
+
+def _speaking(config: Config, result: CheckResult) -> Config:
+    """The configuration with the language the check chose."""
+    return replace(config, map=replace(config.map, lang=result.lang))
 
 
 @dataclass
@@ -76,6 +86,7 @@ class BuildResult:
     ledger: list[LedgerEntry]
     files: list[Path] = field(default_factory=list)
     maps: list[MapFile] = field(default_factory=list)
+    lang: str = "zh"  # the language the outputs speak
 
 
 def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> BuildResult:
@@ -98,10 +109,12 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     out_dir = Path(out_dir)
     with staged_folder(out_dir) as stage:
         result = check(project_dir, config)
+        config = _speaking(config, result)
         analysis, problems = result.analysis, result.problems
         # No local paths in a shared folder: the project is named by its folder's name only.
         run = {"command": "build", "project": Path(project_dir).resolve().name, "started": started_at}
-        figures = write_reports(analysis, problems, result.ledger, stage / "reports", run, config.map.lang)
+        language = {"lang": result.lang, "chosen": result.lang_chosen}
+        figures = write_reports(analysis, problems, result.ledger, stage / "reports", run, config.map.lang, language)
         ctx = build_context(analysis, config.map)
         files = [stage / "reports" / "summary.json", stage / "reports" / "gaps.csv"]
         maps = [render_overview(ctx, stage / "overview.html", figures), render_gap_map(ctx, stage / "gaps.html")]
@@ -114,7 +127,7 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     files = [out_dir / f.relative_to(stage) for f in files]
     maps = [replace(m, path=out_dir / m.path.relative_to(stage)) for m in maps]
     log.info("built %d files in %.1f s", len(files), time.perf_counter() - started)
-    return BuildResult(figures, problems, result.ledger, files, maps)
+    return BuildResult(figures, problems, result.ledger, files, maps, result.lang)
 
 
 def check_reports(project_dir: str | Path, out_dir: str | Path, config: Config) -> tuple[CheckResult, Summary]:
@@ -126,6 +139,7 @@ def check_reports(project_dir: str | Path, out_dir: str | Path, config: Config) 
     with staged_folder(out_dir / "reports", lock=out_dir, marker=Path("run.json")) as stage:
         result = check(project_dir, config)
         run = {"command": "check", "project": Path(project_dir).resolve().name}
-        figures = write_reports(result.analysis, result.problems, result.ledger, stage, run, config.map.lang)
+        language = {"lang": result.lang, "chosen": result.lang_chosen}
+        figures = write_reports(result.analysis, result.problems, result.ledger, stage, run, result.lang, language)
     remove_problems_folder(out_dir)
     return result, figures

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._labels import labels
+from ._labels import labels, with_unit
 from ._mapkit import MapShell, fill, shell
 from ._readers import is_osm
 from .analyse import Analysis
@@ -268,12 +268,12 @@ class _Context:
     attributions: tuple[str, ...] = ()  # the data's licences that require credit on every map
 
     def gap_label(self, kind: str) -> str:
-        return gap_label(kind, self.options.lang)
+        return gap_label(kind, self.options.lang, self.options.unit_word)
 
 
-def gap_label(kind: str, lang: str) -> str:
-    """A gap kind's name in the map's language (`geo.words`)."""
-    return kind_label(kind, lang)
+def gap_label(kind: str, lang: str, unit_word: str = "") -> str:
+    """A gap kind's name in the map's language (`geo.words`), saying the district's `unit_word` for 社区."""
+    return with_unit({"label": kind_label(kind, lang)}, lang, unit_word)["label"]
 
 
 DRAW_MAX_VERTICES = 20_000  # a feature with more is simplified for drawing (the analysis keeps every vertex)
@@ -404,7 +404,7 @@ def _names(leader_ids: pd.Series, leaders: pd.DataFrame) -> pd.Series:
 
 def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     """Prepare everything the maps draw, once: the layers in map coordinates and their plain properties."""
-    w = labels(options.lang)
+    w = labels(options.lang, options.unit_word)
     gcj = "amap" in options.basemaps
     resolved = analysis.resolved
     project = resolved.project
@@ -463,7 +463,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     worded = worded_gaps(analysis, options.lang)[["name", "description", "suggested_owner"]]
     drawable = analysis.gaps.geometry.notna()
     facts = analysis.gaps[drawable].drop(columns=["name"]).join(worded[drawable])
-    facts["label"] = facts["kind"].map(lambda k: gap_label(k, options.lang))
+    facts["label"] = facts["kind"].map(lambda k: gap_label(k, options.lang, options.unit_word))
     gaps = pd.concat(
         [_drawn(facts[facts["kind"] == c.kind], gcj, c.dimension) for c in CHECKS if (facts["kind"] == c.kind).any()]
         or [facts.iloc[0:0].to_crs(4326)]
@@ -1020,7 +1020,7 @@ def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[
     page = render_html(
         "index.html",
         w=w,
-        lang="en" if ctx.options.lang == "en" else "zh-CN",
+        lang={"en": "en", "zh-Hant": "zh-Hant"}.get(ctx.options.lang, "zh-CN"),
         title=_title(ctx),
         as_of=counts["as_of"],
         figures=figures,

@@ -336,11 +336,21 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
 
 
 def write_reports(
-    analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry], reports: Path, run: dict, lang: str = "zh"
+    analysis: Analysis,
+    problems: list[Problem],
+    ledger: list[LedgerEntry],
+    reports: Path,
+    run: dict,
+    lang: str = "zh",
+    language: dict[str, str] | None = None,
 ) -> Summary:
-    """Write every report into the folder `reports` (``<out>/reports``), worded in `lang`; return the summary."""
+    """Write every report into the folder `reports` (``<out>/reports``), worded in `lang`; return the summary.
+
+    `language` says which language the outputs speak and why (``summary.json`` ``language``).
+    """
     reports.mkdir(parents=True, exist_ok=True)
     figures = summary(analysis, problems, ledger)
+    figures["language"] = language or {"lang": lang, "chosen": "given"}
     (reports / "summary.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_csv(gap_table(analysis, lang), reports / "gaps.csv")
     write_csv(road_table(analysis), reports / "roads.csv")

@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from .checks import check_of
 from .model import Gap, Summary
 
-__all__ = ["LANGUAGES", "GapWords", "gap_words", "how_words", "kind_label", "level_label", "summary_lines"]
+__all__ = [
+    "LANGUAGES",
+    "GapWords",
+    "choose_language",
+    "gap_words",
+    "how_words",
+    "kind_label",
+    "level_label",
+    "summary_lines",
+    "written_in_traditional",
+]
 
 LANGUAGES = ("zh", "en", "zh-Hant")
 
@@ -57,6 +67,44 @@ _TIERS = {
     "zh": {"demonstration": "示范", "key": "重点", "general": "一般"},
     "en": {"demonstration": "demonstration", "key": "key", "general": "general"},
 }
+
+
+def written_in_traditional(names) -> bool:
+    """Whether a district writes its names in Traditional characters (so its maps should too).
+
+    A name is Traditional when OpenCC's ``t2s`` changes it, Simplified when it
+    holds a character Big5-HKSCS (the Traditional character set) lacks, as
+    龙 or 区; names in characters common to both (中山里) say nothing.
+    Traditional when at least one name is, and fewer than one in twenty of
+    the telling names is Simplified (a stray name typed on a mainland
+    keyboard does not turn a Taiwanese district's maps).
+    """
+    from .schema import simplified
+
+    traditional = simplified_only = 0
+    for name in {str(n) for n in names if n}:
+        if simplified(name) != name:
+            traditional += 1
+        elif not _in_big5(name):
+            simplified_only += 1
+    return traditional > 0 and simplified_only * 20 < traditional + simplified_only
+
+
+def _in_big5(text: str) -> bool:
+    try:
+        text.encode("big5hkscs")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def choose_language(names, lang: str, given: bool) -> tuple[str, str]:
+    """The language a build speaks, and why: ``given`` (geo.toml or --lang), ``default`` (zh) or ``auto``."""
+    if given:
+        return lang, "given"
+    if lang == "zh" and written_in_traditional(names):
+        return "zh-Hant", "auto"
+    return lang, "default"
 
 
 @dataclass(frozen=True)
@@ -365,6 +413,8 @@ def summary_lines(figures: Summary, lang: str = "zh") -> list[str]:
         lines.append(
             f"截至 {figures['as_of']}：逾期问题点 {i['overdue']} 个，逾期整改事项 {figures['status']['overdue']} 项"
         )
+        if figures.get("language", {}).get("chosen") == "auto":
+            lines.append('名称均为繁体字，地图与报表用繁体中文（如需简体，请在 geo.toml 写 [map] lang = "zh"）')
         return [_hant(lang, line) for line in lines]
     lines = [
         f"Communities {c['total']}: demonstration {t['demonstration']}, key {t['key']}, general {t['general']}; "
@@ -398,4 +448,6 @@ def summary_lines(figures: Summary, lang: str = "zh") -> list[str]:
     lines.append(
         f"As of {figures['as_of']}: overdue issues {i['overdue']}, overdue status items {figures['status']['overdue']}"
     )
+    if figures.get("language", {}).get("chosen") == "auto":
+        lines.append("Every name is in Traditional characters: maps and reports in Traditional Chinese")
     return lines

@@ -441,8 +441,9 @@ def test_big5_tables_and_a_big5_shapefile_without_cpg_are_read_as_big5(tmp_path,
     )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
-    assert "没有 .cpg 文件，且文本不是 UTF-8：按 Big5 读取" in text
-    assert "leaders.csv：按 Big5 编码读取" in text
+    # every name is Traditional and no language was given: the run speaks Traditional Chinese (geo.words)
+    assert "沒有 .cpg 文件，且文本不是 UTF-8：按 Big5 讀取" in text
+    assert "leaders.csv：按 Big5 編碼讀取" in text
     leaders = pd.read_csv(tmp_path / "out" / "reports" / "leaders.csv", dtype=str).set_index("id")
     assert leaders.at["D1", "name"] == "陳志明" and leaders.at["D1", "roads"] == "民生東路"
     communities = pd.read_csv(tmp_path / "out" / "reports" / "communities.csv", dtype=str).set_index("id")
