@@ -32,6 +32,7 @@ ARGS = [
     "--disable-sync",
 ]
 SHOTS = {"overview.png": "overview.html", "leader.png": "leaders/D03.html", "gaps.png": "gaps.html"}
+PHONE_SHOTS = {"leader-phone.png": "leaders/D03.html"}  # 390 x 844, as a leader opens the file sent to them
 
 
 def main() -> int:
@@ -48,6 +49,14 @@ def main() -> int:
                 page.wait_for_selector(".leaflet-container")
                 page.wait_for_timeout(500)
                 page.screenshot(path=str(ROOT / "docs" / shot))
+                print(f"docs/{shot}")
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            phone.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            for shot, html in PHONE_SHOTS.items():
+                phone.goto((out / html).as_uri())
+                phone.wait_for_selector(".leaflet-container")
+                phone.wait_for_timeout(500)
+                phone.screenshot(path=str(ROOT / "docs" / shot))
                 print(f"docs/{shot}")
             browser.close()
     return 0
