@@ -628,10 +628,11 @@ def _issue_layers(ctx: _Context, issues) -> list[_Layer]:
         f"{w['layer.issues_open']}{w['p.open']}{len(active)}{w['p.comma']}{w['stats.overdue']} {overdue}{w['p.close']}"
     )
     present = [s for s in ("overdue", "open") if (active["status"] == s).any()]
-    return [
-        _Layer(
+
+    def layer(name, frame, legend, show=True) -> _Layer:
+        return _Layer(
             name,
-            active,
+            frame,
             ISSUE_STYLE,
             ISSUE_PROPS,
             by="status",
@@ -639,21 +640,13 @@ def _issue_layers(ctx: _Context, issues) -> list[_Layer]:
             popup="issue",
             search=("id", "category"),
             cluster=True,
-            legend=[(_swatch_point(ISSUE_COLORS[s]), w[f"layer.issues_{s}"]) for s in present],
-        ),
-        _Layer(
-            _count(ctx, w["layer.issues_resolved"], len(resolved)),
-            resolved,
-            ISSUE_STYLE,
-            ISSUE_PROPS,
-            by="status",
-            tip="issue",
-            popup="issue",
-            search=("id", "category"),
-            cluster=True,
-            show=False,
-            legend=[(_swatch_point(ISSUE_COLORS["resolved"]), w["layer.issues_resolved"])],
-        ),
+            show=show,
+            legend=[(_swatch_point(ISSUE_COLORS[s]), w[f"layer.issues_{s}"]) for s in legend],
+        )
+
+    return [
+        layer(name, active, present),
+        layer(_count(ctx, w["layer.issues_resolved"], len(resolved)), resolved, ["resolved"], show=False),
     ]
 
 
