@@ -116,7 +116,10 @@ def map_figures(analysis, config, out: Path) -> None:
     gaps = render_gap_map(ctx, out / "gaps.html")
     for label, f in (("gap map", gaps), ("largest leader map", max(leaders, key=lambda f: f.bytes, default=None))):
         if f is not None:
-            print(f"  {label}: {f.bytes / 1024:.0f} KB, {f.vertices:,} vertices, {f.bytes_per_vertex:.1f} bytes per vertex")
+            print(
+                f"  {label}: {f.bytes / 1024:.0f} KB, {f.vertices:,} vertices, "
+                f"{f.bytes_per_vertex:.1f} bytes per vertex"
+            )
 
 
 def main() -> int:
