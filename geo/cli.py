@@ -22,13 +22,9 @@ from . import __version__
 from ._main import language_in, raise_stop, stop_requested
 from .config import BASEMAPS, LANGUAGES, load_config
 from .errors import GeoError, ValidationError, grouped
-from .ledger import write_ledger
 from .messages import Msg, msg, seq
 from .model import Summary
 from .output import OutputBusyError, problems_folder, staged_folder
-from .pipeline import build as build_project
-from .pipeline import check as check_project
-from .pipeline import check_reports
 from .words import kind_label, summary_lines
 
 log = logging.getLogger(__name__)
@@ -149,6 +145,8 @@ def _write_ledger_folder(folder: Path, lock: Path, ledger, problems, lang: str =
     """Write ledger.csv and ledger_summary.csv (in `lang`) as the whole of `folder`; the ledger's path, or None."""
     try:
         with staged_folder(folder, lock=lock, marker=Path("ledger.csv")) as stage:
+            from .ledger import write_ledger  # pandas: imported by the commands that need it
+
             write_ledger(stage, ledger, problems, lang)
     except GeoError as busy:  # another run holds the output, or the name is taken by the user's own folder
         _say(msg("cli.ledger_not_written", error=busy.text(lang)).text(lang), err=True)
@@ -260,6 +258,8 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
         key = None if config.map.tianditu_key else os.environ.get("TIANDITU_KEY") or None
         config = config.with_map(basemap=basemap, lang=lang, tianditu_key=key).with_today(today and today.date())
         words = language.of(config)
+        from .pipeline import build as build_project  # the heavy modules, only for the commands that run them
+
         result = build_project(project, out_dir, config)
         words = language.value = result.lang  # zh-Hant when every name is Traditional and no language was given
         if not quiet:
@@ -294,6 +294,8 @@ def validate(project: Path, ledger_dir: Path | None, lang: str | None, verbose: 
     def work() -> int:
         config = load_config(project).with_map(lang=lang)
         words = language.of(config)
+        from .pipeline import check as check_project
+
         result = check_project(project, config)
         written = None
         if ledger_dir is not None:
@@ -324,6 +326,8 @@ def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, q
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
         words = language.of(config)
+        from .pipeline import check_reports
+
         result, figures = check_reports(project, out_dir, config)
         words = language.value = result.lang
         if not quiet:

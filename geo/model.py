@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
-import geopandas as gpd
-import pandas as pd
+if TYPE_CHECKING:  # only named in annotations: `geo --help` does not wait for pandas
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["Gap", "Outside", "Project", "SourceFile", "Summary", "require_columns"]
 

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analyse import Analysis, analyse
 from .config import Config
@@ -15,19 +16,13 @@ from .ledger import LedgerEntry, account
 from .load import load_project
 from .model import Summary
 from .output import remove_problems_folder, staged_folder
-from .render import (
-    MapFile,
-    build_context,
-    leader_filenames,
-    render_gap_map,
-    render_index,
-    render_leader_map,
-    render_overview,
-)
 from .report import write_reports
 from .resolve import resolve_project
 from .validate import raise_for_errors, validate_project
 from .words import choose_language
+
+if TYPE_CHECKING:
+    from .render import MapFile
 
 __all__ = ["BuildResult", "CheckResult", "build", "check", "check_reports"]
 
@@ -104,6 +99,15 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     OutputBusyError
         When another run is writing `out_dir`.
     """
+    from .render import (  # folium and the map kit: only a build draws maps
+        build_context,
+        leader_filenames,
+        render_gap_map,
+        render_index,
+        render_leader_map,
+        render_overview,
+    )
+
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     out_dir = Path(out_dir)

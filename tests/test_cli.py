@@ -105,13 +105,13 @@ def test_a_closed_pipe_keeps_the_exit_code_of_an_invalid_project(tmp_path):
 
 _WARNING_BUILD = """
 import sys, warnings
-import geo.pipeline as pipeline
+import geo.render as render
 from geo._main import main
-render_index = pipeline.render_index
+render_index = render.render_index
 def noisy(*args, **kwargs):
     warnings.warn("x" * 5000, UserWarning, stacklevel=1)  # as folium's warning repeating a whole layer
     return render_index(*args, **kwargs)
-pipeline.render_index = noisy
+render.render_index = noisy  # the build imports it from geo.render when it runs
 sys.exit(main(sys.argv[1:]))
 """
 
