@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -25,6 +27,7 @@ from .errors import GeoError, ValidationError, grouped
 from .messages import Msg, msg, seq
 from .model import Summary
 from .output import OutputBusyError, problems_folder, staged_folder
+from .progress import SILENT, Progress, TerminalProgress
 from .words import kind_label, summary_lines
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,20 @@ class _Language:
         """Take the configuration's language (the command line's wins); return the one in use."""
         self.value = config.map.lang
         return self.value
+
+
+@contextmanager
+def _progress(quiet: bool, verbose: int, lang: str) -> Iterator[Progress]:
+    """A progress line on stderr when a person watches: stderr is a terminal, and no ``-q`` (nor ``-v``:
+    log lines would break it). Otherwise nothing, so a pipe or a log file gets only the results."""
+    if quiet or verbose or not sys.stderr.isatty():
+        yield SILENT
+        return
+    progress = TerminalProgress(lang)
+    try:
+        yield progress
+    finally:
+        progress.close()
 
 
 def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.csv", lang: str = "zh") -> None:
@@ -260,7 +277,8 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
         words = language.of(config)
         from .pipeline import build as build_project  # the heavy modules, only for the commands that run them
 
-        result = build_project(project, out_dir, config)
+        with _progress(quiet, verbose, words) as progress:
+            result = build_project(project, out_dir, config, progress)
         words = language.value = result.lang  # zh-Hant when every name is Traditional and no language was given
         if not quiet:
             _print_problems(result.problems, lang=words)
@@ -296,7 +314,8 @@ def validate(project: Path, ledger_dir: Path | None, lang: str | None, verbose: 
         words = language.of(config)
         from .pipeline import check as check_project
 
-        result = check_project(project, config)
+        with _progress(quiet, verbose, words) as progress:
+            result = check_project(project, config, progress)
         written = None
         if ledger_dir is not None:
             written = _write_ledger_folder(ledger_dir, ledger_dir, result.ledger, result.problems, words)
@@ -328,7 +347,8 @@ def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, q
         words = language.of(config)
         from .pipeline import check_reports
 
-        result, figures = check_reports(project, out_dir, config)
+        with _progress(quiet, verbose, words) as progress:
+            result, figures = check_reports(project, out_dir, config, progress)
         words = language.value = result.lang
         if not quiet:
             _print_problems(result.problems, lang=words)

@@ -84,6 +84,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cli.map_sizes": {"zh": "地图大小：{sizes}", "en": "Map sizes: {sizes}"},
     "cli.gap_kind": {"zh": "空白类型", "en": "Gap kind"},
+    "progress.run": {"zh": "检查", "en": "Checking"},
+    "progress.load": {"zh": "读取文件", "en": "reading the files"},
+    "progress.validate": {"zh": "校验数据", "en": "validating"},
+    "progress.resolve": {"zh": "定位路段", "en": "placing the sections"},
+    "progress.analyse": {"zh": "查找空白", "en": "finding gaps"},
+    "progress.reports": {"zh": "写报表", "en": "writing the reports"},
+    "progress.maps": {"zh": "画地图", "en": "drawing the maps"},
+    "progress.leader_maps": {"zh": "领导地图", "en": "Leader maps"},
     "cli.gap_count": {"zh": "数量", "en": "Count"},
     "cli.table_fill": {"zh": "　", "en": " "},  # pads the gap table: an ideographic space lines up Chinese labels
     "cli.ledger": {

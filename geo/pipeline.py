@@ -16,6 +16,7 @@ from .ledger import LedgerEntry, account
 from .load import load_project
 from .model import Summary
 from .output import remove_problems_folder, staged_folder
+from .progress import SILENT, Progress
 from .report import write_reports
 from .resolve import resolve_project
 from .validate import raise_for_errors, validate_project
@@ -40,7 +41,7 @@ class CheckResult:
     lang_chosen: str = "default"  # given, default or auto
 
 
-def check(project_dir: str | Path, config: Config) -> CheckResult:
+def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) -> CheckResult:
     """Load, validate, resolve and analyse a project.
 
     Raises
@@ -49,9 +50,12 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
         With every error found (loading, validation and section ends, in
         one list) and the ledger, when the input has any error.
     """
+    progress.stage("load")
     layers, problems = load_project(project_dir, config)
+    progress.stage("validate")
     project, problems = validate_project(layers, problems, config.tolerances)
     resolved = None
+    progress.stage("resolve")
     try:
         resolved, more = resolve_project(project, config.tolerances)
         problems += more
@@ -64,6 +68,7 @@ def check(project_dir: str | Path, config: Config) -> CheckResult:
     assert resolved is not None  # resolving fails only on input that already has errors
     names = [*project.communities["name"], *project.roads["name"]]
     lang, chosen = choose_language(names, config.map.lang, config.map.lang_given)
+    progress.stage("analyse")
     return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger, lang, chosen)
 
 
@@ -84,7 +89,7 @@ class BuildResult:
     lang: str = "zh"  # the language the outputs speak
 
 
-def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> BuildResult:
+def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress: Progress = SILENT) -> BuildResult:
     """Run the whole pipeline and write maps and reports under `out_dir`, as one piece.
 
     Writes ``index.html``, ``overview.html``, ``gaps.html``, one map per
@@ -112,18 +117,20 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     out_dir = Path(out_dir)
     with staged_folder(out_dir) as stage:
-        result = check(project_dir, config)
+        result = check(project_dir, config, progress)
         config = _speaking(config, result)
         analysis, problems = result.analysis, result.problems
         # No local paths in a shared folder: the project is named by its folder's name only.
         run = {"command": "build", "project": Path(project_dir).resolve().name, "started": started_at}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
+        progress.stage("reports")
         figures = write_reports(analysis, problems, result.ledger, stage / "reports", run, config.map.lang, language)
+        progress.stage("maps")
         ctx = build_context(analysis, config.map)
         files = [stage / "reports" / "summary.json", stage / "reports" / "gaps.csv"]
         maps = [render_overview(ctx, stage / "overview.html", figures), render_gap_map(ctx, stage / "gaps.html")]
         leader_files = leader_filenames(ctx.leaders["id"])
-        for leader_id, name in leader_files.items():
+        for leader_id, name in progress.counted(leader_files.items(), len(leader_files), "progress.leader_maps"):
             maps.append(render_leader_map(ctx, leader_id, stage / "leaders" / name))
         files += [m.path for m in maps]
         files.append(render_index(ctx, stage / "index.html", figures, leader_files))
@@ -134,14 +141,17 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config) -> Build
     return BuildResult(figures, problems, result.ledger, files, maps, result.lang)
 
 
-def check_reports(project_dir: str | Path, out_dir: str | Path, config: Config) -> tuple[CheckResult, Summary]:
+def check_reports(
+    project_dir: str | Path, out_dir: str | Path, config: Config, progress: Progress = SILENT
+) -> tuple[CheckResult, Summary]:
     """`check`, then write ``reports/`` under `out_dir` as one piece (the maps there are not touched).
 
     Returns the check's result and the summary figures.
     """
     out_dir = Path(out_dir)
     with staged_folder(out_dir / "reports", lock=out_dir, marker=Path("run.json")) as stage:
-        result = check(project_dir, config)
+        result = check(project_dir, config, progress)
+        progress.stage("reports")
         run = {"command": "check", "project": Path(project_dir).resolve().name}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
         figures = write_reports(result.analysis, result.problems, result.ledger, stage, run, result.lang, language)
