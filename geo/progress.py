@@ -19,7 +19,14 @@ __all__ = ["SILENT", "Progress", "TerminalProgress"]
 
 T = TypeVar("T")
 
-STAGES = ("load", "validate", "resolve", "analyse", "reports", "maps")
+STAGES = {  # the stages of a run, in order, and the catalogue key naming each
+    "load": "progress.load",
+    "validate": "progress.validate",
+    "resolve": "progress.resolve",
+    "analyse": "progress.analyse",
+    "reports": "progress.reports",
+    "maps": "progress.maps",
+}
 
 
 class Progress:
@@ -58,11 +65,9 @@ class TerminalProgress(Progress):
             self._bar = self._tqdm(
                 total=len(STAGES), file=self.stream, leave=False, bar_format="{desc}", dynamic_ncols=True
             )
-        step = STAGES.index(name) + 1
+        step = list(STAGES).index(name) + 1
         self._bar.n = step
-        self._bar.set_description_str(
-            f"{self._words('progress.run')} {step}/{len(STAGES)} {self._words(f'progress.{name}')}"
-        )
+        self._bar.set_description_str(f"{self._words('progress.run')} {step}/{len(STAGES)} {self._words(STAGES[name])}")
 
     def counted(self, items: Iterable[T], total: int, what: str) -> Iterator[T]:
         bar = self._tqdm(
