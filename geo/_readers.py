@@ -87,6 +87,30 @@ def cell_text(value) -> str:
     return normalise_text(value)
 
 
+def cell_texts(column: pd.Series) -> pd.Series:
+    """`cell_text` of every cell of a column, without a Python call per cell.
+
+    A column of text is folded with pandas' string methods (the same NFKC
+    and space rules as `normalise_text`); any other column is read value by
+    distinct value (a state or a date repeats across thousands of rows).
+    """
+    from .schema import SPACES
+
+    if len(column) == 0:
+        return column.astype(object)
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in ("string", "empty"):
+        text = column.astype(object).where(column.notna(), "")
+        folded = text.str.normalize("NFKC").str.replace(SPACES, " ", regex=True).str.strip(" ")
+        return folded.astype(object)
+    try:
+        codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (an OSM name list)
+        return column.map(cell_text).astype(object)
+    texts = np.array([cell_text(v) for v in distinct] + [""], dtype=object)
+    return pd.Series(texts[codes], index=column.index, dtype=object)
+
+
 # ----------------------------------------------------------------------------- tables
 def _plausible_share(text: str, codec: str) -> float:
     """Share of the non-ASCII characters of `text` that are common in `codec`'s own script.
@@ -557,6 +581,6 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
         notes.append(msg("read.z_dropped", count=int(has_z.sum())))
     for column in frame.columns:
         if column != "geometry":
-            frame[column] = frame[column].map(cell_text).astype(object)
+            frame[column] = cell_texts(frame[column])
     frame["_row"] = frame.index + 1
     return ReadResult(frame, "feature", notes, part)

@@ -211,7 +211,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
 # text display in another order than it reads (U+202A–U+202E, U+2066–U+2069). Tab, line feed and
 # carriage return are whitespace: they fold to a space like any other.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85]+")  # whitespace, but not the controls above
+SPACES = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85]+")  # whitespace, but not the controls above
 
 
 def normalise_text(value: object) -> str:
@@ -223,7 +223,7 @@ def normalise_text(value: object) -> str:
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub(" ", text).strip(" ")
+    return SPACES.sub(" ", text).strip(" ")
 
 
 def strip_controls(text: str) -> str:
