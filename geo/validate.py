@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -105,6 +106,15 @@ def raise_for_errors(problems: list[Problem], ledger: list | None = None) -> Non
         raise ValidationError(problems, ledger)
 
 
+def _per_distinct(column: pd.Series, func) -> pd.Series:
+    """`func` of every cell, called once per distinct value (cells are text here, so hashable)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    results = np.empty(len(distinct), dtype=object)
+    for n, value in enumerate(distinct):
+        results[n] = func(value)
+    return pd.Series(results[codes] if len(codes) else [], index=column.index, dtype=object)
+
+
 class _Checker:
     """Collects problems for one layer, located by its file and headers."""
 
@@ -160,7 +170,7 @@ class _Checker:
         frame = self.layer.frame
         if column not in frame:
             return pd.Series("", index=frame.index)
-        out = frame[column].map(lambda v: lookup.get(normalise_header(v), ""))
+        out = _per_distinct(frame[column], lambda v: lookup.get(normalise_header(v), ""))
         for idx in frame.index[(out == "") & ((frame[column] != "") | required)]:
             value = frame.at[idx, column]
             self.add(
@@ -232,22 +242,19 @@ class _Checker:
         frame = self.layer.frame
         if column not in frame:
             return pd.Series(None, index=frame.index, dtype=object)
-        values = []
-        for idx, raw in frame[column].items():
+        failed: dict[object, DateError] = {}
+
+        def parsed(raw):
             try:
-                values.append(parse_date(raw))
+                return parse_date(raw)
             except DateError as err:
-                values.append(None)
-                self.add(
-                    "error",
-                    frame.at[idx, "_row"],
-                    column,
-                    raw,
-                    err.message,
-                    msg("date.fix"),
-                    reject=True,
-                )
-        return pd.Series(values, index=frame.index, dtype=object)
+                failed[raw] = err
+                return None
+
+        values = _per_distinct(frame[column], parsed)  # a due date repeats across thousands of rows
+        for idx, raw in frame[column][frame[column].isin(list(failed))].items():
+            self.add("error", frame.at[idx, "_row"], column, raw, failed[raw].message, msg("date.fix"), reject=True)
+        return values
 
     def geometries(self, types: tuple[str, ...]) -> gpd.GeoSeries:
         """Reject empty geometries and those with NaN or infinite coordinates, repair invalid ones, check type."""
