@@ -504,7 +504,12 @@ def _unlist(frame: pd.DataFrame, known: set[str] | None = None) -> list[Msg]:
         if column == "geometry" or (known is not None and normalise_header(column) not in known):
             continue
         values = frame[column]
-        texts = values.map(lambda v: isinstance(v, str) and bool(_LISTED.match(v)))
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # text only: one regex pass
+            texts = values.str.match(_LISTED).fillna(False).astype(bool)
+            if not texts.any():
+                continue
+        else:
+            texts = values.map(lambda v: isinstance(v, str) and bool(_LISTED.match(v)))
         if texts.any():
             frame.loc[texts, column] = values[texts].map(_literal_list)
         listed = frame[column].map(lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) > 1)
