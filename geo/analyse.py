@@ -292,6 +292,9 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
         geometry=outside,
         crs=resolved.crs,
     )
+    # Most pieces lie wholly in a led community: nothing of them is left, and a group's union is the
+    # same without them. Dropping them first leaves a few groups to union instead of one per piece.
+    frame = frame[shapely.length(frame.geometry.values) > 0]
     stretches = [
         (g.name, g.name, shapely.difference(g.geometry, led_area) if led_area is not None else g.geometry)
         for g in section_gaps
