@@ -278,7 +278,15 @@ def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list
     """Road length under no road/section leader and in no led community."""
     assigned = set(resolved.coverage["road"])
     pieces = resolved.roads[~resolved.roads["name"].isin(assigned)]
-    outside = shapely.difference(pieces.geometry.values, led_area) if led_area is not None else pieces.geometry.values
+    outside = np.asarray(pieces.geometry.values, dtype=object)
+    if led_area is not None:
+        # Cut each piece by the led communities, but only those that reach out of them: a piece
+        # wholly inside (most of them) has nothing left, found by one prepared test instead of an overlay.
+        shapely.prepare(led_area)
+        inside = shapely.within(outside, led_area)
+        outside = outside.copy()
+        outside[inside] = shapely.LineString()
+        outside[~inside] = shapely.difference(outside[~inside], led_area)
     frame = gpd.GeoDataFrame(
         {
             "name": pieces["name"].to_numpy(),
