@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["excel_safe", "write_csv"]
@@ -15,10 +16,15 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that Excel would run as a formula (``=``, ``+``, ``-``, ``@`` first) get a leading ``'``."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            # one vectorised test over a column's text cells; numbers, dates and None are never formulas
+            positions = np.flatnonzero(values.map(type).eq(str).to_numpy())
+            risky = positions[values.iloc[positions].astype(str).str.startswith(_FORMULA_START).to_numpy(bool)]
+            if len(risky):
+                fixed = values.to_numpy(dtype=object).copy()
+                fixed[risky] = ["'" + v for v in fixed[risky]]
+                out[column] = pd.Series(fixed, index=out.index, dtype=object)
     return out
 
 

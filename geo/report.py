@@ -279,7 +279,9 @@ def _layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A frame ready for GeoJSON/GPKG: EPSG:4326, sequences joined, dates as text."""
     out = frame.to_crs(4326)
     for column in out.columns:
-        if column != "geometry" and out[column].map(lambda v: isinstance(v, tuple | list)).any():
+        if column == "geometry" or pd.api.types.infer_dtype(out[column], skipna=False) == "string":
+            continue  # text already (most columns of a large layer): nothing to convert
+        if out[column].map(lambda v: isinstance(v, tuple | list)).any():
             out[column] = out[column].map(lambda v: ";".join(v) if isinstance(v, tuple | list) else v)
         elif column != "geometry" and out[column].dtype == object:
             out[column] = out[column].map(lambda v: "" if v is None else str(v))
