@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -90,8 +91,10 @@ def cell_text(value) -> str:
 def cell_texts(column: pd.Series) -> pd.Series:
     """`cell_text` of every cell of a column, without a Python call per cell.
 
-    A column of text is folded with pandas' string methods (the same NFKC
-    and space rules as `normalise_text`); any other column is read value by
+    A column of text is folded value by distinct value, all at once: the
+    distinct values joined by NUL, normalised (NFKC, spaces) in one pass and
+    split again; NFKC never composes across NUL, and a value holding NUL
+    itself is folded alone. Any other column is read distinct value by
     distinct value (a state or a date repeats across thousands of rows).
     """
     from .schema import SPACES
@@ -99,16 +102,31 @@ def cell_texts(column: pd.Series) -> pd.Series:
     if len(column) == 0:
         return column.astype(object)
     kind = pd.api.types.infer_dtype(column, skipna=True)
-    if kind in ("string", "empty"):
-        text = column.astype(object).where(column.notna(), "")
-        folded = text.str.normalize("NFKC").str.replace(SPACES, " ", regex=True).str.strip(" ")
-        return folded.astype(object)
     try:
         codes, distinct = pd.factorize(column, use_na_sentinel=True)
     except TypeError:  # unhashable cells (an OSM name list)
         return column.map(cell_text).astype(object)
-    texts = np.array([cell_text(v) for v in distinct] + [""], dtype=object)
-    return pd.Series(texts[codes], index=column.index, dtype=object)
+    if kind == "string":
+        texts = _folded(list(distinct), SPACES)
+    else:
+        texts = [cell_text(v) for v in distinct]
+    table = np.array([*texts, ""], dtype=object)  # code -1 (a missing cell) reads as ""
+    return pd.Series(table[codes], index=column.index, dtype=object)
+
+
+_AROUND_NUL = re.compile(" ?\x00 ?")
+
+
+def _folded(values: list[str], spaces: re.Pattern) -> list[str]:
+    """`normalise_text` of each value, done on all of them joined (see `cell_texts`)."""
+    joined = "\x00".join(values)
+    if joined.count("\x00") != len(values) - 1:  # a value holds NUL: fold one by one
+        return [normalise_text(v) for v in values]
+    folded = spaces.sub(" ", unicodedata.normalize("NFKC", joined))
+    parts = _AROUND_NUL.sub("\x00", folded).strip(" ").split("\x00")
+    if len(parts) != len(values):  # cannot happen (NFKC maps nothing to NUL); never trust it blindly
+        return [normalise_text(v) for v in values]
+    return parts
 
 
 # ----------------------------------------------------------------------------- tables
@@ -504,10 +522,10 @@ def _unlist(frame: pd.DataFrame, known: set[str] | None = None) -> list[Msg]:
         if column == "geometry" or (known is not None and normalise_header(column) not in known):
             continue
         values = frame[column]
-        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # text only: one regex pass
-            texts = values.str.match(_LISTED).fillna(False).astype(bool)
-            if not texts.any():
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            if "[" not in "".join(pd.unique(values.dropna())):  # no list written as text: nothing to look at
                 continue
+            texts = values.str.match(_LISTED).fillna(False).astype(bool)
         else:
             texts = values.map(lambda v: isinstance(v, str) and bool(_LISTED.match(v)))
         if texts.any():

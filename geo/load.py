@@ -199,6 +199,8 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
         if column in ("geometry", "_row") or frame[column].dtype != object:
             continue
         values = frame[column]
+        if not CONTROL_CHARS.search("".join(map(str, pd.unique(values)))):  # one pass over the distinct values
+            continue
         hit = values.astype(str).str.contains(CONTROL_CHARS)
         used = column in LAYERS[layer.name].columns  # a column the tool does not use is cleaned in silence
         for idx in frame.index[hit]:
