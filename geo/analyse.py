@@ -366,10 +366,27 @@ def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], dict]:
     return gaps, {"count": sliver_count, "area_m2": sliver_area}
 
 
+def _tuples_by(keys, values, *, distinct: bool = True, ordered: bool = True) -> dict:
+    """Key -> its values as a tuple: distinct and sorted (``tuple(sorted(set(...)))``), or as they come.
+
+    One sort over all the rows instead of a pandas group per key.
+    """
+    frame = pd.DataFrame({"key": np.asarray(keys, dtype=object), "value": np.asarray(values, dtype=object)})
+    if distinct:
+        frame = frame.drop_duplicates()
+    frame = frame.sort_values(["key", "value"] if ordered else ["key"], kind="stable")
+    key, value = frame["key"].to_numpy(), frame["value"].to_numpy()
+    if len(key) == 0:
+        return {}
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], len(key)]
+    return {key[a]: tuple(value[a:b]) for a, b in zip(starts, ends)}
+
+
 def _community_leaders(resolved: Resolved) -> dict[str, tuple[str, ...]]:
     assignments = resolved.project.assignments
     mine = assignments[assignments["kind"] == "community"]
-    grouped = mine.groupby("target")["leader"].agg(lambda s: tuple(sorted(set(s))))
+    grouped = _tuples_by(mine["target"], mine["leader"])
     return {cid: grouped.get(cid, ()) for cid in resolved.communities["id"]}
 
 
@@ -421,11 +438,13 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date)
     spots = pd.DataFrame({"issue": issues.index, "road": issues["road"], "chainage_m": issues["chainage_m"]})
     on = spots[spots["road"] != ""].merge(coverage, on="road")
     on = on[(on["start_m"] <= on["chainage_m"] + 1e-6) & (on["end_m"] >= on["chainage_m"] - 1e-6)]
-    road_leaders = on.groupby("issue")["leader"].agg(set)
-    issues["leaders"] = [
-        tuple(sorted(set(community_leaders.get(cid, ())) | road_leaders.get(i, set())))
-        for i, cid in zip(issues.index, issues["community"])
-    ]
+    # every issue's leaders: its community's and the road's at its chainage, distinct and sorted
+    community = issues["community"].to_numpy(dtype=object)
+    held = [(i, lid) for i, cid in zip(issues.index, community) for lid in community_leaders.get(cid, ())]
+    ids = [i for i, _ in held] + on["issue"].tolist()
+    who = [lid for _, lid in held] + on["leader"].tolist()
+    leaders = _tuples_by(ids, who)
+    issues["leaders"] = [leaders.get(i, ()) for i in issues.index]
     issues["orphan"] = issues["leaders"].map(len) == 0
     issues["overdue"] = (issues["state"] == "open").to_numpy(dtype=bool) & _past(issues["due"], as_of)
     return issues
@@ -456,7 +475,7 @@ def _road_leaders_by_community(resolved: Resolved) -> dict[str, tuple[str, ...]]
     pairs = pd.DataFrame(
         {"community": communities["id"].to_numpy()[left], "leader": coverage["leader"].to_numpy()[right]}
     )
-    return pairs.groupby("community")["leader"].agg(lambda s: tuple(sorted(set(s)))).to_dict()
+    return _tuples_by(pairs["community"], pairs["leader"])
 
 
 def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFrame:
@@ -488,21 +507,21 @@ def _leader_rollup(resolved, community_leaders, issues, gaps: list[Gap]) -> pd.D
     project = resolved.project
     coverage = resolved.coverage
     table = pd.DataFrame(project.leaders[["id", "name", "title", "level", "unit"]]).reset_index(drop=True)
-    whole = coverage[coverage["kind"] == "road"].groupby("leader")["road"].agg(lambda s: tuple(sorted(s)))
-    sections = (
-        coverage[coverage["kind"] == "section"]
-        .groupby("leader")
-        .apply(lambda g: tuple(f"{r}:{a}-{b}" for r, a, b in zip(g["road"], g["from"], g["to"])), include_groups=False)
-    )
+    roads = coverage[coverage["kind"] == "road"]
+    whole = _tuples_by(roads["leader"], roads["road"], distinct=False)
+    mine = coverage[coverage["kind"] == "section"]
+    labels = mine["road"].astype(str) + ":" + mine["from"].astype(str) + "-" + mine["to"].astype(str)
+    sections = _tuples_by(mine["leader"], labels, distinct=False, ordered=False)  # in the assignments' order
     road_m = coverage.groupby("leader")["length_m"].sum()
     communities: dict[str, list[str]] = {}
     for cid, ids in community_leaders.items():
         for lid in ids:
             communities.setdefault(lid, []).append(cid)
     exploded = issues[["id", "state", "overdue", "leaders"]].explode("leaders")
+    exploded["open"] = (exploded["state"] == "open").astype(int)
     per = exploded.groupby("leaders").agg(
         issues=("id", "size"),
-        issues_open=("state", lambda s: int((s == "open").sum())),
+        issues_open=("open", "sum"),
         issues_overdue=("overdue", "sum"),
     )
     table["roads"] = table["id"].map(lambda i: whole.get(i, ()))
