@@ -202,7 +202,33 @@ def _street_at(resolved: Resolved, road: str, chainage: float, tol: Tolerances) 
     if near.empty:
         return ""
     distances = shapely.distance(near.geometry.values, point)
-    return str(near.index[int(np.argmin(distances))])
+    nearest = distances <= distances.min() + NEAREST_TIE_M
+    if nearest.sum() == 1:
+        return str(near.index[int(np.argmin(distances))])
+    # Several roads meet here. One that carries straight on from this road (the same street under a
+    # new name past a junction) is not a cross street: take the one meeting the road most squarely.
+    along = _direction(resolved.axes[road].axis, chainage)
+    candidates = near[nearest]
+    squareness = [abs(_cross(along, _direction(axis, axis.project(point)))) for axis in candidates["axis"]]
+    return str(candidates.index[int(np.argmax(squareness))])
+
+
+NEAREST_TIE_M = 1.0  # roads this much farther than the nearest from a gap's end are as near as it
+DIRECTION_SPAN_M = 5.0  # a road's direction at a point: over this many metres either side
+
+
+def _cross(u: np.ndarray, v: np.ndarray) -> float:
+    """The sine of the angle between two unit vectors (their 2-D cross product)."""
+    return float(u[0] * v[1] - u[1] * v[0])
+
+
+def _direction(line, at: float) -> np.ndarray:
+    """The unit direction of `line` at distance `at` along it (over `DIRECTION_SPAN_M` either side)."""
+    a = line.interpolate(max(at - DIRECTION_SPAN_M, 0.0))
+    b = line.interpolate(min(at + DIRECTION_SPAN_M, line.length))
+    v = np.array([b.x - a.x, b.y - a.y])
+    norm = float(np.hypot(*v))
+    return v / norm if norm else v
 
 
 def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.DataFrame]:

@@ -130,6 +130,31 @@ def test_a_section_gap_ends_at_the_nearest_cross_street_or_at_none(tmp_path):
     assert gap.owners == ("D1", "D2")  # the sections ending at 300 and starting at 500
 
 
+def test_a_section_gap_ends_at_the_cross_street_not_at_the_road_carrying_straight_on(tmp_path):
+    # 东西路 runs (0, 0)-(1000, 0) and carries straight on as 东西延长路 (1000, 0)-(2000, 0); 甲街, 乙街
+    # and 丙街 cross at x = 0, 500 and 1,000. D1 holds 甲街..乙街 (0-500 m): the gap is 500-1,000 m.
+    # At 1,000 m both 丙街 and 东西延长路 are 0 m away; 东西延长路 meets 东西路 head on (sin 0° = 0),
+    # 丙街 square (sin 90° = 1): the gap ends at 丙街. (Found by the generated city, scripts/make_city.py.)
+    roads = [
+        {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
+        {"name": "东西延长路", "geometry": line((1000, 0), (2000, 0))},
+        *({"name": n, "geometry": line((x, -200), (x, 200))} for n, x in (("甲街", 0), ("乙街", 500), ("丙街", 1000))),
+    ]
+    folder = make_project(
+        tmp_path / "p",
+        communities=[{"id": "A", "name": "甲社区", "tier": "general", "geometry": square(-100, -300, 2100, 300)}],
+        roads=roads,
+        leaders=LEADERS,
+        assignments=[
+            {"leader": "D1", "kind": "section", "target": "东西路", "from": "甲街", "to": "乙街"},
+            {"leader": "S1", "kind": "community", "target": "A"},
+        ],
+    )
+    [gap] = [g for g in _records(_analysis(folder), "section_gap") if g.target == "东西路"]
+    assert (gap.start_m, gap.end_m) == pytest.approx((500.0, 1000.0), abs=0.01)
+    assert gap.ends == ("乙街", "丙街")
+
+
 def test_a_road_with_no_assignment_or_no_unmanaged_length_reads_zero_not_blank(tmp_path):
     # The reference project: the 200 m section gap (300-500) is in A, which has a leader, so
     # 东西路 has no unmanaged length (0, not missing). The cross streets have no assignment:
