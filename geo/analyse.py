@@ -234,18 +234,29 @@ def _direction(line, at: float) -> np.ndarray:
 def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.DataFrame]:
     gaps, rows = [], []
     coverage = resolved.coverage
-    by_road = {road: rows for road, rows in coverage.groupby("road")}
+    # each road's assignments as plain arrays, in the assignments' order (one sort, no frame per road)
+    order = np.argsort(coverage["road"].to_numpy(dtype=object), kind="stable")
+    road_of = coverage["road"].to_numpy(dtype=object)[order]
+    starts_all = coverage["start_m"].to_numpy(dtype=float)[order]
+    ends_all = coverage["end_m"].to_numpy(dtype=float)[order]
+    leaders_all = coverage["leader"].to_numpy(dtype=object)[order]
+    levels_all = coverage["level"].to_numpy(dtype=object)[order]
+    firsts = np.flatnonzero(np.r_[True, road_of[1:] != road_of[:-1]]) if len(road_of) else np.array([], dtype=int)
+    lasts = np.r_[firsts[1:], len(road_of)]
+    by_road = {road_of[a]: slice(a, b) for a, b in zip(firsts, lasts)}
     for road, entity in resolved.axes.items():
-        mine = by_road.get(road, coverage.iloc[0:0])
+        mine = by_road.get(road, slice(0, 0))
+        starts, ends, leaders, levels = starts_all[mine], ends_all[mine], leaders_all[mine], levels_all[mine]
         total = entity.length_m
-        spans = list(zip(mine["start_m"], mine["end_m"]))
+        spans = list(zip(starts.tolist(), ends.tolist()))
         covered = intervals.intersect_length(spans, entity.present)
         open_spans = [
             g for lo, hi in entity.present for g in intervals.complement(spans, lo, hi) if g[1] - g[0] >= tol.min_gap_m
         ]
         overlap_m = 0.0
-        for _level, group in mine.groupby("level"):
-            for start, end, who in intervals.overlaps(zip(group["start_m"], group["end_m"], group["leader"])):
+        for level in sorted(set(levels)):  # overlaps within one level (a city leader's road under a section is not one)
+            same = levels == level
+            for start, end, who in intervals.overlaps(zip(starts[same], ends[same], leaders[same])):
                 length = intervals.intersect_length([(start, end)], entity.present)
                 overlap_m += length
                 if length < tol.min_gap_m:
@@ -263,13 +274,11 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
                     )
                 )
         gap_m = 0.0
-        if not mine.empty:
+        if len(starts):
             for start, end in open_spans:
                 gap_m += end - start
-                before = mine.loc[np.isclose(mine["end_m"], start), "leader"].tolist()
-                after = mine.loc[np.isclose(mine["start_m"], end), "leader"].tolist()
-                owners = sorted(set(before + after))
-                ends = (_street_at(resolved, road, start, tol), _street_at(resolved, road, end, tol))
+                owners = sorted(set(leaders[np.isclose(ends, start)]) | set(leaders[np.isclose(starts, end)]))
+                ends_named = (_street_at(resolved, road, start, tol), _street_at(resolved, road, end, tol))
                 gaps.append(
                     Gap(
                         "section_gap",
@@ -280,7 +289,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
                         length_m=end - start,
                         start_m=start,
                         end_m=end,
-                        ends=ends,
+                        ends=ends_named,
                     )
                 )
         rows.append(
@@ -294,7 +303,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
                 "pieces_m": entity.pieces_m,
                 "branch_m": entity.branch_m,
                 "parts": len(entity.parts),
-                "leaders": ";".join(sorted(set(mine["leader"]))),
+                "leaders": ";".join(sorted(set(leaders))),
             }
         )
     return gaps, pd.DataFrame(rows, columns=ROAD_COLUMNS[:-1])

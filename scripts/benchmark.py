@@ -138,9 +138,13 @@ def planted_answers(scale: str, folder: Path, analysis, figures) -> list[tuple[s
         found.append(("issue without a leader", expected["orphan_issue"]["id"] in orphans, ""))
         return found
     planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
-    for gap in planted["section_gaps"]:
-        near = [v for v in length_of("section_gap", gap["road"]) if abs(v - gap["length_m"]) <= TOLERANCE_M]
-        found.append((f"section gap on {gap['road']}", bool(near), f"{gap['length_m']:.1f} m"))
+    missed = [
+        gap["road"]
+        for gap in planted["section_gaps"]
+        if not any(abs(v - gap["length_m"]) <= TOLERANCE_M for v in length_of("section_gap", gap["road"]))
+    ]
+    detail = f"missed on {', '.join(missed)}" if missed else f"each within {TOLERANCE_M:g} m"
+    found.append((f"{len(planted['section_gaps'])} section gaps", not missed, detail))
     unled = set(gaps[gaps["kind"] == "community_no_leader"]["target"])
     want = set(planted["communities_no_leader"])
     found.append((f"{len(want)} communities without a leader", unled == want, f"geo found {len(unled)}"))
