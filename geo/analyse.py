@@ -517,10 +517,10 @@ def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFra
     project = resolved.project
     levels = project.leaders.set_index("id")["level"]
     road_leaders = _road_leaders_by_community(resolved)
-    mine = status[status["kind"] == "community"]
+    mine = status[status["kind"] == "community"].assign(done=lambda f: (f["state"] == "done").astype(int))
     items = mine.groupby("target").agg(
         status_items=("item", "size"),
-        status_done=("state", lambda s: int((s == "done").sum())),
+        status_done=("done", "sum"),
         status_overdue=("overdue", "sum"),
     )
     open_issues = (
