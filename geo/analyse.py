@@ -309,16 +309,23 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
     return gaps, pd.DataFrame(rows, columns=ROAD_COLUMNS[:-1])
 
 
-def _unmanaged(resolved: Resolved, tol: Tolerances, led_area, section_gaps: list[Gap]) -> tuple[list[Gap], dict]:
+def _unmanaged(
+    resolved: Resolved, tol: Tolerances, led_area, section_gaps: list[Gap], led=None
+) -> tuple[list[Gap], dict]:
     """Road length under no road/section leader and in no led community."""
     assigned = set(resolved.coverage["road"])
     pieces = resolved.roads[~resolved.roads["name"].isin(assigned)]
     outside = np.asarray(pieces.geometry.values, dtype=object)
     if led_area is not None:
         # Cut each piece by the led communities, but only those that reach out of them: a piece
-        # wholly inside (most of them) has nothing left, found by one prepared test instead of an overlay.
-        shapely.prepare(led_area)
-        inside = shapely.within(outside, led_area)
+        # wholly inside one (most of them) has nothing left, found by the communities' tree, not an overlay.
+        if led is not None and len(led):  # within one led community: the communities' tree, small polygons
+            pieces_in, _ = shapely.STRtree(led).query(outside, predicate="within")
+            inside = np.zeros(len(outside), dtype=bool)
+            inside[pieces_in] = True
+        else:
+            shapely.prepare(led_area)
+            inside = shapely.within(outside, led_area)
         outside = outside.copy()
         outside[inside] = shapely.LineString()
         outside[~inside] = shapely.difference(outside[~inside], led_area)
@@ -451,19 +458,16 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date)
     inside = gpd.sjoin(issues[["geometry"]], resolved.communities[["id", "geometry"]], predicate="intersects")
     first = inside.reset_index().sort_values(["index", "id"]).drop_duplicates("index").set_index("index")["id"]
     issues.loc[first.index, "community"] = first
-    # The nearest *named* road within reach; an unnamed piece (a footway beside the road) only
-    # when no named road is near, since only a named road can carry a leader.
-    pieces = resolved.roads[["name", "_row", "geometry"]]
-    for named in (pieces[pieces["name"] != ""], pieces[pieces["name"] == ""]):
-        todo = issues[issues["road"] == ""]
-        if named.empty or todo.empty:
-            continue
+    # The nearest *named* road within reach, even when an unnamed piece (a footway beside the road)
+    # is nearer: only a named road can carry a leader, so an issue near unnamed pieces only has none.
+    pieces = resolved.roads[["name", "geometry"]]
+    named = pieces[pieces["name"] != ""]
+    if not named.empty:
         reach = max(tol.issue_road_m, 1e-9)  # 0 means "exactly on the road"
-        near = gpd.sjoin_nearest(todo[["geometry"]], named, max_distance=reach, distance_col="distance_m")
+        near = gpd.sjoin_nearest(issues[["geometry"]], named, max_distance=reach, distance_col="distance_m")
         near = near.reset_index().sort_values(["index", "distance_m", "name"]).drop_duplicates("index")
         near = near.set_index("index")
-        issues.loc[near.index, "road"] = near["name"].where(near["name"] != "", "#" + near["_row"].astype(str))
-    issues["road"] = issues["road"].where(~issues["road"].str.startswith("#"), "")
+        issues.loc[near.index, "road"] = near["name"]
     named = issues["road"] != ""
     if named.any():
         axes = resolved.road_axes.loc[issues.loc[named, "road"], "axis"].values
@@ -588,7 +592,9 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date) -> Analysis:
     led_area = shapely.union_all(led.geometry.values) if not led.empty else None
     gaps, roads = _road_coverage(resolved, tol)
     section_gaps = [g for g in gaps if g.kind == "section_gap"]
-    unmanaged, unmanaged_by_road = _unmanaged(resolved, tol, led_area, section_gaps)
+    unmanaged, unmanaged_by_road = _unmanaged(
+        resolved, tol, led_area, section_gaps, None if led.empty else led.geometry.values
+    )
     gaps += unmanaged
     roads["unmanaged_m"] = roads["road"].map(unmanaged_by_road).fillna(0.0)
     territory, slivers = _territory(resolved, tol)
