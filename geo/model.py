@@ -203,3 +203,4 @@ class Summary(TypedDict):
     metric_crs: str
     input: dict[str, Any]  # errors, warnings, ledger per layer
     language: NotRequired[dict[str, str]]  # lang, and chosen: given, default or auto (every name Traditional)
+    changes: NotRequired[dict[str, Any]]  # since the last snapshot (geo.history): since, as_of, counts

@@ -25,7 +25,7 @@ from .words import choose_language
 if TYPE_CHECKING:
     from .render import MapFile
 
-__all__ = ["BuildResult", "CheckResult", "build", "check", "check_reports"]
+__all__ = ["BuildResult", "CheckResult", "build", "check", "check_reports", "snapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,10 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress
         run = {"command": "build", "project": Path(project_dir).resolve().name, "started": started_at}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
         progress.stage("reports")
-        figures = write_reports(analysis, problems, result.ledger, stage / "reports", run, config.map.lang, language)
+        since = _since_last_snapshot(project_dir, analysis)
+        figures = write_reports(
+            analysis, problems, result.ledger, stage / "reports", run, config.map.lang, language, since
+        )
         progress.stage("maps")
         ctx = build_context(analysis, config.map)
         files = [stage / "reports" / "summary.json", stage / "reports" / "gaps.csv"]
@@ -154,6 +157,30 @@ def check_reports(
         progress.stage("reports")
         run = {"command": "check", "project": Path(project_dir).resolve().name}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
-        figures = write_reports(result.analysis, result.problems, result.ledger, stage, run, result.lang, language)
+        since = _since_last_snapshot(project_dir, result.analysis)
+        figures = write_reports(
+            result.analysis, result.problems, result.ledger, stage, run, result.lang, language, since
+        )
     remove_problems_folder(out_dir)
     return result, figures
+
+
+def _since_last_snapshot(project_dir: str | Path, analysis: Analysis):
+    """What changed since the project's latest snapshot before this run's as-of date, or None."""
+    from .history import changes, latest_before, read_snapshot, state_of
+
+    previous = latest_before(Path(project_dir), analysis.as_of)
+    if previous is None:
+        return None
+    return changes(read_snapshot(Path(project_dir), previous), state_of(analysis, {}), analysis)
+
+
+def snapshot(project_dir: str | Path, config: Config, progress: Progress = SILENT) -> tuple[Path, Summary]:
+    """Check the project and keep its state as ``<project>/history/<as-of>/`` (`geo.history`)."""
+    from .history import state_of, write_snapshot
+    from .report import summary
+
+    result = check(project_dir, config, progress)
+    figures = summary(result.analysis, result.problems, result.ledger)
+    sources = {name: source.file for name, source in sorted(result.analysis.resolved.project.sources.items())}
+    return write_snapshot(Path(project_dir), state_of(result.analysis, dict(figures)), sources), figures

@@ -1,0 +1,111 @@
+"""Between two meetings: a snapshot kept in the project, and what changed since it (geo.history).
+
+The project, by hand:
+
+* communities A and B in street 东街 (A led by 丁 (S1), B by 乙 (D1)); C in street 西街, no leader;
+* on 2022-05-10 (the snapshot): A's item 粉刷 is todo (due 2022-06-30), B's item 保洁 is doing
+  (due 2022-05-15, not yet overdue); issues I1 (in A) and I2 (in B) are open;
+* on 2022-05-20 (the build): 粉刷 is done; 保洁 is still doing, so now overdue (due 05-15);
+  I1 is resolved; I3 is new, open, in C — no one's, so a new "issue without a leader" gap.
+
+Expected changes, counted by hand: items completed 1 (粉刷: A, 东街, 丁), newly overdue 1 (保洁:
+B, 东街, 乙), issues resolved 1 (I1: A, 东街, 丁), new 1 (I3: C, 西街), gaps opened 1 (I3's, in C),
+closed 0 (C had no leader on both days: the same gap).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import shapely
+
+from conftest import LEADERS, m, make_project, square, write_csv, write_geojson
+from geo.config import load_config
+from geo.pipeline import build, snapshot
+
+COMMUNITIES = [
+    {"id": "A", "name": "甲社区", "tier": "general", "street": "东街", "geometry": square(0, 0, 500, 500)},
+    {"id": "B", "name": "乙社区", "tier": "general", "street": "东街", "geometry": square(500, 0, 1000, 500)},
+    {"id": "C", "name": "丙社区", "tier": "general", "street": "西街", "geometry": square(1000, 0, 1500, 500)},
+]
+
+
+def _issues(rows):
+    return [{"id": i, "state": s, "geometry": shapely.Point(m(x, 250))} for i, s, x in rows]
+
+
+def _status(painting: str):
+    return [
+        {"kind": "community", "target": "A", "item": "粉刷", "state": painting, "due": "2022-06-30"},
+        {"kind": "community", "target": "B", "item": "保洁", "state": "doing", "due": "2022-05-15"},
+    ]
+
+
+def test_a_build_says_what_changed_since_the_last_snapshot(tmp_path):
+    folder = make_project(
+        tmp_path / "p",
+        communities=COMMUNITIES,
+        roads=[],
+        leaders=LEADERS,
+        assignments=[
+            {"leader": "S1", "kind": "community", "target": "A"},
+            {"leader": "D1", "kind": "community", "target": "B"},
+        ],
+        issues=_issues([("I1", "open", 100), ("I2", "open", 700)]),
+        status=_status("todo"),
+    )
+    kept, _ = snapshot(folder, load_config(folder).with_today(date(2022, 5, 10)))
+    assert kept == folder / "history" / "2022-05-10"
+    assert {p.name for p in kept.iterdir()} == {"status.csv", "issues.csv", "gaps.csv", "summary.json", "snapshot.json"}
+    # between the meetings
+    write_csv(folder / "status.csv", _status("done"))
+    write_geojson(
+        folder / "issues.geojson", _issues([("I1", "resolved", 100), ("I2", "open", 700), ("I3", "open", 1200)])
+    )
+    out = tmp_path / "maps"
+    build(folder, out, load_config(folder).with_today(date(2022, 5, 20)))
+    summary = json.loads((out / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["changes"] == {
+        "since": "2022-05-10",
+        "as_of": "2022-05-20",
+        "items_completed": 1,
+        "items_newly_overdue": 1,
+        "issues_new": 1,
+        "issues_resolved": 1,
+        "gaps_opened": 1,
+        "gaps_closed": 0,
+    }
+    table = pd.read_csv(out / "reports" / "changes.csv", dtype=str, keep_default_na=False)
+    rows = {(r["level"], r["id"]): r for r in table.to_dict("records")}
+    figures = ["items_completed", "items_newly_overdue", "issues_new", "issues_resolved", "gaps_opened", "gaps_closed"]
+
+    def counts(level, ident):
+        return [int(rows[(level, ident)][f]) for f in figures]
+
+    assert counts("leader", "S1") == [1, 0, 0, 1, 0, 0] and rows[("leader", "S1")]["name"] == "丁"
+    assert counts("leader", "D1") == [0, 1, 0, 0, 0, 0]
+    assert counts("street", "东街") == [1, 1, 0, 1, 0, 0]
+    assert counts("street", "西街") == [0, 0, 1, 0, 1, 0]
+    assert counts("community", "C") == [0, 0, 1, 0, 1, 0] and rows[("community", "C")]["name"] == "丙社区"
+    assert ("community", "B") in rows and ("leader", "C1") not in rows  # only who changed is listed
+
+
+def test_no_snapshot_before_the_build_means_no_changes(tmp_path):
+    folder = make_project(
+        tmp_path / "p",
+        communities=COMMUNITIES[:1],
+        roads=[],
+        leaders=LEADERS,
+        assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
+        status=_status("todo")[:1],
+    )
+    snapshot(folder, load_config(folder).with_today(date(2022, 5, 20)))  # same day: not "before"
+    out = tmp_path / "maps"
+    build(folder, out, load_config(folder).with_today(date(2022, 5, 20)))
+    summary = json.loads((out / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert "changes" not in summary and not (out / "reports" / "changes.csv").exists()
+    # a second snapshot of the same day replaces the first, whole
+    kept, _ = snapshot(folder, load_config(folder).with_today(date(2022, 5, 20)))
+    assert sorted(p.name for p in (folder / "history").iterdir()) == ["2022-05-20"] and kept.exists()
