@@ -1022,6 +1022,7 @@ def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[
         groups=groups,
         head=[w[f"index.col.{c}"] for c in ("name", "title", "km", "communities", "open", "overdue")],
         reports=[
+            *(["changes.csv"] if "changes" in counts else []),  # since the last snapshot (geo.history)
             "gaps.csv",
             "roads.csv",
             "sections.csv",

@@ -698,6 +698,71 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
+# Two earlier progress meetings, a week apart, before the demo's as-of date (2022-05-14): their
+# snapshots (geo.history) let the build say what changed, and the bulletin chart the progress.
+MEETINGS = {"2022-04-30": 0.6, "2022-05-07": 0.3}  # date -> share of today's progress not yet made then
+
+
+def _share(key: str) -> float:
+    """A fixed number in [0, 1) for `key` (so the history does not depend on the generator's random state)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") / 2**32
+
+
+def earlier(status: list[dict], issues: list[dict], day: str, behind: float) -> tuple[list[dict], list[dict]]:
+    """The status and issues as they stood on `day`: some done items not done, some resolved issues open."""
+    then_status = []
+    for row in status:
+        row = dict(row)
+        if row["state"] == "done" and _share(f"{day}|{row['target']}|{row['item']}") < behind:
+            row["state"], row["progress"] = "doing", "60"
+        elif row["state"] == "doing" and _share(f"{day}|{row['target']}|{row['item']}|todo") < behind / 2:
+            row["state"], row["progress"] = "todo", "0"
+        then_status.append(row)
+    then_issues = []
+    for row in issues:
+        if row["reported"] > day:
+            continue  # not reported yet
+        row = dict(row)
+        if row["state"] == "resolved" and _share(f"{day}|{row['id']}") < behind:
+            row["state"] = "open"
+        then_issues.append(row)
+    return then_status, then_issues
+
+
+def write_history(out: Path, status: list[dict], issues: list[dict], b) -> None:
+    """``<out>/history/<date>/``: the snapshot geo takes of the project as it stood on each meeting's day."""
+    import shutil
+    import tempfile
+    from datetime import date
+
+    from geo.config import load_config
+    from geo.pipeline import snapshot
+
+    shutil.rmtree(out / "history", ignore_errors=True)
+    for day, behind in MEETINGS.items():
+        then_status, then_issues = earlier(status, issues, day, behind)
+        with tempfile.TemporaryDirectory() as tmp:
+            then = Path(tmp) / out.name
+            shutil.copytree(out, then, ignore=shutil.ignore_patterns("history", "README.md"))
+            write_csv(
+                then / "status.csv",
+                then_status,
+                ["kind", "target", "item", "state", "progress", "due", "updated", "note"],
+            )
+            write_geojson(
+                then / "issues.geojson",
+                "issues",
+                then_issues,
+                ["id", "reported", "source", "category", "state", "due", "note"],
+                b,
+            )
+            kept, _ = snapshot(then, load_config(then).with_today(date.fromisoformat(day)))
+            (out / "history").mkdir(exist_ok=True)
+            shutil.copytree(kept, out / "history" / day)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "layers")
@@ -753,6 +818,7 @@ def main(argv=None) -> int:
         "today = 2022-05-14\n",
         encoding="utf-8",
     )
+    write_history(out, status, issues, b)
     alley_id = next(r["id"] for r in roads if r["geometry"] is planted_alley)
     expected = {
         "section_gap": expected_gap,

@@ -108,7 +108,8 @@ def test_invalid_project_exits_2_with_the_list_and_no_traceback(tmp_path, capsys
     folder = tmp_path / "bad"
     folder.mkdir()
     for path in LAYERS.iterdir():
-        (folder / path.name).write_bytes(path.read_bytes())
+        if path.is_file():  # the files, not the snapshots in history/
+            (folder / path.name).write_bytes(path.read_bytes())
     text = (folder / "assignments.csv").read_text(encoding="utf-8-sig").replace("红门路,,,包路", "红门,,,包路")
     (folder / "assignments.csv").write_text(text, encoding="utf-8")
     assert main(["build", str(folder), "--out", str(tmp_path / "out")]) == 2

@@ -94,7 +94,7 @@ def test_a_closed_pipe_keeps_the_exit_code_of_a_valid_project(tmp_path):
 def test_a_closed_pipe_keeps_the_exit_code_of_an_invalid_project(tmp_path):
     folder = tmp_path / "bad"
     folder.mkdir()
-    for path in (ROOT / "layers").iterdir():
+    for path in (p for p in (ROOT / "layers").iterdir() if p.is_file()):
         (folder / path.name).write_bytes(path.read_bytes())
     (folder / "leaders.csv").write_text("id,name,title,level\nX1,某,某,星球\n", encoding="utf-8")
     process = _geo("validate", str(folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
