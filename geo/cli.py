@@ -362,6 +362,63 @@ def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, q
 
 
 @cli.command()
+@_project_arg
+@_lang
+@_today
+@_verbose
+@_quiet
+def snapshot(project: Path, lang: str | None, today, verbose: int, quiet: bool) -> int:
+    """保存本期数据快照（推进会后）。Keep PROJECT's state of today in PROJECT/history/<date>/."""
+    _setup_logging(verbose, quiet)
+    language = _Language(lang)
+
+    def work() -> int:
+        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
+        words = language.of(config)
+        from .pipeline import snapshot as keep
+
+        with _progress(quiet, verbose, words) as progress:
+            folder, _figures = keep(project, config, progress)
+        if not quiet:
+            _say(msg("cli.snapshot_written", folder=str(folder)).text(words))
+        return 0
+
+    return _run(work, verbose, language=language)
+
+
+@cli.command()
+@_project_arg
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="与此日期的快照比较（默认：上一次快照）。Compare with the snapshot of this date (default: the latest before).",
+)
+@_lang
+@_today
+@_verbose
+@_quiet
+def bulletin(project: Path, out_dir: Path, since, lang: str | None, today, verbose: int, quiet: bool) -> int:
+    """生成通报（Word 与网页）。Write the bulletin (通报) for PROJECT as .docx and .html into --out/reports."""
+    _setup_logging(verbose, quiet)
+    language = _Language(lang)
+
+    def work() -> int:
+        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
+        words = language.of(config)
+        from .pipeline import bulletin as write_bulletin
+
+        with _progress(quiet, verbose, words) as progress:
+            files = write_bulletin(project, out_dir, config, since and since.date(), progress)
+        if not quiet:
+            _say(msg("bulletin.written", files=seq([str(f) for f in files])).text(words))
+        return 0
+
+    return _run(work, verbose, out_dir, language=language)
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite template files that exist.")
 @_lang
@@ -378,6 +435,64 @@ def init(folder: Path, force: bool, lang: str | None) -> int:
         return 0
 
     return _run(work, 0, language=language)
+
+
+@cli.command("print")
+@_project_arg
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("maps"),
+    show_default=True,
+    help="输出文件夹（页面写入其中的 print/）Output folder (the pages go into its print/).",
+)
+@click.option(
+    "--leader",
+    "leaders",
+    multiple=True,
+    metavar="ID|NAME",
+    help="只打印这些责任人（编号或姓名，可重复）Only these leaders (id or name; repeat for more).",
+)
+@_lang
+@_today
+@_verbose
+@_quiet
+def print_pages(
+    project: Path, out_dir: Path, leaders: tuple[str, ...], lang: str | None, today, verbose: int, quiet: bool
+) -> int:
+    """可打印的 A4 地图（PDF、PNG）。Draw printable A4 pages, PDF and PNG: the overview and one per leader.
+
+    A Chinese font is needed: fonts-noto-cjk (Debian/Ubuntu), or GEO_CJK_FONT=/path/to/font.ttc.
+    """
+    _setup_logging(verbose, quiet)
+    language = _Language(lang)
+
+    def work() -> int:
+        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
+        words = language.of(config)
+        from .pipeline import check as check_project
+        from .printable import render_printable
+
+        with _progress(quiet, verbose, words) as progress:
+            result = check_project(project, config, progress)
+            words = language.value = result.lang
+            files = render_printable(
+                result.analysis,
+                config.with_map(lang=result.lang).map,
+                out_dir,
+                list(leaders) or None,
+                font_file=os.environ.get("GEO_CJK_FONT") or None,  # the edge reads the environment
+                project_name=project.resolve().name,
+                progress=progress,
+            )
+        if not quiet:
+            _print_problems(result.problems, None, words)
+            for path in files:
+                _say(msg("cli.init_written", path=str(path)).text(words))
+        return 0
+
+    return _run(work, verbose, out_dir, language=language)
 
 
 def main(argv: list[str] | None = None) -> int:

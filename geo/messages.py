@@ -92,6 +92,82 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "progress.reports": {"zh": "写报表", "en": "writing the reports"},
     "progress.maps": {"zh": "画地图", "en": "drawing the maps"},
     "progress.leader_maps": {"zh": "领导地图", "en": "Leader maps"},
+    # the bulletin (通报, geo.bulletin): one sentence each, figures as arguments
+    "bulletin.title": {
+        "zh": "关于创卫工作进展情况的通报",
+        "en": "Bulletin on the progress of the sanitary-city campaign",
+    },
+    "bulletin.as_of": {"zh": "（截至 {date}）", "en": "(as of {date})"},
+    "bulletin.opening": {
+        "zh": "为推进创建国家卫生城市各项工作落实，现将截至 {date} 各责任单位工作进展情况通报如下。",
+        "en": "To push the campaign's work forward, here is each responsible unit's progress as of {date}.",
+    },
+    "bulletin.h.overall": {"zh": "一、总体情况", "en": "1. Overall"},
+    "bulletin.h.change": {
+        "zh": "二、本期进展（{since} 至 {date}）",
+        "en": "2. Since the last meeting ({since} to {date})",
+    },
+    "bulletin.h.change_none": {"zh": "二、本期进展", "en": "2. Since the last meeting"},
+    "bulletin.h.ranking": {"zh": "三、进展排名", "en": "3. Ranking"},
+    "bulletin.h.overdue": {"zh": "四、逾期事项", "en": "4. Overdue items"},
+    "bulletin.h.charts": {"zh": "五、历次进展", "en": "5. Progress over the meetings"},
+    "bulletin.communities": {
+        "zh": "全区共有社区 {total} 个，其中示范社区 {demonstration} 个、重点社区 {key} 个、一般社区 {general} 个；"
+        "有责任人的社区 {with_leader} 个。",
+        "en": "The district has {total} communities: {demonstration} demonstration, {key} key and {general} general; "
+        "{with_leader} have a leader.",
+    },
+    "bulletin.roads": {
+        "zh": "市领导包保道路 {city} 条，区领导包保路段 {sections} 段，道路包保覆盖率 {coverage}。",
+        "en": "City leaders hold {city} roads and district leaders {sections} sections; road coverage is {coverage}.",
+    },
+    "bulletin.issues": {
+        "zh": "共受理投诉与督查问题 {total} 个，已整改 {resolved} 个，未整改 {open} 个，其中逾期 {overdue} 个。",
+        "en": "{total} complaints and inspection findings were received: {resolved} resolved, {open} open, "
+        "{overdue} of them overdue.",
+    },
+    "bulletin.items": {
+        "zh": "整改事项 {total} 项，已完成 {done} 项，占 {share}；逾期未完成 {overdue} 项。",
+        "en": "{total} rectification items: {done} done ({share}); {overdue} overdue and not done.",
+    },
+    "bulletin.gaps": {
+        "zh": "责任空白点 {total} 处，须逐一明确责任人。",
+        "en": "{total} places have no one responsible and each needs a leader.",
+    },
+    "bulletin.no_gaps": {"zh": "未发现责任空白点。", "en": "No place is without a leader."},
+    "bulletin.change": {
+        "zh": "本期完成整改事项 {completed} 项，新增逾期事项 {overdue} 项；新增问题 {new} 个，整改问题 {resolved} 个；"
+        "新增空白点 {opened} 处，消除空白点 {closed} 处。",
+        "en": "Since then {completed} items were completed and {overdue} became overdue; {new} issues came in and "
+        "{resolved} were resolved; {opened} gaps opened and {closed} closed.",
+    },
+    "bulletin.no_snapshot": {
+        "zh": "尚无上期数据（请在每次推进会后运行 geo snapshot）。",
+        "en": "There is no earlier state yet (run geo snapshot after each meeting).",
+    },
+    "bulletin.lagging": {
+        "zh": "以下单位进展较慢，予以通报，请于 {deadline} 前完成整改：{units}。",
+        "en": "These units lag and are named here; they are to finish by {deadline}: {units}.",
+    },
+    "bulletin.no_lagging": {"zh": "各单位均按期推进。", "en": "Every unit is on schedule."},
+    "bulletin.col.unit": {"zh": "单位", "en": "Unit"},
+    "bulletin.col.leader": {"zh": "责任人", "en": "Leader"},
+    "bulletin.col.items": {"zh": "整改事项", "en": "Items"},
+    "bulletin.col.done": {"zh": "已完成", "en": "Done"},
+    "bulletin.col.share": {"zh": "完成率", "en": "Done (%)"},
+    "bulletin.col.overdue": {"zh": "逾期", "en": "Overdue"},
+    "bulletin.col.item": {"zh": "事项", "en": "Item"},
+    "bulletin.col.where": {"zh": "所在", "en": "Where"},
+    "bulletin.col.due": {"zh": "期限", "en": "Due"},
+    "bulletin.none_overdue": {"zh": "无逾期事项。", "en": "Nothing is overdue."},
+    "bulletin.chart.done": {"zh": "整改事项完成率（%）", "en": "Items done (%)"},
+    "bulletin.chart.open": {"zh": "未整改问题（个）", "en": "Open issues"},
+    "bulletin.footer": {
+        "zh": "（本通报由 geo 根据 {project} 的数据生成）",
+        "en": "(Made by geo from the data of {project})",
+    },
+    "bulletin.written": {"zh": "已写入通报：{files}", "en": "Bulletin written: {files}"},
+    "cli.snapshot_written": {"zh": "已保存快照：{folder}", "en": "Snapshot kept: {folder}"},
     "cli.gap_count": {"zh": "数量", "en": "Count"},
     "cli.table_fill": {"zh": "　", "en": " "},  # pads the gap table: an ideographic space lines up Chinese labels
     "cli.ledger": {

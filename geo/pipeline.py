@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ from .words import choose_language
 if TYPE_CHECKING:
     from .render import MapFile
 
-__all__ = ["BuildResult", "CheckResult", "build", "check", "check_reports", "snapshot"]
+__all__ = ["BuildResult", "CheckResult", "build", "bulletin", "check", "check_reports", "snapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -165,11 +165,11 @@ def check_reports(
     return result, figures
 
 
-def _since_last_snapshot(project_dir: str | Path, analysis: Analysis):
-    """What changed since the project's latest snapshot before this run's as-of date, or None."""
+def _since_last_snapshot(project_dir: str | Path, analysis: Analysis, since: date | None = None):
+    """What changed since the project's latest snapshot before this run's as-of date (or `since`), or None."""
     from .history import changes, latest_before, read_snapshot, state_of
 
-    previous = latest_before(Path(project_dir), analysis.as_of)
+    previous = since or latest_before(Path(project_dir), analysis.as_of)
     if previous is None:
         return None
     return changes(read_snapshot(Path(project_dir), previous), state_of(analysis, {}), analysis)
@@ -184,3 +184,31 @@ def snapshot(project_dir: str | Path, config: Config, progress: Progress = SILEN
     figures = summary(result.analysis, result.problems, result.ledger)
     sources = {name: source.file for name, source in sorted(result.analysis.resolved.project.sources.items())}
     return write_snapshot(Path(project_dir), state_of(result.analysis, dict(figures)), sources), figures
+
+
+def bulletin(
+    project_dir: str | Path, out_dir: str | Path, config: Config, since: date | None = None, progress: Progress = SILENT
+) -> list[Path]:
+    """Write the bulletin (通报) as ``reports/通报_<date>.docx`` and ``reports/bulletin.html`` under `out_dir`.
+
+    The figures are the check's (those of ``summary.json``); the change is since the latest snapshot
+    before the as-of date, or since `since` (a snapshot's date); the charts run over every snapshot
+    up to the as-of date (`geo.bulletin`, `geo.history`).
+    """
+    from .bulletin import make_bulletin, write_docx, write_html
+    from .history import read_snapshot, snapshots
+    from .report import summary
+
+    result = check(project_dir, config, progress)
+    analysis = result.analysis
+    figures = dict(summary(analysis, result.problems, result.ledger))
+    since_change = _since_last_snapshot(project_dir, analysis, since)
+    if since_change is not None:
+        figures["changes"] = since_change[1]
+    history = [
+        read_snapshot(Path(project_dir), day).summary for day in snapshots(Path(project_dir)) if day < analysis.as_of
+    ]
+    worded = make_bulletin(analysis, figures, Path(project_dir).resolve().name, result.lang, history)
+    reports = Path(out_dir) / "reports"
+    docx = write_docx(worded, reports / f"通报_{analysis.as_of.isoformat()}.docx")
+    return [docx, write_html(worded, reports / "bulletin.html")]
