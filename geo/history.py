@@ -35,7 +35,16 @@ import pandas as pd
 from ._csv import write_csv
 from .analyse import Analysis
 
-__all__ = ["CHANGE_COLUMNS", "Snapshot", "changes", "latest_before", "read_snapshot", "write_snapshot"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "Changes",
+    "Snapshot",
+    "changes",
+    "gap_key",
+    "latest_before",
+    "read_snapshot",
+    "write_snapshot",
+]
 
 HISTORY = "history"
 CHANGE_COLUMNS = [
@@ -173,7 +182,23 @@ def _keys(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return ["\x1f".join(values) for values in zip(*parts)] if len(frame) else []
 
 
-def changes(before: Snapshot, now: Snapshot, analysis: Analysis) -> tuple[pd.DataFrame, dict]:
+GAP_KEY = ["kind", "target", "start_m", "end_m"]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between two snapshots: per unit (`table`), in all (`summary`), one by one (`events`).
+
+    Each event: ``what`` (a `CHANGE_COLUMNS` figure), ``community``, ``leaders`` and ``ref`` (the
+    issue's id, or the gap's `gap_key`; empty for an item).
+    """
+
+    table: pd.DataFrame
+    summary: dict
+    events: list[dict]
+
+
+def changes(before: Snapshot, now: Snapshot, analysis: Analysis) -> Changes:
     """What changed from `before` to `now`: per leader, per street and per community (`CHANGE_COLUMNS`),
     and the headline figures for ``summary.json`` (each change counted once).
 
@@ -185,8 +210,8 @@ def changes(before: Snapshot, now: Snapshot, analysis: Analysis) -> tuple[pd.Dat
     events: list[dict] = []  # one row per (what, community, leaders)
     community_leaders = analysis.community_leaders
 
-    def add(what: str, community: str, leaders) -> None:
-        events.append({"what": what, "community": community, "leaders": tuple(leaders)})
+    def add(what: str, community: str, leaders, ref: str = "") -> None:
+        events.append({"what": what, "community": community, "leaders": tuple(leaders), "ref": ref})
 
     # items: completed since (not done before, done now) and newly overdue
     key = ["kind", "target", "item"]
@@ -207,27 +232,32 @@ def changes(before: Snapshot, now: Snapshot, analysis: Analysis) -> tuple[pd.Dat
     for row in now.issues.itertuples():
         leaders = tuple(x for x in str(row.leaders).split(";") if x)
         if row.id not in old_issues.index:
-            add("issues_new", row.community, leaders)
+            add("issues_new", row.community, leaders, row.id)
         elif row.state == "resolved" and old_issues.at[row.id, "state"] != "resolved":
-            add("issues_resolved", row.community, leaders)
+            add("issues_resolved", row.community, leaders, row.id)
     # gaps: opened (not in the snapshot) and closed (in the snapshot, gone now)
-    gap_key = ["kind", "target", "start_m", "end_m"]
-    old_gaps = set(_keys(before.gaps, gap_key))
-    new_gaps = set(_keys(now.gaps, gap_key))
+    old_gaps = set(_keys(before.gaps, GAP_KEY))
+    new_gaps = set(_keys(now.gaps, GAP_KEY))
     issue_community = {
         **dict(zip(before.issues["id"], before.issues["community"])),
         **dict(zip(now.issues["id"], now.issues["community"])),
     }
     for frame, keys, what in ((now.gaps, old_gaps, "gaps_opened"), (before.gaps, new_gaps, "gaps_closed")):
-        for k, row in zip(_keys(frame, gap_key), frame.itertuples()):
+        for k, row in zip(_keys(frame, GAP_KEY), frame.itertuples()):
             if k in keys:
                 continue
             # a gap about a community is that community's; about an issue, the issue's community's
             community = row.target if row.target in community_leaders else issue_community.get(row.target, "")
             named = tuple(x for x in str(row.leaders).split(";") if x)
-            add(what, community, named or community_leaders.get(community, ()))
+            add(what, community, named or community_leaders.get(community, ()), k)
     figures = {what: sum(e["what"] == what for e in events) for what in _FIGURES}
-    return _tally(events, analysis), {"since": before.as_of.isoformat(), "as_of": now.as_of.isoformat(), **figures}
+    summary = {"since": before.as_of.isoformat(), "as_of": now.as_of.isoformat(), **figures}
+    return Changes(_tally(events, analysis), summary, events)
+
+
+def gap_key(kind: str, target: str, start_m, end_m) -> str:
+    """The key a gap is known by across snapshots (`changes`' ``ref`` for a gap)."""
+    return _keys(pd.DataFrame([{"kind": kind, "target": target, "start_m": start_m, "end_m": end_m}]), GAP_KEY)[0]
 
 
 def _tally(events: list[dict], analysis: Analysis) -> pd.DataFrame:

@@ -107,6 +107,7 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress
     from .render import (  # folium and the map kit: only a build draws maps
         build_context,
         leader_filenames,
+        render_change_map,
         render_gap_map,
         render_index,
         render_leader_map,
@@ -132,6 +133,8 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress
         ctx = build_context(analysis, config.map)
         files = [stage / "reports" / "summary.json", stage / "reports" / "gaps.csv"]
         maps = [render_overview(ctx, stage / "overview.html", figures), render_gap_map(ctx, stage / "gaps.html")]
+        if since is not None:  # what changed since the last snapshot, as a map
+            maps.append(render_change_map(ctx, stage / "changes.html", since))
         leader_files = leader_filenames(ctx.leaders["id"])
         for leader_id, name in progress.counted(leader_files.items(), len(leader_files), "progress.leader_maps"):
             maps.append(render_leader_map(ctx, leader_id, stage / "leaders" / name))
@@ -204,7 +207,7 @@ def bulletin(
     figures = dict(summary(analysis, result.problems, result.ledger))
     since_change = _since_last_snapshot(project_dir, analysis, since)
     if since_change is not None:
-        figures["changes"] = since_change[1]
+        figures["changes"] = since_change.summary
     history = [
         read_snapshot(Path(project_dir), day).summary for day in snapshots(Path(project_dir)) if day < analysis.as_of
     ]

@@ -57,6 +57,7 @@ __all__ = [
     "render_index",
     "render_leader_map",
     "render_overview",
+    "render_change_map",
 ]
 
 log = logging.getLogger(__name__)
@@ -966,6 +967,94 @@ def render_gap_map(ctx: _Context, path: Path) -> MapFile:
     )
 
 
+CHANGE_STYLES = {
+    "items_completed": {"fillColor": "#27ae60", "color": "#145a32", "weight": 1.5, "fillOpacity": 0.55},
+    "items_newly_overdue": {"fillColor": "#c0392b", "color": "#641e16", "weight": 2, "fillOpacity": 0.55},
+    "issues_new": {"radius": 6, "color": "#333", "weight": 1, "fillOpacity": 0.9, "fillColor": "#e67e22"},
+    "issues_resolved": {"radius": 5, "color": "#333", "weight": 1, "fillOpacity": 0.9, "fillColor": "#27ae60"},
+    "gaps_opened": {"color": GAP_COLOR, "weight": 5, "fillColor": GAP_COLOR, "fillOpacity": 0.5, "radius": 7},
+    "gaps_closed": {"color": "#7f8c8d", "weight": 4, "dashArray": "6 4", "fillOpacity": 0.15, "radius": 6},
+}
+
+
+def render_change_map(ctx: _Context, path: Path, changes) -> MapFile:
+    """What changed since the last snapshot (`geo.history.Changes`) over the faint district, dates in the title.
+
+    Communities where items were completed (green) or became overdue (red); issues new (orange) and
+    resolved (green); gaps opened (drawn where they are) and closed (their road or community, grey).
+    """
+    from .history import gap_key
+
+    w = ctx.words
+    by_what: dict[str, list] = {}
+    for event in changes.events:
+        by_what.setdefault(event["what"], []).append(event)
+    communities = ctx.communities
+
+    def of_communities(what: str) -> _Table:
+        ids = {e["community"] for e in by_what.get(what, ()) if e["community"]}
+        return communities[np.isin(communities["id"], list(ids))]
+
+    def of_issues(what: str) -> _Table:
+        ids = {e["ref"] for e in by_what.get(what, ())}
+        return ctx.issues[np.isin(ctx.issues["id"], list(ids))]
+
+    opened = {e["ref"] for e in by_what.get("gaps_opened", ())}
+    keys = [
+        gap_key(k, t, a, b)
+        for k, t, a, b in zip(ctx.gaps["kind"], ctx.gaps["target"], ctx.gaps["start_m"], ctx.gaps["end_m"])
+    ]
+    opened_gaps = ctx.gaps[np.array([k in opened for k in keys], dtype=bool)]
+    closed_targets = {e["ref"].split("\x1f")[1] for e in by_what.get("gaps_closed", ())}
+    closed_areas = communities[np.isin(communities["id"], list(closed_targets))]
+    closed_roads = ctx.roads[np.isin(ctx.roads["name"], list(closed_targets))]
+
+    def layer(what: str, frame: _Table, props=(), tip=None, cluster=False) -> _Layer:
+        name = _count(ctx, w[f"change.{what}"], len(frame))  # what the layer draws
+        style = CHANGE_STYLES[what]
+        return _Layer(
+            name,
+            frame,
+            style,
+            props,
+            tip=tip,
+            popup=tip,
+            search=("name",) if "name" in props else ("id",) if "id" in props else (),
+            cluster=cluster,
+            legend=[(_swatch_area(style) if "fillColor" in style else _swatch_line(style), w[f"change.{what}"])],
+        )
+
+    layers = _boundary_layer(ctx) + [_Layer(w["layer.all_communities"], communities, FAINT, interactive=False)]
+    layers += [
+        layer("items_completed", of_communities("items_completed"), COMMUNITY_PROPS, "community"),
+        layer("items_newly_overdue", of_communities("items_newly_overdue"), COMMUNITY_PROPS, "community"),
+        layer("gaps_closed", closed_areas, COMMUNITY_PROPS, "community"),
+        layer("gaps_closed", closed_roads, ("name",), "road"),
+        layer("gaps_opened", opened_gaps, GAP_PROPS, "gap"),
+        layer("issues_new", of_issues("issues_new"), ISSUE_PROPS, "issue", cluster=True),
+        layer("issues_resolved", of_issues("issues_resolved"), ISSUE_PROPS, "issue", cluster=True),
+    ]
+    since, as_of = changes.summary["since"], changes.summary["as_of"]
+    title = f"{_title(ctx)} · {w['change_map']}"
+    stats = [(w[f"change.count.{what}"], changes.summary[what]) for what in CHANGE_STYLES]  # each change once
+    boxes = [
+        render_html(
+            "title.html", w=w, title=title, subtitle=w["change.between"].format(since=since, as_of=as_of), stats=stats
+        ),
+        _legend_box(ctx, layers),
+    ]
+    return _write(
+        ctx,
+        path,
+        title,
+        layers,
+        boxes,
+        bounds=_bounds(ctx.boundary, ctx.communities),
+        road_labels=_road_label_rows(ctx.road_labels),
+        community_labels=_community_labels(ctx.communities),
+    )
+
+
 def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[str, str]) -> Path:
     """A plain, phone-readable page: the district's figures, every map and report, a table of leaders."""
     w = ctx.words
@@ -1021,6 +1110,7 @@ def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[
         gaps=[(ctx.gap_label(k), n) for k, n in counts["gaps"]["by_kind"].items()],
         groups=groups,
         head=[w[f"index.col.{c}"] for c in ("name", "title", "km", "communities", "open", "overdue")],
+        changes=("changes" in counts),
         reports=[
             *(["changes.csv"] if "changes" in counts else []),  # since the last snapshot (geo.history)
             "gaps.csv",

@@ -345,7 +345,7 @@ def write_reports(
     run: dict,
     lang: str = "zh",
     language: dict[str, str] | None = None,
-    changes: tuple[pd.DataFrame, dict] | None = None,
+    changes=None,
 ) -> Summary:
     """Write every report into the folder `reports` (``<out>/reports``), worded in `lang`; return the summary.
 
@@ -356,9 +356,9 @@ def write_reports(
     reports.mkdir(parents=True, exist_ok=True)
     figures = summary(analysis, problems, ledger)
     figures["language"] = language or {"lang": lang, "chosen": "given"}
-    if changes is not None:
-        table, figures["changes"] = changes
-        write_csv(table, reports / "changes.csv")
+    if changes is not None:  # a geo.history.Changes
+        figures["changes"] = changes.summary
+        write_csv(changes.table, reports / "changes.csv")
     (reports / "summary.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_csv(gap_table(analysis, lang), reports / "gaps.csv")
     write_csv(road_table(analysis), reports / "roads.csv")

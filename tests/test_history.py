@@ -16,6 +16,7 @@ closed 0 (C had no leader on both days: the same gap).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -90,6 +91,19 @@ def test_a_build_says_what_changed_since_the_last_snapshot(tmp_path):
     assert counts("street", "西街") == [0, 0, 1, 0, 1, 0]
     assert counts("community", "C") == [0, 0, 1, 0, 1, 0] and rows[("community", "C")]["name"] == "丙社区"
     assert ("community", "B") in rows and ("leader", "C1") not in rows  # only who changed is listed
+    # the change map: each layer draws what changed, the two dates in the title; the index links it
+    page = (out / "changes.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="geo-data">(.*?)</script>', page, re.S).group(1))
+    drawn = {layer["name"]: layer for layer in data["layers"]}
+    assert set(drawn) >= {
+        "本期完成整改的社区（1）",
+        "本期新增逾期的社区（1）",
+        "新增问题点（1）",
+        "本期整改的问题点（1）",
+        "新增空白点（1）",
+    }
+    assert "2022-05-10 至 2022-05-20" in page
+    assert 'href="changes.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_no_snapshot_before_the_build_means_no_changes(tmp_path):
