@@ -419,6 +419,38 @@ def bulletin(project: Path, out_dir: Path, since, lang: str | None, today, verbo
 
 
 @cli.command()
+@_project_arg
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
+@click.option(
+    "--leader",
+    "leaders",
+    multiple=True,
+    help="只为这位责任人（编号或姓名，可重复）。Only this leader (id or name; repeat for more).",
+)
+@_lang
+@_today
+@_verbose
+@_quiet
+def share(project: Path, out_dir: Path, leaders, lang: str | None, today, verbose: int, quiet: bool) -> int:
+    """生成分享包（每位责任人一个 zip）。One zip per leader: their map, printable page and task list."""
+    _setup_logging(verbose, quiet)
+    language = _Language(lang)
+
+    def work() -> int:
+        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
+        words = language.of(config)
+        from .pipeline import share as write_packs
+
+        with _progress(quiet, verbose, words) as progress:
+            files = write_packs(project, out_dir, config, list(leaders) or None, progress)
+        if not quiet:
+            _say(msg("share.written", count=len(files), folder=str(out_dir / "share")).text(words))
+        return 0
+
+    return _run(work, verbose, out_dir, language=language)
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite template files that exist.")
 @_lang
@@ -472,9 +504,9 @@ def print_pages(
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
         words = language.of(config)
         from .pipeline import check as check_project
-        from .printable import render_printable
+        from .printable import output_lock, render_printable
 
-        with _progress(quiet, verbose, words) as progress:
+        with _progress(quiet, verbose, words) as progress, output_lock(out_dir):
             result = check_project(project, config, progress)
             words = language.value = result.lang
             files = render_printable(

@@ -168,6 +168,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "bulletin.written": {"zh": "已写入通报：{files}", "en": "Bulletin written: {files}"},
     "cli.snapshot_written": {"zh": "已保存快照：{folder}", "en": "Snapshot kept: {folder}"},
+    "share.map": {"zh": "责任地图", "en": "map"},
+    "share.print": {"zh": "打印版", "en": "printable"},
+    "share.tasks": {"zh": "任务清单", "en": "tasks"},
+    "share.written": {"zh": "已写入 {count} 个分享包：{folder}", "en": "{count} share packs written: {folder}"},
+    "share.unknown_leader": {
+        "zh": "没有这位责任人：{who}（请写 leaders 表中的编号或姓名）",
+        "en": "No such leader: {who} (give an id or a name from the leaders table)",
+    },
     "cli.gap_count": {"zh": "数量", "en": "Count"},
     "cli.table_fill": {"zh": "　", "en": " "},  # pads the gap table: an ideographic space lines up Chinese labels
     "cli.ledger": {

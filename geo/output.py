@@ -72,12 +72,19 @@ def remove_problems_folder(out_dir: str | Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# What geo's other commands put in an output folder of their own (`geo print`, `geo share`): a folder
+# holding only these is still geo's, and a build may replace it. Nothing else is assumed to be geo's.
+SIDE_OUTPUTS = ("print", "share")
+
+
 def _is_geo_output(folder: Path, marker: Path) -> bool:
     if not folder.exists():
         return True
     if not folder.is_dir():
         return False
-    return not any(folder.iterdir()) or (folder / marker).is_file()
+    if (folder / marker).is_file():
+        return True
+    return all(entry.name in SIDE_OUTPUTS and entry.is_dir() for entry in folder.iterdir())
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -25,7 +25,7 @@ from .words import choose_language
 if TYPE_CHECKING:
     from .render import MapFile
 
-__all__ = ["BuildResult", "CheckResult", "build", "bulletin", "check", "check_reports", "snapshot"]
+__all__ = ["BuildResult", "CheckResult", "build", "bulletin", "check", "check_reports", "share", "snapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -215,3 +215,30 @@ def bulletin(
     reports = Path(out_dir) / "reports"
     docx = write_docx(worded, reports / f"通报_{analysis.as_of.isoformat()}.docx")
     return [docx, write_html(worded, reports / "bulletin.html")]
+
+
+def share(
+    project_dir: str | Path,
+    out_dir: str | Path,
+    config: Config,
+    who: list[str] | None = None,
+    progress: Progress = SILENT,
+) -> list[Path]:
+    """One zip per leader (`who`: ids or names; all when None) under ``<out_dir>/share/`` (`geo.share`)."""
+    from .errors import ProjectError
+    from .messages import msg
+    from .render import build_context
+    from .share import write_share_pack
+
+    result = check(project_dir, config, progress)
+    config = _speaking(config, result)
+    ctx = build_context(result.analysis, config.map)
+    leaders = ctx.leaders
+    chosen = []
+    for name in who or list(leaders.index):
+        match = [name] if name in leaders.index else list(leaders.index[leaders["name"] == name])
+        if not match:
+            raise ProjectError(msg("share.unknown_leader", who=name))
+        chosen += [m for m in match if m not in chosen]
+    ids = progress.counted(chosen, len(chosen), "progress.leader_maps")
+    return write_share_pack(result.analysis, ctx, Path(out_dir), list(ids), result.lang)

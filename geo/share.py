@@ -1,0 +1,174 @@
+"""The share pack: one zip per leader, holding only that leader's own things, to send by WeChat or e-mail.
+
+``<out>/share/<leader>.zip`` holds the leader's map (the same self-contained
+HTML as ``leaders/``), their printable page (PDF, `geo.printable`, when a CJK
+font is found) and their task list (XLSX: roads and sections with cross
+streets and metres, communities, open issues with due dates). Nothing of
+another leader's, and no phone number: the map and the page never carry one,
+and the task list is built from the leader's own rows only. The zip's entries
+carry the as-of date as their time, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ._labels import labels
+from .messages import msg
+
+__all__ = ["task_list", "write_share_pack"]
+
+log = logging.getLogger(__name__)
+
+_SHEETS = {
+    "zh": {
+        "roads": ("包保道路与路段", ["道路", "范围", "起", "止", "长度（米）"]),
+        "communities": ("包保社区", ["社区", "编号", "类别", "街道"]),
+        "issues": ("未整改问题", ["编号", "类别", "期限", "逾期", "所在社区"]),
+        "yes": "是",
+    },
+    "en": {
+        "roads": ("Roads and sections", ["Road", "Extent", "From", "To", "Length (m)"]),
+        "communities": ("Communities", ["Community", "Id", "Tier", "Street"]),
+        "issues": ("Open issues", ["Id", "Category", "Due", "Overdue", "Community"]),
+        "yes": "yes",
+    },
+}
+
+
+def _sheet_words(lang: str) -> dict:
+    if lang != "zh-Hant":
+        return _SHEETS["en" if lang == "en" else "zh"]
+    from .words import _s2t
+
+    convert = _s2t().convert
+    zh = _SHEETS["zh"]
+    return {
+        key: (convert(value[0]), [convert(h) for h in value[1]]) if isinstance(value, tuple) else convert(value)
+        for key, value in zh.items()
+    }
+
+
+def task_list(analysis, leader_id: str, lang: str = "zh") -> bytes:
+    """The leader's tasks as an XLSX workbook (three sheets), with no one else's rows and no phone number."""
+    words, w = _sheet_words(lang), labels(lang)
+    resolved = analysis.resolved
+    book = Workbook()
+    roads_sheet = book.active
+    title, header = words["roads"]
+    roads_sheet.title = title
+    roads_sheet.append(header)
+    mine = resolved.coverage[resolved.coverage["leader"] == leader_id]
+    for r in mine.to_dict("records"):
+        whole = r["kind"] == "road"
+        ends = ("", "") if whole else (str(r["from"] or ""), str(r["to"] or ""))
+        extent = w["whole_road"].strip("（）() ") if whole else str(r["label"])
+        roads_sheet.append([r["road"], extent, *ends, round(float(r["length_m"]))])
+    communities_sheet = book.create_sheet(words["communities"][0])
+    communities_sheet.append(words["communities"][1])
+    held = [cid for cid, ids in analysis.community_leaders.items() if leader_id in ids]
+    table = resolved.communities.set_index("id")
+    for cid in held:
+        tier = w.get(f"tier.{table.at[cid, 'tier']}", table.at[cid, "tier"])
+        communities_sheet.append([table.at[cid, "name"], cid, tier, table.at[cid, "street"]])
+    issues_sheet = book.create_sheet(words["issues"][0])
+    issues_sheet.append(words["issues"][1])
+    issues = analysis.issues
+    open_mine = issues[(issues["state"] == "open") & issues["leaders"].map(lambda ids: leader_id in ids)]
+    names = table["name"].to_dict()
+    for r in open_mine.sort_values(["due", "id"], key=lambda s: s.astype(str)).itertuples():
+        issues_sheet.append(
+            [
+                r.id,
+                "" if r.category is None else str(r.category),
+                "" if r.due is None else str(r.due),
+                words["yes"] if r.overdue else "",
+                names.get(r.community, ""),
+            ]
+        )
+    for sheet in book.worksheets:
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, 4 + 2 * width)
+    fixed = datetime(2000, 1, 1)  # the same rows give the same bytes
+    book.properties.created = book.properties.modified = fixed
+    book.properties.creator = "geo"
+    out = io.BytesIO()
+    book.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(xlsx: bytes) -> bytes:
+    """The workbook with its save time and its entries' times fixed (openpyxl stamps the clock on both)."""
+    stamp = "2000-01-01T00:00:00Z"
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{stamp}\g<2>", text)
+                data = text.encode("utf-8")
+            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def write_share_pack(analysis, ctx, out_dir: Path, leader_ids: list[str], lang: str = "zh") -> list[Path]:
+    """One zip per leader under ``<out_dir>/share/``: their map, printable page (if a CJK font is found), task list."""
+    from .render import leader_filenames, render_leader_map
+
+    share = Path(out_dir) / "share"
+    share.mkdir(parents=True, exist_ok=True)
+    files = leader_filenames(list(ctx.leaders.index))
+    stamp = (analysis.as_of.year, analysis.as_of.month, analysis.as_of.day, 0, 0, 0)
+    written = []
+    with tempfile.TemporaryDirectory() as scratch:  # the pieces are made apart, only the zips land in share/
+        work = Path(scratch)
+        for leader_id in leader_ids:
+            base = files[leader_id][: -len(".html")]
+            name = str(ctx.leaders.at[leader_id, "name"])
+            entries: list[tuple[str, bytes]] = []
+            page = render_leader_map(ctx, leader_id, work / f"{base}.html")
+            entries.append((f"{name}_{msg('share.map').text(lang)}.html", page.path.read_bytes()))
+            pdf = _printable(analysis, ctx.options, work, leader_id)
+            if pdf is not None:
+                entries.append((f"{name}_{msg('share.print').text(lang)}.pdf", pdf))
+            entries.append((f"{name}_{msg('share.tasks').text(lang)}.xlsx", task_list(analysis, leader_id, lang)))
+            target = share / f"{base}.zip"
+            partial = share / f".{base}.zip.partial"
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as pack:
+                for entry, data in entries:
+                    info = zipfile.ZipInfo(entry, date_time=stamp)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    info.flag_bits |= 0x800  # the name is UTF-8 (Chinese names open right in Windows' unzip)
+                    pack.writestr(info, data)
+            partial.replace(target)
+            written.append(target)
+    return written
+
+
+def _printable(analysis, options, work: Path, leader_id: str) -> bytes | None:
+    """The leader's printable page as PDF bytes, or None (no printable module or no CJK font: said in the log)."""
+    try:
+        from .printable import render_printable
+    except ImportError:
+        return None
+    try:
+        paths = render_printable(analysis, options, work, leaders=[leader_id], formats=("pdf",))
+    except Exception as error:  # a missing font is said once by `geo print`; the pack goes without the page
+        log.warning("printable page left out of the share pack: %s", error)
+        return None
+    pdfs = [p for p in paths if p.suffix == ".pdf" and p.parent.name == "leaders"]
+    return pdfs[0].read_bytes() if pdfs else None

@@ -1,0 +1,64 @@
+"""The share pack: one zip per leader with their map, printable page and task list, nothing of anyone else's."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from conftest import ROOT
+from geo.cli import main
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("share")
+    assert (
+        main(["share", str(ROOT / "layers"), "--out", str(out / "a"), "--leader", "D03", "--leader", "周红林", "-q"])
+        == 0
+    )
+    assert main(["share", str(ROOT / "layers"), "--out", str(out / "b"), "--leader", "D03", "-q"]) == 0
+    return out
+
+
+def _rows(book, sheet: int) -> list[list]:
+    return [[c.value for c in row] for row in book.worksheets[sheet].iter_rows(min_row=2)]
+
+
+def test_a_pack_holds_the_leaders_map_page_and_tasks_and_nothing_else(packs):
+    assert sorted(p.name for p in (packs / "a" / "share").iterdir()) == ["C01.zip", "D03.zip"]  # 周红林 is C01
+    with zipfile.ZipFile(packs / "a" / "share" / "D03.zip") as pack:
+        names = pack.namelist()
+        assert names == ["黄刚_责任地图.html", "黄刚_打印版.pdf", "黄刚_任务清单.xlsx"]
+        book = load_workbook(io.BytesIO(pack.read(names[2])))
+        html = pack.read(names[0]).decode("utf-8")
+        blobs = {n: pack.read(n) for n in names}
+    # the task list: exactly D03's sections and communities, worked out from the demo's own tables
+    assignments = pd.read_csv(
+        ROOT / "layers" / "assignments.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    mine = assignments[assignments["leader"] == "D03"]
+    sections = mine[mine["kind"] == "section"]
+    roads = _rows(book, 0)
+    assert [(r[0], r[2], r[3]) for r in roads] == list(zip(sections["target"], sections["from"], sections["to"]))
+    assert all(isinstance(r[4], int) and r[4] > 0 for r in roads)
+    assert sorted(r[1] for r in _rows(book, 1)) == sorted(mine[mine["kind"] == "community"]["target"])
+    # no phone number anywhere: not in the map, the page or any cell
+    phones = pd.read_csv(ROOT / "layers" / "leaders.csv", dtype=str, encoding="utf-8-sig")["phone"].dropna()
+    cells = " ".join(str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
+    for phone in phones:
+        assert phone not in html and phone not in cells and phone.encode() not in blobs[names[1]]
+    assert "黄刚" in html
+
+
+def test_the_same_data_gives_the_same_pack(packs):
+    assert (packs / "a" / "share" / "D03.zip").read_bytes() == (packs / "b" / "share" / "D03.zip").read_bytes()
+
+
+def test_an_unknown_leader_is_named_with_the_fix(tmp_path, capsys):
+    assert main(["share", str(ROOT / "layers"), "--out", str(tmp_path), "--leader", "无此人"]) == 2
+    err = capsys.readouterr().err
+    assert "没有这位责任人：无此人" in err and "Traceback" not in err
