@@ -27,10 +27,13 @@ window.geoControls = function (map, groups, tianditu, words) {
   }
 
   function open(hit) {
-    var at = anchor(hit.layer);
-    if (hit.group.getPopup && hit.group.getPopup()) {
-      hit.layer.fire('click', {latlng: at}, true);  // the layer's own popup, as a click opens it
-    }
+    var popup = hit.group.getPopup && hit.group.getPopup();
+    if (!popup) { return; }
+    // The layer's own popup content, in a popup of its own: a clustered point may be taken off the map
+    // and put back while the clusters redraw, which would close a popup tied to it.
+    var content = popup._content;
+    content = typeof content === 'function' ? content(hit.layer) : content;
+    L.popup(popup.options).setLatLng(anchor(hit.layer)).setContent(content).openOn(map);
   }
 
   function reveal(hit) {
