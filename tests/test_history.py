@@ -123,3 +123,52 @@ def test_no_snapshot_before_the_build_means_no_changes(tmp_path):
     # a second snapshot of the same day replaces the first, whole
     kept, _ = snapshot(folder, load_config(folder).with_today(date(2022, 5, 20)))
     assert sorted(p.name for p in (folder / "history").iterdir()) == ["2022-05-20"] and kept.exists()
+
+
+def test_the_demo_lists_exactly_the_changes_planted_between_its_snapshots(demo_build):
+    """The demo's 2022-05-07 state is planted by scripts/make_demo_layers.py (`earlier`): worked out here from
+    its rule and today's files, never from geo's comparison."""
+    import importlib.util
+
+    import geopandas as gpd
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("make_demo_layers", ROOT / "scripts" / "make_demo_layers.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    behind = generator.MEETINGS["2022-05-07"]
+    status = pd.read_csv(ROOT / "layers" / "status.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    issues = gpd.read_file(ROOT / "layers" / "issues.geojson")
+    analysed = set(pd.read_csv(demo_build.out / "reports" / "issues.csv", dtype=str)["id"])  # those in the district
+    issues = issues[issues["id"].isin(analysed)]
+
+    def was_held_back(row) -> bool:  # the generator's rule: a done item was still being done on 05-07
+        return row["state"] == "done" and generator._share(f"2022-05-07|{row['target']}|{row['item']}") < behind
+
+    then_open = status.apply(lambda r: r["state"] != "done" or was_held_back(r), axis=1)
+    overdue_now = (status["state"] != "done") & (status["due"] < "2022-05-14")
+    overdue_then = then_open & (status["due"] < "2022-05-07")
+    reported = issues["reported"].astype(str).str[:10]
+    resolved_since = (
+        (issues["state"] == "resolved")
+        & (reported <= "2022-05-07")
+        & issues["id"].map(lambda i: generator._share(f"2022-05-07|{i}") < behind)
+    )
+    summary = json.loads((demo_build.out / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["changes"] == {
+        "since": "2022-05-07",
+        "as_of": "2022-05-14",
+        "items_completed": int(status.apply(was_held_back, axis=1).sum()),
+        "items_newly_overdue": int((overdue_now & ~overdue_then).sum()),
+        "issues_new": int((reported > "2022-05-07").sum()),
+        "issues_resolved": int(resolved_since.sum()),
+        "gaps_opened": 0,  # the orphan issue and the unled community were there already
+        "gaps_closed": 0,
+    }
+    # the change map draws the same: one layer per kind of change, each resolved issue once
+    page = (demo_build.out / "changes.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="geo-data">(.*?)</script>', page, re.S).group(1))
+    names = [layer["name"] for layer in data["layers"]]
+    assert f"本期整改的问题点（{int(resolved_since.sum())}）" in names
+    assert f"新增问题点（{int((reported > '2022-05-07').sum())}）" in names
