@@ -868,11 +868,27 @@ def _stretch_labels(ctx: _Context, coverage: _Table) -> list:
     return [[t, x, y] for t, (x, y) in zip(texts, xy)]
 
 
-def render_leader_map(ctx: _Context, leader_id: str, path: Path) -> MapFile:
-    """One leader's roads, sections, communities and issues over a faint district; their open issues listed."""
+def _named_alone(table: _Table, who: str, columns: tuple[str, ...]) -> _Table:
+    """`table` with its leaders' columns saying only `who` (a share pack names no one else)."""
+    own = {c: np.full(len(table), who, dtype=object) for c in columns if c in table.columns}
+    return _Table(table.geometry, {**table.columns, **own})
+
+
+def render_leader_map(ctx: _Context, leader_id: str, path: Path, others_named: bool = True) -> MapFile:
+    """One leader's roads, sections, communities and issues over a faint district; their open issues listed.
+
+    With `others_named` false (the share pack, `geo.share`), the leaders of the leader's own
+    communities and issues are given as this leader alone: the file names no one else.
+    """
     w = ctx.words
     leader = ctx.leaders.loc[leader_id]
     communities, coverage, issues = _leader_items(ctx, leader_id)
+    if not others_named:
+        alone = pd.Series([(leader_id,)])
+        who, name = _who(alone, ctx.leaders, w).iloc[0], _names(alone, ctx.leaders).iloc[0]
+        communities = _named_alone(communities, who, ("leaders",))
+        communities = _named_alone(communities, name, ("names",))
+        issues = _named_alone(issues, who, ("who",))
     focus = _bounds(communities, coverage, issues)
     bounds = focus or _bounds(ctx.boundary, ctx.communities)
     title = f"{leader['name']}{w['p.open']}{leader['title']}{w['p.close']}" if leader["title"] else str(leader["name"])

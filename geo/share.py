@@ -139,7 +139,7 @@ def write_share_pack(analysis, ctx, out_dir: Path, leader_ids: list[str], lang: 
             base = files[leader_id][: -len(".html")]
             name = str(ctx.leaders.at[leader_id, "name"])
             entries: list[tuple[str, bytes]] = []
-            page = render_leader_map(ctx, leader_id, work / f"{base}.html")
+            page = render_leader_map(ctx, leader_id, work / f"{base}.html", others_named=False)
             entries.append((f"{name}_{msg('share.map').text(lang)}.html", page.path.read_bytes()))
             pdf = _printable(analysis, ctx.options, work, leader_id)
             if pdf is not None:

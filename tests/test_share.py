@@ -52,6 +52,10 @@ def test_a_pack_holds_the_leaders_map_page_and_tasks_and_nothing_else(packs):
     for phone in phones:
         assert phone not in html and phone not in cells and phone.encode() not in blobs[names[1]]
     assert "黄刚" in html
+    # and no other leader's name: not the co-leaders of 黄刚's communities nor those of the issues
+    others = pd.read_csv(ROOT / "layers" / "leaders.csv", dtype=str, encoding="utf-8-sig")
+    others = others[others["id"] != "D03"]["name"]
+    assert [n for n in others if n in html or n in cells] == []
 
 
 def test_the_same_data_gives_the_same_pack(packs):
