@@ -13,7 +13,8 @@ runs along, and every piece is measured by projecting it onto that axis:
    projects inside the axis: the other carriageway, a branch) and keeps the
    axis as it is, or lies *beyond one end* (a gap in the data, a bridge
    piece under another name) and extends the axis: the axis runs on from its
-   end to the part's near end, then along the part;
+   end to the part's near end, then along the part (a part reaching past
+   both ends extends both, one after the other);
 3. the road is **present** on the chainage intervals its parts project onto
    (a data gap bridged in step 2 is not road, so it is no coverage gap);
 4. a part that leaves the axis sideways (its chainage spans less than half
@@ -313,7 +314,9 @@ def build_axis(name: str, pieces) -> RoadAxis:
         if end == "head":
             head_m += longer.length - axis.length
         axis = longer
-        pending.pop(i)
+        part = pending.pop(i)
+        if (again := _extend(axis, part)) is not None and again[2] != end:
+            pending.append(part)  # it runs past the other end too: that end is extended in turn
     first, *others = units
     if len(first.sides) == 1:  # the axis runs along this part itself: its chainage is exact
         profiled = [_exact_profile(first.sides[0], head_m)]

@@ -10,7 +10,7 @@ import math
 import pytest
 import shapely
 
-from geo.roads import build_axis
+from geo.roads import _centre, build_axis
 
 OFF = (5000.0, 3000.0)
 
@@ -32,6 +32,7 @@ def _gapped():
 
 def test_a_gap_in_the_data_extends_the_axis_but_is_not_road():
     road = _gapped()
+    assert road.name == "路"
     assert road.extent_m == pytest.approx(900.0 + BRIDGE_M, abs=1e-6)  # 1,004.403
     assert road.length_m == pytest.approx(900.0, abs=1e-6)  # 500 + 400: the bridge is not road
     assert [x for span in road.present for x in span] == pytest.approx([0.0, 500.0, EAST_START, 900.0 + BRIDGE_M])
@@ -115,6 +116,16 @@ def test_a_carriageway_drawn_backwards_shares_the_chainage():
     assert (north.coords[0][0], north.coords[-1][0]) == pytest.approx((200.0, 700.0), abs=1e-6)
 
 
+def test_a_carriageway_drawn_backwards_from_past_the_end_shares_the_chainage():
+    # North side drawn east to west from 15 m past the end, (1015, 20)-(30, 20) (under 20 m: no
+    # extension). Its first two samples, x = 1015 and 1005.05, both project to the end (1,000): its
+    # last, x = 30, projects to 30, so it runs backwards and is turned round: 30-1,000, no branch.
+    # The stretch 200-700 m is 500 m of each side.
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(1015, 20), (30, 20)])])
+    assert road.branch_m == 0.0
+    assert road.stretch(200.0, 700.0).length == pytest.approx(1000.0, abs=1e-6)
+
+
 # ----------------------------------------------------------------------------- where a folded part is cut
 @pytest.mark.parametrize("off", [(0.0, 0.0), OFF])
 def test_two_sides_joined_at_one_end_anywhere_on_the_map(off):
@@ -137,3 +148,240 @@ def test_a_square_ended_loop_drawn_from_mid_side_is_two_carriageways(off):
     assert len(road.parts) == 2
     assert road.pieces_m == pytest.approx(2040.0, abs=1e-6)
     assert 1000.0 - 1e-6 <= road.length_m <= 1010.0
+
+
+@pytest.mark.parametrize("off", [(0.0, 0.0), OFF])
+def test_two_sides_joined_at_their_west_end_anywhere_on_the_map(off):
+    # The same layout mirrored: open at the east (ends (1000, ±10)), joined at the west taper (0, 0).
+    # The tip is the vertex farthest from the middle of the open ends, (1000, 0): (0, 0), 1,000 m
+    # away, not an open end (10 m away), wherever the layout lies on the map.
+    north = _at([(1000, 10), (50, 10), (0, 0)], off)
+    south = _at([(0, 0), (50, -10), (1000, -10)], off)
+    road = build_axis("路", [north, south])
+    assert len(road.parts) == 2
+    assert road.length_m == pytest.approx(1000.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize("off", [(0.0, 0.0), OFF])
+def test_two_straight_sides_meeting_at_a_point_are_two_carriageways(off, flip):
+    # One-way sides drawn as two straight ways from a junction node (300, 0) to ends exactly
+    # _DUAL_APART_M = 50 m apart, (0, ±25): three vertices, the tip the middle one. Half of a side
+    # lies within 301.04 × 0.5 × sin(2 atan(25 / 300)) = 24.9 m of the other (<= min(50, 0.15 ×
+    # 301.04)): two carriageways. Their centre line runs (0, 0)-(300, 0): route 300 m. Mirrored
+    # (tip to the west) and shifted, the same.
+    points = [(0, 25), (300, 0), (0, -25)]
+    if flip:
+        points = [(300 - x, y) for x, y in points]
+    road = build_axis("路", [_at(points, off)])
+    assert len(road.parts) == 2
+    assert road.length_m == pytest.approx(300.0, abs=1e-6)
+
+
+def test_a_fold_whose_ends_are_more_than_50_m_apart_is_one_road():
+    # Ends (0, ±26): 52 m apart > _DUAL_APART_M, so it is not cut at all: one part, its whole
+    # length 2 × sqrt(300² + 26²) = 602.249 m.
+    road = build_axis("路", [_at([(0, 26), (300, 0), (0, -26)])])
+    assert len(road.parts) == 1
+    assert road.length_m == pytest.approx(2 * math.hypot(300.0, 26.0), abs=1e-6)
+
+
+def test_a_loop_is_cut_at_the_tip_nearest_where_it_was_drawn_from():
+    # The 1000 x 20 m rectangle drawn from (400, 10), eastwards. Tips: the vertex farthest from
+    # (400, 10) is (1000, -10) (600.3 m); the one farthest from that is (0, 10) (1,000.2 m), the tip
+    # nearest the start, where chainage 0 lies. Sides out (0, 10)-(1000, 10)-(1000, -10) and back
+    # (0, 10)-(0, -10)-(1000, -10), 1,020 m each, paired every 10 m: centre (0, 10), (10, 0),
+    # (990, 0), (1000, -10). Chainage of (100, 0): 10√2 + 90 = 104.142 (from the east: 904.142). (Within
+    # a metre: were the samples, about 10 m apart, to miss the corners, they would cut them a little.)
+    road = build_axis("路", [_at([(400, 10), (1000, 10), (1000, -10), (0, -10), (0, 10), (400, 10)])])
+    assert len(road.parts) == 2
+    assert road.length_m == pytest.approx(980.0 + 20.0 * math.sqrt(2.0), abs=1.0)
+    assert road.chainage(shapely.Point(100, 0)) == pytest.approx(90.0 + 10.0 * math.sqrt(2.0), abs=1.0)
+
+
+def test_a_loop_whose_tips_are_its_last_two_vertices_is_two_carriageways():
+    # Drawn clockwise from the west tip: (0, 0), (50, 10), (950, 10), (1000, 0), back to (0, 0). The
+    # tips are (0, 0) and (1000, 0), the last vertex before the ring closes: out is the north side
+    # (2 × 50.99 + 900 = 1,001.98 m), back the straight south side (1,000 m). Two carriageways, the
+    # centre line from (0, 0) to (1000, 0): at least 1,000 m, at most (1,001.98 + 1,000) / 2.
+    road = build_axis("路", [_at([(0, 0), (50, 10), (950, 10), (1000, 0), (0, 0)])])
+    assert len(road.parts) == 2
+    assert 1000.0 - 1e-6 <= road.length_m <= (2 * math.hypot(50.0, 10.0) + 900.0 + 1000.0) / 2
+
+
+def test_sides_exactly_50_m_apart_are_two_carriageways():
+    # A 1000 x 50 m rectangle: cut at (0, 25) and (1000, -25), halves of 1,050 m. Of the 106 samples of
+    # one half, 96 lie exactly 50 m from the other: the median is 50 = _DUAL_APART_M (not more).
+    # Centre (0, 25), (25, 0), (975, 0), (1000, -25): 950 + 2 × 25√2 = 1,020.711 m (within a metre, as above).
+    road = build_axis("路", [_at([(0, 25), (1000, 25), (1000, -25), (0, -25), (0, 25)])])
+    assert len(road.parts) == 2
+    assert road.length_m == pytest.approx(950.0 + 50.0 * math.sqrt(2.0), abs=1.0)
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [(0.0, 0.0), (20.0, 1.0), (40.0, 0.0)],  # the first end is the farthest from the middle (a tie)
+        # in UTM coordinates rounding makes the last end farther, by an ulp
+        [(620000.1, 3350000.0), (620020.15, 3350001.0), (620040.2, 3350000.0)],
+    ],
+)
+def test_a_short_street_with_a_bend_is_one_part(points):
+    # Ends under 50 m apart, so _unfold looks for a tip: the vertex farthest from the middle of the
+    # ends is an end itself (the bend is 1 m off the chord): nothing to cut. One part, 2 × sqrt(20² + 1²)
+    # (2 × sqrt(20.05² + 1²) for the second).
+    half = math.hypot(points[1][0] - points[0][0], 1.0)
+    road = build_axis("路", [shapely.LineString(points)])
+    assert len(road.parts) == 1
+    assert road.length_m == pytest.approx(2 * half, abs=1e-6)
+
+
+def test_the_centre_line_of_a_curved_dual_road_follows_the_curve():
+    # Two carriageways drawn as half circles of radius 490 and 510 m (720 segments each), paired at
+    # equal shares: midpoints on the 500 m half circle, 500π = 1,570.796 m long. Sampled every
+    # 1,602.2 / 161 = 9.95 m (162 points), the chords fall short by 161 × (500π/161)³ / (24 × 500²)
+    # = 0.025 m; the centre line is within 5 cm of the arc.
+    angles = [math.pi * k / 720 for k in range(721)]
+    inner = shapely.LineString([(490 * math.cos(a), 490 * math.sin(a)) for a in angles])
+    outer = shapely.LineString([(510 * math.cos(a), 510 * math.sin(a)) for a in angles])
+    assert _centre(inner, outer).length == pytest.approx(500 * math.pi, abs=0.05)
+
+
+# ----------------------------------------------------------------------------- the stretch past an end
+@pytest.mark.parametrize("end", ["tail", "head"])
+def test_a_continuation_drawn_towards_the_road_extends_it_to_its_far_end(end):
+    # Past the east end: a piece drawn from (1030, 110) down to (1030, 0) and on to (1010, 0), towards
+    # the road (14 samples, every 10 m). The axis runs on from (1000, 0) to its near end (1010, 0),
+    # round the corner (1030, 0) and up to (1030, 110): 1,000 + 10 + 20 + 110 = 1,140 m. At the west
+    # end, mirrored, the same.
+    piece = [(1030, 110), (1030, 0), (1010, 0)]
+    if end == "head":
+        piece = [(1000 - x, y) for x, y in piece]
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at(piece)])
+    assert road.extent_m == pytest.approx(1140.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("end", ["tail", "head"])
+def test_the_run_past_the_end_starts_at_the_near_end_of_the_piece(end):
+    # Past the east end of (0, 0)-(500, 0)-(1000, 0), a hook drawn (1010, 0), (1050, 0), (1050, 40),
+    # (1002, 40), 128 m, all of it past the end. Its near end is the one closest to the axis's end
+    # (1000, 0): (1010, 0), 10 m (not (1002, 40), 40.05 m, though that one is nearer the axis's other
+    # vertices). Extent 1,000 + 10 + 128 = 1,138 m. At the west end, mirrored, the same.
+    piece = [(1010, 0), (1050, 0), (1050, 40), (1002, 40)]
+    if end == "head":
+        piece = [(1000 - x, y) for x, y in piece]
+    road = build_axis("路", [_at([(0, 0), (500, 0), (1000, 0)]), _at(piece)])
+    assert road.extent_m == pytest.approx(1138.0, abs=1e-6)
+
+
+def test_of_two_stretches_past_the_end_the_longer_extends_the_axis():
+    # A piece past the east end, back alongside, and past it again: (1030, 30)-(1005, 30) (25 m past),
+    # then (990, 40), (990, 60) (alongside), then (990, 60)-(1100, 60) (100 m past from x = 1000).
+    # The longer stretch extends the axis: from (1000, 0) up to (1000, 60) and on to (1100, 60),
+    # 1,000 + 60 + 100 = 1,160 m (the shorter would give 1,000 + 30.41 + 25).
+    piece = _at([(1030, 30), (1005, 30), (990, 40), (990, 60), (1100, 60)])
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), piece])
+    assert road.extent_m == pytest.approx(1160.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("end", ["tail", "head"])
+def test_only_samples_past_the_end_count_towards_the_20_m(end):
+    # The other carriageway ends with a jog half a metre before the east end, (999.5, 20)-(999.5, 30),
+    # then runs 15 m past it, (1000, 30)-(1015, 30). Only those 15 m are past the end: under 20 m, no
+    # extension (counting the jog, 10 + 0.5 + 15 = 25.5 m, would extend it). Mirrored at the west end.
+    piece = [(30, 20), (999.5, 20), (999.5, 30), (1000, 30), (1015, 30)]
+    if end == "head":
+        piece = [(1000 - x, y) for x, y in piece]
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at(piece)])
+    assert road.extent_m == pytest.approx(1000.0, abs=1e-6)
+
+
+def test_a_part_past_both_ends_extends_both():
+    # The axis (0, 0)-(400, 0)-(500, -200)-(600, 0)-(1000, 0) winds (800 + 2 × 223.607 = 1,247.214 m);
+    # the other carriageway runs straight at y = 20 from x = -50 to 1080 (1,130 m), past both ends:
+    # 80 m past the east end, 50 m past the west end. Both extend the axis: east by 20 + 80, west by
+    # 20 + 50: 1,247.214 + 100 + 70 = 1,417.214 m, from (-50, 20). Chainage 0-40 is that carriageway's
+    # first 40 m, (-50, 20)-(-10, 20).
+    axis = _at([(0, 0), (400, 0), (500, -200), (600, 0), (1000, 0)])
+    road = build_axis("路", [axis, _at([(-50, 20), (1080, 20)])])
+    assert road.extent_m == pytest.approx(800.0 + 2 * math.hypot(100.0, 200.0) + 170.0, abs=1e-6)
+    assert road.axis.coords[0] == pytest.approx((-50.0, 20.0))
+    piece = road.stretch(0.0, 40.0)
+    assert piece.length == pytest.approx(40.0, abs=1e-6)
+    assert piece.coords[0] == pytest.approx((-50.0, 20.0), abs=1e-6)
+
+
+def test_a_part_that_turns_back_past_the_end_extends_the_axis_once():
+    # A hairpin (800, 20)-(1100, 20)-(1100, 80)-(800, 80) (ends 60 m apart: no fold): all of it from
+    # x = 1000 on lies past the east end, one stretch: the axis runs on (1000, 0)-(1000, 20)-(1100, 20)-
+    # (1100, 80)-(1000, 80), 1,000 + 20 + 100 + 60 + 100 = 1,280 m. The way back, alongside the road,
+    # does not extend it again (the stretch of it nearest the new end is past that end only because
+    # the axis turned back).
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(800, 20), (1100, 20), (1100, 80), (800, 80)])])
+    assert road.extent_m == pytest.approx(1280.0, abs=1e-6)
+
+
+# ----------------------------------------------------------------------------- which continuation first
+def test_a_collinear_continuation_on_a_diagonal_is_straight_on():
+    # Axis (0, 0)-(600, 1000), 200√34 m. 直段 (630, 1050)-(930, 1550) runs straight on: heading and
+    # onward both along (3, 5), and their cosine rounds to 1.0000000000000002 (a turn of 0, not NaN).
+    # 斜段 (590, 1040)-(-10, 1400), 120√34 = 699.7 m (longer, so tried first), leaves at 90°.
+    # 直段 extends the axis: 200√34 + 10√34 (gap) + 100√34 = 310√34 = 1,807.595 m; 斜段 is a branch.
+    road = build_axis(
+        "路", [_at([(0, 0), (600, 1000)]), _at([(630, 1050), (930, 1550)]), _at([(590, 1040), (-10, 1400)])]
+    )
+    assert road.extent_m == pytest.approx(310 * math.sqrt(34.0), abs=1e-6)
+    assert road.branch_m == pytest.approx(120 * math.sqrt(34.0), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("other_deg", "extent_m"),
+    [
+        (10.0, 1210.0 + 10.0 * math.sqrt(2.0)),  # A turns 2.73° < 10°: A (a kink's 45° does not count)
+        (2.8, 1210.0 + 10.0 * math.sqrt(2.0)),  # 2.73° < 2.8° (to its last-but-one sample: 2.86°)
+        (2.0, 1200.0 + math.sqrt(500.0)),  # 2.0° < 2.73°: B (from A's second sample: 1.40°)
+    ],
+)
+def test_the_turn_is_measured_from_the_first_to_the_last_point_past_the_end(other_deg, extent_m):
+    # Past the east end of (0, 0)-(1000, 0): A (1010, 0)-(1020, 10)-(1220, 10) starts with a 45° kink
+    # and then runs straight on; its turn is that of its chord (210, 10): atan(10 / 210) = 2.73°.
+    # B leaves (1010, -20) straight, 200 m at other_deg below the axis. The smaller turn extends the
+    # axis: A gives 1,000 + 10 + 10√2 + 200; B gives 1,000 + sqrt(10² + 20²) + 200. The other then
+    # runs alongside, under 20 m past the new end.
+    b = math.radians(other_deg)
+    other = _at([(1010, -20), (1010 + 200 * math.cos(b), -20 - 200 * math.sin(b))])
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(1010, 0), (1020, 10), (1220, 10)]), other])
+    assert road.extent_m == pytest.approx(extent_m, abs=1e-6)
+
+
+def test_of_two_equally_straight_continuations_the_longer_extends_first():
+    # After a data gap the road divides: A (1050, 0)-(1100, 0), 50 m, and B (1050, 30)-(1300, 30),
+    # 250 m, both straight on (turn 0). B, the longer, extends the axis: 1,000 + sqrt(50² + 30²) +
+    # 250 = 1,308.310 m, and A lies alongside it. (A first would give 1,100 + 30 + 200 = 1,330.)
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(1050, 0), (1100, 0)]), _at([(1050, 30), (1300, 30)])])
+    assert road.extent_m == pytest.approx(1250.0 + math.hypot(50.0, 30.0), abs=1e-6)
+
+
+def test_two_extensions_before_the_start_both_move_chainage_0():
+    # West of (0, 0)-(1000, 0): A (-250, 0)-(-30, 0), 220 m, then B (-400, 0)-(-300, 0), 100 m, both
+    # straight on. A extends the head first (the longer): chainage 0 moves 250 m west; then B: 150 m
+    # more. The first part starts at chainage 400: present [0, 100] (B), [150, 370] (A), [400, 1400].
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(-250, 0), (-30, 0)]), _at([(-400, 0), (-300, 0)])])
+    assert road.extent_m == pytest.approx(1400.0, abs=1e-6)
+    assert [x for span in road.present for x in span] == pytest.approx([0, 100, 150, 370, 400, 1400], abs=1e-6)
+
+
+# ----------------------------------------------------------------------------- branches and short pieces
+def test_a_part_spanning_exactly_half_its_length_is_not_a_branch():
+    # (400, 20)-(450, 20)-(450, 70): 100 m, its chainage spans 400-450, 50 m = exactly _BRANCH (half)
+    # of its length, not less: part of the road, no branch.
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(400, 20), (450, 20), (450, 70)])])
+    assert road.branch_m == 0.0
+    assert len(road.parts) == 2
+
+
+def test_a_piece_under_a_metre_still_counts():
+    # A 0.6 m piece of the other carriageway, (500, 20)-(500.6, 20): every piece counts, however short.
+    road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(500, 20), (500.6, 20)])])
+    assert road.pieces_m == pytest.approx(1000.6, abs=1e-9)
+    assert len(road.parts) == 2
