@@ -55,7 +55,20 @@ def main(names: list[str]) -> int:
     for name in names:
         env = {**os.environ, "MUTANT_UNDER_TEST": name}
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-x",
+                "-q",
+                "-n",
+                "0",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:randomly",
+                *tests,
+            ],
             cwd=MUTANTS,
             env=env,
             capture_output=True,
