@@ -233,10 +233,16 @@ def _charts(series: list[dict], lang: str) -> list[tuple[str, bytes]]:
     except ImportError:
         log.info("no matplotlib: the bulletin has no charts")
         return []
-    families = [f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name or "WenQuanYi" in f.name]
-    if lang != "en" and not families:
+    from .printable import find_cjk_font
+
+    font = find_cjk_font(lang)  # the same search as the printable pages (GEO_CJK_FONT, then the system's fonts)
+    if lang != "en" and font is None:
         log.info("no CJK font: the bulletin has no charts")
         return []
+    families = []
+    if font is not None:
+        font_manager.fontManager.addfont(str(font.path))
+        families = [font_manager.FontProperties(fname=str(font.path)).get_name()]
     dates = [s["as_of"] for s in series]
     done = [
         100 * s["status"]["by_state"].get("done", 0) / s["status"]["total"] if s["status"]["total"] else 0

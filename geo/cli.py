@@ -503,8 +503,9 @@ def print_pages(
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
         words = language.of(config)
+        from .output import output_lock
         from .pipeline import check as check_project
-        from .printable import output_lock, render_printable
+        from .printable import render_printable
 
         with _progress(quiet, verbose, words) as progress, output_lock(out_dir):
             result = check_project(project, config, progress)

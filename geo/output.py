@@ -41,7 +41,14 @@ from filelock import FileLock, Timeout
 from .errors import GeoError
 from .messages import msg
 
-__all__ = ["OutputBusyError", "OutputError", "problems_folder", "remove_problems_folder", "staged_folder"]
+__all__ = [
+    "OutputBusyError",
+    "OutputError",
+    "output_lock",
+    "problems_folder",
+    "remove_problems_folder",
+    "staged_folder",
+]
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +170,28 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 @contextmanager
+def output_lock(folder: str | Path) -> Iterator[None]:
+    """Hold `folder`'s lock (``.<name>.lock`` beside it): one geo run writes an output folder at a time.
+
+    Raises
+    ------
+    OutputBusyError
+        When another run holds it.
+    """
+    locked = Path(os.path.realpath(folder))
+    locked.parent.mkdir(parents=True, exist_ok=True)
+    lock_file = FileLock(locked.parent / f".{locked.name}.lock", timeout=0)
+    try:
+        lock_file.acquire()
+    except Timeout:
+        raise OutputBusyError(msg("output.busy", folder=str(locked))) from None
+    try:
+        yield
+    finally:
+        lock_file.release()
+
+
+@contextmanager
 def staged_folder(target: str | Path, *, lock: str | Path | None = None, marker: Path = MARKER) -> Iterator[Path]:
     """Yield a new empty folder to write into; on success it replaces `target` whole.
 
@@ -184,14 +213,7 @@ def staged_folder(target: str | Path, *, lock: str | Path | None = None, marker:
         When `target` exists and holds files that geo did not write.
     """
     target = Path(os.path.realpath(target))  # a symlinked output folder is replaced where it really is
-    locked = Path(os.path.realpath(lock)) if lock is not None else target
-    locked.parent.mkdir(parents=True, exist_ok=True)
-    lock_file = FileLock(locked.parent / f".{locked.name}.lock", timeout=0)
-    try:
-        lock_file.acquire()
-    except Timeout:
-        raise OutputBusyError(msg("output.busy", folder=str(locked))) from None
-    try:
+    with output_lock(lock if lock is not None else target):
         target.parent.mkdir(parents=True, exist_ok=True)
         _recover(target)
         if not _is_geo_output(target, marker):
@@ -204,5 +226,3 @@ def staged_folder(target: str | Path, *, lock: str | Path | None = None, marker:
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    finally:
-        lock_file.release()

@@ -240,5 +240,4 @@ def share(
         if not match:
             raise ProjectError(msg("share.unknown_leader", who=name))
         chosen += [m for m in match if m not in chosen]
-    ids = progress.counted(chosen, len(chosen), "progress.leader_maps")
-    return write_share_pack(result.analysis, ctx, Path(out_dir), list(ids), result.lang)
+    return write_share_pack(result.analysis, ctx, Path(out_dir), chosen, result.lang)

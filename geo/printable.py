@@ -40,7 +40,6 @@ import re
 import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +79,6 @@ __all__ = [
     "UnknownLeaderError",
     "find_cjk_font",
     "leader_page",
-    "output_lock",
     "overview_page",
     "prepare",
     "render_printable",
@@ -1761,33 +1759,6 @@ def leader_ids(analysis: Analysis, wanted: Iterable[str]) -> list[str]:
             raise UnknownLeaderError("print.ambiguous_leader", leader=value, count=len(same), ids="、".join(same))
         found.append(same[0])
     return list(dict.fromkeys(found))
-
-
-@contextmanager
-def output_lock(out_dir: str | Path) -> Iterator[None]:
-    """Hold the output folder's lock (the one `geo build` takes), so a build and a print do not mix.
-
-    Raises
-    ------
-    OutputBusyError
-        When another geo run holds it.
-    """
-    from filelock import FileLock, Timeout
-
-    from .messages import msg
-    from .output import OutputBusyError
-
-    target = Path(os.path.realpath(out_dir))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(target.parent / f".{target.name}.lock", timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise OutputBusyError(msg("output.busy", folder=str(target))) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def render_printable(
