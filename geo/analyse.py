@@ -588,7 +588,8 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date) -> Analysis:
         The date overdue is judged against (the caller reads the clock: `Config.as_of`).
     """
     community_leaders = _community_leaders(resolved)
-    led = resolved.communities[resolved.communities["id"].map(lambda c: bool(community_leaders.get(c)))]
+    has_leader = resolved.communities["id"].map(lambda c: bool(community_leaders.get(c))).astype(bool)
+    led = resolved.communities[has_leader]
     led_area = shapely.union_all(led.geometry.values) if not led.empty else None
     gaps, roads = _road_coverage(resolved, tol)
     section_gaps = [g for g in gaps if g.kind == "section_gap"]
@@ -600,34 +601,37 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date) -> Analysis:
     territory, slivers = _territory(resolved, tol)
     gaps += territory
     street_leaders = _street_leaders(resolved, community_leaders)
-    for _, c in resolved.communities.sort_values("id").iterrows():
-        if not community_leaders.get(c["id"]):
-            gaps.append(
-                Gap(
-                    "community_no_leader",
-                    c["id"],
-                    c["name"],
-                    c.geometry,
-                    area_m2=c.geometry.area,
-                    owners=street_leaders.get(c["street"], ()),
-                )
+    for _, c in resolved.communities[~has_leader].sort_values("id").iterrows():
+        gaps.append(
+            Gap(
+                "community_no_leader",
+                c["id"],
+                c["name"],
+                c.geometry,
+                area_m2=c.geometry.area,
+                owners=street_leaders.get(c["street"], ()),
             )
+        )
     status = _status_overdue(resolved, as_of)
     issues = _issues(resolved, tol, community_leaders, as_of)
     communities = _community_rollup(resolved, community_leaders, status, issues)
     levels = resolved.project.leaders.set_index("id")["level"]
-    for _, c in communities.iterrows():
-        if c["tier"] in ("demonstration", "key") and c["leaders"] and not c["district_leader"]:
-            gaps.append(
-                Gap(
-                    "no_district_leader",
-                    c["id"],
-                    c["name"],
-                    _geometry_of(resolved, c["id"]),
-                    leaders=tuple(c["leaders"]),
-                    facts={"tier": c["tier"], "levels": sorted({levels.get(i, "") for i in c["leaders"]})},
-                )
+    wants_district = (
+        communities["tier"].isin(("demonstration", "key"))
+        & communities["leaders"].map(bool)
+        & ~communities["district_leader"].map(bool)
+    )
+    for _, c in communities[wants_district.astype(bool)].iterrows():
+        gaps.append(
+            Gap(
+                "no_district_leader",
+                c["id"],
+                c["name"],
+                _geometry_of(resolved, c["id"]),
+                leaders=tuple(c["leaders"]),
+                facts={"tier": c["tier"], "levels": sorted({levels.get(i, "") for i in c["leaders"]})},
             )
+        )
     if len(status):
         for _, c in communities[communities["status_items"] == 0].iterrows():
             gaps.append(

@@ -236,7 +236,7 @@ def section_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
 def issue_table(analysis: Analysis) -> pd.DataFrame:
     """issues.csv: per issue, its community (id), road, chainage, leaders, state, overdue."""
     issues = analysis.issues
-    points = gpd.GeoSeries(issues.geometry, crs=issues.crs).to_crs(4326)
+    points = _in_wgs84(issues, analysis.resolved.project.issues).geometry
     return pd.DataFrame(
         {
             "id": issues["id"],
@@ -279,13 +279,22 @@ def _layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A frame ready for GeoJSON/GPKG: EPSG:4326, sequences joined, dates as text."""
     out = frame.to_crs(4326)
     for column in out.columns:
-        if column == "geometry" or pd.api.types.infer_dtype(out[column], skipna=False) == "string":
+        values = out[column]
+        if column == out.geometry.name or values.dtype != object:
+            continue  # numbers, flags and the geometry are written as they are
+        kind = pd.api.types.infer_dtype(values, skipna=False)
+        if kind == "string":
             continue  # text already (most columns of a large layer): nothing to convert
-        if out[column].map(lambda v: isinstance(v, tuple | list)).any():
-            out[column] = out[column].map(lambda v: ";".join(v) if isinstance(v, tuple | list) else v)
-        elif column != "geometry" and out[column].dtype == object:
-            out[column] = out[column].map(lambda v: "" if v is None else str(v))
+        if kind == "mixed" and values.map(lambda v: isinstance(v, tuple | list)).any():
+            out[column] = values.map(lambda v: ";".join(v) if isinstance(v, tuple | list) else v)
+        else:
+            out[column] = values.map(lambda v: "" if v is None else str(v))
     return out
+
+
+def _in_wgs84(frame: gpd.GeoDataFrame, original: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """`frame` (metric) with the geometry it was projected from: the input's own coordinates, not a round trip."""
+    return frame.set_geometry(original.geometry.loc[frame.index].to_numpy(), crs=original.crs)
 
 
 def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
@@ -295,8 +304,8 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
     path = reports / "gaps.geojson"
     path.unlink(missing_ok=True)
     gaps.to_file(path, driver="GeoJSON", engine="pyogrio")
-    resolved = analysis.resolved
-    communities = resolved.communities[["id", "geometry"]].merge(community_table(analysis), on="id")
+    resolved, project = analysis.resolved, analysis.resolved.project
+    communities = project.communities[["id", "geometry"]].merge(community_table(analysis), on="id")
     coverage = resolved.coverage.drop(columns=["_row"])
     # Only the contract's columns and the analysis's: a user's extra columns (a complainant's
     # phone, say) never reach a shared file.
@@ -317,14 +326,14 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
         "geometry",
     ]
     layers = {
-        "communities": gpd.GeoDataFrame(communities, geometry="geometry", crs=resolved.crs),
-        "roads": resolved.roads[["name", "id", "class", "geometry"]],
+        "communities": gpd.GeoDataFrame(communities, geometry="geometry", crs=project.communities.crs),
+        "roads": project.roads[["name", "id", "class", "geometry"]],
         "responsibility": coverage,
         "gaps": worded,
-        "issues": analysis.issues[issue_columns],
+        "issues": _in_wgs84(analysis.issues[issue_columns], project.issues),
     }
-    if resolved.boundary is not None:
-        layers["boundary"] = resolved.boundary
+    if project.boundary is not None:
+        layers["boundary"] = project.boundary
     gpkg = reports / "responsibility.gpkg"
     gpkg.unlink(missing_ok=True)
     # A fixed creation date keeps the GeoPackage byte-identical for the same data.

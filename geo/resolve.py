@@ -21,6 +21,7 @@ which is an error.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -311,10 +312,12 @@ def _resolve_sections(
     project: Project, axes: dict[str, RoadAxis], tol: Tolerances, problems: list[Problem]
 ) -> list[dict]:
     rows = []
-    levels = project.leaders.set_index("id")["level"]
-    for _, a in project.assignments.iterrows():
-        if a["kind"] not in ("road", "section") or a["target"] not in axes:
-            continue
+    levels = dict(zip(project.leaders["id"], project.leaders["level"]))
+    assignments = project.assignments
+    placed = assignments[assignments["kind"].isin(("road", "section")) & assignments["target"].isin(list(axes))]
+    # a cross street often ends two sections of one road: find its crossings once
+    ends = functools.cache(lambda value, road: _end_candidates(value, road, axes, tol))
+    for a in placed.to_dict("records"):
         road = a["target"]
         base = {
             "leader": a["leader"],
@@ -328,9 +331,9 @@ def _resolve_sections(
         if a["kind"] == "road":
             rows.append({**base, "start_m": 0.0, "end_m": axes[road].extent_m, "how": "全路", "label": "全路"})
             continue
-        ends = []
+        found_ends = []
         for column in ("from", "to"):
-            found = _end_candidates(a[column], road, axes, tol)
+            found = ends(a[column], road)
             if found.error:
                 problems.append(
                     _problem(
@@ -355,10 +358,10 @@ def _resolve_sections(
                         "warning",
                     )
                 )
-            ends.append(found)
-        if len(ends) < 2:
+            found_ends.append(found)
+        if len(found_ends) < 2:
             continue
-        first, last = ends
+        first, last = found_ends
         if a["from"] == a["to"] and first.how != "米数":  # one cross street at both ends
             placed = _same_street(project, a, road, first.chainages, problems)
             if placed is None:

@@ -53,6 +53,7 @@ as it is wide counts as two sides.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -80,6 +81,12 @@ class _Part:
     line: shapely.LineString
     along_m: np.ndarray  # distance along the part at each sample
     chainage_m: np.ndarray  # chainage on the axis at each sample (non-decreasing)
+
+    @functools.cached_property
+    def vertices(self) -> tuple[np.ndarray, np.ndarray]:
+        """The line's own vertices and their distances along it (for `_cut`)."""
+        coords = shapely.get_coordinates(self.line)
+        return coords, np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
 
 
 @dataclass
@@ -142,10 +149,24 @@ class RoadAxis:
             a = float(np.interp(lo, part.chainage_m, part.along_m))
             b = float(np.interp(hi, part.chainage_m, part.along_m))
             if b - a > 1e-9:
-                pieces.append(substring(part.line, a, b))
+                pieces.append(_cut(*part.vertices, a, b))
         if not pieces:
             return substring(self.axis, start_m, end_m)
         return pieces[0] if len(pieces) == 1 else shapely.multilinestrings(pieces)
+
+
+def _cut(coords: np.ndarray, along: np.ndarray, start: float, end: float) -> shapely.LineString:
+    """The stretch of a line from `start` to `end` metres along it, as `shapely.ops.substring` gives it.
+
+    `coords` are the line's vertices and `along` their distances along it.
+    The ends are interpolated on their segments and the vertices strictly
+    between them kept, with no Python call per vertex (`substring` walks the
+    vertices in Python: most of the time of placing thousands of sections).
+    """
+    start, end = max(start, 0.0), min(end, float(along[-1]))
+    inner = coords[np.searchsorted(along, start, side="right") : np.searchsorted(along, end, side="left")]
+    ends = np.column_stack([np.interp([start, end], along, coords[:, 0]), np.interp([start, end], along, coords[:, 1])])
+    return shapely.linestrings(np.concatenate([ends[:1], inner, ends[1:]]))
 
 
 def _exact_profile(line: shapely.LineString, offset_m: float) -> _Part:

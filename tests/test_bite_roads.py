@@ -7,10 +7,14 @@ where the road is only through distances, so a shifted copy must measure the sam
 
 import math
 
+import numpy as np
 import pytest
 import shapely
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from shapely.ops import substring
 
-from geo.roads import _centre, build_axis
+from geo.roads import _centre, _cut, build_axis
 
 OFF = (5000.0, 3000.0)
 
@@ -385,3 +389,39 @@ def test_a_piece_under_a_metre_still_counts():
     road = build_axis("路", [_at([(0, 0), (1000, 0)]), _at([(500, 20), (500.6, 20)])])
     assert road.pieces_m == pytest.approx(1000.6, abs=1e-9)
     assert len(road.parts) == 2
+
+
+# ----------------------------------------------------------------------------- cutting a stretch
+_vertices = st.lists(
+    st.tuples(st.integers(-500, 500), st.integers(-500, 500)).map(lambda p: (float(p[0]), float(p[1]))),
+    min_size=2,
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_vertices, st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_a_cut_is_the_substring_shapely_gives(points, u, v):
+    # The independent method: shapely.ops.substring, on lines with repeated vertices, turns and
+    # doubling back; the fast cut must give the same vertices to within rounding.
+    line = shapely.LineString(points)
+    assume(line.length > 0)
+    start, end = sorted((u * line.length, v * line.length))
+    assume(end - start > 1e-6)
+    coords = shapely.get_coordinates(line)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
+    mine = _cut(coords, along, start, end)
+    theirs = substring(line, start, end)
+    assert mine.length == pytest.approx(end - start, abs=1e-6)
+    np.testing.assert_allclose(shapely.get_coordinates(mine), shapely.get_coordinates(theirs), atol=1e-6)
+
+
+def test_a_cut_by_hand():
+    # An L: (0,0) -> (100,0) -> (100,50). From 40 m to 120 m: (40,0), the corner (100,0), then
+    # 20 m up, (100,20); the corner is kept, the ends interpolated.
+    coords = np.array([(0.0, 0.0), (100.0, 0.0), (100.0, 50.0)])
+    cut = _cut(coords, np.array([0.0, 100.0, 150.0]), 40.0, 120.0)
+    assert shapely.get_coordinates(cut).tolist() == [[40.0, 0.0], [100.0, 0.0], [100.0, 20.0]]
+    # Ending exactly at the corner keeps it once, as an end.
+    cut = _cut(coords, np.array([0.0, 100.0, 150.0]), 40.0, 100.0)
+    assert shapely.get_coordinates(cut).tolist() == [[40.0, 0.0], [100.0, 0.0]]
