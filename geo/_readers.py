@@ -107,7 +107,7 @@ def cell_texts(column: pd.Series) -> pd.Series:
     except TypeError:  # unhashable cells (an OSM name list)
         return column.map(cell_text).astype(object)
     if kind == "string":
-        texts = _folded(list(distinct), SPACES)
+        texts = _folded(np.asarray(distinct, dtype=object).tolist(), SPACES)  # an extension array iterates slowly
     else:
         texts = [cell_text(v) for v in distinct]
     table = np.array([*texts, ""], dtype=object)  # code -1 (a missing cell) reads as ""
@@ -239,6 +239,28 @@ def _excel_number(text: str) -> str:
     return text[: text.index(".")] if _INTEGRAL.match(text) else text
 
 
+def _texts_of_rows(raw: list[list[Any]]) -> list[list[str]]:
+    """Every cell as `cell_text` (Excel's ``7.0`` read ``7``), worked out once per distinct cell.
+
+    A table repeats its values (a leader on every row, a state, a date), so
+    the cells are looked up by type and value; ``True``, ``1`` and ``1.0``
+    are equal as keys but not as cells, hence the type.
+    """
+    memo: dict[tuple[type, Any], str] = {}
+
+    def text(cell: Any) -> str:
+        key = (type(cell), cell)
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = found = _excel_number(cell_text(cell))
+            return found
+        except TypeError:  # an unhashable cell
+            return _excel_number(cell_text(cell))
+
+    return [[text(c) for c in r] for r in raw]
+
+
 def _header_index(rows: list[list[str]], known: set[str]) -> int:
     """The first of the top rows holding two or more known headers; else the row holding the most (or 0)."""
     best, best_hits = 0, 0
@@ -282,7 +304,7 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         raw, notes, part = _xlsx_rows(path, sheet, known_headers)
     else:
         raw, notes = _csv_rows(path)
-    rows = [[_excel_number(cell_text(c)) for c in r] for r in raw]
+    rows = _texts_of_rows(raw)
     if not rows:
         raise ReadError(path.name, msg("read.empty"))
     head = _header_index(rows, known_headers)
@@ -523,7 +545,8 @@ def _unlist(frame: pd.DataFrame, known: set[str] | None = None) -> list[Msg]:
             continue
         values = frame[column]
         if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-            if "[" not in "".join(pd.unique(values.dropna())):  # no list written as text: nothing to look at
+            distinct = np.asarray(pd.unique(values.dropna()), dtype=object).tolist()  # not iterated cell by cell
+            if "[" not in "".join(distinct):  # no list written as text: nothing to look at
                 continue
             texts = values.str.match(_LISTED).fillna(False).astype(bool)
         else:

@@ -89,6 +89,10 @@ class Project:
     boundary: gpd.GeoDataFrame | None
     sources: dict[str, SourceFile] = field(default_factory=dict)
     outside: Outside = field(default_factory=Outside)  # what was left out as outside the district (`geo.scope`)
+    # The layers' geometries in metres as `geo.scope` projected them, so that `geo.resolve` need not
+    # project them again: by layer name, the layer's geometry array then and its projection (a cut
+    # road piece as cut there). Used only while the layer still holds that very array.
+    metric: dict[str, tuple[Any, gpd.GeoSeries]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from .schema import LAYERS

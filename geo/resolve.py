@@ -424,6 +424,15 @@ def _resolve_sections(
     return rows
 
 
+def _in_metres(project: Project, name: str, crs: CRS) -> gpd.GeoDataFrame:
+    """A layer in `crs`: the geometries `geo.scope` projected when it chose the same CRS, else projected now."""
+    frame = getattr(project, name)
+    source, known = project.metric.get(name, (None, None))
+    if known is not None and source is frame.geometry.values and known.crs == crs and known.index.equals(frame.index):
+        return frame.set_geometry(known.to_numpy(), crs=crs)
+    return frame.to_crs(crs)  # not projected yet, or changed since
+
+
 def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[Problem]]:
     """Put the project in metres and resolve every road and section assignment.
 
@@ -434,9 +443,7 @@ def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[P
         assignment is left out and marked rejected).
     """
     crs = metric_crs(project)
-    communities = project.communities.to_crs(crs)
-    roads = project.roads.to_crs(crs)
-    issues = project.issues.to_crs(crs)
+    communities, roads, issues = (_in_metres(project, name, crs) for name in ("communities", "roads", "issues"))
     boundary = project.boundary.to_crs(crs) if project.boundary is not None else None
     axes = build_roads(roads)
     problems: list[Problem] = []

@@ -97,17 +97,19 @@ def limit_to_district(
 
     Returns
     -------
-    communities, roads, issues, outside
-        The layers in scope, and an `Outside` record of what was left out.
+    communities, roads, issues, outside, metric
+        The layers in scope, an `Outside` record of what was left out, and
+        the geometries in scope as projected here to metres (by layer name:
+        the layer's geometry array and its projection; `Project.metric`).
     """
     crs = metric_crs_of(communities, roads, issues)
     has_boundary = boundary is not None and not boundary.empty
     if not has_boundary and communities.empty:
-        return communities, roads, issues, Outside(margin_m=margin_m)
+        return communities, roads, issues, Outside(margin_m=margin_m), {}
     counts = {}
     communities_m = communities.to_crs(crs)
     if boundary is not None and has_boundary and not communities.empty:
-        _undeclared_gcj02(boundary, communities, crs, sources, problems)
+        _undeclared_gcj02(boundary, communities_m, crs, sources, problems)
     if boundary is not None and has_boundary:
         area = shapely.union_all(boundary.to_crs(crs).geometry.values)
         grown = shapely.buffer(area, margin_m) if margin_m > 0 else area
@@ -139,8 +141,16 @@ def limit_to_district(
     if margin_m > 0:
         scope = shapely.buffer(scope, margin_m)
     shapely.prepare(scope)
-    roads, road_pieces, road_m = _cut_roads(roads, scope, crs, sources.get("roads"), problems)
-    issues, issue_count = _drop_points(issues, scope, crs, sources.get("issues"), problems)
+    roads, roads_m, road_pieces, road_m = _cut_roads(roads, scope, crs, sources.get("roads"), problems)
+    issues, issues_m, issue_count = _drop_points(issues, scope, crs, sources.get("issues"), problems)
+    metric = {
+        name: (frame.geometry.values, in_metres)
+        for name, frame, in_metres in (
+            ("communities", communities, communities_m.geometry),
+            ("roads", roads, roads_m),
+            ("issues", issues, issues_m),
+        )
+    }
     return (
         communities,
         roads,
@@ -153,6 +163,7 @@ def limit_to_district(
             margin_m,
             "boundary" if has_boundary else "communities",
         ),
+        metric,
     )
 
 
@@ -161,7 +172,7 @@ def _mismatch(boundary, communities) -> float:
     return float(shapely.area(shapely.symmetric_difference(boundary, communities)) / max(boundary.area, 1e-9))
 
 
-def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, crs, sources, problems) -> None:
+def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities_m: gpd.GeoDataFrame, crs, sources, problems) -> None:
     """Warn when the boundary and the communities sit a GCJ-02 offset apart (one of them undeclared GCJ-02).
 
     GCJ-02 (AMap, DataV) shifts coordinates in China by some 100–700 m; a layer
@@ -173,7 +184,7 @@ def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities: gpd.GeoDataFrame,
     x0, y0, x1, y1 = outline.bounds
     if not in_china([x0, x1], [y0, y1]).all():
         return
-    union = shapely.union_all(communities.to_crs(crs).geometry.values)
+    union = shapely.union_all(communities_m.geometry.values)
     as_is = gpd.GeoSeries([outline], crs=4326)
 
     def metric(series):
@@ -203,9 +214,11 @@ def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities: gpd.GeoDataFrame,
     )
 
 
-def _cut_roads(roads: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, int, float]:
+def _cut_roads(
+    roads: gpd.GeoDataFrame, scope, crs, source, problems
+) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries, int, float]:
     if roads.empty:
-        return roads, 0, 0.0
+        return roads, roads.geometry.to_crs(crs), 0, 0.0
     metric = roads.geometry.to_crs(crs).values
     lengths = shapely.length(metric)
     inside = shapely.covers(scope, metric)
@@ -222,18 +235,21 @@ def _cut_roads(roads: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[g
     if total > 0:
         _share_warning(source, road_m / total, msg("scope.road_length"), problems)
     keep = roads.copy()
+    in_metres = np.array(metric, dtype=object)
     if trimmed.any():
         geometry = np.array(keep.geometry.values, dtype=object)
         geometry[trimmed] = gpd.GeoSeries(cut[trimmed], crs=crs).to_crs(roads.crs).values
         keep = keep.set_geometry(geometry, crs=roads.crs)
-    return keep[~gone], int(gone.sum()), road_m
+        in_metres[trimmed] = cut[trimmed]
+    return keep[~gone], gpd.GeoSeries(in_metres[~gone], index=keep.index[~gone], crs=crs), int(gone.sum()), road_m
 
 
-def _drop_points(issues: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, int]:
+def _drop_points(issues: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries, int]:
+    metric = issues.geometry.to_crs(crs)
     if issues.empty:
-        return issues, 0
-    out = ~shapely.covers(scope, issues.geometry.to_crs(crs).values)
+        return issues, metric, 0
+    out = ~shapely.covers(scope, metric.values)
     if out.any():
         _note(source, issues.loc[out, "_row"], msg("scope.issue_outside"), problems)
         _share_warning(source, out.mean(), msg("scope.issues"), problems)
-    return issues[~out], int(out.sum())
+    return issues[~out], metric[~out], int(out.sum())

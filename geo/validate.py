@@ -223,11 +223,14 @@ class _Checker:
         if usable.empty:
             return
         shapes = shapely.normalize(usable.geometry.values)
-        keys = pd.Series([f"{k}\x00{w.hex()}" for k, w in zip(usable[key], shapely.to_wkb(shapes))], index=usable.index)
-        first = keys.drop_duplicates(keep="first")
+        keys = pd.DataFrame({"key": usable[key].to_numpy(), "wkb": shapely.to_wkb(shapes)}, index=usable.index)
+        again = keys.duplicated(keep="first")
+        if not again.any():
+            return
+        first_row = usable["_row"].groupby([keys["key"], keys["wkb"]], sort=False).transform("first")
         same = "validate.same_piece_feature" if self.layer.row_label == "feature" else "validate.same_piece_row"
-        for idx in keys.index[keys.duplicated(keep="first")]:
-            original = usable.at[first.index[first == keys[idx]][0], "_row"]
+        for idx in keys.index[again]:
+            original = first_row[idx]
             self.add(
                 "warning",
                 usable.at[idx, "_row"],
@@ -476,14 +479,26 @@ def _roads(layer: Layer, problems) -> gpd.GeoDataFrame:
 def _one_spelling(names: pd.Series, check: _Checker) -> pd.Series:
     """Pieces of one road spelt two ways (紅門路 / 红门路, Main St / MAIN ST) get the commonest spelling."""
     named = names[names != ""]
-    keys = named.map(name_key)
-    spellings = named.groupby(keys).agg(lambda s: s.value_counts().index[0])  # most pieces, then first seen
-    several = named.groupby(keys).nunique()
-    for key in several.index[several > 1]:
-        variants = seq(dict.fromkeys(named[keys == key]), quoted=True)
-        check.add("note", None, "name", None, msg("validate.one_road", spellings=variants, spelling=spellings[key]))
+    keys = _per_distinct(named, name_key)
+    pieces = pd.DataFrame({"key": keys.to_numpy(), "name": named.to_numpy(), "seen": np.arange(len(named))})
+    spellings = (
+        pieces.groupby(["key", "name"], sort=False)["seen"]
+        .agg(["size", "min"])
+        .reset_index()
+        .sort_values(["key", "size", "min"], ascending=[True, False, True])  # most pieces, then first seen
+    )
+    chosen = spellings.drop_duplicates("key").set_index("key")["name"]
+    several = spellings[spellings.duplicated("key", keep=False)].sort_values(["key", "min"])
+    for key, variants in several.groupby("key", sort=True)["name"]:
+        check.add(
+            "note",
+            None,
+            "name",
+            None,
+            msg("validate.one_road", spellings=seq(variants, quoted=True), spelling=chosen[key]),
+        )
     out = names.copy()
-    out[named.index] = keys.map(spellings)
+    out[named.index] = keys.map(chosen).to_numpy()
     return out
 
 
@@ -819,7 +834,7 @@ def validate_project(
     issues = checked("issues", _issues)
     boundary_layer = layers.get("boundary")
     boundary = _boundary(boundary_layer, problems) if boundary_layer is not None else None
-    communities, roads, issues, outside = limit_to_district(
+    communities, roads, issues, outside, metric = limit_to_district(
         communities, roads, issues, boundary, tolerances.scope_margin_m, layers, problems
     )
     left_out = _left_out(layers.get("communities"), communities, "communities", problems)
@@ -839,5 +854,5 @@ def validate_project(
     )
     status = checked("status", _status, communities, roads, left_out, roads_left_out)
     sources = {name: layer.source() for name, layer in layers.items()}
-    project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources, outside)
+    project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources, outside, metric)
     return project, problems

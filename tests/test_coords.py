@@ -70,3 +70,19 @@ def test_geometry_conversion_is_vectorised_over_arrays():
     assert out.shape == (2,)
     elat, elon = prcoords.gcj_wgs_bored((30.4, 112.3))
     assert out[1].coords[1] == pytest.approx((elon, elat), abs=1e-7)
+
+
+def test_the_utm_zone_is_the_one_proj_names_all_over_the_globe():
+    # The independent method: PROJ's database, asked which WGS 84 UTM zone covers each point
+    # (points kept off the zones' edges and the equator, where two zones cover a point).
+    from pyproj.aoi import AreaOfInterest
+    from pyproj.database import query_utm_crs_info
+
+    from geo.coords import _utm_at
+
+    # 38 points (PROJ takes some 60 ms a question): about every ninth zone, north and south, and China's zones
+    points = [(lon, lat) for lon in np.arange(-179.3, 180.0, 53.1) for lat in (-79.5, -0.4, 0.4, 83.5)]
+    points += [(lon, 30.3) for lon in (73.5, 80.1, 90.7, 97.2, 103.9, 109.5, 114.2, 121.8, 127.0, 134.6)]
+    for lon, lat in points:
+        found = query_utm_crs_info(datum_name="WGS 84", area_of_interest=AreaOfInterest(lon, lat, lon, lat))
+        assert [f.code for f in found] == [str(_utm_at(float(lon), lat).to_epsg())], (lon, lat)

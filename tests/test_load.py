@@ -272,6 +272,25 @@ def test_a_piece_drawn_twice_is_counted_once(tmp_path):
     ]
 
 
+def test_each_piece_drawn_again_names_its_own_first_drawing(tmp_path):
+    # Features 1 and 2 are different pieces; 3 repeats 2 and 4 repeats 1 (drawn backwards: the same line).
+    folder = _road_folder(tmp_path)
+    data = json.loads((folder / "roads.geojson").read_text())
+    first = data["features"][0]
+    other = json.loads(json.dumps(first))
+    other["geometry"]["coordinates"] = [[x, y + 0.001] for x, y in first["geometry"]["coordinates"]]
+    backwards = json.loads(json.dumps(first))
+    backwards["geometry"]["coordinates"] = first["geometry"]["coordinates"][::-1]
+    data["features"] += [other, json.loads(json.dumps(other)), backwards]
+    (folder / "roads.geojson").write_text(json.dumps(data, ensure_ascii=False))
+    project, problems = _load(folder)
+    assert len(project.roads) == 2
+    assert [str(p) for p in problems] == [
+        "roads.geojson 第 3 个要素：与第 2 个要素完全重复（同名同线），未使用。修改：删除重复的要素",
+        "roads.geojson 第 4 个要素：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素",
+    ]
+
+
 def test_messy_table_values(tmp_path):
     folder = _road_folder(tmp_path)
     (folder / "leaders.csv").write_text("id,name,level\n1.0,丁,street\n", encoding="utf-8")  # Excel's 1 -> 1.0

@@ -126,6 +126,31 @@ def test_a_road_spelt_two_ways_is_one_road_and_latin_names_match_in_any_case(tmp
     assert any("“Calle Nadir”、“CALLE NADIR” 视为同一条道路" in n for n in notes)
 
 
+def test_spellings_used_equally_often_give_way_to_the_first_seen(tmp_path):
+    # 紅門路 and 红门路 one piece each: a tie, so the first piece's spelling (紅門路) names the road.
+    roads = [
+        {"name": "紅門路", "geometry": line((0, 0), (400, 0))},
+        {"name": "红门路", "geometry": line((400, 0), (1000, 0))},
+        {"name": "Calle Nadir", "geometry": line((0, 50), (400, 50))},
+        {"name": "CALLE NADIR", "geometry": line((400, 50), (1000, 50))},
+        {"name": "CALLE NADIR", "geometry": line((1000, 50), (1200, 50))},
+    ]
+    folder = make_project(
+        tmp_path / "p",
+        roads=roads,
+        leaders=LEADERS,
+        communities=[{"id": "A", "name": "A", "tier": "general", "geometry": square(-100, -100, 1300, 100)}],
+        assignments=[{"leader": "S1", "kind": "community", "target": "a"}],
+    )
+    result = check(folder, load_config(folder))
+    assert sorted(result.analysis.roads["road"]) == ["CALLE NADIR", "紅門路"]  # 2 of 3 pieces; the tie
+    notes = [str(p.message) for p in result.problems if p.severity == "note" and p.file == "roads.geojson"]
+    assert [n for n in notes if "视为同一条道路" in n] == [
+        "“Calle Nadir”、“CALLE NADIR” 视为同一条道路，统一写作“CALLE NADIR”",
+        "“紅門路”、“红门路” 视为同一条道路，统一写作“紅門路”",
+    ]
+
+
 # ----------------------------------------------------------------------------- dates
 def test_iso_date_times_with_fractions_and_zones_are_dates(tmp_path, capsys):
     # As of 2023-06-15: I1 due 2023-06-10 (with a zone) is overdue; I2 due 2023-06-15 is not (due today);

@@ -14,8 +14,11 @@ import shapely
 from conftest import LEADERS, line, m, make_project, square
 from geo.cli import main
 from geo.config import load_config
+from geo.load import load_project
 from geo.pipeline import check
+from geo.resolve import resolve_project
 from geo.shapes import keep_dimension
+from geo.validate import validate_project
 
 
 def _project(tmp_path, boundary=True, extra_assignments=()):
@@ -67,6 +70,26 @@ def test_pieces_issues_and_communities_outside_the_district_change_no_figure(tmp
     assert (ledger["communities"].used, ledger["communities"].outside) == (1, 1)
     warnings = [p for p in result.problems if p.severity == "warning" and p.file == "roads.geojson"]
     assert [str(w.message) for w in warnings] == ["道路长度的 68% 位于辖区之外，未计入任何数字"]  # 1,485 of 2,200 m
+
+
+def test_the_layers_in_metres_are_the_scope_s_projection_and_a_changed_layer_is_projected_anew(tmp_path):
+    # The scope projects the layers once; resolve reuses that and gives the same metres as projecting
+    # the layers afresh (东西路 as cut at the boundary plus its 15 m margin: x from 500 to 1015, 515 m).
+    folder = _project(tmp_path)
+    config = load_config(folder)
+    layers, problems = load_project(folder, config)
+    project, _ = validate_project(layers, problems, config.tolerances)
+    resolved, _ = resolve_project(project, config.tolerances)
+    for name in ("communities", "roads", "issues"):
+        fresh = getattr(project, name).to_crs(resolved.crs).geometry.values
+        assert shapely.equals_exact(getattr(resolved, name).geometry.values, fresh, tolerance=1e-6).all(), name
+    assert resolved.roads.set_index("name").length["东西路"] == pytest.approx(515.0, abs=1e-3)
+    # A layer given new geometry after the check (here: moved 100 m east) is projected again, not reused.
+    moved = project.roads.to_crs(resolved.crs).translate(100.0, 0.0).to_crs(project.roads.crs)
+    project.roads = project.roads.set_geometry(moved)
+    again, _ = resolve_project(project, config.tolerances)
+    shift = again.roads.geometry.values[0].coords[0][0] - resolved.roads.geometry.values[0].coords[0][0]
+    assert shift == pytest.approx(100.0, abs=1e-6)
 
 
 def test_without_a_boundary_the_communities_outline_is_the_scope(tmp_path):
