@@ -39,7 +39,7 @@ from .coords import metric_crs_of
 from .errors import Problem
 from .messages import Msg, msg, seq
 from .model import Project
-from .roads import RoadAxis, build_axis
+from .roads import RoadAxis, build_axis, merged_roads
 
 __all__ = ["Resolved", "axes_frame", "build_roads", "metric_crs", "resolve_project", "section_label"]
 
@@ -160,8 +160,11 @@ def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:
     """
     named = roads_m[roads_m["name"] != ""]
     axes = {}
-    for name, pieces in named.groupby("name", sort=True):
-        road = build_axis(name, pieces.geometry.values)
+    names, merged = merged_roads(named["name"], named.geometry.values)
+    for name, lines in zip(names, merged):
+        if lines is None or lines.is_empty:
+            continue  # no piece with a line (cannot happen after validation)
+        road = build_axis(name, (), merged=lines)
         axes[name] = road
         if len(road.parts) > 1:
             log.debug(

@@ -6,6 +6,7 @@ where the road is only through distances, so a shifted copy must measure the sam
 """
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shapely.ops import substring
 
-from geo.roads import _centre, _cut, build_axis
+from geo.roads import _centre, _cut, build_axis, merged_roads
 
 OFF = (5000.0, 3000.0)
 
@@ -425,3 +426,51 @@ def test_a_cut_by_hand():
     # Ending exactly at the corner keeps it once, as an end.
     cut = _cut(coords, np.array([0.0, 100.0, 150.0]), 40.0, 100.0)
     assert shapely.get_coordinates(cut).tolist() == [[40.0, 0.0], [100.0, 0.0]]
+
+
+# ----------------------------------------------------------------------------- merging all roads at once
+def _merged_one_by_one(names, pieces):
+    by_name: dict[str, list] = {}
+    for name, piece in zip(names, pieces):
+        by_name.setdefault(name, []).append(piece)
+    return {n: shapely.line_merge(shapely.union_all(by_name[n])) for n in sorted(by_name)}
+
+
+def _assert_merged_as_one_by_one(names, pieces):
+    got_names, got = merged_roads(names, pieces)
+    want = _merged_one_by_one(names, pieces)
+    assert got_names == list(want)
+    for name, lines in zip(got_names, got):
+        # exactly equal, vertex order included: the axis starts at the merged line's first vertex
+        assert shapely.equals_exact(lines, want[name], tolerance=0), name
+
+
+_segment = st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)).filter(
+    lambda s: (s[0], s[1]) != (s[2], s[3])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("甲乙丙"), st.lists(_segment, min_size=1, max_size=3)), min_size=1, max_size=8)
+)
+def test_roads_merged_at_once_are_merged_as_one_by_one(roads):
+    # Pieces on a 5 x 5 grid (100 m): touching end to end, crossing, overlapping, drawn twice, as
+    # chains of segments; the independent method is each road's union merged on its own.
+    names, pieces = [], []
+    for name, segments in roads:
+        for x0, y0, x1, y1 in segments:
+            names.append(name)
+            pieces.append(shapely.LineString([(x0 * 100.0, y0 * 100.0), (x1 * 100.0, y1 * 100.0)]))
+    _assert_merged_as_one_by_one(names, pieces)
+
+
+def test_openstreetmap_roads_merged_at_once_are_merged_as_one_by_one():
+    # Real pieces: the OpenStreetMap extract of tests/data/osm (dual carriageways, roads crossing
+    # themselves, ways split at every junction), 301 named roads of which a dozen are not simple.
+    import pyogrio
+
+    extract = Path(__file__).resolve().parent / "data" / "osm" / "aguascalientes.osm.pbf"  # ODbL, see its README
+    lines = pyogrio.read_dataframe(extract, layer="lines")
+    lines = lines[lines["name"].notna() & (lines["name"] != "")].to_crs(32613)
+    _assert_merged_as_one_by_one(lines["name"].tolist(), list(lines.geometry.values))
