@@ -130,6 +130,17 @@ _ZH = {
     "demonstration_short": "示范",
     "key_short": "重点",
     "general_short": "一般",
+    # the printable pages' own (geo.printable)
+    "print.source": "数据：{project}",
+    "print.scale": "比例尺",
+    "print.north": "北",
+    "print.km": "公里",
+    "print.more": "… 另有 {n} 项",
+    "print.other_communities": "其他社区",
+    "print.issue_line": "{n}. {id} {category}",
+    "print.due_on": "期限 {due}",
+    "print.overdue": "（逾期）",
+    "print.open_count": "{n} 个，逾期 {overdue} 个",
 }
 
 _EN = {
@@ -255,6 +266,16 @@ _EN = {
     "demonstration_short": "demonstration",
     "key_short": "key",
     "general_short": "general",
+    "print.source": "Data: {project}",
+    "print.scale": "Scale",
+    "print.north": "N",
+    "print.km": "km",
+    "print.more": "… and {n} more",
+    "print.other_communities": "Other communities",
+    "print.issue_line": "{n}. {id} {category}",
+    "print.due_on": "due {due}",
+    "print.overdue": " (overdue)",
+    "print.open_count": "{n}, {overdue} overdue",
 }
 
 

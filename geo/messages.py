@@ -239,6 +239,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the output folder {folder} holds other files, not written by geo; so as not to overwrite them, "
         "give --out a new or empty folder",
     },
+    # ------------------------------------------------------------------------- printable pages (geo.printable)
+    "print.no_cjk_font": {
+        "zh": "找不到中文字体，无法生成打印版地图。请安装中文字体：Debian/Ubuntu 运行 sudo apt-get install "
+        "fonts-noto-cjk（其他系统可装思源黑体、文泉驿或黑体），或把环境变量 GEO_CJK_FONT 设为一个字体文件"
+        "（.ttf、.otf 或 .ttc）的路径",
+        "en": "no Chinese font found, so the printable pages cannot be drawn. Install one: on Debian/Ubuntu "
+        "sudo apt-get install fonts-noto-cjk (elsewhere Source Han Sans, WenQuanYi or SimHei will do), or set "
+        "the environment variable GEO_CJK_FONT to a font file (.ttf, .otf or .ttc)",
+    },
+    "print.bad_font_file": {
+        "zh": "GEO_CJK_FONT 指向的字体文件 {file} {reason}。请改为一个含中文的字体文件（.ttf、.otf 或 .ttc），"
+        "或删去该变量并安装中文字体（Debian/Ubuntu：sudo apt-get install fonts-noto-cjk）",
+        "en": "the font file GEO_CJK_FONT names, {file}, {reason}. Name a font file with Chinese characters "
+        "(.ttf, .otf or .ttc), or unset it and install a Chinese font (Debian/Ubuntu: "
+        "sudo apt-get install fonts-noto-cjk)",
+    },
+    "print.font_missing": {"zh": "不存在", "en": "does not exist"},
+    "print.font_unreadable": {"zh": "无法读取（{error}）", "en": "cannot be read ({error})"},
+    "print.font_no_chinese": {"zh": "不含中文字符", "en": "has no Chinese characters"},
+    "print.unknown_leader": {
+        "zh": "没有编号或姓名为“{leader}”的责任人（见 leaders 表的 id 与 name 列）",
+        "en": "no leader has the id or name “{leader}” (see the id and name columns of the leaders table)",
+    },
+    "print.ambiguous_leader": {
+        "zh": "有 {count} 名责任人叫“{leader}”（编号 {ids}）；请用编号指定",
+        "en": "{count} leaders are called “{leader}” (ids {ids}); name one by its id",
+    },
     # ------------------------------------------------------------------------- geo.toml (geo.config)
     "config.unknown_key": {
         "zh": "{where}：未知的设置项“{key}”{hint}（可用：{valid}）",

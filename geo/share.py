@@ -16,6 +16,7 @@ import logging
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -135,13 +136,14 @@ def write_share_pack(analysis, ctx, out_dir: Path, leader_ids: list[str], lang: 
     written = []
     with tempfile.TemporaryDirectory() as scratch:  # the pieces are made apart, only the zips land in share/
         work = Path(scratch)
+        pdf_of = _printable(analysis, ctx.options, work)
         for leader_id in leader_ids:
             base = files[leader_id][: -len(".html")]
             name = str(ctx.leaders.at[leader_id, "name"])
             entries: list[tuple[str, bytes]] = []
             page = render_leader_map(ctx, leader_id, work / f"{base}.html", others_named=False)
             entries.append((f"{name}_{msg('share.map').text(lang)}.html", page.path.read_bytes()))
-            pdf = _printable(analysis, ctx.options, work, leader_id)
+            pdf = pdf_of(leader_id)
             if pdf is not None:
                 entries.append((f"{name}_{msg('share.print').text(lang)}.pdf", pdf))
             entries.append((f"{name}_{msg('share.tasks').text(lang)}.xlsx", task_list(analysis, leader_id, lang)))
@@ -159,16 +161,27 @@ def write_share_pack(analysis, ctx, out_dir: Path, leader_ids: list[str], lang: 
     return written
 
 
-def _printable(analysis, options, work: Path, leader_id: str) -> bytes | None:
-    """The leader's printable page as PDF bytes, or None (no printable module or no CJK font: said in the log)."""
+def _printable(analysis, options, work: Path) -> Callable[[str], bytes | None]:
+    """A leader's printable page as PDF bytes, or None (no printable module or no CJK font: said in the log once).
+
+    The pages' context (the font found and cut, the layers shaped) is prepared
+    once here, and each leader's page drawn from it.
+    """
     try:
-        from .printable import render_printable
+        from .printable import leader_pdf, prepare
     except ImportError:
-        return None
+        return lambda leader_id: None
     try:
-        paths = render_printable(analysis, options, work, leaders=[leader_id], formats=("pdf",))
-    except Exception as error:  # a missing font is said once by `geo print`; the pack goes without the page
+        ctx = prepare(analysis, options, folder=work)
+    except Exception as error:  # a missing font is said once by `geo print`; the packs go without the page
         log.warning("printable page left out of the share pack: %s", error)
-        return None
-    pdfs = [p for p in paths if p.suffix == ".pdf" and p.parent.name == "leaders"]
-    return pdfs[0].read_bytes() if pdfs else None
+        return lambda leader_id: None
+
+    def pdf_of(leader_id: str) -> bytes | None:
+        try:
+            return leader_pdf(ctx, leader_id)
+        except Exception as error:  # as before: one page that cannot be drawn leaves the pack without it
+            log.warning("printable page of %s left out of the share pack: %s", leader_id, error)
+            return None
+
+    return pdf_of

@@ -73,13 +73,20 @@ def _s2t(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
 
 
+def _sources() -> list[Path]:
+    """The package's modules, its subpackages' included."""
+    paths = sorted((ROOT / "geo").rglob("*.py"))
+    assert ROOT / "geo" / "printable" / "fonts.py" in paths
+    return paths
+
+
 def _msg_calls() -> list[tuple[str, ast.Call]]:
-    """Every ``msg("key", ...)`` call in the package, with its file."""
+    """Every ``msg("key", ...)`` call in the package and its subpackages (`geo.printable`), with its file."""
     calls = []
-    for path in sorted((ROOT / "geo").glob("*.py")):
+    for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "msg" and node.args:
-                calls.append((path.name, node))
+                calls.append((str(path.relative_to(ROOT / "geo")), node))
     return calls
 
 
@@ -97,8 +104,8 @@ def test_every_message_the_code_says_is_in_the_catalogue_with_its_fields():
 
 def test_every_key_of_the_catalogue_is_used():
     used = {"quote", "sep.list"}  # said by `render` and `seq` themselves (quoted lists, the default separator)
-    for path in (ROOT / "geo").glob("*.py"):
-        if path.name == "messages.py":
+    for path in _sources():
+        if path == ROOT / "geo" / "messages.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in CATALOGUE:

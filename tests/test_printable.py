@@ -17,15 +17,17 @@ from pathlib import Path
 import pytest
 import shapely
 
-from conftest import line, m, make_project, square
+from conftest import ROOT, line, m, make_project, square
 from geo.config import load_config
 from geo.pipeline import check
 from geo.printable import (
     NoCJKFontError,
+    PrintError,
     UnknownLeaderError,
     find_cjk_font,
     leader_ids,
     leader_page,
+    leader_pdf,
     overview_page,
     prepare,
     render_printable,
@@ -356,6 +358,15 @@ def test_the_same_input_gives_the_same_bytes(district, tmp_path):
     assert b"/tmp" not in again[0].read_bytes() and str(tmp_path).encode() not in again[0].read_bytes()
 
 
+@needs_font
+def test_one_context_draws_every_leaders_pdf_as_geo_print_writes_it(district, tmp_path):
+    """`geo share` prepares once and draws each leader from it: the printed page's bytes, whatever came first."""
+    _, config, result, out, _ = district
+    ctx = prepare(result.analysis, config.map, project_name="区", folder=tmp_path)
+    for leader_id in ("S2", "D1", "C1", "S2"):
+        assert leader_pdf(ctx, leader_id) == page(out, leader_id).with_suffix(".pdf").read_bytes(), leader_id
+
+
 # ----------------------------------------------------------------------------- choosing leaders, errors
 def test_leaders_are_chosen_by_id_or_by_a_unique_name(district):
     _, _, result, _, _ = district
@@ -364,7 +375,29 @@ def test_leaders_are_chosen_by_id_or_by_a_unique_name(district):
         leader_ids(result.analysis, ["钱七"])
     with pytest.raises(UnknownLeaderError, match="2 名责任人叫“赵丽”（编号 S2、S3）") as err:
         leader_ids(result.analysis, ["赵丽"])
-    assert "name one by its id" in err.value.text("en")
+    assert "name one by its id" in err.value.text("en") and "(ids S2, S3)" in err.value.text("en")
+    assert isinstance(err.value, PrintError) and isinstance(err.value, LookupError)
+    assert err.value.text("zh-Hant") == "有 2 名責任人叫“赵丽”（編號 S2、S3）；請用編號指定"  # the data as written
+
+
+def test_pip_install_ships_the_printable_package():
+    """setuptools is given the packages by name: a subpackage left out of pyproject.toml is left out of the wheel."""
+    import tomllib
+
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "geo").rglob("__init__.py")}
+    assert folders == set(listed) and "geo.printable" in folders
+
+
+def test_the_pages_words_say_the_unit_word_and_come_in_every_language():
+    from geo._labels import labels
+
+    assert labels("zh", "村")["print.other_communities"] == "其他村"
+    assert labels("zh-Hant", "村")["print.other_communities"] == "其他村"
+    assert labels("zh-Hant")["print.other_communities"] == "其他社區"
+    assert labels("en", "村")["print.other_communities"] == "Other communities"
+    keys = {k for k in labels("zh") if k.startswith("print.")}
+    assert len(keys) == 10 and keys == {k for k in labels("en") if k.startswith("print.")}
 
 
 @needs_font
@@ -380,10 +413,10 @@ def test_geo_print_writes_the_pages_it_names(district, tmp_path, capsys):
 
 @pytest.mark.parametrize(("lang", "words"), [("zh", "找不到中文字体"), ("en", "no Chinese font found")])
 def test_without_a_cjk_font_geo_print_says_what_to_install(district, tmp_path, capsys, monkeypatch, lang, words):
-    from geo import printable
     from geo.cli import EXIT_INVALID, main
+    from geo.printable import context
 
-    monkeypatch.setattr(printable, "find_cjk_font", lambda *args, **kwargs: None)
+    monkeypatch.setattr(context, "find_cjk_font", lambda *args, **kwargs: None)  # where `prepare` looks it up
     monkeypatch.delenv("GEO_CJK_FONT", raising=False)
     code = main(["print", str(district[0]), "--out", str(tmp_path / "maps"), "--lang", lang])
     said = capsys.readouterr()
@@ -391,8 +424,9 @@ def test_without_a_cjk_font_geo_print_says_what_to_install(district, tmp_path, c
     assert words in said.err and "fonts-noto-cjk" in said.err and "GEO_CJK_FONT" in said.err
     assert "Traceback" not in said.err + said.out
     assert not (tmp_path / "maps" / "print").exists()
-    with pytest.raises(NoCJKFontError, match="fonts-noto-cjk"):
+    with pytest.raises(NoCJKFontError, match="fonts-noto-cjk") as err:
         prepare(district[2].analysis, district[1].map)
+    assert isinstance(err.value, FileNotFoundError) and "sudo apt-get install fonts-noto-cjk" in err.value.text("en")
 
 
 def test_a_font_file_without_chinese_is_refused_by_name(district, tmp_path, monkeypatch, capsys):
@@ -408,6 +442,9 @@ def test_a_font_file_without_chinese_is_refused_by_name(district, tmp_path, monk
     monkeypatch.setenv("GEO_CJK_FONT", str(tmp_path / "nowhere.otf"))
     assert main(["print", str(district[0]), "--out", str(tmp_path / "maps"), "--leader", "C1"]) == 2
     assert "nowhere.otf 不存在" in capsys.readouterr().err
+    with pytest.raises(NoCJKFontError) as err:
+        find_cjk_font(font_file=latin)
+    assert f"{latin}, has no Chinese characters." in err.value.text("en")  # the reason worded in the same language
 
 
 def test_an_unknown_leader_is_said_plainly(district, tmp_path, capsys):

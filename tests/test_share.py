@@ -8,7 +8,9 @@ import zipfile
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from test_printable import pdf_text
 
+import geo.printable
 from conftest import ROOT
 from geo.cli import main
 
@@ -16,10 +18,18 @@ from geo.cli import main
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory):
     out = tmp_path_factory.mktemp("share")
-    assert (
-        main(["share", str(ROOT / "layers"), "--out", str(out / "a"), "--leader", "D03", "--leader", "周红林", "-q"])
-        == 0
-    )
+    prepared = []
+    prepare = geo.printable.prepare
+
+    def counted(*args, **kwargs):  # the pages' preparation: the font found and cut, the layers shaped
+        prepared.append(1)
+        return prepare(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(geo.printable, "prepare", counted)
+        argv = ["share", str(ROOT / "layers"), "--out", str(out / "a"), "--leader", "D03", "--leader", "周红林", "-q"]
+        assert main(argv) == 0
+    assert prepared == [1]  # once for both leaders' pages
     assert main(["share", str(ROOT / "layers"), "--out", str(out / "b"), "--leader", "D03", "-q"]) == 0
     return out
 
@@ -46,16 +56,31 @@ def test_a_pack_holds_the_leaders_map_page_and_tasks_and_nothing_else(packs):
     assert [(r[0], r[2], r[3]) for r in roads] == list(zip(sections["target"], sections["from"], sections["to"]))
     assert all(isinstance(r[4], int) and r[4] > 0 for r in roads)
     assert sorted(r[1] for r in _rows(book, 1)) == sorted(mine[mine["kind"] == "community"]["target"])
-    # no phone number anywhere: not in the map, the page or any cell
+    # no phone number anywhere: not in the map, the page (its bytes, or the text it shows) or any cell
     phones = pd.read_csv(ROOT / "layers" / "leaders.csv", dtype=str, encoding="utf-8-sig")["phone"].dropna()
+    assert len(phones) > 10
     cells = " ".join(str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
+    page = pdf_text(blobs[names[1]])  # the PDF's text is glyph codes: decoded through the font's ToUnicode map
+    assert "黄刚" in html and "黄刚" in page and "包保社区" in page  # the decoding reads the page
     for phone in phones:
-        assert phone not in html and phone not in cells and phone.encode() not in blobs[names[1]]
-    assert "黄刚" in html
+        assert phone not in html and phone not in cells and phone not in page
+        assert phone.encode() not in blobs[names[1]] and phone.encode("utf-16-be") not in blobs[names[1]]
     # and no other leader's name: not the co-leaders of 黄刚's communities nor those of the issues
     others = pd.read_csv(ROOT / "layers" / "leaders.csv", dtype=str, encoding="utf-8-sig")
     others = others[others["id"] != "D03"]["name"]
-    assert [n for n in others if n in html or n in cells] == []
+    assert len(others) > 10
+    assert [n for n in others if n in html or n in cells or n in page] == []
+
+
+def test_each_leaders_page_is_their_own(packs):
+    """The two leaders' pages, drawn from one prepared context, each name their own leader only."""
+    leaders = pd.read_csv(ROOT / "layers" / "leaders.csv", dtype=str, encoding="utf-8-sig").set_index("id")["name"]
+    for leader_id in ("C01", "D03"):
+        with zipfile.ZipFile(packs / "a" / "share" / f"{leader_id}.zip") as pack:
+            [pdf] = [n for n in pack.namelist() if n.endswith(".pdf")]
+            page = pdf_text(pack.read(pdf))
+        assert leaders[leader_id] in page
+        assert [n for i, n in leaders.items() if i != leader_id and n in page] == []
 
 
 def test_the_same_data_gives_the_same_pack(packs):
