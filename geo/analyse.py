@@ -32,6 +32,7 @@ issue, or a status item not done, whose due date has passed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -43,6 +44,8 @@ import shapely
 from . import intervals
 from .checks import CHECKS, check_of
 from .config import Tolerances
+from .errors import UnknownLeaderError
+from .messages import msg, seq
 from .model import Gap, require_columns
 from .resolve import Resolved
 from .shapes import keep_dimension
@@ -125,6 +128,30 @@ class Analysis:
     as_of: date
     parts_removed: dict[str, int] = field(default_factory=dict)
     gap_records: list[Gap] = field(default_factory=list)
+
+    def leader_ids(self, wanted: Iterable[str]) -> list[str]:
+        """The ids of the leaders asked for by id or by name (``--leader``), in the order asked, each once.
+
+        Raises
+        ------
+        UnknownLeaderError
+            For a value that is neither an id nor a name, or a name several leaders share.
+        """
+        leaders = self.resolved.project.leaders
+        ids = [str(i) for i in leaders["id"]]
+        names = leaders["name"].astype(str).tolist()
+        found = []
+        for value in wanted:
+            if value in ids:
+                found.append(value)
+                continue
+            same = [i for i, n in zip(ids, names) if n == value]
+            if not same:
+                raise UnknownLeaderError(msg("leaders.unknown", leader=value))
+            if len(same) > 1:
+                raise UnknownLeaderError(msg("leaders.ambiguous", leader=value, count=len(same), ids=seq(same)))
+            found.append(same[0])
+        return list(dict.fromkeys(found))
 
     def __post_init__(self) -> None:
         # The contract with the reports and the maps, checked where the analysis hands over.

@@ -11,9 +11,9 @@ The document follows the usual form of a government bulletin (GB/T 9704):
 A4, a centred title, the date under it, numbered sections (一、二、…) in
 paragraphs, tables, and the lagging units named with a deadline. **Lagging**
 units are those with overdue items, the lowest share of items done first, at
-most `LAGGING_MAX` streets and as many leaders; the deadline is the as-of date
-plus `DEADLINE_DAYS` (``[bulletin] deadline_days`` is not a setting yet: say
-the date in the meeting).
+most ``[bulletin] lagging`` streets (5) and as many leaders; the deadline is
+the as-of date plus ``[bulletin] deadline_days`` (14), or the date given
+(``geo bulletin --deadline``).
 """
 
 from __future__ import annotations
@@ -28,16 +28,15 @@ from pathlib import Path
 import pandas as pd
 
 from ._labels import labels
+from .config import BulletinOptions
 from .messages import msg, seq
 
 __all__ = ["Bulletin", "make_bulletin", "write_docx", "write_html"]
 
 log = logging.getLogger(__name__)
 
-LAGGING_MAX = 5
 _FIGURE_COLUMNS = ("bulletin.col.items", "bulletin.col.done", "bulletin.col.share", "bulletin.col.overdue")
 _OVERDUE_COLUMNS = ("bulletin.col.item", "bulletin.col.where", "bulletin.col.leader", "bulletin.col.due")
-DEADLINE_DAYS = 14
 
 
 @dataclass
@@ -70,7 +69,7 @@ def _share(done: int, total: int) -> str:
     return f"{100 * done / total:.1f}%" if total else "—"
 
 
-def _ranking(rows: pd.DataFrame, by: str, lang: str, label: str) -> tuple[list[list[str]], list[str]]:
+def _ranking(rows: pd.DataFrame, by: str, lang: str, label: str, most: int) -> tuple[list[list[str]], list[str]]:
     """Units by share of items done (lowest first), with overdue counts; and the lagging ones' names."""
     if rows.empty:
         return [], []
@@ -88,7 +87,7 @@ def _ranking(rows: pd.DataFrame, by: str, lang: str, label: str) -> tuple[list[l
         ]
         for _, r in table.iterrows()
     ]
-    lagging = [str(r[by]) for _, r in table[table["overdue"] > 0].head(LAGGING_MAX).iterrows()]
+    lagging = [str(r[by]) for _, r in table[table["overdue"] > 0].head(most).iterrows()]
     return [header, *body], lagging
 
 
@@ -104,9 +103,32 @@ def _status_rows(analysis) -> pd.DataFrame:
     return mine
 
 
-def make_bulletin(analysis, figures: dict, project_name: str, lang: str = "zh", history: list[dict] | None = None):
-    """The bulletin of one check (`figures`: its ``summary.json``; `history`: earlier snapshots' figures)."""
+def make_bulletin(
+    analysis,
+    figures: dict,
+    project_name: str,
+    lang: str = "zh",
+    history: list[dict] | None = None,
+    options: BulletinOptions | None = None,
+    deadline: date | None = None,
+):
+    """The bulletin of one check.
+
+    Parameters
+    ----------
+    figures
+        The check's ``summary.json``.
+    history
+        Earlier snapshots' figures, for the charts.
+    options
+        How many lagging units to name, and the deadline in days (`BulletinOptions`).
+    deadline
+        The date the lagging units are to finish by; the as-of date plus
+        ``options.deadline_days`` when None.
+    """
+    options = options or BulletinOptions()
     as_of = analysis.as_of
+    deadline = deadline or as_of + timedelta(days=options.deadline_days)
     c, r, i, s, g = (figures[k] for k in ("communities", "roads", "issues", "status", "gaps"))
     overall = [
         _words(
@@ -161,7 +183,9 @@ def make_bulletin(analysis, figures: dict, project_name: str, lang: str = "zh", 
     else:
         heading, change = _words("bulletin.h.change_none", lang), [_words("bulletin.no_snapshot", lang)]
     rows = _status_rows(analysis)
-    streets, lagging_streets = _ranking(rows[rows["street"] != ""], "street", lang, "bulletin.col.unit")
+    streets, lagging_streets = _ranking(
+        rows[rows["street"] != ""], "street", lang, "bulletin.col.unit", options.lagging
+    )
     leaders = analysis.resolved.project.leaders.set_index("id")
     per_leader = (
         rows.assign(leader=rows["target"].map(analysis.community_leaders)).explode("leader").dropna(subset=["leader"])
@@ -176,11 +200,10 @@ def make_bulletin(analysis, figures: dict, project_name: str, lang: str = "zh", 
             else lid
         )
     )
-    leader_table, lagging_leaders = _ranking(per_leader, "leader", lang, "bulletin.col.leader")
-    deadline = _date(as_of + timedelta(days=DEADLINE_DAYS), lang)
+    leader_table, lagging_leaders = _ranking(per_leader, "leader", lang, "bulletin.col.leader", options.lagging)
     lagging = lagging_streets + lagging_leaders
     ranking = [
-        _words("bulletin.lagging", lang, deadline=deadline, units=seq(lagging))
+        _words("bulletin.lagging", lang, deadline=_date(deadline, lang), units=seq(lagging))
         if lagging
         else _words("bulletin.no_lagging", lang)
     ]

@@ -399,7 +399,14 @@ def snapshot(project: Path, lang: str | None, today, verbose: int, quiet: bool) 
 @_today
 @_verbose
 @_quiet
-def bulletin(project: Path, out_dir: Path, since, lang: str | None, today, verbose: int, quiet: bool) -> int:
+@click.option(
+    "--deadline",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="整改期限（默认：截至日期后 14 天，见 geo.toml [bulletin]）。"
+    "The date lagging units are to finish by (default: 14 days after the as-of date; geo.toml [bulletin]).",
+)
+def bulletin(project: Path, out_dir: Path, since, deadline, lang: str | None, today, verbose: int, quiet: bool) -> int:
     """生成通报（Word 与网页）。Write the bulletin (通报) for PROJECT as .docx and .html into --out/reports."""
     _setup_logging(verbose, quiet)
     language = _Language(lang)
@@ -410,7 +417,9 @@ def bulletin(project: Path, out_dir: Path, since, lang: str | None, today, verbo
         from .pipeline import bulletin as write_bulletin
 
         with _progress(quiet, verbose, words) as progress:
-            files = write_bulletin(project, out_dir, config, since and since.date(), progress)
+            files = write_bulletin(
+                project, out_dir, config, since and since.date(), progress, deadline and deadline.date()
+            )
         if not quiet:
             _say(msg("bulletin.written", files=seq([str(f) for f in files])).text(words))
         return 0
@@ -442,7 +451,8 @@ def share(project: Path, out_dir: Path, leaders, lang: str | None, today, verbos
         from .pipeline import share as write_packs
 
         with _progress(quiet, verbose, words) as progress:
-            files = write_packs(project, out_dir, config, list(leaders) or None, progress)
+            font_file = os.environ.get("GEO_CJK_FONT") or None  # the edge reads the environment
+            files = write_packs(project, out_dir, config, list(leaders) or None, progress, font_file=font_file)
         if not quiet:
             _say(msg("share.written", count=len(files), folder=str(out_dir / "share")).text(words))
         return 0

@@ -21,6 +21,9 @@ Example ``geo.toml``::
     [tolerances]
     snap_m = 15.0
 
+    [bulletin]
+    deadline_days = 14                # lagging units are given this many days after the as-of date
+
 A top-level ``today = 2022-05-14`` (before any table) sets the date that
 "overdue" is judged against; the default is the day of the run.
 """
@@ -38,7 +41,7 @@ from .errors import ConfigError
 from .messages import LANGUAGES, Msg, msg
 from .schema import LAYERS
 
-__all__ = ["BASEMAPS", "LANGUAGES", "Config", "MapOptions", "Tolerances", "load_config"]
+__all__ = ["BASEMAPS", "LANGUAGES", "BulletinOptions", "Config", "MapOptions", "Tolerances", "load_config"]
 
 LAYER_NAMES = tuple(LAYERS)
 
@@ -133,6 +136,24 @@ BASEMAPS = ("none", "osm", "amap", "tianditu", "intranet")
 
 
 @dataclass(frozen=True)
+class BulletinOptions:
+    """How the bulletin (通报, ``geo bulletin``) names the units that lag.
+
+    Attributes
+    ----------
+    deadline_days
+        The deadline for the lagging units to put things right (限期整改):
+        this many days after the as-of date (``geo bulletin --deadline DATE``
+        gives a date instead).
+    lagging
+        At most this many streets, and as many leaders, are named as lagging.
+    """
+
+    deadline_days: int = 14
+    lagging: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything configurable about one project."""
 
@@ -142,6 +163,7 @@ class Config:
     crs: dict[str, str] = field(default_factory=dict)
     tolerances: Tolerances = field(default_factory=Tolerances)
     map: MapOptions = field(default_factory=MapOptions)
+    bulletin: BulletinOptions = field(default_factory=BulletinOptions)
     today: date | None = None  # "as of" date for overdue checks; None: the system date
 
     def as_of(self) -> date:
@@ -191,7 +213,10 @@ def _dataclass_from(cls, table: Any, where: str):
     values = {}
     for key, value in table.items():
         default = getattr(cls(), key)
-        if isinstance(default, float):
+        if isinstance(default, int) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(msg("config.not_count", where=where, key=key, value=repr(value)))
+        elif isinstance(default, float):
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
                 raise ConfigError(msg("config.not_number", where=where, key=key, value=repr(value)))
             value = float(value)
@@ -241,6 +266,7 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
         _dataclass_from(MapOptions, map_table, f"{where} [map]"), lang_given="lang" in (map_table or {})
     )
     _check_map(map_options, f"{where} [map]")
+    bulletin = _dataclass_from(BulletinOptions, data.get("bulletin", {}), f"{where} [bulletin]")
     today = data.get("today")
     if isinstance(today, datetime):
         today = today.date()
@@ -252,7 +278,14 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
     elif today is not None and not isinstance(today, date):
         raise ConfigError(msg("config.bad_today", where=where, value=repr(today)))
     return Config(
-        files=files, layers=layers, columns=columns, crs=crs, tolerances=tolerances, map=map_options, today=today
+        files=files,
+        layers=layers,
+        columns=columns,
+        crs=crs,
+        tolerances=tolerances,
+        map=map_options,
+        bulletin=bulletin,
+        today=today,
     )
 
 

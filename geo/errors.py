@@ -22,6 +22,7 @@ __all__ = [
     "Problem",
     "ProjectError",
     "SchemaError",
+    "UnknownLeaderError",
     "ValidationError",
 ]
 
@@ -52,6 +53,10 @@ class ProjectError(GeoError, FileNotFoundError):
 
 class SchemaError(GeoError, ValueError):
     """A file lacks a required column or has a value of the wrong kind."""
+
+
+class UnknownLeaderError(GeoError, LookupError):
+    """A leader asked for (``--leader``) by id or name is not in the leaders table, or the name is not unique."""
 
 
 class CRSError(GeoError, ValueError):

@@ -149,6 +149,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "以下单位进展较慢，予以通报，请于 {deadline} 前完成整改：{units}。",
         "en": "These units lag and are named here; they are to finish by {deadline}: {units}.",
     },
+    "bulletin.deadline_past": {
+        "zh": "整改期限 {deadline} 不在截至日期 {as_of} 之后。请给一个以后的日期（--deadline），"
+        "或不写它，用截至日期后 deadline_days 天（geo.toml 的 [bulletin]，默认 14）",
+        "en": "the deadline {deadline} is not after the as-of date {as_of}. Give a later date (--deadline), "
+        "or leave it out for deadline_days after the as-of date ([bulletin] in geo.toml, 14 by default)",
+    },
     "bulletin.no_lagging": {"zh": "各单位均按期推进。", "en": "Every unit is on schedule."},
     "bulletin.col.unit": {"zh": "单位", "en": "Unit"},
     "bulletin.col.leader": {"zh": "责任人", "en": "Leader"},
@@ -172,10 +178,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "share.print": {"zh": "打印版", "en": "printable"},
     "share.tasks": {"zh": "任务清单", "en": "tasks"},
     "share.written": {"zh": "已写入 {count} 个分享包：{folder}", "en": "{count} share packs written: {folder}"},
-    "share.unknown_leader": {
-        "zh": "没有这位责任人：{who}（请写 leaders 表中的编号或姓名）",
-        "en": "No such leader: {who} (give an id or a name from the leaders table)",
-    },
     "cli.gap_count": {"zh": "数量", "en": "Count"},
     "cli.table_fill": {"zh": "　", "en": " "},  # pads the gap table: an ideographic space lines up Chinese labels
     "cli.ledger": {
@@ -258,11 +260,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "print.font_missing": {"zh": "不存在", "en": "does not exist"},
     "print.font_unreadable": {"zh": "无法读取（{error}）", "en": "cannot be read ({error})"},
     "print.font_no_chinese": {"zh": "不含中文字符", "en": "has no Chinese characters"},
-    "print.unknown_leader": {
+    "leaders.unknown": {
         "zh": "没有编号或姓名为“{leader}”的责任人（见 leaders 表的 id 与 name 列）",
         "en": "no leader has the id or name “{leader}” (see the id and name columns of the leaders table)",
     },
-    "print.ambiguous_leader": {
+    "leaders.ambiguous": {
         "zh": "有 {count} 名责任人叫“{leader}”（编号 {ids}）；请用编号指定",
         "en": "{count} leaders are called “{leader}” (ids {ids}); name one by its id",
     },
@@ -284,6 +286,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "config.not_number": {
         "zh": "{where}.{key}：应为不小于 0 的数字，实际是 {value}",
         "en": "{where}.{key}: should be a number, 0 or more, not {value}",
+    },
+    "config.not_count": {
+        "zh": "{where}.{key}：应为不小于 1 的整数，实际是 {value}",
+        "en": "{where}.{key}: should be a whole number, 1 or more, not {value}",
     },
     "config.wrong_type": {
         "zh": "{where}.{key}：应为{kind}，实际是 {value}",

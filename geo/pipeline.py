@@ -190,14 +190,32 @@ def snapshot(project_dir: str | Path, config: Config, progress: Progress = SILEN
 
 
 def bulletin(
-    project_dir: str | Path, out_dir: str | Path, config: Config, since: date | None = None, progress: Progress = SILENT
+    project_dir: str | Path,
+    out_dir: str | Path,
+    config: Config,
+    since: date | None = None,
+    progress: Progress = SILENT,
+    deadline: date | None = None,
 ) -> list[Path]:
     """Write the bulletin (通报) as ``reports/通报_<date>.docx`` and ``reports/bulletin.html`` under `out_dir`.
 
     The figures are the check's (those of ``summary.json``); the change is since the latest snapshot
     before the as-of date, or since `since` (a snapshot's date); the charts run over every snapshot
-    up to the as-of date (`geo.bulletin`, `geo.history`).
+    up to the as-of date (`geo.bulletin`, `geo.history`). The lagging units are to finish by
+    `deadline`, or ``[bulletin] deadline_days`` after the as-of date.
+
+    Raises
+    ------
+    ConfigError
+        When `deadline` is not after the as-of date.
     """
+    from .errors import ConfigError
+    from .messages import msg
+
+    if deadline is not None and deadline <= config.as_of():
+        raise ConfigError(
+            msg("bulletin.deadline_past", deadline=deadline.isoformat(), as_of=config.as_of().isoformat())
+        )
     from .bulletin import make_bulletin, write_docx, write_html
     from .history import read_snapshot, snapshots
     from .report import summary
@@ -211,7 +229,9 @@ def bulletin(
     history = [
         read_snapshot(Path(project_dir), day).summary for day in snapshots(Path(project_dir)) if day < analysis.as_of
     ]
-    worded = make_bulletin(analysis, figures, Path(project_dir).resolve().name, result.lang, history)
+    worded = make_bulletin(
+        analysis, figures, Path(project_dir).resolve().name, result.lang, history, config.bulletin, deadline
+    )
     reports = Path(out_dir) / "reports"
     docx = write_docx(worded, reports / f"通报_{analysis.as_of.isoformat()}.docx")
     return [docx, write_html(worded, reports / "bulletin.html")]
@@ -223,21 +243,28 @@ def share(
     config: Config,
     who: list[str] | None = None,
     progress: Progress = SILENT,
+    *,
+    font_file: str | Path | None = None,
 ) -> list[Path]:
-    """One zip per leader (`who`: ids or names; all when None) under ``<out_dir>/share/`` (`geo.share`)."""
-    from .errors import ProjectError
-    from .messages import msg
+    """One zip per leader (`who`: ids or names; all when None) under ``<out_dir>/share/`` (`geo.share`).
+
+    `font_file` is the CJK font for the printable page (``GEO_CJK_FONT``; else one is searched for).
+    """
     from .render import build_context
     from .share import write_share_pack
 
     result = check(project_dir, config, progress)
     config = _speaking(config, result)
+    chosen = None if who is None else result.analysis.leader_ids(who)  # an unknown name stops before any work
     ctx = build_context(result.analysis, config.map)
-    leaders = ctx.leaders
-    chosen = []
-    for name in who or list(leaders.index):
-        match = [name] if name in leaders.index else list(leaders.index[leaders["name"] == name])
-        if not match:
-            raise ProjectError(msg("share.unknown_leader", who=name))
-        chosen += [m for m in match if m not in chosen]
-    return write_share_pack(result.analysis, ctx, Path(out_dir), chosen, result.lang)
+    if chosen is None:
+        chosen = list(ctx.leaders.index)
+    return write_share_pack(
+        result.analysis,
+        ctx,
+        Path(out_dir),
+        chosen,
+        result.lang,
+        font_file=font_file,
+        project_name=Path(project_dir).resolve().name,
+    )

@@ -1,8 +1,8 @@
 """The share pack: one zip per leader, holding only that leader's own things, to send by WeChat or e-mail.
 
 ``<out>/share/<leader>.zip`` holds the leader's map (the same self-contained
-HTML as ``leaders/``), their printable page (PDF, `geo.printable`, when a CJK
-font is found) and their task list (XLSX: roads and sections with cross
+HTML as ``leaders/``), their printable page (PDF, `geo.printable`; a CJK
+font is needed, as for ``geo print``) and their task list (XLSX: roads and sections with cross
 streets and metres, communities, open issues with due dates). Nothing of
 another leader's, and no phone number: the map and the page never carry one,
 and the task list is built from the leader's own rows only. The zip's entries
@@ -125,8 +125,20 @@ def _fixed_times(xlsx: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_share_pack(analysis, ctx, out_dir: Path, leader_ids: list[str], lang: str = "zh") -> list[Path]:
-    """One zip per leader under ``<out_dir>/share/``: their map, printable page (if a CJK font is found), task list."""
+def write_share_pack(
+    analysis,
+    ctx,
+    out_dir: Path,
+    leader_ids: list[str],
+    lang: str = "zh",
+    *,
+    font_file: str | Path | None = None,
+    project_name: str = "",
+) -> list[Path]:
+    """One zip per leader under ``<out_dir>/share/``: their map, printable page and task list.
+
+    `font_file` and `project_name` are those of the printable page (`geo.printable.prepare`).
+    """
     from .render import leader_filenames, render_leader_map
 
     share = Path(out_dir) / "share"
@@ -136,16 +148,14 @@ def write_share_pack(analysis, ctx, out_dir: Path, leader_ids: list[str], lang: 
     written = []
     with tempfile.TemporaryDirectory() as scratch:  # the pieces are made apart, only the zips land in share/
         work = Path(scratch)
-        pdf_of = _printable(analysis, ctx.options, work)
+        pdf_of = _printable(analysis, ctx.options, work, font_file, project_name)
         for leader_id in leader_ids:
             base = files[leader_id][: -len(".html")]
             name = str(ctx.leaders.at[leader_id, "name"])
             entries: list[tuple[str, bytes]] = []
             page = render_leader_map(ctx, leader_id, work / f"{base}.html", others_named=False)
             entries.append((f"{name}_{msg('share.map').text(lang)}.html", page.path.read_bytes()))
-            pdf = pdf_of(leader_id)
-            if pdf is not None:
-                entries.append((f"{name}_{msg('share.print').text(lang)}.pdf", pdf))
+            entries.append((f"{name}_{msg('share.print').text(lang)}.pdf", pdf_of(leader_id)))
             entries.append((f"{name}_{msg('share.tasks').text(lang)}.xlsx", task_list(analysis, leader_id, lang)))
             target = share / f"{base}.zip"
             partial = share / f".{base}.zip.partial"
@@ -161,27 +171,14 @@ def write_share_pack(analysis, ctx, out_dir: Path, leader_ids: list[str], lang: 
     return written
 
 
-def _printable(analysis, options, work: Path) -> Callable[[str], bytes | None]:
-    """A leader's printable page as PDF bytes, or None (no printable module or no CJK font: said in the log once).
+def _printable(analysis, options, work: Path, font_file, project_name: str) -> Callable[[str], bytes]:
+    """A leader's printable page as PDF bytes, each drawn from one context prepared here.
 
-    The pages' context (the font found and cut, the layers shaped) is prepared
-    once here, and each leader's page drawn from it.
+    The context (the font found and cut, the layers shaped) is prepared once
+    for every pack. Without a CJK font `NoCJKFontError` stops the run before
+    any pack is written, saying what to install: a pack is its three files.
     """
-    try:
-        from .printable import leader_pdf, prepare
-    except ImportError:
-        return lambda leader_id: None
-    try:
-        ctx = prepare(analysis, options, folder=work)
-    except Exception as error:  # a missing font is said once by `geo print`; the packs go without the page
-        log.warning("printable page left out of the share pack: %s", error)
-        return lambda leader_id: None
+    from .printable import leader_pdf, prepare
 
-    def pdf_of(leader_id: str) -> bytes | None:
-        try:
-            return leader_pdf(ctx, leader_id)
-        except Exception as error:  # as before: one page that cannot be drawn leaves the pack without it
-            log.warning("printable page of %s left out of the share pack: %s", leader_id, error)
-            return None
-
-    return pdf_of
+    ctx = prepare(analysis, options, font_file=font_file, project_name=project_name, folder=work)
+    return lambda leader_id: leader_pdf(ctx, leader_id)

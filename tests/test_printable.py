@@ -19,13 +19,12 @@ import shapely
 
 from conftest import ROOT, line, m, make_project, square
 from geo.config import load_config
+from geo.errors import GeoError
 from geo.pipeline import check
 from geo.printable import (
     NoCJKFontError,
-    PrintError,
     UnknownLeaderError,
     find_cjk_font,
-    leader_ids,
     leader_page,
     leader_pdf,
     overview_page,
@@ -370,13 +369,13 @@ def test_one_context_draws_every_leaders_pdf_as_geo_print_writes_it(district, tm
 # ----------------------------------------------------------------------------- choosing leaders, errors
 def test_leaders_are_chosen_by_id_or_by_a_unique_name(district):
     _, _, result, _, _ = district
-    assert leader_ids(result.analysis, ["张建国", "C1", "S1"]) == ["S1", "C1"]
+    assert result.analysis.leader_ids(["张建国", "C1", "S1"]) == ["S1", "C1"]
     with pytest.raises(UnknownLeaderError, match="“钱七”"):
-        leader_ids(result.analysis, ["钱七"])
+        result.analysis.leader_ids(["钱七"])
     with pytest.raises(UnknownLeaderError, match="2 名责任人叫“赵丽”（编号 S2、S3）") as err:
-        leader_ids(result.analysis, ["赵丽"])
+        result.analysis.leader_ids(["赵丽"])
     assert "name one by its id" in err.value.text("en") and "(ids S2, S3)" in err.value.text("en")
-    assert isinstance(err.value, PrintError) and isinstance(err.value, LookupError)
+    assert isinstance(err.value, GeoError) and isinstance(err.value, LookupError)
     assert err.value.text("zh-Hant") == "有 2 名責任人叫“赵丽”（編號 S2、S3）；請用編號指定"  # the data as written
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 
 import pandas as pd
@@ -62,6 +63,7 @@ def test_a_pack_holds_the_leaders_map_page_and_tasks_and_nothing_else(packs):
     cells = " ".join(str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
     page = pdf_text(blobs[names[1]])  # the PDF's text is glyph codes: decoded through the font's ToUnicode map
     assert "黄刚" in html and "黄刚" in page and "包保社区" in page  # the decoding reads the page
+    assert "数据：layers" in page  # the source line names the project folder, as geo print's does
     for phone in phones:
         assert phone not in html and phone not in cells and phone not in page
         assert phone.encode() not in blobs[names[1]] and phone.encode("utf-16-be") not in blobs[names[1]]
@@ -87,7 +89,28 @@ def test_the_same_data_gives_the_same_pack(packs):
     assert (packs / "a" / "share" / "D03.zip").read_bytes() == (packs / "b" / "share" / "D03.zip").read_bytes()
 
 
+def test_a_name_two_leaders_share_stops_before_any_pack_is_written(tmp_path, capsys):
+    # As geo print does: a pack for the wrong 赵丽 would go to the wrong person.
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "layers", folder)
+    leaders = pd.read_csv(folder / "leaders.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    leaders.loc[leaders["id"].isin(["D03", "C01"]), "name"] = "赵丽"
+    leaders.to_csv(folder / "leaders.csv", index=False, encoding="utf-8-sig")
+    assert main(["share", str(folder), "--out", str(tmp_path / "out"), "--leader", "赵丽"]) == 2
+    err = capsys.readouterr().err
+    assert "有 2 名责任人叫“赵丽”" in err and "请用编号指定" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "share").exists()
+
+
+def test_the_font_geo_cjk_font_names_is_used_and_a_missing_one_stops_with_the_fix(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GEO_CJK_FONT", str(tmp_path / "no-such-font.ttc"))
+    assert main(["share", str(ROOT / "layers"), "--out", str(tmp_path / "out"), "--leader", "D03"]) == 2
+    err = capsys.readouterr().err
+    assert "GEO_CJK_FONT 指向的字体文件" in err and "no-such-font.ttc" in err and "fonts-noto-cjk" in err
+    assert "Traceback" not in err and not list((tmp_path / "out").glob("share/*.zip"))
+
+
 def test_an_unknown_leader_is_named_with_the_fix(tmp_path, capsys):
     assert main(["share", str(ROOT / "layers"), "--out", str(tmp_path), "--leader", "无此人"]) == 2
     err = capsys.readouterr().err
-    assert "没有这位责任人：无此人" in err and "Traceback" not in err
+    assert "没有编号或姓名为“无此人”的责任人（见 leaders 表的 id 与 name 列）" in err and "Traceback" not in err

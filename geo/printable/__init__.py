@@ -23,12 +23,13 @@ keys; the pages' words are `geo._labels`' (``print.*`` among them).
 
 from __future__ import annotations
 
+from ..errors import UnknownLeaderError
 from .context import PrintContext, prepare
-from .errors import NoCJKFontError, PrintError, UnknownLeaderError
+from .errors import NoCJKFontError, PrintError
 from .fonts import CJKFont, find_cjk_font
 from .pages import leader_page, overview_page
 from .sheet import Page
-from .write import FORMATS, leader_ids, leader_pdf, render_printable
+from .write import FORMATS, leader_pdf, render_printable
 
 __all__ = [
     "FORMATS",
@@ -39,7 +40,6 @@ __all__ = [
     "PrintError",
     "UnknownLeaderError",
     "find_cjk_font",
-    "leader_ids",
     "leader_page",
     "leader_pdf",
     "overview_page",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import GeoError
 
-__all__ = ["NoCJKFontError", "PrintError", "UnknownLeaderError"]
+__all__ = ["NoCJKFontError", "PrintError"]
 
 
 class PrintError(GeoError):
@@ -13,7 +13,3 @@ class PrintError(GeoError):
 
 class NoCJKFontError(PrintError, FileNotFoundError):
     """No font with Chinese characters: the message says what to install (fonts-noto-cjk) or set (GEO_CJK_FONT)."""
-
-
-class UnknownLeaderError(PrintError, LookupError):
-    """A leader asked for by id or name is not in the leaders table, or the name is not unique."""

@@ -10,49 +10,22 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..analyse import Analysis
 from ..config import MapOptions
-from ..messages import msg, seq
 from ..progress import SILENT, Progress
 from ..render import leader_filenames
 from .context import PrintContext, prepare
-from .errors import UnknownLeaderError
 from .pages import leader_page, overview_page
 from .sheet import Page
 
-__all__ = ["FORMATS", "leader_ids", "leader_pdf", "render_printable"]
+__all__ = ["FORMATS", "leader_pdf", "render_printable"]
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "png")
-
-
-def leader_ids(analysis: Analysis, wanted: Iterable[str]) -> list[str]:
-    """The ids of the leaders asked for by id or by name, in the order asked, each once.
-
-    Raises
-    ------
-    UnknownLeaderError
-        For a value that is neither an id nor a name, or a name several leaders share.
-    """
-    leaders = analysis.resolved.project.leaders
-    ids = [str(i) for i in leaders["id"]]
-    names = leaders["name"].astype(str).tolist()
-    found = []
-    for value in wanted:
-        if value in ids:
-            found.append(value)
-            continue
-        same = [i for i, n in zip(ids, names) if n == value]
-        if not same:
-            raise UnknownLeaderError(msg("print.unknown_leader", leader=value))
-        if len(same) > 1:
-            raise UnknownLeaderError(msg("print.ambiguous_leader", leader=value, count=len(same), ids=seq(same)))
-        found.append(same[0])
-    return list(dict.fromkeys(found))
 
 
 def render_printable(
@@ -110,7 +83,7 @@ def render_printable(
     if unknown:
         raise ValueError(f"formats: {', '.join(unknown)} (use {', '.join(FORMATS)})")
     out_dir = Path(out_dir)
-    chosen = None if leaders is None else leader_ids(analysis, leaders)
+    chosen = None if leaders is None else analysis.leader_ids(leaders)
     progress.stage("maps")
     with tempfile.TemporaryDirectory(prefix="geo-font-", ignore_cleanup_errors=True) as folder:
         ctx = prepare(analysis, options, font_file=font_file, project_name=project_name, folder=Path(folder))
