@@ -92,7 +92,12 @@ GEO_TOML = """\
 # tiles_url = "http://10.1.2.3/tiles/{z}/{x}/{y}.png"   # for "intranet"
 # tianditu_key = ""          # or the environment variable TIANDITU_KEY
 # write_key = false          # true writes the Tianditu key into the maps; otherwise readers type it once
-# lang = "zh"                # or "en"
+# lang = "zh"                # or "en", "zh-Hant"
+# unit_word = "村"           # what the district calls its units, in place of 社区 in the maps' own words
+
+# [bulletin]                 # geo bulletin (通报)
+# deadline_days = 14         # the lagging units are to finish this many days after the as-of date
+# lagging = 5                # at most this many streets, and as many leaders, are named as lagging
 """
 
 GUIDE = """\

@@ -149,6 +149,25 @@ def test_geo_init_writes_templates_a_clerk_can_fill(tmp_path):
     assert main(["init", str(folder), "--force"]) == 0
 
 
+def test_every_setting_the_geo_toml_template_shows_is_a_setting():
+    # Uncommented, each "# key = value" line under each "# [table]" of the template is read as
+    # geo.toml: a key the template names but the tool does not know would be refused by name.
+    import tomllib
+
+    from geo.config import config_from_dict
+    from geo.template import GEO_TOML
+
+    lines = []
+    for written in GEO_TOML.splitlines():
+        text = written.removeprefix("# ").split("  #")[0].rstrip()
+        if text.startswith("[") or ("=" in text and not text.startswith(("#", " "))):
+            lines.append(text)
+    data = tomllib.loads("\n".join(lines))
+    config = config_from_dict(data)
+    assert config.bulletin.deadline_days == 14 and config.map.unit_word == "村" and config.crs["roads"] == "GCJ-02"
+    assert set(data) >= {"files", "layers", "columns", "crs", "tolerances", "map", "bulletin", "today"}
+
+
 @pytest.mark.parametrize(
     "toml, message",
     [
