@@ -22,7 +22,7 @@ import pyogrio
 import shapely
 
 from . import __version__
-from ._csv import write_csv
+from ._csv import each_distinct, write_csv
 from .analyse import Analysis
 from .checks import CHECKS
 from .errors import Problem
@@ -282,14 +282,17 @@ def _layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         values = out[column]
         if column == out.geometry.name or values.dtype != object:
             continue  # numbers, flags and the geometry are written as they are
-        kind = pd.api.types.infer_dtype(values, skipna=False)
-        if kind == "string":
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":
             continue  # text already (most columns of a large layer): nothing to convert
-        if kind == "mixed" and values.map(lambda v: isinstance(v, tuple | list)).any():
-            out[column] = values.map(lambda v: ";".join(v) if isinstance(v, tuple | list) else v)
-        else:
-            out[column] = values.map(lambda v: "" if v is None else str(v))
+        out[column] = pd.Series(each_distinct(values, _as_text), index=out.index, dtype=object)
     return out
+
+
+def _as_text(value) -> str:
+    """A cell as the text a GIS shows: a sequence of ids joined by ``;``, a date in ISO form, None empty."""
+    if isinstance(value, tuple | list):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
 def _in_wgs84(frame: gpd.GeoDataFrame, original: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
