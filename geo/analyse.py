@@ -440,16 +440,23 @@ def _tuples_by(keys, values, *, distinct: bool = True, ordered: bool = True) -> 
 
     One sort over all the rows instead of a pandas group per key.
     """
-    frame = pd.DataFrame({"key": np.asarray(keys, dtype=object), "value": np.asarray(values, dtype=object)})
-    if distinct:
-        frame = frame.drop_duplicates()
-    frame = frame.sort_values(["key", "value"] if ordered else ["key"], kind="stable")
-    key, value = frame["key"].to_numpy(), frame["value"].to_numpy()
-    if len(key) == 0:
+    keys, values = np.asarray(keys, dtype=object), np.asarray(values, dtype=object)
+    if len(keys) == 0:
         return {}
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ends = np.r_[starts[1:], len(key)]
-    return {key[a]: tuple(value[a:b]) for a, b in zip(starts, ends)}
+    # integer codes in the sort order of the distinct keys and values: the sorting is done on integers
+    key_codes, key_names = pd.factorize(keys, sort=True)
+    value_codes, value_names = pd.factorize(values, sort=ordered)
+    if distinct:  # each pair once, where it first comes
+        _, first = np.unique(key_codes.astype(np.int64) * len(value_names) + value_codes, return_index=True)
+        first.sort()
+        key_codes, value_codes = key_codes[first], value_codes[first]
+    order = np.lexsort((value_codes, key_codes)) if ordered else np.argsort(key_codes, kind="stable")
+    key_codes, value_codes = key_codes[order], value_codes[order]
+    key_names, value_names = np.asarray(key_names, dtype=object), np.asarray(value_names, dtype=object)
+    starts = np.flatnonzero(np.r_[True, key_codes[1:] != key_codes[:-1]])
+    ends = np.r_[starts[1:], len(key_codes)]
+    grouped = value_names[value_codes]
+    return {key_names[key_codes[a]]: tuple(grouped[a:b]) for a, b in zip(starts, ends)}
 
 
 def _community_leaders(resolved: Resolved) -> dict[str, tuple[str, ...]]:
@@ -461,13 +468,16 @@ def _community_leaders(resolved: Resolved) -> dict[str, tuple[str, ...]]:
 
 def _street_leaders(resolved: Resolved, community_leaders) -> dict[str, tuple[str, ...]]:
     """Street -> ids of the street-level leaders of its other communities (suggested owners)."""
-    leaders = resolved.project.leaders.set_index("id")
-    out: dict[str, set] = {}
-    for street, cid in zip(resolved.communities["street"], resolved.communities["id"]):
-        for lid in community_leaders.get(cid, ()):
-            if street and lid in leaders.index and leaders.at[lid, "level"] == "street":
-                out.setdefault(street, set()).add(lid)
-    return {street: tuple(sorted(ids)) for street, ids in out.items()}
+    leaders = resolved.project.leaders
+    street_level = set(leaders.loc[leaders["level"] == "street", "id"])
+    pairs = [
+        (street, lid)
+        for street, cid in zip(resolved.communities["street"], resolved.communities["id"])
+        if street
+        for lid in community_leaders.get(cid, ())
+        if lid in street_level
+    ]
+    return _tuples_by([street for street, _ in pairs], [lid for _, lid in pairs])
 
 
 def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date) -> gpd.GeoDataFrame:

@@ -14,10 +14,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import LEADERS, line, m, make_project, make_road_project, square, write_csv, write_geojson
 from geo import check, load_config
-from geo.analyse import _territory, _unmanaged
+from geo.analyse import _territory, _tuples_by, _unmanaged
 from geo.checks import CHECKS, Check, register, unregister
 from geo.config import Tolerances
 from geo.model import Gap
@@ -712,3 +714,32 @@ def test_a_registered_check_sees_the_analysis_and_adds_to_the_built_in_gaps(tmp_
         ["community_no_leader", "B"],
         ["long_road", "东西路"],
     ]
+
+
+# ----------------------------------------------------------------------------- gathering values by key
+def _gathered_by_hand(keys, values, distinct, ordered):
+    out: dict = {}
+    for k, v in zip(keys, values):
+        if not (distinct and v in out.get(k, [])):
+            out.setdefault(k, []).append(v)
+    return {k: tuple(sorted(vs) if ordered else vs) for k, vs in sorted(out.items())}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["A", "B", "社区3", "10", "9"]), st.sampled_from(["L2", "L10", "甲", "L2 "]))),
+    st.booleans(),
+    st.booleans(),
+)
+def test_values_gathered_by_key_as_a_loop_over_the_rows_gathers_them(rows, distinct, ordered):
+    # The independent method: a plain loop keeping each key's values (once each, if distinct), sorted as
+    # text ("L10" before "L2") or in the order they come.
+    keys, values = [k for k, _ in rows], [v for _, v in rows]
+    got = _tuples_by(keys, values, distinct=distinct, ordered=ordered)
+    assert got == _gathered_by_hand(keys, values, distinct, ordered)
+    assert all(type(k) is str for k in got) and all(type(v) is str for vs in got.values() for v in vs)
+
+
+def test_integer_keys_come_back_as_python_integers():
+    assert _tuples_by([3, 1, 3], ["b", "a", "a"]) == {1: ("a",), 3: ("a", "b")}
+    assert all(type(k) is int for k in _tuples_by([3, 1, 3], ["b", "a", "a"]))
