@@ -23,6 +23,7 @@ import shapely
 
 from . import __version__
 from ._csv import each_distinct, write_csv
+from ._readers import ARROW
 from .analyse import Analysis
 from .checks import CHECKS
 from .errors import Problem
@@ -306,7 +307,7 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
     gaps = _layer(worded)
     path = reports / "gaps.geojson"
     path.unlink(missing_ok=True)
-    gaps.to_file(path, driver="GeoJSON", engine="pyogrio")
+    gaps.to_file(path, driver="GeoJSON", engine="pyogrio", use_arrow=ARROW)
     resolved, project = analysis.resolved, analysis.resolved.project
     communities = project.communities[["id", "geometry"]].merge(community_table(analysis), on="id")
     coverage = resolved.coverage.drop(columns=["_row"])
@@ -344,7 +345,7 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
     try:
         for name, frame in layers.items():
             if not frame.empty:
-                _layer(frame).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
+                _layer(frame).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio", use_arrow=ARROW)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 

@@ -11,7 +11,8 @@ table gives the seconds and the process's peak resident memory so far. The
 **floor** is what any tool must spend on the same files: reading them with
 pyogrio and pandas alone, and writing the same reports (the same tables and
 GeoPackage layers, read back from geo's own output) with no analysis; the
-ratio is geo's check over the floor. The libraries both sides use (pandas,
+ratio is geo's check over the floor. Both read and write through Arrow when
+pyarrow is installed (a dependency of geo). The libraries both sides use (pandas,
 geopandas, pyogrio, shapely, pyproj) are imported before either is timed;
 geo's own modules are imported inside its stages. With ``--repeat N`` both
 run N times, interleaved, and each stage's best time counts (the machine's
@@ -94,11 +95,13 @@ def run_floor(folder: Path, reports: Path, out: Path) -> list[tuple[str, float, 
     import pandas as pd
     import pyogrio
 
+    from geo._readers import ARROW  # the floor reads and writes through Arrow too when geo does
+
     rows = []
     start = time.perf_counter()
     for path in sorted(folder.iterdir()):
         if path.suffix in (".geojson", ".gpkg", ".shp"):
-            pyogrio.read_dataframe(path)
+            pyogrio.read_dataframe(path, use_arrow=ARROW)
         elif path.suffix == ".csv":
             pd.read_csv(path, dtype=str, keep_default_na=False)
     rows.append(("read", time.perf_counter() - start, peak_mb()))
@@ -110,7 +113,7 @@ def run_floor(folder: Path, reports: Path, out: Path) -> list[tuple[str, float, 
     for name, table in tables.items():
         table.to_csv(out / name, index=False, encoding="utf-8-sig")
     for name, frame in layers.items():
-        pyogrio.write_dataframe(frame, out / "floor.gpkg", layer=name, driver="GPKG")
+        pyogrio.write_dataframe(frame, out / "floor.gpkg", layer=name, driver="GPKG", use_arrow=ARROW)
     for name in ("summary.json", "gaps.geojson"):
         if (reports / name).exists():
             (out / name).write_bytes((reports / name).read_bytes())
