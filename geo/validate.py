@@ -523,6 +523,7 @@ class _Refs:
 
     def __init__(self, ids, names=None):
         self.ids = set(ids)
+        self._found: dict[str, tuple[str, ...]] = {}  # a leader or a road is named on many rows
         self.exact: dict[str, set[str]] = {}
         self.folded: dict[str, set[str]] = {}
         for ident, name in zip(ids, ids if names is None else names):
@@ -531,9 +532,17 @@ class _Refs:
                 self.folded.setdefault(name_key(value), set()).add(ident)
 
     def find(self, value: str) -> list[str]:
+        """Every id `value` could mean (a list of one when it is clear); worked out once per value."""
+        try:
+            return list(self._found[value])
+        except KeyError:
+            pass
         if value in self.ids:
-            return [value]
-        return sorted(self.exact.get(value) or self.folded.get(name_key(value)) or ())
+            found = [value]
+        else:
+            found = sorted(self.exact.get(value) or self.folded.get(name_key(value)) or ())
+        self._found[value] = tuple(found)
+        return found
 
     def spellings(self) -> set[str]:
         return set(self.exact)
