@@ -222,6 +222,13 @@ class _Checker:
         usable = frame[~frame["_row"].isin(self.rejected) & frame.geometry.notna() & ~frame.geometry.is_empty]
         if usable.empty:
             return
+        # Two drawings of one piece have the same name and the same bounds (whichever way they run):
+        # only pieces sharing both are compared vertex by vertex.
+        bounds = shapely.bounds(usable.geometry.values)
+        coarse = pd.DataFrame(bounds, index=usable.index).assign(key=usable[key].to_numpy())
+        usable = usable[coarse.duplicated(keep=False)]
+        if usable.empty:
+            return
         shapes = shapely.normalize(usable.geometry.values)
         keys = pd.DataFrame({"key": usable[key].to_numpy(), "wkb": shapely.to_wkb(shapes)}, index=usable.index)
         again = keys.duplicated(keep="first")
