@@ -5,6 +5,7 @@ Figures are computed by hand from the fixture's metres (see conftest).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -90,6 +91,36 @@ def test_the_layers_in_metres_are_the_scope_s_projection_and_a_changed_layer_is_
     again, _ = resolve_project(project, config.tolerances)
     shift = again.roads.geometry.values[0].coords[0][0] - resolved.roads.geometry.values[0].coords[0][0]
     assert shift == pytest.approx(100.0, abs=1e-6)
+
+
+def test_resolve_draws_on_the_scope_s_projection_itself_and_needs_none(tmp_path):
+    # With the scope's projection the resolved layers hold its very geometries (not projected again);
+    # a project made without one (metric = {}) is projected on the spot, to the same metres.
+    folder = _project(tmp_path)
+    config = load_config(folder)
+    layers, problems = load_project(folder, config)
+    project, _ = validate_project(layers, problems, config.tolerances)
+    resolved, _ = resolve_project(project, config.tolerances)
+    for name in ("communities", "roads", "issues"):
+        _, known = project.metric[name]
+        assert all(a is b for a, b in zip(getattr(resolved, name).geometry.values, known.values)), name
+    bare, _ = resolve_project(dataclasses.replace(project, metric={}), config.tolerances)
+    for name in ("communities", "roads", "issues"):
+        mine, theirs = getattr(bare, name).geometry.values, getattr(resolved, name).geometry.values
+        assert shapely.equals_exact(mine, theirs, tolerance=1e-6).all(), name
+
+
+def test_a_named_road_with_no_line_is_no_road_and_stops_no_other(tmp_path):
+    # A project built in code (not from files) may hold a named piece with an empty line: "A 空路"
+    # sorts before every other name, and the roads after it are still built.
+    folder = _project(tmp_path)
+    config = load_config(folder)
+    layers, problems = load_project(folder, config)
+    project, _ = validate_project(layers, problems, config.tolerances)
+    empty = project.roads.iloc[:1].assign(name="A 空路", geometry=[shapely.LineString()])
+    roads = pd.concat([empty, project.roads]).reset_index(drop=True)
+    resolved, _ = resolve_project(dataclasses.replace(project, roads=roads), config.tolerances)
+    assert list(resolved.axes) == ["东西路"]
 
 
 def test_without_a_boundary_the_communities_outline_is_the_scope(tmp_path):
