@@ -163,7 +163,7 @@ def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:
     names, merged = merged_roads(named["name"], named.geometry.values)
     for name, lines in zip(names, merged):
         if lines is None or lines.is_empty:
-            continue  # no piece with a line (cannot happen after validation)
+            continue  # no piece with a line: only in a project built in code (validation leaves none)
         road = build_axis(name, (), merged=lines)
         axes[name] = road
         if len(road.parts) > 1:
@@ -317,10 +317,10 @@ def _resolve_sections(
     rows = []
     levels = dict(zip(project.leaders["id"], project.leaders["level"]))
     assignments = project.assignments
-    placed = assignments[assignments["kind"].isin(("road", "section")) & assignments["target"].isin(list(axes))]
+    on_roads = assignments[assignments["kind"].isin(("road", "section")) & assignments["target"].isin(list(axes))]
     # a cross street often ends two sections of one road: find its crossings once
     ends = functools.cache(lambda value, road: _end_candidates(value, road, axes, tol))
-    for a in placed.to_dict("records"):
+    for a in on_roads.to_dict("records"):
         road = a["target"]
         base = {
             "leader": a["leader"],
