@@ -444,15 +444,18 @@ def _tuples_by(keys, values, *, distinct: bool = True, ordered: bool = True) -> 
     if len(keys) == 0:
         return {}
     # integer codes in the sort order of the distinct keys and values: the sorting is done on integers
-    key_codes, key_names = pd.factorize(keys, sort=True)
-    value_codes, value_names = pd.factorize(values, sort=ordered)
+    # (a missing key or value is a value of its own, as it was in a sort: never code -1)
+    key_codes = pd.factorize(keys, sort=True, use_na_sentinel=False)[0]
+    value_codes = pd.factorize(values, sort=ordered, use_na_sentinel=False)[0]
+    # each code's value as it was given (factorize gives None back as NaN, and an int as np.int64)
+    key_names = keys[np.unique(key_codes, return_index=True)[1]]
+    value_names = values[np.unique(value_codes, return_index=True)[1]]
     if distinct:  # each pair once, where it first comes
         _, first = np.unique(key_codes.astype(np.int64) * len(value_names) + value_codes, return_index=True)
         first.sort()
         key_codes, value_codes = key_codes[first], value_codes[first]
     order = np.lexsort((value_codes, key_codes)) if ordered else np.argsort(key_codes, kind="stable")
     key_codes, value_codes = key_codes[order], value_codes[order]
-    key_names, value_names = np.asarray(key_names, dtype=object), np.asarray(value_names, dtype=object)
     starts = np.flatnonzero(np.r_[True, key_codes[1:] != key_codes[:-1]])
     ends = np.r_[starts[1:], len(key_codes)]
     grouped = value_names[value_codes]

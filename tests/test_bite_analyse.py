@@ -740,6 +740,11 @@ def test_values_gathered_by_key_as_a_loop_over_the_rows_gathers_them(rows, disti
     assert all(type(k) is str for k in got) and all(type(v) is str for vs in got.values() for v in vs)
 
 
+def test_a_missing_key_is_a_key_of_its_own():
+    # a missing street (None) must not lend its leaders to the street that sorts last
+    assert _tuples_by(["甲街", None, "乙街"], ["L1", "L2", "L3"]) == {"甲街": ("L1",), None: ("L2",), "乙街": ("L3",)}
+
+
 def test_integer_keys_come_back_as_python_integers():
     assert _tuples_by([3, 1, 3], ["b", "a", "a"]) == {1: ("a",), 3: ("a", "b")}
     assert all(type(k) is int for k in _tuples_by([3, 1, 3], ["b", "a", "a"]))
