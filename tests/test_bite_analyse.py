@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 
 from conftest import LEADERS, line, m, make_project, make_road_project, square, write_csv, write_geojson
 from geo import check, load_config
-from geo.analyse import _territory, _tuples_by, _unmanaged
+from geo.analyse import Analysis, _territory, _tuples_by, _unmanaged
 from geo.checks import CHECKS, Check, register, unregister
 from geo.config import Tolerances
+from geo.errors import UnknownLeaderError
 from geo.model import Gap
 
 TOL = Tolerances()
@@ -748,3 +749,26 @@ def test_a_missing_key_is_a_key_of_its_own():
 def test_integer_keys_come_back_as_python_integers():
     assert _tuples_by([3, 1, 3], ["b", "a", "a"]) == {1: ("a",), 3: ("a", "b")}
     assert all(type(k) is int for k in _tuples_by([3, 1, 3], ["b", "a", "a"]))
+
+
+# ----------------------------------------------------------------------------- leaders asked for by id or name
+def _asked(wanted):
+    leaders = pd.DataFrame({"id": ["S1", "S2", "S3", "C1"], "name": ["张建国", "赵丽", "赵丽", "S1"]})
+    analysis = SimpleNamespace(resolved=SimpleNamespace(project=SimpleNamespace(leaders=leaders)))
+    return Analysis.leader_ids(analysis, wanted)
+
+
+def test_leaders_are_asked_for_by_id_first_then_by_a_name_only_one_has():
+    # "S1" is S1's id and C1's name: the id wins. Asked twice, a leader comes once, in the order asked.
+    assert _asked(["C1", "张建国", "S1", "C1"]) == ["C1", "S1"]
+    assert _asked([]) == []
+
+
+def test_a_leader_no_one_is_and_a_name_two_share_are_refused_by_name():
+    with pytest.raises(UnknownLeaderError) as unknown:
+        _asked(["S2", "钱七"])
+    assert unknown.value.text() == "没有编号或姓名为“钱七”的责任人（见 leaders 表的 id 与 name 列）"
+    with pytest.raises(UnknownLeaderError) as shared:
+        _asked(["赵丽"])
+    assert shared.value.text() == "有 2 名责任人叫“赵丽”（编号 S2、S3）；请用编号指定"
+    assert shared.value.text("en") == "2 leaders are called “赵丽” (ids S2, S3); name one by its id"
