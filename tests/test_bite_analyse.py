@@ -741,9 +741,19 @@ def test_values_gathered_by_key_as_a_loop_over_the_rows_gathers_them(rows, disti
     assert all(type(k) is str for k in got) and all(type(v) is str for vs in got.values() for v in vs)
 
 
-def test_a_missing_key_is_a_key_of_its_own():
-    # a missing street (None) must not lend its leaders to the street that sorts last
+def test_a_missing_key_or_value_is_one_of_its_own():
+    # a missing street (None) must not lend its leaders to the street that sorts last, nor a missing
+    # leader take another's place
     assert _tuples_by(["甲街", None, "乙街"], ["L1", "L2", "L3"]) == {"甲街": ("L1",), None: ("L2",), "乙街": ("L3",)}
+    assert _tuples_by(["甲街", "乙街", "乙街"], ["L1", None, "L3"], ordered=False) == {
+        "甲街": ("L1",),
+        "乙街": (None, "L3"),
+    }
+
+
+def test_by_default_each_value_comes_once_per_key():
+    # an issue's community leader who also holds its road is named once
+    assert _tuples_by(["I1", "I1", "I2"], ["L1", "L1", "L1"]) == {"I1": ("L1",), "I2": ("L1",)}
 
 
 def test_integer_keys_come_back_as_python_integers():
