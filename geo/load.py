@@ -185,11 +185,15 @@ def finite_geometries(geometries) -> np.ndarray:
     return ok
 
 
+def _drawable_mask(geometries) -> np.ndarray:
+    """True for the geometries that can tell where a layer lies: present, not empty, finite."""
+    geometries = np.asarray(geometries)
+    return ~(shapely.is_missing(geometries) | shapely.is_empty(geometries)) & finite_geometries(geometries)
+
+
 def _drawable(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
     """The geometries that can tell where a layer lies: present, not empty, finite."""
-    geometry = frame.geometry
-    keep = ~(geometry.isna() | geometry.is_empty).to_numpy() & finite_geometries(geometry.values)
-    return geometry[keep]
+    return frame.geometry[_drawable_mask(frame.geometry.values)]
 
 
 def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
@@ -293,12 +297,11 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
     return frame
 
 
-def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems) -> bool:
-    """Catch coordinates that cannot be degrees, and swapped lon/lat."""
-    valid = _drawable(frame)
-    if valid.empty:
+def _plausible_degrees(file: str, valid: np.ndarray, raw_bounds, problems) -> bool:
+    """Catch coordinates that cannot be degrees, and swapped lon/lat (`valid`: the drawable geometries)."""
+    if len(valid) == 0:
         return True
-    x0, y0, x1, y1 = valid.total_bounds
+    x0, y0, x1, y1 = shapely.total_bounds(valid)
     if np.isfinite([x0, y0, x1, y1]).all() and -180 <= x0 and x1 <= 180 and -90 <= y0 and y1 <= 90:
         return True
     rx0, ry0, rx1, ry1 = raw_bounds
@@ -332,20 +335,22 @@ def _plausible_degrees(file: str, frame: gpd.GeoDataFrame, raw_bounds, problems)
     return False
 
 
-def _stray_features(layer: Layer, frame: gpd.GeoDataFrame, raw: gpd.GeoDataFrame, problems) -> gpd.GeoDataFrame:
-    """Leave out the few features whose coordinates cannot be degrees (a typo, a swapped pair), each named.
+def _stray_features(
+    layer: Layer, frame: gpd.GeoDataFrame, raw: gpd.GeoDataFrame, present: np.ndarray, problems
+) -> np.ndarray:
+    """The features to keep: all but the few whose coordinates cannot be degrees (a typo, a swapped pair), each named.
 
-    When most of the layer is wrong, nothing is left out here: the layer's CRS
-    is what is wrong, and `_plausible_degrees` says so for the whole file.
+    `present` marks the drawable geometries (`_drawable_mask`). When most of
+    the layer is wrong, nothing is left out here: the layer's CRS is what is
+    wrong, and `_plausible_degrees` says so for the whole file.
     """
     geometry = frame.geometry.values
-    present = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry)) & finite_geometries(geometry)
     bounds = shapely.bounds(geometry)
     with np.errstate(invalid="ignore"):
         inside = (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180) & (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90)
     stray = present & ~inside
     if not stray.any() or stray.sum() * 2 >= present.sum():
-        return frame
+        return np.ones(len(frame), dtype=bool)
     table = "lon" in layer.headers and "lat" in layer.headers
     for idx, (x, y, *_rest) in zip(frame.index[stray], shapely.bounds(raw.geometry.values[stray])):
         swapped = -90 <= x <= 90 and -180 <= y <= 180 and not -90 <= y <= 90
@@ -367,7 +372,7 @@ def _stray_features(layer: Layer, frame: gpd.GeoDataFrame, raw: gpd.GeoDataFrame
                 row_label=layer.row_label,
             )
         )
-    return frame[~stray]
+    return ~stray
 
 
 def _to_wgs84(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
@@ -376,11 +381,16 @@ def _to_wgs84(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -
     if frame.crs is not None and not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
         with np.errstate(all="ignore"):
             frame = frame.to_crs(4326)
-    frame = _stray_features(layer, frame, raw, problems)
-    raw = raw.loc[frame.index]
-    valid = _drawable(raw)
-    raw_bounds = valid.total_bounds if not valid.empty else (0, 0, 0, 0)
-    if not _plausible_degrees(layer.file, frame, raw_bounds, problems):
+    # which geometries are drawable, worked out once (again for the file's own coordinates only
+    # when they were projected: a projection can make a finite coordinate infinite)
+    drawable = _drawable_mask(frame.geometry.values)
+    raw_drawable = drawable if raw is frame else _drawable_mask(raw.geometry.values)
+    kept = _stray_features(layer, frame, raw, drawable, problems)
+    if not kept.all():
+        frame = frame[kept]
+    raw_valid = raw.geometry.values[kept & raw_drawable]
+    raw_bounds = shapely.total_bounds(raw_valid) if len(raw_valid) else (0, 0, 0, 0)
+    if not _plausible_degrees(layer.file, frame.geometry.values[drawable[kept]], raw_bounds, problems):
         return frame.iloc[0:0]  # unusable as a whole; the file-level error says why
     return frame
 
