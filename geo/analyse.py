@@ -504,9 +504,18 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date)
     named = pieces[pieces["name"] != ""]
     if not named.empty:
         reach = max(tol.issue_road_m, 1e-9)  # 0 means "exactly on the road"
-        near = gpd.sjoin_nearest(issues[["geometry"]], named, max_distance=reach, distance_col="distance_m")
-        near = near.reset_index().sort_values(["index", "distance_m", "name"]).drop_duplicates("index")
-        near = near.set_index("index")
+        # every named piece within reach, then the nearest (ties: the name that sorts first); the
+        # same answer as sjoin_nearest with max_distance, in one bulk STRtree query
+        points, lines = issues.geometry.values, named.geometry.values
+        at, to = shapely.STRtree(lines).query(points, predicate="dwithin", distance=reach)
+        near = pd.DataFrame(
+            {
+                "issue": issues.index.to_numpy()[at],
+                "distance_m": shapely.distance(points[at], lines[to]),
+                "name": named["name"].to_numpy()[to],
+            }
+        )
+        near = near.sort_values(["issue", "distance_m", "name"]).drop_duplicates("issue").set_index("issue")
         issues.loc[near.index, "road"] = near["name"]
     named = issues["road"] != ""
     if named.any():
