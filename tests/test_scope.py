@@ -73,13 +73,17 @@ def test_pieces_issues_and_communities_outside_the_district_change_no_figure(tmp
     assert [str(w.message) for w in warnings] == ["道路长度的 68% 位于辖区之外，未计入任何数字"]  # 1,485 of 2,200 m
 
 
+def _validated(folder):
+    """The project's config and its validated `Project` (with the scope's projection in `metric`)."""
+    config = load_config(folder)
+    layers, problems = load_project(folder, config)
+    return config, validate_project(layers, problems, config.tolerances)[0]
+
+
 def test_the_layers_in_metres_are_the_scope_s_projection_and_a_changed_layer_is_projected_anew(tmp_path):
     # The scope projects the layers once; resolve reuses that and gives the same metres as projecting
     # the layers afresh (东西路 as cut at the boundary plus its 15 m margin: x from 500 to 1015, 515 m).
-    folder = _project(tmp_path)
-    config = load_config(folder)
-    layers, problems = load_project(folder, config)
-    project, _ = validate_project(layers, problems, config.tolerances)
+    config, project = _validated(_project(tmp_path))
     resolved, _ = resolve_project(project, config.tolerances)
     for name in ("communities", "roads", "issues"):
         fresh = getattr(project, name).to_crs(resolved.crs).geometry.values
@@ -96,10 +100,7 @@ def test_the_layers_in_metres_are_the_scope_s_projection_and_a_changed_layer_is_
 def test_resolve_draws_on_the_scope_s_projection_itself_and_needs_none(tmp_path):
     # With the scope's projection the resolved layers hold its very geometries (not projected again);
     # a project made without one (metric = {}) is projected on the spot, to the same metres.
-    folder = _project(tmp_path)
-    config = load_config(folder)
-    layers, problems = load_project(folder, config)
-    project, _ = validate_project(layers, problems, config.tolerances)
+    config, project = _validated(_project(tmp_path))
     resolved, _ = resolve_project(project, config.tolerances)
     for name in ("communities", "roads", "issues"):
         _, known = project.metric[name]
@@ -113,10 +114,7 @@ def test_resolve_draws_on_the_scope_s_projection_itself_and_needs_none(tmp_path)
 def test_a_named_road_with_no_line_is_no_road_and_stops_no_other(tmp_path):
     # A project built in code (not from files) may hold a named piece with an empty line: "A 空路"
     # sorts before every other name, and the roads after it are still built.
-    folder = _project(tmp_path)
-    config = load_config(folder)
-    layers, problems = load_project(folder, config)
-    project, _ = validate_project(layers, problems, config.tolerances)
+    config, project = _validated(_project(tmp_path))
     empty = project.roads.iloc[:1].assign(name="A 空路", geometry=[shapely.LineString()])
     roads = pd.concat([empty, project.roads]).reset_index(drop=True)
     resolved, _ = resolve_project(dataclasses.replace(project, roads=roads), config.tolerances)
