@@ -528,7 +528,7 @@ class _Refs:
     returns every id the value could mean (several: an ambiguous name).
     """
 
-    def __init__(self, ids, names=None):
+    def __init__(self, ids, names=None) -> None:
         self.ids = set(ids)
         self._found: dict[str, tuple[str, ...]] = {}  # a leader or a road is named on many rows
         self.exact: dict[str, set[str]] = {}
