@@ -230,6 +230,13 @@ _today = click.option(
     default=None,
     help="按此日期判断逾期 Judge overdue as of this date (default: geo.toml's today, else today).",
 )
+_leaders = click.option(
+    "--leader",
+    "leaders",
+    multiple=True,
+    metavar="ID|NAME",
+    help="只为这些责任人（编号或姓名，可重复）Only these leaders (id or name; repeat for more).",
+)
 _lang = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -430,12 +437,7 @@ def bulletin(project: Path, out_dir: Path, since, deadline, lang: str | None, to
 @cli.command()
 @_project_arg
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
-@click.option(
-    "--leader",
-    "leaders",
-    multiple=True,
-    help="只为这位责任人（编号或姓名，可重复）。Only this leader (id or name; repeat for more).",
-)
+@_leaders
 @_lang
 @_today
 @_verbose
@@ -489,13 +491,7 @@ def init(folder: Path, force: bool, lang: str | None) -> int:
     show_default=True,
     help="输出文件夹（页面写入其中的 print/）Output folder (the pages go into its print/).",
 )
-@click.option(
-    "--leader",
-    "leaders",
-    multiple=True,
-    metavar="ID|NAME",
-    help="只打印这些责任人（编号或姓名，可重复）Only these leaders (id or name; repeat for more).",
-)
+@_leaders
 @_lang
 @_today
 @_verbose

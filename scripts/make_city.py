@@ -83,6 +83,9 @@ import numpy as np
 import pyproj
 import shapely
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_demo_layers import COMMUNITY_ITEMS, ISSUE_CATEGORIES  # noqa: E402  (the demo's own lists)
+
 UTM = 32649  # WGS 84 / UTM zone 49N: the construction's metric CRS
 CENTRE = (620_000.0, 3_350_000.0)
 SCALES = {
@@ -134,8 +137,6 @@ DEPARTMENTS = [
     "发改局",
     "统计局",
 ]
-COMMUNITY_ITEMS = ["拆违", "五乱", "门前三包", "粉刷", "绿化", "保洁"]
-ISSUE_CATEGORIES = ["卫生死角", "占道经营", "乱贴乱画", "违章搭建", "垃圾堆放", "污水外溢", "门前三包", "乱停乱放"]
 NOTE = "Synthetic data made by scripts/make_city.py: names, geometry and people are all invented."
 
 _TO_WGS = pyproj.Transformer.from_crs(UTM, 4326, always_xy=True)
