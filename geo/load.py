@@ -138,26 +138,40 @@ def _aliases(spec: LayerSpec, config: Config) -> dict[str, str]:
 
 def _rename_columns(
     frame: pd.DataFrame, spec: LayerSpec, config: Config
-) -> tuple[pd.DataFrame, dict[str, str], list[Msg]]:
+) -> tuple[pd.DataFrame, dict[str, str], list[Msg], list[Msg]]:
     """Rename headers to the contract's names.
 
-    Returns the frame, the mapping used (contract column -> header), and a
-    note for each header that also meant an already-taken column (the first
-    one is used; the others are kept aside under another name, never merged).
+    Returns the frame, the mapping used (contract column -> header), a
+    warning for each header that also meant an already-taken column (the first
+    one is used; the others are kept aside under another name, never merged),
+    and a note for each column shadowed by a header that geo.toml names.
     """
     aliases = _aliases(spec, config)
     renames: dict[str, str] = {}
     headers: dict[str, str] = {}
-    clashes = []
+    clashes: list[Msg] = []
+    shadowed: list[Msg] = []
     # One header configured for two columns (id = name = "社区名称"): the others get a copy.
     shared: dict[str, list[str]] = {}
     for canonical, header in config.columns.get(spec.name, {}).items():
         shared.setdefault(normalise_header(header), []).append(canonical)
+    # A header named in geo.toml wins over a column that merely carries the contract's name (an empty
+    # `id` beside `VILLCODE`): the configured headers are placed first, whatever their position.
+    configured = {normalise_header(h): c for c, h in config.columns.get(spec.name, {}).items()}
     for column in frame.columns:
-        if column in ("geometry", "_row"):
+        if column not in ("geometry", "_row") and normalise_header(column) in configured:
+            found = aliases[normalise_header(column)]
+            if found not in headers:
+                renames[column] = found
+                headers[found] = str(column)
+    for column in frame.columns:
+        if column in ("geometry", "_row") or column in renames:
             continue
         found = aliases.get(normalise_header(column))
-        if found and found not in headers:
+        if found and found in headers and normalise_header(headers[found]) in configured:
+            renames[column] = f"{column}（未使用）"
+            shadowed.append(msg("load.column_shadowed", column=str(column), header=headers[found], canonical=found))
+        elif found and found not in headers:
             renames[column] = found
             headers[found] = str(column)
         elif found:
@@ -173,7 +187,7 @@ def _rename_columns(
                 if other != first and other not in headers:
                     frame[other] = frame[first]
                     headers[other] = headers[first]
-    return frame, headers, clashes
+    return frame, headers, clashes, shadowed
 
 
 def finite_geometries(geometries) -> np.ndarray:
@@ -466,9 +480,11 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
     except ReadError as err:
         problems.append(Problem("error", path.name, None, None, None, err.reason, ""))
         return None
-    frame, headers, clashes = _rename_columns(result.frame, spec, config)
+    frame, headers, clashes, shadowed = _rename_columns(result.frame, spec, config)
     for clash in clashes:
         problems.append(Problem("warning", path.name, None, None, None, clash, msg("load.column_clash_fix")))
+    for note in shadowed:
+        problems.append(Problem("note", path.name, None, None, None, note))
     if spec.name in ID_FROM_NAME and "id" not in headers and "name" in headers:
         frame["id"] = frame["name"]
         headers["id"] = headers["name"]

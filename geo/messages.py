@@ -365,6 +365,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "“{column}”列与“{first}”列都表示 {canonical}，使用了“{first}”",
         "en": "the columns “{column}” and “{first}” both mean {canonical}; “{first}” was used",
     },
+    "load.column_shadowed": {
+        "zh": "geo.toml 指定“{header}”列作 {canonical}，同名的“{column}”列未使用",
+        "en": "geo.toml names the column “{header}” as {canonical}; the column “{column}” was not used",
+    },
     "load.column_clash_fix": {"zh": "删除或改名多余的列", "en": "delete or rename the extra column"},
     "load.control_chars": {
         "zh": "含有不可见的控制字符（{codes}），已删除",
@@ -712,6 +716,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "validate.an_assignment": {"zh": "包保责任", "en": "assignment"},
     "validate.a_status_item": {"zh": "整改事项", "en": "status item"},
+    "validate.a_tier_row": {"zh": "类别名单", "en": "tier list row"},
+    "validate.names_from_ids": {
+        "zh": "没有名称列：以编号作社区名称",
+        "en": "no name column: each community is named by its id",
+    },
+    "validate.names_from_ids_fix": {
+        "zh": "如有名称列，在 geo.toml [columns.communities] name 中写明",
+        "en": "if there is a name column, name it in geo.toml [columns.communities] name",
+    },
+    "validate.name_from_id": {"zh": "没有名称：以编号“{id}”作名称", "en": "no name: named by its id “{id}”"},
+    "validate.id_stand_in": {"zh": "没有编号：以“{key}”代替", "en": "no id: “{key}” stands in for it"},
+    "validate.no_id_no_name": {
+        "zh": "既没有编号也没有名称：以“{key}”代替",
+        "en": "neither an id nor a name: “{key}” stands in for both",
+    },
+    "validate.no_id_fix": {
+        "zh": "在 GIS 软件中为该要素填写编号和名称",
+        "en": "fill in the feature's id and name in GIS software",
+    },
+    "validate.no_tiers": {
+        "zh": "没有社区类别（既无“类别”列，也无 tiers 类别名单）：{count} 个社区全部按一般社区计",
+        "en": "no community tiers (no tier column, no tiers list): all {count} communities count as general",
+    },
+    "validate.tiers_blank": {
+        "zh": "{count} 个社区未填写类别，按一般社区计",
+        "en": "{count} communities have no tier and count as general",
+    },
+    "validate.no_tiers_fix": {
+        "zh": "在项目文件夹中加一个 tiers 表（列：社区、类别），列出示范社区和重点社区",
+        "en": "add a tiers table to the project folder (columns community, tier) listing the demonstration "
+        "and key communities",
+    },
+    "validate.tier_from_table": {
+        "zh": "与 {file} 不同，按 {file} 的“{tier}”计",
+        "en": "differs from {file}; counted as {file} says: {tier}",
+    },
+    "validate.tier_repeated": {
+        "zh": "同一社区已在第 {first} 行列出，类别相同",
+        "en": "the same community is listed on row {first} already, with the same tier",
+    },
+    "validate.tier_conflict": {
+        "zh": "同一社区已在第 {first} 行列出，类别不同",
+        "en": "the same community is listed on row {first} already, with another tier",
+    },
+    "validate.tier_conflict_fix": {
+        "zh": "每个社区只列一次，保留正确的类别",
+        "en": "list each community once, with its right tier",
+    },
     "validate.no_such_community": {"zh": "社区图层中没有这个编号或名称", "en": "no community has this id or name"},
     "validate.no_such_road": {"zh": "道路图层中没有这个道路名称", "en": "no road in the roads layer has this name"},
     "validate.leader_blank_fix": {

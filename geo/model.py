@@ -93,6 +93,9 @@ class Project:
     # project them again: by layer name, the layer's geometry array then and its projection (a cut
     # road piece as cut there). Used only while the layer still holds that very array.
     metric: dict[str, tuple[Any, gpd.GeoSeries]] = field(default_factory=dict, repr=False, compare=False)
+    # The `tiers` table's usable rows (``community`` an id, ``tier`` canonical), already applied to
+    # ``communities.tier``: kept for the ledger.
+    tiers: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         from .schema import LAYERS

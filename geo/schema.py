@@ -60,7 +60,7 @@ LAYERS: dict[str, LayerSpec] = {
                 "tier": ("类别", "等级", "社区类别"),
                 "street": ("街道", "所属街道", "街道办", "乡镇", "乡镇名称", "乡镇市区", "townname"),
             },
-            ("id", "name", "tier"),
+            ("id",),  # a missing name takes the id; a missing tier is general (or comes from `tiers`)
         ),
         LayerSpec(
             "roads",
@@ -135,6 +135,18 @@ LAYERS: dict[str, LayerSpec] = {
             ("id", "state"),
         ),
         LayerSpec("boundary", False, POLYGONS, {"name": ("名称",)}, ()),
+        # The office's short list of demonstration and key communities (contract v3): it wins over
+        # the layer's own tier column, and a community it does not name is general.
+        LayerSpec(
+            "tiers",
+            False,
+            (),
+            {
+                "community": ("社区", "社区名称", "社区编号", "名称", "编号", "村里", "村里名称", "村里代码"),
+                "tier": ("类别", "等级", "社区类别", "类型"),
+            },
+            ("community", "tier"),
+        ),
     ]
 }
 

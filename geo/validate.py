@@ -160,8 +160,10 @@ class _Checker:
             )
         return not missing
 
-    def vocabulary(self, column: str, vocabulary: str, required: bool = True, reject: bool = False) -> pd.Series:
-        """Map a column to canonical values; report values that match nothing.
+    def vocabulary(
+        self, column: str, vocabulary: str, required: bool = True, reject: bool = False, severity: str = "error"
+    ) -> pd.Series:
+        """Map a column to canonical values; report values that match nothing (``""`` in the result).
 
         With `reject`, a row whose value matches nothing is left out (the
         value decides how the row is used, as an assignment's kind does).
@@ -174,7 +176,7 @@ class _Checker:
         for idx in frame.index[(out == "") & ((frame[column] != "") | required)]:
             value = frame.at[idx, column]
             self.add(
-                "error",
+                severity,
                 frame.at[idx, "_row"],
                 column,
                 value,
@@ -450,17 +452,129 @@ def _with_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame
 
 
-def _communities(layer: Layer, problems) -> gpd.GeoDataFrame:
+def _communities(layer: Layer, problems, tiers_listed: bool = False) -> gpd.GeoDataFrame:
+    """The usable communities; a missing name takes the id, a missing tier is left ``""`` (`_apply_tiers`).
+
+    With `tiers_listed` (a `tiers` table decides), a tier the layer spells
+    in a way geo does not know is a warning, not an error.
+    """
     check = _Checker(layer, problems)
     if not check.require_columns():
         return _empty_layer("communities")
     frame = _with_columns(layer.frame.copy(), "communities")
     frame = frame.set_geometry(check.geometries(LAYERS["communities"].geometry))
-    check.not_empty("id")
+    if "name" not in layer.frame:
+        frame["name"] = frame["id"]
+        check.add("note", None, None, None, msg("validate.names_from_ids"), msg("validate.names_from_ids_fix"))
+    _stand_in_keys(frame, check)
     check.unique("id")
-    check.not_empty("name")
-    frame["tier"] = check.vocabulary("tier", "tier")
+    if "tier" in layer.frame:
+        frame["tier"] = check.vocabulary(
+            "tier", "tier", required=False, severity="warning" if tiers_listed else "error"
+        )
     return frame[~frame["_row"].isin(check.rejected)]
+
+
+def _stand_in_keys(frame: pd.DataFrame, check: _Checker) -> None:
+    """A community without a name takes its id; one without an id its name, or ``#<feature>`` with neither.
+
+    Each row so completed gets one warning; none is left out for it (`frame` is changed in place).
+    """
+    no_id, no_name = frame["id"] == "", frame["name"] == ""
+    for idx in frame.index[no_id | no_name]:
+        row = int(frame.at[idx, "_row"])
+        if no_id[idx] and no_name[idx]:
+            frame.at[idx, "id"] = frame.at[idx, "name"] = f"#{row}"
+            check.add("warning", row, None, None, msg("validate.no_id_no_name", key=f"#{row}"), msg("validate.no_id_fix"))
+        elif no_name[idx]:
+            frame.at[idx, "name"] = frame.at[idx, "id"]
+            check.add("warning", row, "name", "", msg("validate.name_from_id", id=frame.at[idx, "id"]))
+        else:
+            frame.at[idx, "id"] = f"#{row}"
+            check.add("warning", row, "id", "", msg("validate.id_stand_in", key=f"#{row}"), msg("validate.no_id_fix"))
+
+
+def _apply_tiers(
+    layer: Layer | None, problems, communities: gpd.GeoDataFrame, left_out, communities_layer: Layer | None
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Each community's tier: from the `tiers` table when there is one (unlisted: general), else the layer's.
+
+    Returns the communities with ``tier`` filled in (in place: the frame is validation's own, and its
+    geometry array stays the one `geo.scope` projected) and the table's usable rows. Where the table and
+    the layer's own tier column disagree, the table wins and the community's row gets a note.
+    """
+    layer_tiers = communities["tier"].copy()
+    if layer is None or not layer.rows:
+        blank = layer_tiers == ""
+        if communities_layer is not None and len(communities) and blank.any():
+            key = "validate.no_tiers" if blank.all() else "validate.tiers_blank"
+            problems.append(
+                Problem(
+                    "note",
+                    communities_layer.file,
+                    None,
+                    communities_layer.header("tier") if "tier" in communities_layer.headers else None,
+                    None,
+                    msg(key, count=int(blank.sum())),
+                    msg("validate.no_tiers_fix"),
+                )
+            )
+        communities["tier"] = layer_tiers.where(~blank, "general")
+        return communities, _empty_layer("tiers")
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        communities["tier"] = layer_tiers.where(layer_tiers != "", "general")
+        return communities, _empty_layer("tiers")
+    frame = _with_columns(layer.frame.copy(), "tiers")
+    frame["tier"] = check.vocabulary("tier", "tier", reject=True)
+    refs = _Refs(communities["id"], communities["name"])
+    what = msg("validate.a_tier_row")
+    frame["community"] = [
+        _target(check, row["_row"], row["community"], refs, left_out, "community", what, column="community")
+        if row["tier"] and row["community"]
+        else ""
+        for row in frame.to_dict("records")
+    ]
+    check.not_empty("community", reject=True)
+    usable = frame[(frame["community"] != "") & (frame["tier"] != "") & ~frame["_row"].isin(check.rejected)]
+    first: dict[str, tuple[str, int]] = {}
+    for ident, tier, row in zip(usable["community"], usable["tier"], usable["_row"]):
+        if ident not in first:
+            first[ident] = (tier, int(row))
+            continue
+        same = first[ident][0] == tier
+        check.add(
+            "warning" if same else "error",
+            int(row),
+            "community",
+            ident,
+            msg("validate.tier_repeated" if same else "validate.tier_conflict", first=first[ident][1]),
+            msg("validate.repeated_row_fix") if same else msg("validate.tier_conflict_fix"),
+            reject=True,
+        )
+    listed = {ident: tier for ident, (tier, _row) in first.items()}
+    chosen = communities["id"].map(listed).fillna("general")
+    differ = (layer_tiers != "") & (layer_tiers != chosen)
+    if communities_layer is not None:
+        for idx in communities.index[differ]:
+            problems.append(
+                Problem(
+                    "note",
+                    communities_layer.file,
+                    int(communities.at[idx, "_row"]),
+                    communities_layer.header("tier"),
+                    _tier_word(layer_tiers[idx]),
+                    msg("validate.tier_from_table", file=layer.file, tier=_tier_word(chosen[idx])),
+                    row_label=communities_layer.row_label,
+                )
+            )
+    communities["tier"] = chosen
+    return communities, frame[frame["_row"].isin(usable["_row"]) & ~frame["_row"].isin(check.rejected)]
+
+
+def _tier_word(tier: str) -> Msg:
+    """示范（demonstration） in Chinese, demonstration in English."""
+    return msg("validate.choice", spelling=VOCABULARIES["tier"][tier][0], value=tier)
 
 
 def _roads(layer: Layer, problems) -> gpd.GeoDataFrame:
@@ -577,29 +691,30 @@ _TARGET_WORDS = {
 }
 
 
-def _target(check, n, target, refs: _Refs, left_out, kind: str, what: Msg) -> str:
+def _target(check, n, target, refs: _Refs, left_out, kind: str, what: Msg, column: str = "target") -> str:
     """The community id or road name a reference names, or '' with the problem reported.
 
-    `kind` is ``community`` or ``road``; `what` names the row in messages (包保责任, 整改事项).
+    `kind` is ``community`` or ``road``; `what` names the row in messages (包保责任, 整改事项);
+    `column` is the contract column the reference is in.
     """
     ambiguous, use_id, unusable, rejected, first_fix, missing = _TARGET_WORDS[kind]
     found = refs.find(target)
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        check.add("error", n, "target", target, msg(ambiguous), msg(use_id, ids=", ".join(found)), reject=True)
+        check.add("error", n, column, target, msg(ambiguous), msg(use_id, ids=", ".join(found)), reject=True)
     elif target in left_out:
         check.add(
             "warning",
             n,
-            "target",
+            column,
             target,
             msg(unusable if left_out.whole else rejected, why=left_out[target]),
             msg(first_fix, what=what),
             reject=True,
         )
     else:
-        check.add("error", n, "target", target, msg(missing), _closest(target, refs.spellings()), reject=True)
+        check.add("error", n, column, target, msg(missing), _closest(target, refs.spellings()), reject=True)
     return ""
 
 
@@ -831,7 +946,8 @@ def validate_project(
         layer = layers.get(name)
         return check(layer, problems, *args) if layer is not None else _empty_layer(name)
 
-    communities = checked("communities", _communities)
+    tiers_layer = layers.get("tiers")
+    communities = checked("communities", _communities, tiers_layer is not None and bool(tiers_layer.rows))
     roads = checked("roads", _roads)
     roads_layer = layers.get("roads")
     if roads_layer is None or not roads_layer.rows:
@@ -854,6 +970,7 @@ def validate_project(
         communities, roads, issues, boundary, tolerances.scope_margin_m, layers, problems
     )
     left_out = _left_out(layers.get("communities"), communities, "communities", problems)
+    communities, tiers = _apply_tiers(tiers_layer, problems, communities, left_out, layers.get("communities"))
     roads_left_out = _left_out(roads_layer, roads, "roads", problems)
     leaders_layer = layers.get("leaders")
     leaders_unusable: str | Msg = (
@@ -870,5 +987,7 @@ def validate_project(
     )
     status = checked("status", _status, communities, roads, left_out, roads_left_out)
     sources = {name: layer.source() for name, layer in layers.items()}
-    project = Project(communities, roads, leaders, assignments, status, issues, boundary, sources, outside, metric)
+    project = Project(
+        communities, roads, leaders, assignments, status, issues, boundary, sources, outside, metric, tiers=tiers
+    )
     return project, problems
