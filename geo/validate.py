@@ -537,8 +537,9 @@ def _apply_tiers(
     ]
     check.not_empty("community", reject=True)
     usable = frame[(frame["community"] != "") & (frame["tier"] != "") & ~frame["_row"].isin(check.rejected)]
+    typed = layer.frame["community"]  # as the clerk wrote it, for the messages
     first: dict[str, tuple[str, int]] = {}
-    for ident, tier, row in zip(usable["community"], usable["tier"], usable["_row"]):
+    for idx, ident, tier, row in zip(usable.index, usable["community"], usable["tier"], usable["_row"]):
         if ident not in first:
             first[ident] = (tier, int(row))
             continue
@@ -547,13 +548,13 @@ def _apply_tiers(
             "warning" if same else "error",
             int(row),
             "community",
-            ident,
+            typed[idx],
             msg("validate.tier_repeated" if same else "validate.tier_conflict", first=first[ident][1]),
             msg("validate.repeated_row_fix") if same else msg("validate.tier_conflict_fix"),
             reject=True,
         )
     listed = {ident: tier for ident, (tier, _row) in first.items()}
-    chosen = communities["id"].map(listed).fillna("general")
+    chosen = pd.Series([listed.get(i, "general") for i in communities["id"]], index=communities.index, dtype=object)
     differ = (layer_tiers != "") & (layer_tiers != chosen)
     if communities_layer is not None:
         for idx in communities.index[differ]:

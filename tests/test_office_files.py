@@ -1,0 +1,183 @@
+"""Real office files at the door (contract v3): the shapes in which a district hands its files over.
+
+A village layer as the survey bureau publishes it (VILLCODE, VILLNAME, TOWNNAME, no tier), the
+demonstration and key communities as a short list in Excel, ids a spreadsheet stripped of their
+zeros, a hotline export without a state column … Every expected value is worked out by hand.
+"""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from conftest import LEADERS, line, square, to_wgs, write_csv
+from geo import check, load_config, load_project, validate_project
+from geo.errors import ValidationError
+
+# Three villages side by side, 400 m wide, as a village layer comes: the bureau's code and name,
+# the township, and an `id` column that is there but empty (an export's object id left blank).
+VILLAGES = [
+    {"id": "", "VILLCODE": "6500100-001", "VILLNAME": "大安里", "TOWNNAME": "東區", "x": 0},
+    {"id": "", "VILLCODE": "6500100-002", "VILLNAME": "光明里", "TOWNNAME": "東區", "x": 400},
+    {"id": "", "VILLCODE": "6500100-003", "VILLNAME": "中正里", "TOWNNAME": "西區", "x": 800},
+]
+
+
+def _geojson(path, rows, geometry):
+    features = [
+        {
+            "type": "Feature",
+            "properties": {k: v for k, v in row.items() if k != "x"},
+            "geometry": json.loads(json.dumps(geometry(row).__geo_interface__)),
+        }
+        for row in rows
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
+
+
+def _village_project(folder, villages=VILLAGES, toml: str | None = None):
+    """Three villages, one road across them, leaders and assignments by the villages' names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _geojson(folder / "communities.geojson", villages, lambda r: to_wgs(square(r["x"], 0, r["x"] + 400, 400)))
+    _geojson(folder / "roads.geojson", [{"name": "中山路", "x": 0}], lambda r: to_wgs(line((0, 200), (1200, 200))))
+    write_csv(folder / "leaders.csv", LEADERS)
+    write_csv(
+        folder / "assignments.csv",
+        [
+            {"leader": "C1", "kind": "包路", "target": "中山路"},
+            {"leader": "D1", "kind": "包社区", "target": "大安里"},
+            {"leader": "S1", "kind": "包社区", "target": "光明里"},
+            {"leader": "S1", "kind": "包社区", "target": "中正里"},
+        ],
+    )
+    (folder / "geo.toml").write_text(
+        toml
+        if toml is not None
+        else '[columns.communities]\nid = "VILLCODE"\nname = "VILLNAME"\nstreet = "TOWNNAME"\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _validated(folder):
+    layers, problems = load_project(folder, load_config(folder))
+    return validate_project(layers, problems)
+
+
+def _texts(problems, severity=None) -> list[str]:
+    return [str(p) for p in problems if severity is None or p.severity == severity]
+
+
+def _tier_sheet(path, rows, title: str | None = "沙市區示範及重點社區名單"):
+    """The short list as an office types it: a title row above Traditional headers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+    sheet.append(["社區", "類別"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+
+
+# --- item 2: a header geo.toml names wins over a column carrying the contract's name -------------
+
+
+def test_a_configured_id_wins_over_an_empty_id_column(tmp_path):
+    project, problems = _validated(_village_project(tmp_path / "p"))
+    assert project.communities["id"].tolist() == ["6500100-001", "6500100-002", "6500100-003"]
+    assert project.communities["name"].tolist() == ["大安里", "光明里", "中正里"]
+    assert project.communities["street"].tolist() == ["東區", "東區", "西區"]
+    notes = _texts(problems, "note")
+    assert any("geo.toml 指定“VILLCODE”列作 id，同名的“id”列未使用" in n for n in notes), notes
+    assert not [p for p in problems if p.severity == "error"]
+
+
+def test_without_the_mapping_the_contract_column_is_used(tmp_path):
+    """The same file with no geo.toml: the empty `id` column is the id column, and each row says so."""
+    folder = _village_project(tmp_path / "p", toml="")
+    _project, problems = _validated(folder)
+    assert not any("同名" in t for t in _texts(problems))
+    # every village is kept, each under its feature number, and named by its own name
+    assert _project.communities["id"].tolist() == ["#1", "#2", "#3"]
+
+
+# --- item 1: tiers from a list -------------------------------------------------------------------
+
+
+def test_no_tier_anywhere_makes_every_community_general_with_one_note(tmp_path):
+    project, problems = _validated(_village_project(tmp_path / "p"))
+    assert project.communities["tier"].tolist() == ["general"] * 3
+    notes = [t for t in _texts(problems, "note") if "社区类别" in t]
+    assert notes == [
+        "communities.geojson：没有社区类别（既无“类别”列，也无 tiers 类别名单）：3 个社区全部按一般社区计。"
+        "修改：在项目文件夹中加一个 tiers 表（列：社区、类别），列出示范社区和重点社区"
+    ]
+
+
+def test_a_tier_list_in_excel_by_name_and_by_id(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    _tier_sheet(folder / "tiers.xlsx", [("大安里", "示範"), ("6500100-003", "重點社區")])
+    project, problems = _validated(folder)
+    assert project.communities["tier"].tolist() == ["demonstration", "general", "key"]
+    assert not [p for p in problems if p.severity in ("error", "warning")], _texts(problems)
+    assert project.tiers["community"].tolist() == ["6500100-001", "6500100-003"]
+
+
+def test_the_list_wins_over_the_layer_with_a_note_per_disagreement(tmp_path):
+    villages = [dict(v, 類別=t) for v, t in zip(VILLAGES, ["重点", "一般", "示范"])]
+    folder = _village_project(tmp_path / "p", villages)
+    # 大安里: the list says demonstration, the layer key -> a note; 光明里: unlisted and general in the
+    # layer -> agreed, no note; 中正里: the layer says demonstration, the list leaves it out -> general, a note
+    _tier_sheet(folder / "tiers.xlsx", [("大安里", "示范")])
+    project, problems = _validated(folder)
+    assert project.communities["tier"].tolist() == ["demonstration", "general", "general"]
+    notes = [t for t in _texts(problems, "note") if "不同，按 tiers.xlsx" in t]
+    assert notes == [
+        "communities.geojson 第 1 个要素，“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“示范（demonstration）”计"
+        "（值：“重点（key）”）",
+        "communities.geojson 第 3 个要素，“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“一般（general）”计"
+        "（值：“示范（demonstration）”）",
+    ]
+
+
+def test_a_tier_list_row_that_names_nothing_is_an_error_with_a_suggestion(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    _tier_sheet(folder / "tiers.xlsx", [("大安", "示范"), ("光明里", "特级")], title=None)
+    _project, problems = _validated(folder)
+    errors = _texts(problems, "error")
+    assert any("tiers.xlsx 第 2 行，“社區”列" in e and "大安里" in e for e in errors), errors
+    assert any("tiers.xlsx 第 3 行，“類別”列：不是可识别的值" in e for e in errors), errors
+
+
+def test_a_community_listed_twice(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    _tier_sheet(folder / "tiers.xlsx", [("大安里", "示范"), ("大安里", "示范"), ("光明里", "重点"), ("光明里", "示范")])
+    project, problems = _validated(folder)
+    texts = _texts(problems)
+    assert any(t.startswith("tiers.xlsx 第 4 行") and "已在第 3 行列出，类别相同" in t for t in texts), texts
+    assert any(t.startswith("tiers.xlsx 第 6 行") and "已在第 5 行列出，类别不同" in t for t in texts), texts
+    assert [p.severity for p in problems if p.file == "tiers.xlsx" and p.row] == ["warning", "error"]
+    assert [p.value for p in problems if p.file == "tiers.xlsx" and p.row] == ["大安里", "光明里"]
+
+
+def test_the_tier_list_reaches_the_check_without_a_district_leader(tmp_path):
+    """A key community led only by a street leader is a gap once the list names it key."""
+    folder = _village_project(tmp_path / "p")
+    before = check(folder, load_config(folder)).analysis
+    assert "no_district_leader" not in set(before.gaps["kind"])
+    _tier_sheet(folder / "tiers.xlsx", [("光明里", "重点")])
+    after = check(folder, load_config(folder)).analysis
+    gaps = after.gaps[after.gaps["kind"] == "no_district_leader"]
+    assert gaps["target"].tolist() == ["6500100-002"]
+
+
+def test_the_ledger_counts_the_tier_list(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    _tier_sheet(folder / "tiers.xlsx", [("大安里", "示范"), ("无此里", "重点")])
+    with pytest.raises(ValidationError) as err:
+        check(folder, load_config(folder))
+    (entry,) = [e for e in err.value.ledger if e.file == "tiers.xlsx"]
+    assert (entry.read, entry.used, entry.rejected, entry.lost) == (2, 1, 1, 0)
