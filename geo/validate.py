@@ -485,7 +485,9 @@ def _stand_in_keys(frame: pd.DataFrame, check: _Checker) -> None:
         row = int(frame.at[idx, "_row"])
         if no_id[idx] and no_name[idx]:
             frame.at[idx, "id"] = frame.at[idx, "name"] = f"#{row}"
-            check.add("warning", row, None, None, msg("validate.no_id_no_name", key=f"#{row}"), msg("validate.no_id_fix"))
+            check.add(
+                "warning", row, None, None, msg("validate.no_id_no_name", key=f"#{row}"), msg("validate.no_id_fix")
+            )
         elif no_name[idx]:
             frame.at[idx, "name"] = frame.at[idx, "id"]
             check.add("warning", row, "name", "", msg("validate.name_from_id", id=frame.at[idx, "id"]))
