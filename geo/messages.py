@@ -678,6 +678,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "请按正确的几何类型导出该图层",
         "en": "export the layer with the right geometry type",
     },
+    "validate.matched_loosely": {
+        "zh": "与数据中的“{spelling}”写法不同（空格或数字前的 0），按“{spelling}”匹配",
+        "en": "spelt otherwise than “{spelling}” in the data (spaces or leading zeros); matched to “{spelling}”",
+    },
+    "validate.matched_loosely_fix": {
+        "zh": "统一两个文件中的写法（电子表格会去掉编号前的 0：把该列设为文本）",
+        "en": "spell it alike in both files (a spreadsheet drops an id's leading zeros: format the column as text)",
+    },
     "validate.did_you_mean": {"zh": "是否应为 {names}？", "en": "did you mean {names}?"},
     "validate.check_spelling": {"zh": "请检查拼写", "en": "check the spelling"},
     "validate.roads_unnamed": {
@@ -716,6 +724,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "validate.an_assignment": {"zh": "包保责任", "en": "assignment"},
     "validate.a_status_item": {"zh": "整改事项", "en": "status item"},
+    "validate.issues_all_open": {
+        "zh": "没有状态列：{count} 个问题点全部按未整改计",
+        "en": "no state column: all {count} issues count as open",
+    },
     "validate.a_tier_row": {"zh": "类别名单", "en": "tier list row"},
     "validate.names_from_ids": {
         "zh": "没有名称列：以编号作社区名称",

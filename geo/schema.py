@@ -132,7 +132,7 @@ LAYERS: dict[str, LayerSpec] = {
                 "lon": ("经度", "longitude", "lng", "x"),
                 "lat": ("纬度", "latitude", "y"),
             },
-            ("id", "state"),
+            ("id",),  # without a state every issue is open (a hotline export of open cases)
         ),
         LayerSpec("boundary", False, POLYGONS, {"name": ("名称",)}, ()),
         # The office's short list of demonstration and key communities (contract v3): it wins over

@@ -8,7 +8,6 @@ and its problem is marked ``rejected`` so the ledger can account for it.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from datetime import date, datetime, timedelta
@@ -17,6 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from .config import Tolerances
 from .errors import Problem, ValidationError
@@ -36,6 +37,10 @@ _YMD = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:(?:[T\s]\s*|\s*[号號]?\s*)(\d{1,2})\s*[:时時点點]\s*(\d{1,2})?.*)?$"
 )
+# A year of the Republic of China calendar (Taiwan's offices): 民國104年9月30日, or a bare three-digit year as
+# in 104/9/30 (no Gregorian date of a district's records has one). Year 1 is 1912.
+_ROC_YEAR = re.compile(r"^(?:民\s*[國国]\s*(\d{1,3})|(\d{3}))(?=\s*[-/.年])")
+_ROC_OFFSET = 1911
 _EXCEL_EPOCH = date(1899, 12, 30)
 # US order, as 311 exports write it: 06/15/2023, 6/15/2023 3:34:43 PM (the year last: never read as Y/M/D).
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*([AaPp][Mm])?)?$")
@@ -58,7 +63,9 @@ def parse_date(value: str) -> date | None:
     ``…+08:00``, ``…Z``, ``20230601``, the ordinal ``2023-152``), 2023/6/1,
     2023.6.1, 2023-6-1, 2023年6月1日 (each maybe followed by a time), the US
     order with the year last (``06/15/2023 03:34:43 PM``), an Excel serial
-    number (``44713``) and milliseconds since 1970 (``1685577600000``, in UTC).
+    number (``44713``), milliseconds since 1970 (``1685577600000``, in UTC), and
+    dates of the Republic of China calendar (``104/9/30``, ``民國104年9月30日``:
+    2015-09-30).
     The date is the one written, in the zone written.
 
     Returns None for an empty value; raises `DateError` for anything else,
@@ -67,6 +74,9 @@ def parse_date(value: str) -> date | None:
     text = normalise_text(value)
     if not text:
         return None
+    roc = _ROC_YEAR.match(text)
+    if roc:
+        text = f"{int(roc.group(1) or roc.group(2)) + _ROC_OFFSET}{text[roc.end() :]}"
     match = _YMD.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups()[:3])
@@ -425,8 +435,30 @@ def _reason(reason: str) -> str | Msg:
 VERTEX_WARNING = 500_000  # a feature with more vertices than this is worth a word (a GPS track, a mistake)
 
 
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(\d)")
+
+
+def loose_key(value: object) -> str:
+    """`name_key` without spaces, its numbers without leading zeros: how a clerk reads two spellings as one.
+
+    ``友愛街 251巷`` and ``友愛街251巷`` match, and so do ``00120`` and the ``120`` a spreadsheet left of it.
+    """
+    return _LEADING_ZEROS.sub(r"\1", name_key(value).replace(" ", ""))
+
+
 def _closest(value: str, candidates) -> Msg:
-    close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.4)
+    """Up to three spellings nearest to `value` by edit distance on their loose forms (digits kept), nearest first.
+
+    So ``Hammon St`` suggests ``Hammond St`` before ``Chapin St``; a spelling more than half the
+    value's length away is no suggestion.
+    """
+    spellings = sorted(set(candidates))
+    query = loose_key(value)
+    cutoff = max(2, len(query) // 2)
+    hits = process.extract(
+        query, [loose_key(c) for c in spellings], scorer=Levenshtein.distance, limit=3, score_cutoff=cutoff
+    )
+    close = [spellings[n] for _key, _distance, n in sorted(hits, key=lambda hit: (hit[1], spellings[hit[2]]))]
     return msg("validate.did_you_mean", names=" / ".join(close)) if close else msg("validate.check_spelling")
 
 
@@ -641,7 +673,9 @@ def _leaders(layer: Layer, problems) -> pd.DataFrame:
 class _Refs:
     """What a reference cell may name: an id or a name, matched by `name_key` (繁/简, width, case).
 
-    An exact id wins; then an exact name; then the folded id or name. `find`
+    An exact id wins; then an exact name; then the folded id or name; then
+    the loose form (`loose_key`: spaces, leading zeros), which `loosely`
+    records with the spelling it matched so the caller can say so. `find`
     returns every id the value could mean (several: an ambiguous name).
     """
 
@@ -650,10 +684,16 @@ class _Refs:
         self._found: dict[str, tuple[str, ...]] = {}  # a leader or a road is named on many rows
         self.exact: dict[str, set[str]] = {}
         self.folded: dict[str, set[str]] = {}
+        self.loose: dict[str, set[str]] = {}
+        self._loose_spelling: dict[str, str] = {}
+        self.loosely: dict[str, str] = {}  # value found by its loose form -> the spelling it matched
         for ident, name in zip(ids, ids if names is None else names):
             for value in {ident, name} - {""}:
                 self.exact.setdefault(value, set()).add(ident)
                 self.folded.setdefault(name_key(value), set()).add(ident)
+                key = loose_key(value)
+                self.loose.setdefault(key, set()).add(ident)
+                self._loose_spelling.setdefault(key, value)
 
     def find(self, value: str) -> list[str]:
         """Every id `value` could mean (a list of one when it is clear); worked out once per value."""
@@ -665,8 +705,25 @@ class _Refs:
             found = [value]
         else:
             found = sorted(self.exact.get(value) or self.folded.get(name_key(value)) or ())
+        if not found and value:
+            key = loose_key(value)
+            found = sorted(self.loose.get(key, ()))
+            if found:
+                self.loosely[value] = self._loose_spelling[key]
         self._found[value] = tuple(found)
         return found
+
+    def warn_if_loose(self, check: _Checker, row, column: str, value: str) -> None:
+        """A warning naming both spellings when `value` was found only by its loose form."""
+        if value in self.loosely:
+            check.add(
+                "warning",
+                row,
+                column,
+                value,
+                msg("validate.matched_loosely", spelling=self.loosely[value]),
+                msg("validate.matched_loosely_fix"),
+            )
 
     def spellings(self) -> set[str]:
         return set(self.exact)
@@ -703,6 +760,7 @@ def _target(check, n, target, refs: _Refs, left_out, kind: str, what: Msg, colum
     ambiguous, use_id, unusable, rejected, first_fix, missing = _TARGET_WORDS[kind]
     found = refs.find(target)
     if len(found) == 1:
+        refs.warn_if_loose(check, n, column, target)
         return found[0]
     if len(found) > 1:
         check.add("error", n, column, target, msg(ambiguous), msg(use_id, ids=", ".join(found)), reject=True)
@@ -737,6 +795,8 @@ def _assignments(
         n, leader, target = row["_row"], row["leader"], row["target"]
         found = leader_refs.find(leader) if leader else []
         resolved_leaders.append(found[0] if len(found) == 1 else "")
+        if len(found) == 1:
+            leader_refs.warn_if_loose(check, n, "leader", leader)
         if leader == "":
             check.add("error", n, "leader", "", msg("validate.blank"), msg("validate.leader_blank_fix"), reject=True)
         elif len(found) > 1:
@@ -803,7 +863,13 @@ def _assignments(
     frame["leader"] = resolved_leaders
     frame["target"] = resolved_targets
     for column in ("from", "to"):  # a cross street named in another script or case: the roads layer's spelling
-        frame[column] = [(road_refs.find(v) or [v])[0] if v else v for v in frame[column]]
+        spelt = []
+        for n, value in zip(frame["_row"], frame[column]):
+            found = road_refs.find(value) if value else []
+            if len(found) == 1:
+                road_refs.warn_if_loose(check, n, column, value)
+            spelt.append(found[0] if len(found) == 1 else value)
+        frame[column] = spelt
     key = ["leader", "kind", "target", "from", "to"]
     dup = frame.duplicated(key, keep="first") & (frame["leader"] != "") & (frame["target"] != "")
     for idx in frame.index[dup]:
@@ -863,7 +929,12 @@ def _issues(layer: Layer, problems) -> gpd.GeoDataFrame:
     frame = frame.set_geometry(check.geometries(("Point",)))  # first: a row left out has no other error
     check.not_empty("id")
     check.unique("id")
-    frame["state"] = check.vocabulary("state", "issue_state")
+    if "state" in layer.frame:
+        frame["state"] = check.vocabulary("state", "issue_state")
+    else:  # a case list, a hotline export of open cases (contract v3)
+        frame["state"] = "open"
+        if len(frame):
+            check.add("note", None, None, None, msg("validate.issues_all_open", count=len(frame)))
     frame["source"] = check.vocabulary("source", "issue_source", required=False)
     frame["reported"] = check.dates("reported")
     frame["due"] = check.dates("due")

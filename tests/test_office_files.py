@@ -8,13 +8,16 @@ zeros, a hotline export without a state column … Every expected value is worke
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import openpyxl
 import pytest
+import shapely
 
-from conftest import LEADERS, line, square, to_wgs, write_csv
+from conftest import LEADERS, line, m, square, to_wgs, write_csv
 from geo import check, load_config, load_project, validate_project
 from geo.errors import ValidationError
+from geo.validate import DateError, parse_date
 
 # Three villages side by side, 400 m wide, as a village layer comes: the bureau's code and name,
 # the township, and an `id` column that is there but empty (an export's object id left blank).
@@ -181,3 +184,128 @@ def test_the_ledger_counts_the_tier_list(tmp_path):
         check(folder, load_config(folder))
     (entry,) = [e for e in err.value.ledger if e.file == "tiers.xlsx"]
     assert (entry.read, entry.used, entry.rejected, entry.lost) == (2, 1, 1, 0)
+
+
+# --- item 5: matching as a clerk would ------------------------------------------------------------
+
+POSTAL = [
+    {"id": "00120", "name": "Punavuori", "x": 0},
+    {"id": "00130", "name": "Kaartinkaupunki", "x": 400},
+    {"id": "99120", "name": "Kakslauttanen", "x": 800},
+]
+
+
+def _postal_project(folder, assignments, roads=("Hammond St", "Chapin St", "H ST")):
+    """Postal areas with zero-led codes and streets in English, as a European city's files come."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _geojson(folder / "communities.geojson", POSTAL, lambda r: to_wgs(square(r["x"], 0, r["x"] + 400, 400)))
+    pieces = [{"name": name, "x": 100 * n} for n, name in enumerate(roads)]
+    _geojson(folder / "roads.geojson", pieces, lambda r: to_wgs(line((r["x"] + 50, 0), (r["x"] + 50, 400))))
+    write_csv(folder / "leaders.csv", LEADERS)
+    write_csv(folder / "assignments.csv", assignments, ["leader", "kind", "target", "from", "to", "role"])
+    return folder
+
+
+def test_an_id_a_spreadsheet_stripped_of_its_zeros_matches_with_a_warning_naming_both(tmp_path):
+    folder = _postal_project(
+        tmp_path / "p",
+        [
+            {"leader": "S1", "kind": "community", "target": "120"},
+            {"leader": "S1", "kind": "community", "target": "00130"},
+            {"leader": "D1", "kind": "community", "target": "99120"},
+        ],
+    )
+    project, problems = _validated(folder)
+    assert project.assignments["target"].tolist() == ["00120", "00130", "99120"]
+    warnings = _texts(problems, "warning")
+    assert warnings == [
+        "assignments.csv 第 2 行，“target”列：与数据中的“00120”写法不同（空格或数字前的 0），按“00120”匹配"
+        "（值：“120”）。修改：统一两个文件中的写法（电子表格会去掉编号前的 0：把该列设为文本）"
+    ]
+
+
+def test_spaces_between_cjk_and_digits_do_not_matter(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    _geojson(
+        folder / "roads.geojson",
+        [{"name": "友愛街 251巷", "x": 0}, {"name": "中山路", "x": 0}],
+        lambda r: to_wgs(line((0, 200), (1200, 200))),
+    )
+    write_csv(
+        folder / "assignments.csv",
+        [
+            {"leader": "C1", "kind": "包路", "target": "友愛街251巷"},
+            {"leader": "D1", "kind": "包社区", "target": "大安里"},
+        ],
+    )
+    project, problems = _validated(folder)
+    assert project.assignments["target"].tolist() == ["友愛街 251巷", "6500100-001"]
+    assert [p.value for p in problems if p.severity == "warning"] == ["友愛街251巷"]
+
+
+def test_a_near_miss_suggests_the_nearest_spellings_first(tmp_path):
+    folder = _postal_project(
+        tmp_path / "p",
+        [
+            {"leader": "C1", "kind": "road", "target": "Hammon St"},
+            {"leader": "S1", "kind": "community", "target": "0012"},
+        ],
+    )
+    _project, problems = _validated(folder)
+    errors = {p.value: str(p.fix) for p in problems if p.severity == "error"}
+    # Hammon St -> hammonst (cutoff 8 // 2 = 4): Hammond St is 1 edit away (insert d); Chapin St 4
+    # (insert c before h-a, then m m o -> p i: two substitutions and a deletion); H ST 5 (delete a m m o n)
+    assert errors["Hammon St"] == "是否应为 Hammond St / Chapin St？"
+    # 0012 -> 12: 00120 (120) and 00130 (130) are 1 edit away; 99120 is 3 (over the cutoff of 2)
+    assert errors["0012"] == "是否应为 00120 / 00130？"
+
+
+# --- item 6: issue state optional, ROC dates -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("104/9/30", date(2015, 9, 30)),
+        ("104-09-30", date(2015, 9, 30)),
+        ("104.9.30", date(2015, 9, 30)),
+        ("民國104年9月30日", date(2015, 9, 30)),
+        ("民国 99 年 1 月 2 日", date(2010, 1, 2)),
+        ("民國1年1月1日", date(1912, 1, 1)),
+        ("112/02/28 14:30", date(2023, 2, 28)),
+    ],
+)
+def test_dates_of_the_republic_of_china_calendar(typed, expected):
+    assert parse_date(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["104/2/30", "99/9/30"])
+def test_roc_dates_that_are_no_dates(typed):
+    """2015-02-30 does not exist; a two-digit year without 民國 is not read as one."""
+    with pytest.raises(DateError):
+        parse_date(typed)
+
+
+def test_a_hotline_export_without_state_counts_every_issue_open(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    write_csv(
+        folder / "issues.csv",
+        [
+            {"案件編號": "1130001", "反映日期": "113/1/5", "經度": "", "緯度": "", "类别": "路燈"},
+            {"案件編號": "1130002", "反映日期": "民國113年1月6日", "經度": "", "緯度": "", "类别": "垃圾"},
+        ],
+    )
+    # place the two cases in 大安里 and 中正里 (fixture metres -> degrees)
+    rows = (folder / "issues.csv").read_text("utf-8").splitlines()
+    for n, (x, y) in enumerate([(200, 100), (1000, 300)], start=1):
+        point = to_wgs(shapely.Point(m(x, y)))
+        rows[n] = rows[n].replace(",,,", f",{point.x:.7f},{point.y:.7f},")
+    (folder / "issues.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    (folder / "geo.toml").write_text(
+        (folder / "geo.toml").read_text("utf-8") + '[columns.issues]\nid = "案件編號"\n', "utf-8"
+    )
+    project, problems = _validated(folder)
+    assert project.issues["state"].tolist() == ["open", "open"]
+    assert project.issues["reported"].tolist() == [date(2024, 1, 5), date(2024, 1, 6)]
+    assert "issues.csv：没有状态列：2 个问题点全部按未整改计" in _texts(problems, "note")
+    assert not [p for p in problems if p.severity in ("error", "warning")], _texts(problems)
