@@ -53,6 +53,7 @@ class ReadResult:
     row_label: str
     notes: list[Msg] = field(default_factory=list)
     part: str | None = None  # the layer or sheet read, when the file has several
+    encoding: str | None = None  # the text encoding a CSV was read in (`ENCODING_LABELS`)
 
 
 class ReadError(ProjectError):
@@ -154,8 +155,17 @@ def _plausible_share(text: str, codec: str) -> float:
 
 
 # Legacy encodings tried, in order, when a file is not UTF-8: GBK (mainland Excel's "ANSI") and Big5
-# (Taiwan's, Hong Kong's); the one whose text reads as everyday characters wins.
-_LEGACY = {"gb18030": "read.as_gbk", "cp950": "read.as_big5"}  # codec -> the note said
+# (Taiwan's, Hong Kong's: Microsoft's cp950, then Big5-HKSCS for the characters only Hong Kong's
+# supplement has, such as 塩); the one whose text reads as everyday characters wins, the first on a tie.
+_LEGACY = {"gb18030": "read.as_gbk", "cp950": "read.as_big5", "big5hkscs": "read.as_big5hkscs"}  # -> the note
+# Each encoding as a person names it (in messages: which one was tried, which others there are).
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "gb18030": "GBK",
+    "cp950": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+}
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -185,14 +195,14 @@ def decode_text(path: Path) -> tuple[str, str]:
     return decode_bytes(path.read_bytes(), path.name)
 
 
-def _csv_rows(path: Path) -> tuple[list[list[str]], list[Msg]]:
+def _csv_rows(path: Path) -> tuple[list[list[str]], list[Msg], str]:
     text, encoding = decode_text(path)
     notes = [msg(_LEGACY[encoding])] if encoding in _LEGACY else []
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)], notes
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)], notes, encoding
 
 
 def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[list[object]], list[Msg], str | None]:
@@ -299,12 +309,12 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
     sheet
         The XLSX sheet to read; the first one when None.
     """
-    part = None
+    part = encoding = None
     raw: list[list[Any]]
     if path.suffix.lower() == ".xlsx":
         raw, notes, part = _xlsx_rows(path, sheet, known_headers)
     else:
-        raw, notes = _csv_rows(path)
+        raw, notes, encoding = _csv_rows(path)
     rows = _texts_of_rows(raw)
     if not rows:
         raise ReadError(path.name, msg("read.empty"))
@@ -324,7 +334,7 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         numbers.append(i)
     frame = pd.DataFrame(body, columns=headers, dtype=object)
     frame["_row"] = numbers
-    return ReadResult(frame, "row", notes, part)
+    return ReadResult(frame, "row", notes, part, encoding)
 
 
 # ----------------------------------------------------------------------------- spatial files
@@ -385,6 +395,10 @@ _CPG_CODECS = {
 }
 
 
+# A codec of `decode_bytes` -> the name GDAL (iconv) knows it by, and the name a person does.
+_GDAL_ENCODING = {"utf-8": ("UTF-8", "UTF-8"), "cp950": ("CP950", "Big5"), "big5hkscs": ("BIG5-HKSCS", "Big5-HKSCS")}
+
+
 def _dbf_encoding(path: Path) -> tuple[str | None, Msg | None]:
     """Encoding for a Shapefile's attributes, and a note when it was guessed or the .cpg was wrong."""
     dbf = _sibling(path, ".dbf")
@@ -401,15 +415,15 @@ def _dbf_encoding(path: Path) -> tuple[str | None, Msg | None]:
             _text, codec = decode_bytes(records, dbf.name)
         except ReadError:
             return None, None  # nothing decodes cleanly: let GDAL try, and its error be reported
-        gdal, label = {"utf-8": ("UTF-8", "UTF-8"), "cp950": ("CP950", "Big5")}.get(codec, ("GBK", "GBK"))
+        gdal, label = _GDAL_ENCODING.get(codec, ("GBK", "GBK"))
         return gdal, msg("read.cpg_wrong", cpg=cpg.name, said=said, label=label)
     if not _decodes(records, "utf-8"):
         try:
             _text, codec = decode_bytes(records, dbf.name)
         except ReadError:
             return "GBK", msg("read.no_cpg_not_utf8", label="GBK")
-        label = "Big5" if codec == "cp950" else "GBK"
-        return ("CP950" if codec == "cp950" else "GBK"), msg("read.no_cpg_not_utf8", label=label)
+        gdal, label = _GDAL_ENCODING.get(codec, ("GBK", "GBK"))
+        return gdal, msg("read.no_cpg_not_utf8", label=label)
     if _dbf_code_page(dbf) == b"\x4d":  # the DBF language driver id for code page 936 (GBK)
         return "GBK", msg("read.dbf_code_page_936")
     return "UTF-8", None

@@ -56,11 +56,14 @@ class Layer(SourceFile):
         spatial layer.
     part
         The layer or sheet read, when the file holds several (then in `file`).
+    encoding
+        The text encoding a CSV was read in; None for other files.
     """
 
     path: Path
     frame: pd.DataFrame
     part: str | None = None
+    encoding: str | None = None  # a CSV's text encoding as read (`geo._readers.ENCODING_LABELS`)
 
     def source(self) -> SourceFile:
         """Where the layer came from, without its rows: what the later stages keep."""
@@ -535,6 +538,7 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         path=path,
         frame=frame,
         part=result.part,
+        encoding=result.encoding,
     )
     frame = _clean_controls(layer, frame, problems)
     for note in result.notes:

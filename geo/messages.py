@@ -489,6 +489,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "read.as_gbk": {"zh": "按 GBK（GB18030）编码读取", "en": "read as GBK (GB18030)"},
     "read.as_big5": {"zh": "按 Big5 编码读取", "en": "read as Big5"},
+    "read.as_big5hkscs": {"zh": "按 Big5-HKSCS（香港增补字符集）编码读取", "en": "read as Big5-HKSCS"},
     "read.bad_xlsx": {
         "zh": "不是可读的 .xlsx 文件（{error}）；请用 Excel 打开后重新保存",
         "en": "not a readable .xlsx file ({error}); open it in Excel and save it again",
@@ -581,6 +582,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "write dates as 2022-05-14 or 2022/5/14",
     },
     "validate.missing_column": {"zh": "缺少必需的列“{column}”", "en": "the required column “{column}” is missing"},
+    "validate.headers_encoding": {
+        "zh": "文件按 {encoding} 编码读取，表头为 {headers}；如表头是乱码，文件可能是 {others} 编码：请用 Excel "
+        "另存为“CSV UTF-8”",
+        "en": "the file was read as {encoding}, its headers being {headers}; if they look garbled, the file may be "
+        "{others}: save it from Excel as “CSV UTF-8”",
+    },
     "validate.missing_column_fix": {
         "zh": "加一列，表头写 {headers}{column:omit}；或在 geo.toml [columns.{layer}] 中对应你的表头",
         "en": "add a column headed “{column}”{headers:omit}; "

@@ -19,6 +19,7 @@ import shapely
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from ._readers import ENCODING_LABELS
 from .config import Tolerances
 from .errors import Problem, ValidationError
 from .load import Layer, finite_geometries
@@ -168,7 +169,33 @@ class _Checker:
                 msg("validate.missing_column", column=column),
                 msg("validate.missing_column_fix", headers=headers, column=column, layer=self.layer.name),
             )
+        if missing and self.layer.encoding is not None:
+            self._encoding_hint()
         return not missing
+
+    def _encoding_hint(self) -> None:
+        """Headers in Chinese that mean nothing here may be garbled: say which encoding was tried, and the others."""
+        used = set(self.layer.headers.values())
+        written = [
+            str(c)
+            for c in self.layer.frame.columns
+            if c not in ("_row", "geometry") and c not in used and not str(c).endswith("（未使用）")
+        ]
+        if not any(not c.isascii() for c in written):
+            return
+        tried = ENCODING_LABELS[self.layer.encoding or "utf-8"]
+        self.add(
+            "warning",
+            None,
+            None,
+            None,
+            msg(
+                "validate.headers_encoding",
+                encoding=tried,
+                headers=seq(written[:4], quoted=True),
+                others=seq(sorted(set(ENCODING_LABELS.values()) - {tried}), sep="sep.or"),
+            ),
+        )
 
     def vocabulary(
         self, column: str, vocabulary: str, required: bool = True, reject: bool = False, severity: str = "error"

@@ -309,3 +309,32 @@ def test_a_hotline_export_without_state_counts_every_issue_open(tmp_path):
     assert project.issues["reported"].tolist() == [date(2024, 1, 5), date(2024, 1, 6)]
     assert "issues.csv：没有状态列：2 个问题点全部按未整改计" in _texts(problems, "note")
     assert not [p for p in problems if p.severity in ("error", "warning")], _texts(problems)
+
+
+# --- item 3: encodings as offices have them ------------------------------------------------------
+
+
+def test_big5_with_a_hong_kong_character_is_read_as_big5_hkscs(tmp_path):
+    """塩 is in Big5-HKSCS only: cp950 cannot decode the file, and GBK decodes it into nonsense."""
+    folder = _village_project(tmp_path / "p")
+    text = "編號,姓名,職務,級別\nC1,甲,副市長,市\nD1,乙,區長,區\nS1,塩埕里長,里長,街道\n"
+    data = text.encode("big5hkscs")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("cp950")
+    data.decode("gb18030")  # decodes, wrongly: why the guess must weigh what it reads
+    (folder / "leaders.csv").write_bytes(data)
+    project, problems = _validated(folder)
+    assert project.leaders["name"].tolist() == ["甲", "乙", "塩埕里長"]
+    assert project.leaders["level"].tolist() == ["city", "district", "street"]
+    assert "leaders.csv：按 Big5-HKSCS（香港增补字符集）编码读取" in _texts(problems, "note")
+
+
+def test_headers_that_mean_nothing_name_the_encoding_tried_and_the_others(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    (folder / "leaders.csv").write_bytes("人员代号,人员姓名,岗位\nC1,甲,副市长\n".encode("gbk"))
+    _project, problems = _validated(folder)
+    (hint,) = [t for t in _texts(problems, "warning") if "编码读取" in t]
+    assert hint == (
+        "leaders.csv：文件按 GBK 编码读取，表头为 “人员代号”、“人员姓名”、“岗位”；如表头是乱码，"
+        "文件可能是 Big5 或 Big5-HKSCS 或 UTF-8 编码：请用 Excel 另存为“CSV UTF-8”"
+    )
