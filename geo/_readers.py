@@ -29,6 +29,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import shapely
+from openpyxl.utils import get_column_letter
 
 from .errors import ProjectError
 from .messages import Msg, msg, seq
@@ -54,6 +55,7 @@ class ReadResult:
     notes: list[Msg] = field(default_factory=list)
     part: str | None = None  # the layer or sheet read, when the file has several
     encoding: str | None = None  # the text encoding a CSV was read in (`ENCODING_LABELS`)
+    warnings: list[tuple[Msg, Msg]] = field(default_factory=list)  # (what, the fix) about the file as a whole
 
 
 class ReadError(ProjectError):
@@ -334,7 +336,34 @@ def read_table(path: Path, known_headers: set[str], sheet: str | None = None) ->
         numbers.append(i)
     frame = pd.DataFrame(body, columns=headers, dtype=object)
     frame["_row"] = numbers
-    return ReadResult(frame, "row", notes, part, encoding)
+    return ReadResult(frame, "row", notes, part, encoding, _headless_columns(cells, body, head + 1))
+
+
+def _headless_columns(cells: list[str], body: list[list[str]], header_row: int) -> list[tuple[Msg, Msg]]:
+    """A warning for each column with data under a blank header cell (a header merged over two columns).
+
+    The cell is named as Excel names it (``C1``), with what its column holds; the column is not read.
+    """
+    warnings = []
+    for n, cell in enumerate(cells):
+        if cell:
+            continue
+        values = list(dict.fromkeys(row[n] for row in body if row[n]))
+        if not values:
+            continue
+        before = next((cells[k] for k in range(n - 1, -1, -1) if cells[k]), "")
+        warnings.append(
+            (
+                msg(
+                    "read.blank_header" if before else "read.blank_header_first",
+                    cell=f"{get_column_letter(n + 1)}{header_row}",
+                    values=seq(values[:3], quoted=True),
+                    before=before,
+                ),
+                msg("read.blank_header_fix"),
+            )
+        )
+    return warnings
 
 
 # ----------------------------------------------------------------------------- spatial files

@@ -95,6 +95,10 @@ class Problem:
     outside
         The row was left out as lying outside the district (`geo.scope`):
         counted apart from used and rejected rows.
+    record
+        The record's own id and/or name as its file has them (``6500100-001
+        大安里``), so a clerk can find a feature in QGIS or a row in Excel;
+        ``""`` when it has neither or the problem is about the whole file.
 
     ``str()`` is the problem in Chinese, for campaign-office staff; `text`
     words it in ``en`` or ``zh-Hant``.
@@ -110,10 +114,11 @@ class Problem:
     rejected: bool = False
     row_label: str = "row"
     outside: bool = False
+    record: str = ""
 
     def place(self) -> str | Msg:
-        """Where it is, not yet worded: the file, its row or feature, its column."""
-        return _place(self.file, self.row, self.column, self.row_label)
+        """Where it is, not yet worded: the file, its row or feature (and the record's id or name), its column."""
+        return _place(self.file, self.row, self.column, self.row_label, self.record)
 
     def where(self, lang: str = "zh") -> str:
         """The place as a clerk finds it: ``leaders.csv 第 3 行，“级别”列`` / ``leaders.csv row 3, column “级别”``."""
@@ -132,10 +137,12 @@ class Problem:
         return self.text("zh")
 
 
-def _place(file: str, row: int | None, column: str | None, row_label: str = "row") -> str | Msg:
+def _place(file: str, row: int | None, column: str | None, row_label: str = "row", record: str = "") -> str | Msg:
     where: str | Msg = file
     if row is not None:
         where = msg("problem.at_feature" if row_label == "feature" else "problem.at_row", file=file, row=row)
+        if record:
+            where = msg("problem.record", where=where, record=record)
     if column is not None:
         where = msg("problem.in_column", where=where, column=column)
     return where
@@ -150,13 +157,15 @@ def _group_line(group: list[Problem], lang: str) -> str:
     first = group[0]
     if len(group) == 1:
         return first.text(lang)
-    rows = sorted({p.row for p in group if p.row is not None})
+    records = {p.row: p.record for p in group if p.row is not None}
+    rows = sorted(records)
     more = " …" if len(rows) > _SHOWN_ROWS else ""
+    shown = [msg("group.record", row=r, record=records[r]) if records[r] else r for r in rows[:_SHOWN_ROWS]]
     parts = [
         msg("problem.line", where=_place(first.file, None, first.column), message=first.message),
         msg(
             "group.features" if first.row_label == "feature" else "group.rows",
-            rows=seq(rows[:_SHOWN_ROWS]),
+            rows=seq(shown),
             more=more,
             count=len(rows),
         ),

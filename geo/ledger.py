@@ -22,7 +22,7 @@ from .model import Project
 
 __all__ = ["LedgerEntry", "account", "problem_table", "write_ledger"]
 
-PROBLEM_COLUMNS = ["severity", "file", "row", "column", "value", "action", "message", "fix"]
+PROBLEM_COLUMNS = ["severity", "file", "row", "record", "column", "value", "action", "message", "fix"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ def problem_table(problems: list[Problem], lang: str = "zh") -> pd.DataFrame:
                 "severity": msg(_SEVERITIES[p.severity]).text(lang),
                 "file": p.file,
                 "row": p.row,
+                "record": p.record,
                 "column": p.column,
                 "value": None if p.value is None else render(p.value, lang),
                 "action": action.text(lang),

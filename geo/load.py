@@ -30,7 +30,7 @@ from .messages import Msg, msg, seq
 from .model import SourceFile
 from .schema import CONTROL_CHARS, LAYERS, LayerSpec, normalise_header, strip_controls
 
-__all__ = ["Layer", "finite_geometries", "load_project"]
+__all__ = ["Layer", "finite_geometries", "load_project", "name_records", "record_labels"]
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +243,44 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
                     )
                 )
     return frame
+
+
+# The layers whose rows a clerk finds by their id or name rather than by a row number (a feature's
+# number shows nowhere in QGIS; a leader or an issue is looked up by id).
+_RECORDED = ("communities", "roads", "leaders", "issues", "boundary")
+_RECORD_CHARS = 40  # an id or a name longer than this is cut in messages
+
+
+def record_labels(frame: pd.DataFrame) -> dict[int, str]:
+    """Row -> the record's own id and name as written (``6500100-001 大安里``; one of them when they agree)."""
+    columns = [c for c in ("id", "name") if c in frame]
+    if not columns:
+        return {}
+    texts = [frame[c].astype(str).to_numpy() for c in columns]
+    labels = {}
+    for row, *values in zip(frame["_row"].to_numpy(), *texts):
+        words = dict.fromkeys(v if len(v) <= _RECORD_CHARS else v[: _RECORD_CHARS - 1] + "…" for v in values if v)
+        if words:
+            labels[int(row)] = " ".join(words)
+    return labels
+
+
+def name_records(problems: list[Problem], layers: dict[str, Layer]) -> list[Problem]:
+    """Every problem about a row of a layer in `_RECORDED`, with the record's id and name beside its number."""
+    wanted = {p.file for p in problems if p.row is not None and not p.record}
+    labels = {
+        layer.file: record_labels(layer.frame)
+        for name, layer in layers.items()
+        if name in _RECORDED and layer.file in wanted
+    }
+    if not labels:
+        return problems
+    return [
+        replace(p, record=labels[p.file].get(p.row, ""))
+        if p.row is not None and not p.record and p.file in labels
+        else p
+        for p in problems
+    ]
 
 
 def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problems) -> gpd.GeoDataFrame:
@@ -540,15 +578,20 @@ def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: lis
         part=result.part,
         encoding=result.encoding,
     )
+    first_problem = len(problems)
     frame = _clean_controls(layer, frame, problems)
     for note in result.notes:
         problems.append(Problem("note", layer.file, None, None, None, note))
+    for warning, fix in result.warnings:
+        problems.append(Problem("warning", layer.file, None, None, None, warning, fix))
     if spec.required and not layer.rows:
         problems.append(Problem("error", layer.file, None, None, None, msg("load.no_rows"), msg("load.no_rows_fix")))
     if spec.name in POINTS_AS_TABLE and is_table:
         frame = _points_from_table(layer, frame, problems)
     if isinstance(frame, gpd.GeoDataFrame):
+        named = replace(layer, frame=frame)  # every row still there: a feature left out is named too
         frame = _to_wgs84(layer, frame, config, problems)
+        problems[first_problem:] = name_records(problems[first_problem:], {spec.name: named})
     return replace(layer, frame=frame)
 
 

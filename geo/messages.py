@@ -43,6 +43,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------------- a problem as a line (geo.errors)
     "problem.at_row": {"zh": "{file} 第 {row} 行", "en": "{file} row {row}"},
     "problem.at_feature": {"zh": "{file} 第 {row} 个要素", "en": "{file} feature {row}"},
+    "problem.record": {"zh": "{where}（{record}）", "en": "{where} ({record})"},
     "problem.in_column": {"zh": "{where}，“{column}”列", "en": "{where}, column “{column}”"},
     "problem.line": {"zh": "{where}：{message}", "en": "{where}: {message}"},
     "problem.value": {"zh": "（值：“{value}”）", "en": " (value “{value}”)"},
@@ -52,6 +53,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "（第 {rows}{more} 个要素，共 {count:,} 个要素",
         "en": " (features {rows}{more}; {count:,} in all",
     },
+    "group.record": {"zh": "{row}（{record}）", "en": "{row} ({record})"},
     "group.values": {"zh": "；值如 {values}{more}", "en": "; values such as {values}{more}"},
     "group.end": {"zh": "）", "en": ")"},
     "group.fixes_differ": {
@@ -486,6 +488,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "read.not_text": {
         "zh": "文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5（第 {offset} 字节）；请在 Excel 中另存为“CSV UTF-8”",
         "en": "the text is neither UTF-8 nor GBK/GB18030 nor Big5 (byte {offset}); save it from Excel as “CSV UTF-8”",
+    },
+    "read.blank_header": {
+        "zh": "{cell} 单元格没有表头（与“{before}”合并的单元格？），其下一列未读入（值如 {values}）",
+        "en": "cell {cell} has no header (merged with “{before}”?); the column under it was not read "
+        "(values such as {values})",
+    },
+    "read.blank_header_first": {
+        "zh": "{cell} 单元格没有表头{before:omit}，其下一列未读入（值如 {values}）",
+        "en": "cell {cell} has no header{before:omit}; the column under it was not read (values such as {values})",
+    },
+    "read.blank_header_fix": {
+        "zh": "取消表头的合并单元格，为该列写上表头（如“职务”）",
+        "en": "unmerge the header cells and give the column its own header (such as “title”)",
     },
     "read.as_gbk": {"zh": "按 GBK（GB18030）编码读取", "en": "read as GBK (GB18030)"},
     "read.as_big5": {"zh": "按 Big5 编码读取", "en": "read as Big5"},

@@ -139,9 +139,9 @@ def test_the_list_wins_over_the_layer_with_a_note_per_disagreement(tmp_path):
     assert project.communities["tier"].tolist() == ["demonstration", "general", "general"]
     notes = [t for t in _texts(problems, "note") if "不同，按 tiers.xlsx" in t]
     assert notes == [
-        "communities.geojson 第 1 个要素，“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“示范（demonstration）”计"
+        "communities.geojson 第 1 个要素（6500100-001 大安里），“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“示范（demonstration）”计"
         "（值：“重点（key）”）",
-        "communities.geojson 第 3 个要素，“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“一般（general）”计"
+        "communities.geojson 第 3 个要素（6500100-003 中正里），“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“一般（general）”计"
         "（值：“示范（demonstration）”）",
     ]
 
@@ -338,3 +338,54 @@ def test_headers_that_mean_nothing_name_the_encoding_tried_and_the_others(tmp_pa
         "leaders.csv：文件按 GBK 编码读取，表头为 “人员代号”、“人员姓名”、“岗位”；如表头是乱码，"
         "文件可能是 Big5 或 Big5-HKSCS 或 UTF-8 编码：请用 Excel 另存为“CSV UTF-8”"
     )
+
+
+# --- item 7: say which record ---------------------------------------------------------------------
+
+
+def test_messages_about_features_name_the_record(tmp_path):
+    villages = [dict(v) for v in VILLAGES]
+    villages[1]["VILLNAME"] = ""  # 光明里 lost its name in the export
+    folder = _village_project(tmp_path / "p", villages)
+    _project, problems = _validated(folder)
+    (warning,) = _texts(problems, "warning")
+    assert warning.startswith("communities.geojson 第 2 个要素（6500100-002），“VILLNAME”列：没有名称")
+
+
+def test_grouped_lines_name_each_record_shown(tmp_path):
+    folder = _village_project(tmp_path / "p")
+    write_csv(
+        folder / "leaders.csv",
+        [dict(x, level="省") for x in LEADERS[:2]] + LEADERS[2:],
+    )
+    with pytest.raises(ValidationError) as err:
+        check(folder, load_config(folder))
+    assert "leaders.csv，“level”列：不是可识别的值（第 2（C1 甲）、3（D1 乙） 行，共 2 行" in str(err.value)
+
+
+def test_the_ledger_has_the_record(tmp_path):
+    from geo.ledger import problem_table
+
+    villages = [dict(v) for v in VILLAGES]
+    villages[2]["VILLNAME"] = ""
+    _project, problems = _validated(_village_project(tmp_path / "p", villages))
+    table = problem_table(problems)
+    assert table.loc[table["row"] == 3, "record"].tolist() == ["6500100-003"]
+
+
+def test_a_header_cell_merged_over_two_columns_is_named(tmp_path):
+    """B1:C1 merged over 姓名 and the titles under C: the titles have no header of their own."""
+    folder = _village_project(tmp_path / "p")
+    (folder / "leaders.csv").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["编号", "姓名", None, "级别"])
+    sheet.merge_cells("B1:C1")
+    for leader in LEADERS:
+        sheet.append([leader["id"], leader["name"], leader["title"], leader["level"]])
+    book.save(folder / "leaders.xlsx")
+    _project, problems = _validated(folder)
+    assert _texts(problems, "warning") == [
+        "leaders.xlsx：C1 单元格没有表头（与“姓名”合并的单元格？），其下一列未读入（值如 “副市长”、“区长”、“副区长”）。"
+        "修改：取消表头的合并单元格，为该列写上表头（如“职务”）"
+    ]
