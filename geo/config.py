@@ -8,6 +8,7 @@ Example ``geo.toml``::
 
     [files]
     communities = "社区.gpkg"         # base name -> file in the project folder
+    roads = ["城区道路.shp", "小巷.shp"]  # or several files read as one layer
 
     [layers]
     communities = "社区边界"          # the layer (GeoPackage, .gdb) or sheet (.xlsx) to read
@@ -157,7 +158,7 @@ class BulletinOptions:
 class Config:
     """Everything configurable about one project."""
 
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # layer -> its file(s)
     layers: dict[str, str] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     crs: dict[str, str] = field(default_factory=dict)
@@ -205,6 +206,19 @@ def _str_table(table: Any, where: str) -> dict[str, str]:
     return dict(table)
 
 
+def _files_table(table: Any, where: str) -> dict[str, tuple[str, ...]]:
+    """``[files]``: each layer's file, or a list of files read as one layer."""
+    if not isinstance(table, dict):
+        raise ConfigError(msg("config.not_names", where=where, value=repr(table)))
+    files = {}
+    for key, value in table.items():
+        names = value if isinstance(value, list) else [value]
+        if not names or not all(isinstance(v, str) and v.strip() for v in names):
+            raise ConfigError(msg("config.not_text", where=where, key=key, value=repr(value)))
+        files[key] = tuple(names)
+    return files
+
+
 def _dataclass_from(cls, table: Any, where: str):
     if not isinstance(table, dict):
         raise ConfigError(msg("config.not_table", where=where, value=repr(table)))
@@ -245,7 +259,7 @@ def config_from_dict(data: dict, where: str = "geo.toml") -> Config:
     """Build a `Config` from a parsed TOML table, checking every key."""
     valid = {f.name for f in fields(Config)}
     _check_keys(data, valid, where)
-    files = _str_table(data.get("files", {}), f"{where} [files]")
+    files = _files_table(data.get("files", {}), f"{where} [files]")
     _check_keys(files, LAYER_NAMES, f"{where} [files]")
     layers = _str_table(data.get("layers", {}), f"{where} [layers]")
     _check_keys(layers, LAYER_NAMES, f"{where} [layers]")

@@ -42,32 +42,37 @@ class LedgerEntry:
 def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
     """Balance each input file's rows: read = used + rejected (+ lost, which must be 0)."""
     entries = []
-    for name, source in sorted(project.sources.items()):
-        mine = [p for p in problems if p.file == source.file]
-        # A row with an error is not used, whether or not the check left it out itself.
-        rejected = {p.row for p in mine if (p.rejected or p.severity == "error") and p.row is not None}
-        outside = {p.row for p in mine if p.outside and p.row is not None} - rejected
-        repaired = {p.row for p in mine if p.severity == "warning" and not p.rejected and p.row is not None}
+    for name, layer in sorted(project.sources.items()):
         frame = getattr(project, name, None)
-        kept = set() if frame is None else {int(r) for r in frame["_row"]}
-        used = (kept & set(source.rows)) - rejected - outside
-        missing = set(source.rows) - used - rejected - outside
-        if any(p.severity == "error" and p.row is None for p in mine):
-            rejected |= missing | outside  # a file-level error leaves out every row the file had
-            missing, outside = set(), set()
-        entries.append(
-            LedgerEntry(
-                name,
-                source.file,
-                source.rows_read,
-                len(used),
-                len(rejected),
-                len(repaired & used),
-                len(missing),
-                len(outside),
-            )
-        )
+        kept_rows = set() if frame is None else {int(r) for r in frame["_row"]}
+        # a layer read from several files: one entry per file, its rows as that file numbers them
+        for source, offset in [(part.source, part.offset) for part in layer.parts] or [(layer, 0)]:
+            kept = {r - offset for r in kept_rows if layer.locate(r)[0] is source} if layer.parts else kept_rows
+            entries.append(_balance(name, source, kept, [p for p in problems if p.file == source.file]))
     return entries
+
+
+def _balance(name: str, source, kept: set[int], mine: list[Problem]) -> LedgerEntry:
+    """One file's rows: used (`kept` by the analysis), rejected, outside, and lost (never)."""
+    # A row with an error is not used, whether or not the check left it out itself.
+    rejected = {p.row for p in mine if (p.rejected or p.severity == "error") and p.row is not None}
+    outside = {p.row for p in mine if p.outside and p.row is not None} - rejected
+    repaired = {p.row for p in mine if p.severity == "warning" and not p.rejected and p.row is not None}
+    used = (kept & set(source.rows)) - rejected - outside
+    missing = set(source.rows) - used - rejected - outside
+    if any(p.severity == "error" and p.row is None for p in mine):
+        rejected |= missing | outside  # a file-level error leaves out every row the file had
+        missing, outside = set(), set()
+    return LedgerEntry(
+        name,
+        source.file,
+        source.rows_read,
+        len(used),
+        len(rejected),
+        len(repaired & used),
+        len(missing),
+        len(outside),
+    )
 
 
 def problem_table(problems: list[Problem], lang: str = "zh") -> pd.DataFrame:

@@ -27,10 +27,10 @@ from .config import Config
 from .coords import geometry_gcj02_to_wgs84, in_china
 from .errors import Problem, ProjectError
 from .messages import Msg, msg, seq
-from .model import SourceFile
+from .model import SourceFile, SourcePart
 from .schema import CONTROL_CHARS, LAYERS, LayerSpec, normalise_header, strip_controls
 
-__all__ = ["Layer", "finite_geometries", "load_project", "name_records", "record_labels"]
+__all__ = ["Layer", "combine", "finite_geometries", "load_project", "name_records", "record_labels", "split_sources"]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class Layer(SourceFile):
 
     def source(self) -> SourceFile:
         """Where the layer came from, without its rows: what the later stages keep."""
-        return SourceFile(self.name, self.file, self.rows, self.headers, self.row_label)
+        return SourceFile(self.name, self.file, self.rows, self.headers, self.row_label, self.parts)
 
 
 def _file_label(path: Path, part: str | None) -> str:
@@ -103,15 +103,16 @@ def _unsupported(project_dir: Path, name: str) -> None:
             raise ProjectError(msg("error.in_file", file=path.name, message=UNSUPPORTED[path.suffix.lower()]))
 
 
-def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path | None:
-    """Return the file holding a layer, by configured name or by base name (any case)."""
+def find_layer_files(project_dir: Path, spec: LayerSpec, config: Config) -> list[Path]:
+    """The files holding a layer: as configured (one or several), else the one file of its base name (any case)."""
     if spec.name in config.files:
-        path = project_dir / config.files[spec.name]
-        if not path.exists():
-            raise ProjectError(
-                msg("load.configured_file_missing", layer=spec.name, name=config.files[spec.name], path=str(path))
-            )
-        return path
+        paths = []
+        for name in config.files[spec.name]:
+            path = project_dir / name
+            if not path.exists():
+                raise ProjectError(msg("load.configured_file_missing", layer=spec.name, name=name, path=str(path)))
+            paths.append(path)
+        return paths
     extensions: tuple[str, ...]
     if spec.name in POINTS_AS_TABLE:
         extensions = SPATIAL_EXTENSIONS + TABLE_EXTENSIONS
@@ -125,7 +126,7 @@ def find_layer_file(project_dir: Path, spec: LayerSpec, config: Config) -> Path 
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ProjectError(msg("load.several_files", folder=str(project_dir), layer=spec.name, names=names))
-    return found[0] if found else None
+    return found
 
 
 def _aliases(spec: LayerSpec, config: Config) -> dict[str, str]:
@@ -482,8 +483,81 @@ def _points_from_table(layer: Layer, frame: pd.DataFrame, problems) -> gpd.GeoDa
 
 
 def load_layer(project_dir: Path, spec: LayerSpec, config: Config, problems: list[Problem]) -> Layer | None:
-    """Read one layer; append any problem that prevents reading it."""
-    path = find_layer_file(project_dir, spec, config)
+    """Read one layer from its file, or from its several files as one (`combine`); append what prevents reading."""
+    paths = find_layer_files(project_dir, spec, config)
+    if len(paths) > 1:
+        parts = []
+        for path in paths:
+            mine: list[Problem] = []
+            layer = _load_file(path, spec, config, mine)
+            if layer is not None:
+                parts.append((layer, mine))
+            else:
+                problems.extend(mine)
+        return combine(parts, problems) if parts else None
+    return _load_file(paths[0] if paths else None, spec, config, problems)
+
+
+def combine(parts: list[tuple[Layer, list[Problem]]], problems: list[Problem]) -> Layer:
+    """One layer of several files' rows, numbered in one sequence; each file's problems renumbered alike.
+
+    The rows of the k-th file are numbered after the last row of the one before (`SourcePart.offset`),
+    so every later stage sees one layer; `split_sources` gives each problem back its file and row.
+    """
+    first = parts[0][0]
+    file = " + ".join(layer.file for layer, _mine in parts)
+    frames, rows, offsets, headers = [], [], [], {}
+    offset = 0
+    for layer, _mine in parts:
+        frames.append(layer.frame.assign(_row=layer.frame["_row"].astype(int) + offset))
+        rows += [r + offset for r in layer.rows]
+        offsets.append(SourcePart(layer.source(), offset))
+        for column, header in layer.headers.items():
+            headers.setdefault(column, header)
+        offset += max(layer.rows, default=0)
+    frame = pd.concat(frames, ignore_index=True)
+    text = [c for c in frame.columns if c not in ("geometry", "_row") and frame[c].dtype == object]
+    frame[text] = frame[text].fillna("")  # a column one file has and another lacks: blank there
+    if isinstance(first.frame, gpd.GeoDataFrame):
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=first.frame.crs)
+    for (layer, mine), part in zip(parts, offsets):
+        for p in mine:
+            if p.file == layer.file:
+                p = replace(p, file=file, row=None if p.row is None else p.row + part.offset)
+            problems.append(p)
+    return Layer(
+        name=first.name,
+        file=file,
+        rows=tuple(rows),
+        headers=headers,
+        row_label=first.row_label,
+        parts=tuple(offsets),
+        path=first.path,
+        frame=frame,
+        encoding=first.encoding,
+    )
+
+
+def split_sources(problems: list[Problem], sources) -> list[Problem]:
+    """Each problem about a layer read from several files, with its own file, row and row label again."""
+    combined = {source.file: source for source in sources.values() if source.parts}
+    if not combined:
+        return problems
+    out = []
+    for p in problems:
+        source = combined.get(p.file)
+        if source is None:
+            out.append(p)
+        elif p.row is None:  # about the layer as a whole: every file of it
+            out += [replace(p, file=part.source.file) for part in source.parts]
+        else:
+            part, row = source.locate(p.row)
+            out.append(replace(p, file=part.file, row=row, row_label=part.row_label))
+    return out
+
+
+def _load_file(path: Path | None, spec: LayerSpec, config: Config, problems: list[Problem]) -> Layer | None:
+    """Read one file of a layer; append any problem that prevents reading it."""
     if path is None:
         if spec.required:
             kinds = ".geojson / .gpkg / .shp" if spec.spatial else ".xlsx / .csv"

@@ -33,14 +33,33 @@ class SourceFile:
     rows: tuple[int, ...]  # every data row the file had, as the user numbers them (for the ledger)
     headers: dict[str, str] = field(default_factory=dict)  # contract column -> header as written
     row_label: str = "row"  # "row" for tables, "feature" for spatial files
+    # A layer read from several files (``[files] roads = ["a.shp", "b.shp"]``): each file, and the
+    # offset added to its rows to number the combined layer's rows in one sequence. `file` is then
+    # the files joined; `geo.load.split_sources` gives each problem back its own file and row.
+    parts: tuple[SourcePart, ...] = ()
 
     @property
     def rows_read(self) -> int:
         return len(self.rows)
 
+    def locate(self, row: int) -> tuple[SourceFile, int]:
+        """The file a row of the (combined) layer came from, and the row as that file numbers it."""
+        for part in reversed(self.parts):
+            if row > part.offset:
+                return part.source, row - part.offset
+        return self, row
+
     def header(self, column: str) -> str:
         """The column's header as the user wrote it."""
         return self.headers.get(column, column)
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    """One file of a layer read from several: its `SourceFile` and the offset of its rows in the layer."""
+
+    source: SourceFile
+    offset: int
 
 
 @dataclass(frozen=True)

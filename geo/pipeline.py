@@ -13,7 +13,7 @@ from .analyse import Analysis, analyse
 from .config import Config
 from .errors import Problem
 from .ledger import LedgerEntry, account
-from .load import load_project
+from .load import load_project, split_sources
 from .model import Summary
 from .output import remove_problems_folder, staged_folder
 from .progress import SILENT, Progress
@@ -58,7 +58,7 @@ def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) 
     progress.stage("resolve")
     try:
         resolved, more = resolve_project(project, config.tolerances)
-        problems += more
+        problems += split_sources(more, project.sources)
     except Exception:
         if not any(p.severity == "error" for p in problems):
             raise

@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from ._readers import ENCODING_LABELS
 from .config import Tolerances
 from .errors import Problem, ValidationError
-from .load import Layer, finite_geometries, name_records
+from .load import Layer, finite_geometries, name_records, split_sources
 from .messages import Msg, Seq, msg, seq
 from .model import Project
 from .schema import LAYERS, VOCABULARIES, name_key, normalise_header, normalise_text, vocabulary_lookup
@@ -1089,6 +1089,7 @@ def validate_project(
     status = checked("status", _status, communities, roads, left_out, roads_left_out)
     problems = name_records(problems, layers)
     sources = {name: layer.source() for name, layer in layers.items()}
+    problems = split_sources(problems, sources)
     project = Project(
         communities, roads, leaders, assignments, status, issues, boundary, sources, outside, metric, tiers=tiers
     )

@@ -389,3 +389,52 @@ def test_a_header_cell_merged_over_two_columns_is_named(tmp_path):
         "leaders.xlsx：C1 单元格没有表头（与“姓名”合并的单元格？），其下一列未读入（值如 “副市长”、“区长”、“副区长”）。"
         "修改：取消表头的合并单元格，为该列写上表头（如“职务”）"
     ]
+
+
+# --- item 6: several files for one layer ----------------------------------------------------------
+
+
+def test_two_road_files_read_as_one_layer(tmp_path):
+    """A wide-road file and a lane file of one city: a section of the wide road ends at a lane."""
+    import geopandas as gpd
+
+    folder = _village_project(tmp_path / "p")
+    (folder / "roads.geojson").unlink()
+    wide = gpd.GeoDataFrame(
+        {"道路名称": ["中山路", "中山路"]},
+        geometry=[to_wgs(line((0, 200), (600, 200))), to_wgs(line((600, 200), (1200, 200)))],
+        crs=4326,
+    )
+    wide.to_file(folder / "城区道路.gpkg")
+    lanes = gpd.GeoDataFrame(
+        {"name": ["一巷", "二巷", "断巷"]},
+        geometry=[
+            to_wgs(line((300, 0), (300, 400))),
+            to_wgs(line((900, 0), (900, 400))),
+            shapely.LineString([(121.5, 25.0), (121.5, 25.0)]),  # one repeated point: no length
+        ],
+        crs=4326,
+    )
+    lanes.to_file(folder / "lanes.geojson", driver="GeoJSON")
+    (folder / "geo.toml").write_text(
+        (folder / "geo.toml").read_text("utf-8") + '[files]\nroads = ["城区道路.gpkg", "lanes.geojson"]\n', "utf-8"
+    )
+    write_csv(
+        folder / "assignments.csv",
+        [
+            {"leader": "D1", "kind": "路段", "target": "中山路", "from": "一巷", "to": "二巷"},
+            {"leader": "S1", "kind": "包社区", "target": "大安里"},
+        ],
+        ["leader", "kind", "target", "from", "to"],
+    )
+    result = check(folder, load_config(folder))
+    project = result.analysis.resolved.project
+    assert sorted(set(project.roads["name"])) == ["一巷", "中山路", "二巷"]
+    placed = result.analysis.resolved.coverage
+    placed = placed[placed["kind"] == "section"]
+    assert placed[["start_m", "end_m"]].round(1).values.tolist() == [[300.0, 900.0]]
+    # the degenerate lane is named in its own file, by its own feature number (3) and name
+    (bad,) = [p for p in result.problems if p.rejected]
+    assert (bad.file, bad.row, bad.record) == ("lanes.geojson", 3, "断巷")
+    ledger = {e.file: (e.read, e.used, e.rejected, e.lost) for e in result.ledger if e.layer == "roads"}
+    assert ledger == {"城区道路.gpkg": (2, 2, 0, 0), "lanes.geojson": (3, 2, 1, 0)}
