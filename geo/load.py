@@ -171,18 +171,21 @@ def _rename_columns(
     for column in frame.columns:
         if column in ("geometry", "_row") or column in renames:
             continue
-        found = aliases.get(normalise_header(column))
-        if found and found in headers and normalise_header(headers[found]) in configured:
+        known = aliases.get(normalise_header(column))
+        if known is None:
+            if column in spec.columns:  # e.g. a 'name' column after '名称' took 'name'
+                renames[column] = f"{column}（未使用）"
+            continue
+        found = known
+        if found in headers and normalise_header(headers[found]) in configured:
             renames[column] = f"{column}（未使用）"
             shadowed.append(msg("load.column_shadowed", column=str(column), header=headers[found], canonical=found))
-        elif found and found not in headers:
+        elif found not in headers:
             renames[column] = found
             headers[found] = str(column)
-        elif found:
+        else:
             renames[column] = f"{column}（未使用）"
             clashes.append(msg("load.column_clash", column=str(column), first=headers[found], canonical=found))
-        elif column in spec.columns:  # e.g. a 'name' column after '名称' took 'name'
-            renames[column] = f"{column}（未使用）"
     frame = frame.rename(columns=renames)
     for header, canonicals in shared.items():
         first = aliases.get(header)
@@ -506,7 +509,8 @@ def combine(parts: list[tuple[Layer, list[Problem]]], problems: list[Problem]) -
     """
     first = parts[0][0]
     file = " + ".join(layer.file for layer, _mine in parts)
-    frames, rows, offsets, headers = [], [], [], {}
+    frames, rows, offsets = [], [], []
+    headers: dict[str, str] = {}
     offset = 0
     for layer, _mine in parts:
         frames.append(layer.frame.assign(_row=layer.frame["_row"].astype(int) + offset))

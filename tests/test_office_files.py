@@ -139,9 +139,11 @@ def test_the_list_wins_over_the_layer_with_a_note_per_disagreement(tmp_path):
     assert project.communities["tier"].tolist() == ["demonstration", "general", "general"]
     notes = [t for t in _texts(problems, "note") if "不同，按 tiers.xlsx" in t]
     assert notes == [
-        "communities.geojson 第 1 个要素（6500100-001 大安里），“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“示范（demonstration）”计"
+        "communities.geojson 第 1 个要素（6500100-001 大安里），“類別”列："
+        "与 tiers.xlsx 不同，按 tiers.xlsx 的“示范（demonstration）”计"
         "（值：“重点（key）”）",
-        "communities.geojson 第 3 个要素（6500100-003 中正里），“類別”列：与 tiers.xlsx 不同，按 tiers.xlsx 的“一般（general）”计"
+        "communities.geojson 第 3 个要素（6500100-003 中正里），“類別”列："
+        "与 tiers.xlsx 不同，按 tiers.xlsx 的“一般（general）”计"
         "（值：“示范（demonstration）”）",
     ]
 
