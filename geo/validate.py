@@ -476,16 +476,15 @@ def loose_key(value: object) -> str:
 def _closest(value: str, candidates) -> Msg:
     """Up to three spellings nearest to `value` by edit distance on their loose forms (digits kept), nearest first.
 
-    So ``Hammon St`` suggests ``Hammond St`` before ``Chapin St``; a spelling more than half the
-    value's length away is no suggestion.
+    So ``Hammon St`` suggests ``Hammond St`` before ``Chapin St``; a spelling that differs in more
+    than half of the longer of the two (``东西`` and ``乙街``) is no suggestion.
     """
     spellings = sorted(set(candidates))
+    keys = [loose_key(c) for c in spellings]
     query = loose_key(value)
-    cutoff = max(2, len(query) // 2)
-    hits = process.extract(
-        query, [loose_key(c) for c in spellings], scorer=Levenshtein.distance, limit=3, score_cutoff=cutoff
-    )
-    close = [spellings[n] for _key, _distance, n in sorted(hits, key=lambda hit: (hit[1], spellings[hit[2]]))]
+    hits = process.extract(query, keys, scorer=Levenshtein.distance, limit=None, score_cutoff=len(query))
+    near = [(distance, spellings[n]) for key, distance, n in hits if 2 * distance <= max(len(query), len(key))]
+    close = [spelling for _distance, spelling in sorted(near)[:3]]
     return msg("validate.did_you_mean", names=" / ".join(close)) if close else msg("validate.check_spelling")
 
 
