@@ -1008,8 +1008,9 @@ def _left_out(layer: Layer | None, kept: pd.DataFrame, name: str, problems: list
     outside = {p.row for p in problems if p.outside and p.file == layer.file}
     where = {}
     for _, row in gone.iterrows():
-        at = "problem.at_feature" if layer.row_label == "feature" else "problem.at_row"
-        label = msg(at, file=layer.file, row=int(row["_row"]))
+        source, number = layer.locate(int(row["_row"]))  # its own file, for a layer of several
+        at = "problem.at_feature" if source.row_label == "feature" else "problem.at_row"
+        label = msg(at, file=source.file, row=number)
         if row["_row"] in outside:
             label = msg("validate.outside", where=label)
         for key in (row.get("id", ""), row.get("name", "")):
