@@ -216,37 +216,37 @@ CASES = [
     Case(
         "communities-duplicate-id",
         _edit_feature("communities", 1, "id", "A", COMMUNITIES),
-        ["communities.geojson 第 2 个要素，“id”列", "编号重复", "第 1 个要素已用此编号"],
+        ["communities.geojson 第 2 个要素（A 右社区），“id”列", "编号重复", "第 1 个要素已用此编号"],
     ),
     Case(
         "communities-empty-id",
         _edit_feature("communities", 0, "id", "", COMMUNITIES),
         [
-            "communities.geojson 第 1 个要素，“id”列：没有编号：以“#1”代替",
+            "communities.geojson 第 1 个要素（左社区），“id”列：没有编号：以“#1”代替",
             "assignments.csv 第 4 行，“target”列：社区图层中没有这个编号或名称（值：“A”）",
         ],
     ),  # kept under its feature number, with a warning; what named it by its old id finds nothing
     Case(
         "communities-bad-tier",
         _edit_feature("communities", 0, "tier", "特级", COMMUNITIES),
-        ["communities.geojson 第 1 个要素，“tier”列：不是可识别的值", "“特级”"],
+        ["communities.geojson 第 1 个要素（A 左社区），“tier”列：不是可识别的值", "“特级”"],
     ),
     Case(
         "communities-empty-name",
         _edit_feature("communities", 1, "name", "", COMMUNITIES),
-        ["communities.geojson 第 2 个要素，“name”列：没有名称：以编号“B”作名称"],
+        ["communities.geojson 第 2 个要素（B），“name”列：没有名称：以编号“B”作名称"],
         code=0,
     ),
     Case(
         "communities-line-not-polygon",
         _edit_feature("communities", 1, "geometry", line((0, 0), (5, 5)), COMMUNITIES),
-        ["communities.geojson 第 2 个要素：几何类型错误", "“LineString”"],
+        ["communities.geojson 第 2 个要素（B 右社区）：几何类型错误", "“LineString”"],
     ),
     Case(
         "communities-no-geometry",
         _edit_feature("communities", 1, "geometry", None, COMMUNITIES),
         [
-            "communities.geojson 第 2 个要素：没有几何图形，该行未使用",
+            "communities.geojson 第 2 个要素（B 右社区）：没有几何图形，该行未使用",
             "assignments.csv 第 5 行，“target”列：所指社区已被剔除（communities.geojson 第 2 个要素）",
         ],
         code=1,
@@ -254,20 +254,26 @@ CASES = [
     Case(
         "communities-bowtie-repaired",
         _edit_feature("communities", 0, "geometry", BOWTIE, COMMUNITIES),
-        ["communities.geojson 第 1 个要素：几何图形无效，已自动修复（值：“自相交（"],
+        ["communities.geojson 第 1 个要素（A 左社区）：几何图形无效，已自动修复（值：“自相交（"],
         code=1,
     ),
     # One stray polygon among lines: left out with a warning; a layer of polygons is the wrong layer.
     Case(
         "roads-polygon-not-line",
         _edit_feature("roads", 3, "geometry", square(0, 0, 5, 5), ROADS),
-        ["roads.geojson 第 4 个要素：几何类型错误，应为 LineString 或 MultiLineString，该要素未使用", "“Polygon”"],
+        [
+            "roads.geojson 第 4 个要素（R4 远街）：几何类型错误，应为 LineString 或 MultiLineString，该要素未使用",
+            "“Polygon”",
+        ],
         code=0,
     ),
     Case(
         "roads-all-polygons",
         _layer_of("roads", [dict(r, geometry=square(0, 0, 5, 5)) for r in ROADS]),
-        ["roads.geojson：几何类型错误", "（第 1、2、3 … 个要素，共 4 个要素；值如 “Polygon”）"],
+        [
+            "roads.geojson：几何类型错误",
+            "（第 1（R1 东西路）、2（R2 甲街）、3（R3 乙街） … 个要素，共 4 个要素；值如 “Polygon”）",
+        ],
     ),
     # No name column: every piece is unnamed; assignments to roads cannot be placed and say why.
     Case(
@@ -280,14 +286,14 @@ CASES = [
     Case(
         "leaders-duplicate-id",
         _edit_csv("leaders", 2, "id", "D1"),
-        ["leaders.csv 第 4 行，“id”列", "第 3 行已用此编号"],
+        ["leaders.csv 第 4 行（D1 丙），“id”列", "第 3 行已用此编号"],
     ),
     Case(
         "leaders-bad-level",
         _edit_csv("leaders", 0, "level", "省"),
-        ["leaders.csv 第 2 行，“level”列：不是可识别的值", "“省”"],
+        ["leaders.csv 第 2 行（C1 甲），“level”列：不是可识别的值", "“省”"],
     ),
-    Case("leaders-empty-name", _edit_csv("leaders", 3, "name", ""), ["leaders.csv 第 5 行，“name”列：未填写"]),
+    Case("leaders-empty-name", _edit_csv("leaders", 3, "name", ""), ["leaders.csv 第 5 行（S1），“name”列：未填写"]),
     Case(
         "assignments-unknown-leader",
         _edit_csv("assignments", 0, "leader", "C9"),
@@ -351,17 +357,17 @@ CASES = [
     Case(
         "issues-duplicate-id",
         _edit_feature("issues", 1, "id", "I1", ISSUES),
-        ["issues.geojson 第 2 个要素，“id”列", "编号重复"],
+        ["issues.geojson 第 2 个要素（I1），“id”列", "编号重复"],
     ),
     Case(
         "issues-bad-state",
         _edit_feature("issues", 0, "state", "搁置", ISSUES),
-        ["issues.geojson 第 1 个要素，“state”列：不是可识别的值"],
+        ["issues.geojson 第 1 个要素（I1），“state”列：不是可识别的值"],
     ),
     Case(
         "issues-table-lon-not-a-number",
         _issues_table([{"编号": "I1", "状态": "未整改", "经度": "东经112度", "纬度": "30.3"}]),
-        ["issues.csv 第 2 行，“经度”列：不是数字，该行未使用", "如 112.2563"],
+        ["issues.csv 第 2 行（I1），“经度”列：不是数字，该行未使用", "如 112.2563"],
         code=0,
     ),
     Case("issues-table-swapped-lon-lat", _swapped_issues, ["issues.csv：经度与纬度似乎颠倒了"]),

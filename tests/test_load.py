@@ -287,7 +287,7 @@ def test_a_piece_drawn_twice_is_counted_once(tmp_path):
     project, problems = _load(folder)
     assert len(project.roads) == 1
     assert [str(p) for p in problems] == [
-        "roads.geojson 第 2 个要素：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素"
+        "roads.geojson 第 2 个要素（东西路）：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素"
     ]
 
 
@@ -305,8 +305,8 @@ def test_each_piece_drawn_again_names_its_own_first_drawing(tmp_path):
     project, problems = _load(folder)
     assert len(project.roads) == 2
     assert [str(p) for p in problems] == [
-        "roads.geojson 第 3 个要素：与第 2 个要素完全重复（同名同线），未使用。修改：删除重复的要素",
-        "roads.geojson 第 4 个要素：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素",
+        "roads.geojson 第 3 个要素（东西路）：与第 2 个要素完全重复（同名同线），未使用。修改：删除重复的要素",
+        "roads.geojson 第 4 个要素（东西路）：与第 1 个要素完全重复（同名同线），未使用。修改：删除重复的要素",
     ]
 
 

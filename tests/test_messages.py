@@ -325,7 +325,7 @@ def test_the_english_corpus_says_what_the_chinese_one_does(tmp_path, capsys):
         "Fix: did you mean 东西路?"
     ) in text
     assert "Errors in the input (1):" in text and "No maps were made. Errors in the input (1):" in text
-    assert "error,assignments.csv,2,target,东西,row not used,no road in the roads layer has this name" in text
+    assert "error,assignments.csv,2,,target,东西,row not used,no road in the roads layer has this name" in text
 
 
 @pytest.mark.parametrize("case_id", ["assignments-unknown-road", "communities-duplicate-id", "roads-all-polygons"])
@@ -349,7 +349,7 @@ def test_build_and_validate_word_the_problem_list_in_english(tmp_path, capsys):
     case.mutate(folder)
     assert main(["build", str(folder), "--out", str(tmp_path / "maps"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
-    assert "leaders.csv row 2, column “level”: not a value geo knows (value “省”)" in err
+    assert "leaders.csv row 2 (C1 甲), column “level”: not a value geo knows (value “省”)" in err
     ledger = pd.read_csv(tmp_path / "maps-problems" / "ledger.csv", dtype=str)
     assert ledger.at[0, "fix"] == "use one of: city, district, street, department"
     assert main(["validate", str(folder), "--out", str(tmp_path / "list"), "--lang", "en"]) == 2

@@ -440,3 +440,30 @@ def test_two_road_files_read_as_one_layer(tmp_path):
     assert (bad.file, bad.row, bad.record) == ("lanes.geojson", 3, "断巷")
     ledger = {e.file: (e.read, e.used, e.rejected, e.lost) for e in result.ledger if e.layer == "roads"}
     assert ledger == {"城区道路.gpkg": (2, 2, 0, 0), "lanes.geojson": (3, 2, 1, 0)}
+
+
+# --- item 4: rows, not files, carry faults --------------------------------------------------------
+
+
+def test_neighbourhoods_without_a_name_are_kept_and_each_named_once(tmp_path):
+    """A US city's neighbourhoods: a name column that is also the id, three of them blank."""
+    hoods = [{"NBHD_NAME": name, "x": 400 * n} for n, name in enumerate(["Elmwood", "", "", "", "Ridge"])]
+    folder = _village_project(tmp_path / "p", hoods, toml='[columns.communities]\nname = "NBHD_NAME"\n')
+    write_csv(
+        folder / "assignments.csv",
+        [
+            {"leader": "S1", "kind": "community", "target": "Elmwood"},
+            {"leader": "S1", "kind": "community", "target": "Ridge"},
+        ],
+    )
+    result = check(folder, load_config(folder))
+    project = result.analysis.resolved.project
+    assert project.communities["id"].tolist() == ["Elmwood", "#2", "#3", "#4", "Ridge"]
+    warnings = [p for p in result.problems if p.severity == "warning"]
+    assert [(p.row, str(p.message)) for p in warnings] == [
+        (2, "既没有编号也没有名称：以“#2”代替"),
+        (3, "既没有编号也没有名称：以“#3”代替"),
+        (4, "既没有编号也没有名称：以“#4”代替"),
+    ]
+    (entry,) = [e for e in result.ledger if e.layer == "communities"]
+    assert (entry.read, entry.used, entry.rejected) == (5, 5, 0)

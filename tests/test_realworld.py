@@ -215,7 +215,10 @@ def test_an_impossible_date_is_a_message_with_file_row_column_and_value_never_a_
     )
     code, text = _run(["validate", str(folder)], capsys)
     assert code == 2
-    assert "issues.geojson 第 1 个要素，“reported”列：日期不存在（2021 年 2 月没有 30 日）（值：“2021-02-30”）" in text
+    assert (
+        "issues.geojson 第 1 个要素（I1），“reported”列：日期不存在（2021 年 2 月没有 30 日）（值：“2021-02-30”）"
+        in text
+    )
     assert "内部错误" not in text
 
 
@@ -234,7 +237,7 @@ def test_a_line_of_one_repeated_point_is_dropped_with_a_warning(tmp_path, capsys
     )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
-    assert "roads.geojson 第 2 个要素：几何图形退化（长度为零" in text
+    assert "roads.geojson 第 2 个要素（点路）：几何图形退化（长度为零" in text
     ledger = pd.read_csv(tmp_path / "out" / "reports" / "ledger_summary.csv").set_index("layer")
     assert (ledger.at["roads", "used"], ledger.at["roads", "rejected"]) == (1, 1)
 
@@ -506,7 +509,7 @@ def test_a_swapped_point_among_good_ones_leaves_out_that_point_only(tmp_path, ca
     (folder / "issues.geojson").write_text(json.dumps(data), encoding="utf-8")
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
-    assert f"issues.geojson 第 4 个要素：经度与纬度似乎颠倒了，该要素未使用（值：“第一个顶点 x {lat:.10g}" in text
+    assert f"issues.geojson 第 4 个要素（I4）：经度与纬度似乎颠倒了，该要素未使用（值：“第一个顶点 x {lat:.10g}" in text
     ledger = _ledger(tmp_path / "out")
     assert (ledger.at["issues", "used"], ledger.at["issues", "rejected"]) == (3, 1)
 
@@ -531,9 +534,9 @@ def test_an_issue_table_with_a_bad_and_an_empty_coordinate_still_builds(tmp_path
     (folder / "issues.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
-    assert "issues.csv 第 2 行：没有经纬度，该行未使用。修改：填写经度、纬度，或删除该行" in text
+    assert "issues.csv 第 2 行（I1）：没有经纬度，该行未使用。修改：填写经度、纬度，或删除该行" in text
     assert (
-        "issues.csv 第 3 行，“经度”列：不是数字，该行未使用（值：“东经112度”）。修改：填写十进制度数，如 112.2563"
+        "issues.csv 第 3 行（I2），“经度”列：不是数字，该行未使用（值：“东经112度”）。修改：填写十进制度数，如 112.2563"
     ) in text
     ledger = _ledger(tmp_path / "out")
     assert (ledger.at["issues", "used"], ledger.at["issues", "rejected"]) == (1, 2)
@@ -561,9 +564,9 @@ def test_multipoints_collections_and_a_stray_point_among_areas(tmp_path, capsys)
     )
     code, text = _run(["check", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0, text
-    assert "communities.geojson 第 1 个要素：几何集合中只用了 Polygon 或 MultiPolygon 部分" in text
-    assert "communities.geojson 第 3 个要素：几何类型错误，应为 Polygon 或 MultiPolygon，该要素未使用" in text
-    assert "issues.geojson 第 2 个要素：多点要素：只用了第一个点" in text
+    assert "communities.geojson 第 1 个要素（A）：几何集合中只用了 Polygon 或 MultiPolygon 部分" in text
+    assert "communities.geojson 第 3 个要素（P）：几何类型错误，应为 Polygon 或 MultiPolygon，该要素未使用" in text
+    assert "issues.geojson 第 2 个要素（I2）：多点要素：只用了第一个点" in text
     issues = pd.read_csv(tmp_path / "out" / "reports" / "issues.csv", dtype=str).set_index("id")
     assert issues["community"].to_dict() == {"I1": "A", "I2": "B"}
     communities = pd.read_csv(tmp_path / "out" / "reports" / "communities.csv", dtype=str)

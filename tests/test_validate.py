@@ -100,7 +100,7 @@ def test_unknown_leader_and_bad_tier_are_reported_together(tmp_path):
         ],
     )
     text = _errors(folder)
-    assert "communities.geojson 第 1 个要素，“tier”列" in text and "“特级”" in text
+    assert "communities.geojson 第 1 个要素（A 甲社区），“tier”列" in text and "“特级”" in text
     assert "assignments.csv 第 2 行，“leader”列" in text and "“C9”" in text
     assert text.startswith("输入数据有 2 处错误")
 
@@ -116,7 +116,7 @@ def test_missing_required_column_names_the_file_and_the_fix(tmp_path):
 def test_duplicate_ids_name_both_rows(tmp_path):
     folder = _project(tmp_path, leaders=LEADERS + [{"id": "C1", "name": "戊", "title": "", "level": "city"}])
     text = _errors(folder)
-    assert "leaders.csv 第 6 行，“id”列" in text and "第 2 行已用此编号" in text
+    assert "leaders.csv 第 6 行（C1 戊），“id”列" in text and "第 2 行已用此编号" in text
 
 
 def test_missing_required_layer(tmp_path):
@@ -134,7 +134,7 @@ def test_a_feature_without_geometry_is_rejected_and_said(tmp_path):
     assert len(project.roads) == 1
     (problem,) = problems
     assert problem.rejected and problem.severity == "warning"
-    assert str(problem).startswith("roads.geojson 第 2 个要素：没有几何图形")
+    assert str(problem).startswith("roads.geojson 第 2 个要素（白云路）：没有几何图形")
 
 
 def test_an_invalid_polygon_is_repaired_and_reported(tmp_path):
