@@ -18,6 +18,7 @@ import logging
 import re
 import unicodedata
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -197,14 +198,27 @@ def decode_text(path: Path) -> tuple[str, str]:
     return decode_bytes(path.read_bytes(), path.name)
 
 
+MAX_CELL_CHARS = 10_000_000  # a CSV cell longer than this is refused (the csv module's own limit is 131,072)
+
+
 def _csv_rows(path: Path) -> tuple[list[list[str]], list[Msg], str]:
     text, encoding = decode_text(path)
     notes = [msg(_LEGACY[encoding])] if encoding in _LEGACY else []
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)], notes, encoding
+        delimiter = ","
+    # Only the delimiter is guessed; the quoting is Excel's own ("" inside quotes is one "), wherever it
+    # first appears: a sample without one would otherwise be taken to mean another rule for the whole file.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)]
+    except csv.Error as err:
+        raise ReadError(path.name, msg("read.cell_too_long", limit=MAX_CELL_CHARS, error=str(err))) from err
+    finally:
+        csv.field_size_limit(limit)
+    return rows, notes, encoding
 
 
 def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[list[object]], list[Msg], str | None]:
@@ -214,16 +228,17 @@ def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[lis
     except Exception as err:  # openpyxl raises many kinds for a broken file
         raise ReadError(path.name, msg("read.bad_xlsx", error=str(err))) from err
     notes = []
+    _xlsx_within_limits(path)
     try:
         names = book.sheetnames
         if sheet is not None and sheet not in names:
             raise ReadError(path.name, msg("read.no_such_sheet", sheet=sheet, names=seq(names)))
         chosen = sheet if sheet is not None else names[0]
-        rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
+        rows = _sheet_rows(book[chosen], path.name)
         if sheet is None and len(names) > 1 and _header_hits(rows, known) < 2:
             # a cover sheet or notes first, the data on another sheet: take the first sheet with a header row
             for name in names[1:]:
-                candidate = [list(r) for r in book[name].iter_rows(values_only=True)]
+                candidate = _sheet_rows(book[name], path.name)
                 if _header_hits(candidate, known) >= 2:
                     notes.append(msg("read.sheet_chosen", first=chosen, sheet=name))
                     chosen, rows = name, candidate
@@ -231,6 +246,40 @@ def _xlsx_rows(path: Path, sheet: str | None, known: set[str]) -> tuple[list[lis
     finally:
         book.close()
     return rows, notes, chosen if len(names) > 1 else None  # messages name the sheet when there are several
+
+
+# What one worksheet may hold: a district's tables are thousands of rows, Excel's own limit is 1,048,576.
+MAX_XLSX_XML_BYTES = 256 * 1024 * 1024  # a worksheet's XML, uncompressed (50 MB of XLSX can be GBs of XML)
+MAX_XLSX_ROWS = 1_048_576
+
+
+def _xlsx_within_limits(path: Path) -> None:
+    """Refuse, before parsing, a workbook whose worksheets unpack to more XML than `MAX_XLSX_XML_BYTES`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sizes = [i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    if max(sizes, default=0) > MAX_XLSX_XML_BYTES:
+        raise ReadError(
+            path.name, msg("read.xlsx_too_big", size_mb=max(sizes) / 2**20, limit_mb=MAX_XLSX_XML_BYTES / 2**20)
+        )
+
+
+def _sheet_rows(sheet, file: str) -> list[list[object]]:
+    """Every row the worksheet holds, counted from the data itself.
+
+    The ``<dimension>`` a writer put in the file is not trusted: one that says
+    ``A1:H20`` over 183 rows would hide the rest, one that says ``A1:XFD1048576``
+    would have every row padded to 16,384 cells.
+    """
+    sheet.reset_dimensions()
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(list(row))
+        if len(rows) > MAX_XLSX_ROWS:
+            raise ReadError(file, msg("read.xlsx_too_many_rows", limit=MAX_XLSX_ROWS))
+    return rows
 
 
 def _header_hits(rows: list[list[object]], known: set[str]) -> int:
@@ -561,6 +610,8 @@ def _features_from_json(path: Path, text: str | None = None) -> gpd.GeoDataFrame
         data = json.loads(text if text is not None else decode_text(path)[0])
     except (ValueError, ReadError):
         return None
+    except RecursionError as err:  # brackets nested thousands deep: no GeoJSON is
+        raise ReadError(path.name, msg("read.too_deep")) from err
     crs = 4326
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         declared = data.get("crs")  # an old-style named CRS member, else GeoJSON's WGS84

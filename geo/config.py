@@ -312,4 +312,6 @@ def load_config(project_dir: str | Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(msg("config.bad_toml", file=path.name, error=str(err))) from err
+    except RecursionError as err:  # arrays or tables nested thousands deep
+        raise ConfigError(msg("config.bad_toml", file=path.name, error=msg("read.too_deep"))) from err
     return config_from_dict(data, path.name)

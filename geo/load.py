@@ -28,7 +28,7 @@ from .coords import geometry_gcj02_to_wgs84, in_china
 from .errors import Problem, ProjectError
 from .messages import Msg, msg, seq
 from .model import SourceFile, SourcePart
-from .schema import CONTROL_CHARS, LAYERS, LayerSpec, normalise_header, strip_controls
+from .schema import CONTROL_CHARS, LAYERS, PRIVATE_COLUMNS, LayerSpec, normalise_header, strip_controls
 
 __all__ = ["Layer", "combine", "finite_geometries", "load_project", "name_records", "record_labels", "split_sources"]
 
@@ -224,10 +224,13 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
         if column in ("geometry", "_row") or frame[column].dtype != object:
             continue
         values = frame[column]
-        if not CONTROL_CHARS.search("".join(map(str, pd.unique(values)))):  # one pass over the distinct values
+        distinct = pd.unique(values)
+        if not CONTROL_CHARS.search("".join(map(str, distinct))):  # one pass over the distinct values
             continue
-        hit = values.astype(str).str.contains(CONTROL_CHARS)
+        # the rows holding one (found by Python's re: a lone surrogate is no text to Arrow's string kernels)
+        hit = values.isin([v for v in distinct if CONTROL_CHARS.search(str(v))]).to_numpy()
         used = column in LAYERS[layer.name].columns  # a column the tool does not use is cleaned in silence
+        private = column in PRIVATE_COLUMNS.get(layer.name, ())  # a phone number is never echoed
         for idx in frame.index[hit]:
             raw = values.at[idx]
             codes = seq(sorted({f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(raw)}))
@@ -240,7 +243,7 @@ def _clean_controls(layer: Layer, frame: pd.DataFrame, problems: list[Problem]) 
                         layer.file,
                         int(frame.at[idx, "_row"]),
                         layer.header(column),
-                        clean,
+                        None if private else clean,
                         msg("load.control_chars", codes=codes),
                         msg("load.control_chars_fix"),
                         row_label=layer.row_label,

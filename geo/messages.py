@@ -489,6 +489,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5（第 {offset} 字节）；请在 Excel 中另存为“CSV UTF-8”",
         "en": "the text is neither UTF-8 nor GBK/GB18030 nor Big5 (byte {offset}); save it from Excel as “CSV UTF-8”",
     },
+    "read.too_deep": {
+        "zh": "括号嵌套过深（上千层），不是可读的数据",
+        "en": "brackets nested thousands deep: not data that can be read",
+    },
+    "read.cell_too_long": {
+        "zh": "有单元格超过 {limit:,} 个字符，无法读取（{error}）：请检查引号是否配对",
+        "en": "a cell is longer than {limit:,} characters and cannot be read ({error}): check that its quotes pair up",
+    },
+    "read.xlsx_too_big": {
+        "zh": "工作表解压后有 {size_mb:,.0f} MB，超过上限 {limit_mb:,.0f} MB：请删去多余的行列，或另存为 CSV",
+        "en": "a worksheet unpacks to {size_mb:,.0f} MB, over the limit of {limit_mb:,.0f} MB: "
+        "delete the extra rows and columns, or save it as CSV",
+    },
+    "read.xlsx_too_many_rows": {
+        "zh": "工作表超过 {limit:,} 行：请删去多余的行",
+        "en": "the worksheet has more than {limit:,} rows: delete the extra rows",
+    },
     "read.blank_header": {
         "zh": "{cell} 单元格没有表头（与“{before}”合并的单元格？），其下一列未读入（值如 {values}）",
         "en": "cell {cell} has no header (merged with “{before}”?); the column under it was not read "

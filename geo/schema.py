@@ -24,6 +24,7 @@ __all__ = [
     "normalise_text",
     "simplified",
     "strip_controls",
+    "PRIVATE_COLUMNS",
 ]
 
 
@@ -150,6 +151,9 @@ LAYERS: dict[str, LayerSpec] = {
     ]
 }
 
+# Columns whose values are private: never echoed in a message, the ledger or any shared file.
+PRIVATE_COLUMNS = {"leaders": {"phone"}}
+
 # Canonical value -> accepted spellings (matched after `normalise_text`).
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "tier": {
@@ -222,7 +226,8 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
 # escape sequences that repaint a terminal …) and the bidirectional overrides and isolates that make
 # text display in another order than it reads (U+202A–U+202E, U+2066–U+2069). Tab, line feed and
 # carriage return are whitespace: they fold to a space like any other.
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# U+FFFE, U+FFFF and lone surrogates are no characters at all: XML (a .docx, an .xlsx) cannot hold them.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
 SPACES = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85]+")  # whitespace, but not the controls above
 
 

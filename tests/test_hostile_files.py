@@ -1,0 +1,146 @@
+"""Files that cannot be turned against the office (issue 22): read whole, within stated limits, never a crash.
+
+Each fixture is a copy of a small project with one file made the way a crafted or an unlucky file is
+(a lying ``<dimension>``, brackets nested 100,000 deep, a cell of 200,000 characters, Excel's quoting
+after the first 4 KB, U+FFFE in a name, a control character in a phone number). The answers are
+counted by hand from the fixture.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from geo import check, load_config
+from geo._readers import MAX_XLSX_XML_BYTES
+from geo.cli import main
+from geo.errors import ConfigError, ValidationError
+
+
+@pytest.fixture
+def project(tmp_path):
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "layers", folder, ignore=shutil.ignore_patterns("history"))
+    return folder
+
+
+def _status_rows(folder) -> int:
+    return len(pd.read_csv(folder / "status.csv", dtype=str))
+
+
+def test_an_xlsx_whose_dimension_lies_is_read_whole(project):
+    rows = _status_rows(project)
+    frame = pd.read_csv(project / "status.csv", dtype=str, keep_default_na=False)
+    (project / "status.csv").unlink()
+    frame.to_excel(project / "status.xlsx", index=False)
+    with zipfile.ZipFile(project / "status.xlsx") as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    sheet = items["xl/worksheets/sheet1.xml"].decode()
+    assert '<dimension ref="A1:' in sheet
+    items["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]+"/>', '<dimension ref="A1:H20"/>', sheet).encode()
+    with zipfile.ZipFile(project / "status.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in items.items():
+            z.writestr(name, data)
+    result = check(project, load_config(project))
+    (entry,) = [e for e in result.ledger if e.layer == "status"]
+    assert (entry.read, entry.used) == (rows, rows) and rows == 183
+
+
+def test_an_xlsx_claiming_every_cell_of_a_sheet_reads_its_few_rows(project):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "name", "title", "level"])
+    sheet.append(["X1", "某", "主任", "区"])
+    book.save(project / "extra.xlsx")
+    with zipfile.ZipFile(project / "extra.xlsx") as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    sheet_xml = items["xl/worksheets/sheet1.xml"].decode()
+    items["xl/worksheets/sheet1.xml"] = re.sub(
+        r'<dimension ref="[^"]+"/>', '<dimension ref="A1:XFD1048576"/>', sheet_xml
+    ).encode()
+    (project / "leaders.csv").unlink()
+    with zipfile.ZipFile(project / "leaders.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in items.items():
+            z.writestr(name, data)
+    from geo._readers import read_table
+
+    result = read_table(project / "leaders.xlsx", {"id", "name"})
+    assert result.frame["id"].tolist() == ["X1"]
+    assert result.frame.shape == (1, 5)  # four columns and _row: no padding to 16,384
+
+
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_before_parsing(project, monkeypatch):
+    import geo._readers
+
+    monkeypatch.setattr(geo._readers, "MAX_XLSX_XML_BYTES", 1000)
+    frame = pd.read_csv(project / "status.csv", dtype=str, keep_default_na=False)
+    (project / "status.csv").unlink()
+    frame.to_excel(project / "status.xlsx", index=False)
+    with pytest.raises(ValidationError) as err:
+        check(project, load_config(project))
+    assert "status.xlsx：工作表解压后有 0 MB，超过上限 0 MB" in str(err.value)
+    assert MAX_XLSX_XML_BYTES == 256 * 2**20  # the stated limit (README)
+
+
+def test_json_nested_100000_deep_is_a_message(project, capsys):
+    (project / "issues.geojson").write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["check", str(project), "--out", str(project / "out")]) == 2
+    assert "issues.geojson：括号嵌套过深（上千层），不是可读的数据" in capsys.readouterr().err
+
+
+def test_toml_nested_100000_deep_is_a_message(project):
+    (project / "geo.toml").write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="括号嵌套过深"):
+        load_config(project)
+
+
+def _with_note(folder, row: int, note: str) -> None:
+    frame = pd.read_csv(folder / "status.csv", dtype=str, keep_default_na=False)
+    frame.loc[row, "note"] = note
+    frame.to_csv(folder / "status.csv", index=False)  # pandas quotes as Excel does: "" inside quotes
+
+
+def test_a_cell_over_the_csv_module_limit_is_read(project):
+    _with_note(project, 0, "x" * 200_000)
+    result = check(project, load_config(project))
+    notes = result.analysis.resolved.project.status["note"]
+    assert notes.str.len().max() == 200_000
+
+
+def test_excel_quoting_after_the_first_4_kb_is_read_right(project):
+    text = (project / "status.csv").read_text("utf-8-sig")
+    assert '""' not in text[:4096]
+    row = 150
+    assert len("\n".join(text.splitlines()[: row + 1])) > 4096  # the row lies past the sniffer's sample
+    _with_note(project, row, '他说"好的"已完成')
+    assert '"他说""好的""已完成"' in (project / "status.csv").read_text("utf-8")
+    result = check(project, load_config(project))
+    status = result.analysis.resolved.project.status.set_index("_row")
+    assert status.at[row + 2, "note"] == '他说"好的"已完成'
+    assert not any(c.startswith("column_") for c in status.columns)
+
+
+def test_a_name_holding_u_fffe_is_cleaned_with_a_warning(project):
+    frame = pd.read_csv(project / "leaders.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "name"] = frame.loc[0, "name"] + "\ufffe"
+    frame.to_csv(project / "leaders.csv", index=False)
+    result = check(project, load_config(project))
+    assert "\ufffe" not in "".join(result.analysis.resolved.project.leaders["name"])
+    (warning,) = [p for p in result.problems if p.severity == "warning" and p.file == "leaders.csv"]
+    assert "U+FFFE" in str(warning)
+
+
+def test_a_phone_is_never_echoed_in_a_message_or_the_ledger(project):
+    frame = pd.read_csv(project / "leaders.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "phone"] = "139\x0710000014"
+    frame.to_csv(project / "leaders.csv", index=False)
+    assert main(["check", str(project), "--out", str(project / "out"), "-q"]) in (0, 1)
+    ledger = (project / "out" / "reports" / "ledger.csv").read_text("utf-8-sig")
+    assert "U+0007" in ledger  # the warning is there …
+    assert "13910000014" not in ledger and "10000014" not in ledger  # … without the number
