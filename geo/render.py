@@ -403,6 +403,14 @@ def _names(leader_ids: pd.Series, leaders: pd.DataFrame) -> pd.Series:
     return leader_ids.map(texts)
 
 
+def _dates(values: pd.Series) -> list[str | None]:
+    """Each date as ``2022-05-31``, None where there is none (never ``nan`` or ``NaT``).
+
+    A list, not a Series: pandas would read the texts as its string dtype and turn None back into NaN.
+    """
+    return [None if pd.isna(d) else str(d) for d in values]
+
+
 def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     """Prepare everything the maps draw, once: the layers in map coordinates and their plain properties."""
     w = labels(options.lang, options.unit_word)
@@ -428,7 +436,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
             mine["item"].astype(str),
             mine["state_word"].astype(str),
             mine["progress"].round(0).astype(object).where(mine["progress"].notna(), None),
-            mine["due"].astype(object).where(mine["due"].notna(), None).map(lambda d: None if d is None else str(d)),
+            _dates(mine["due"]),
             mine["overdue"].astype(bool),
         )
     )
@@ -456,9 +464,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     issues["source_word"] = issues["source"].map(lambda s: w.get(f"source.{s}", s))
     issues["state_word"] = issues["state"].map(lambda s: w.get(f"state.{s}", s))
     issues["who"] = _who(issues["leaders"].map(tuple), leaders, w)
-    issues["due"] = (
-        issues["due"].astype(object).where(issues["due"].notna(), None).map(lambda d: None if d is None else str(d))
-    )
+    issues["due"] = pd.Series(_dates(issues["due"]), index=issues.index, dtype=object)
 
     # facts (kind, name …, geometry) with their words (description, suggested owner) in the map's language
     worded = worded_gaps(analysis, options.lang)[["name", "description", "suggested_owner"]]

@@ -8,6 +8,7 @@ counted by hand from the fixture.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -144,3 +145,24 @@ def test_a_phone_is_never_echoed_in_a_message_or_the_ledger(project):
     ledger = (project / "out" / "reports" / "ledger.csv").read_text("utf-8-sig")
     assert "U+0007" in ledger  # the warning is there …
     assert "13910000014" not in ledger and "10000014" not in ledger  # … without the number
+
+
+def test_the_tools_own_slot_marks_in_geo_toml_are_text(project):
+    """A tiles URL and an attribution holding the marks where a page's data and boxes go."""
+    from geo._mapkit import _slots
+
+    marks = _slots(0)
+    (project / "geo.toml").write_text(
+        (project / "geo.toml").read_text("utf-8")
+        + '\n[map]\nbasemap = "intranet"\n'
+        + f'tiles_url = "http://127.0.0.1:9/{{z}}/{{x}}/{{y}}.png?q={marks["data"]}"\n'
+        + f'tiles_attribution = "{marks["boxes"]}{marks["title"]}"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", str(project), "--out", str(project / "maps"), "-q"]) in (0, 1)
+    page = (project / "maps" / "overview.html").read_text("utf-8")
+    data = re.search(r'<script type="application/json" id="geo-data">(.*?)</script>', page, re.S).group(1)
+    layers = {layer["name"]: layer for layer in json.loads(data)["layers"]}
+    communities = [len(layers[n]["props"]["id"]) for n in ("一般社区", "示范社区与重点社区")]
+    assert communities == [48, 28]  # every community drawn: 48 general, 4 + 24
+    assert f"q={marks['data']}" in page and marks["boxes"] + marks["title"] in page  # the user's text, as written
