@@ -103,16 +103,22 @@ def leader_filenames(leader_ids) -> dict[str, str]:
     """A safe, unique file name per leader id (no path traversal, no clash even on a case-blind disk).
 
     A plain id (letters, digits, ``-``, ``_``) keeps its name; any other, or
-    one that would clash with another ignoring case, is named by a hash.
+    one that would clash with another ignoring case, is named by a hash as
+    ``leader.<hash>``: the dot is no character of a plain id, so no id can
+    take the name of another's hash. Unique by construction: a hash already
+    taken (two ids differing only in case) is lengthened, then numbered.
     """
-    names, taken = {}, set()
+    names: dict[str, str] = {}
+    taken: set[str] = set()
     for leader_id in leader_ids:
         plain = (
             re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None and leader_id.upper() not in _WINDOWS_RESERVED
         )
-        name = f"{leader_id}.html" if plain else f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
-        if name.lower() in taken:
-            name = f"leader-{sha1(leader_id.encode('utf-8')).hexdigest()[:12]}.html"
+        digest = sha1(leader_id.encode("utf-8")).hexdigest()
+        candidates = [f"{leader_id}.html"] if plain else []
+        candidates += [f"leader.{digest[:12]}.html", f"leader.{digest}.html"]
+        candidates += (f"leader.{digest}.{n}.html" for n in range(1, len(names) + 2))
+        name = next(c for c in candidates if c.lower() not in taken)
         taken.add(name.lower())
         names[leader_id] = name
     return names

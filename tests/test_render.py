@@ -254,9 +254,24 @@ def test_reserved_windows_names_and_excel_formulas_are_defused(tmp_path):
     out = tmp_path / "maps"
     assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
     assert [p.name for p in (out / "leaders").iterdir()] == [leader_filenames(["CON"])["CON"]]
-    assert leader_filenames(["CON"])["CON"].startswith("leader-")
+    assert leader_filenames(["CON"])["CON"].startswith("leader.")
     text = (out / "reports" / "communities.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_a_crafted_id_cannot_take_another_leaders_file_name():
+    """An id spelt as the hashed name of another (unsafe) id, in either order, and ids differing in case."""
+    unsafe = "../../../tmp/probe/escape1"
+    hashed = leader_filenames([unsafe])[unsafe]
+    assert re.fullmatch(r"leader\.[0-9a-f]{12}\.html", hashed)
+    crafted = hashed[: -len(".html")]  # "leader.<hash>": not a plain id (the dot), so it is hashed too
+    dashed = hashed.replace(".", "-", 1)[: -len(".html")]  # "leader-<hash>", a plain id: the old scheme's name
+    for ids in ([unsafe, crafted], [crafted, unsafe], [unsafe, dashed], [dashed, unsafe]):
+        names = leader_filenames(ids)
+        assert len({n.lower() for n in names.values()}) == len(ids), names
+    names = leader_filenames(["ab", "AB", "Ab", "aB"])  # a case-blind disk: four files all the same
+    assert len({n.lower() for n in names.values()}) == 4
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+\.html", n) for n in names.values())
 
 
 def test_packed_layers_decode_to_the_same_coordinates_and_values():
