@@ -767,6 +767,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "没有状态列：{count} 个问题点全部按未整改计",
         "en": "no state column: all {count} issues count as open",
     },
+    "validate.characters": {"zh": "{count:,} 个字符", "en": "{count:,} characters"},
+    "validate.long_text": {
+        "zh": "文字过长：地图中只显示前 {limit:,} 个字符（报表中完整保留）",
+        "en": "too long: the maps show its first {limit:,} characters (the reports keep it whole)",
+    },
+    "validate.long_text_fix": {
+        "zh": "把长文字放在附件中，此处只写摘要",
+        "en": "keep the long text in an attachment and write a summary here",
+    },
     "validate.a_tier_row": {"zh": "类别名单", "en": "tier list row"},
     "validate.names_from_ids": {
         "zh": "没有名称列：以编号作社区名称",

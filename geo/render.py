@@ -44,6 +44,7 @@ from .coords import geometry_wgs84_to_gcj02
 from .model import Summary
 from .report import worded_gaps
 from .resolve import section_label
+from .schema import MAP_TEXT_CHARS
 from .shapes import keep_dimension
 from .words import kind_label
 
@@ -197,11 +198,27 @@ class _Table:
         return self[(b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)]
 
 
+def _bounded(values: np.ndarray) -> np.ndarray:
+    """Texts longer than `MAP_TEXT_CHARS` cut there, with an ellipsis (the reports keep them whole)."""
+    values = np.asarray(values)
+    if values.dtype != object or len(values) == 0:
+        return values
+    lengths = np.fromiter((len(v) if type(v) is str else 0 for v in values), dtype=np.int64, count=len(values))
+    long = np.flatnonzero(lengths > MAP_TEXT_CHARS)
+    if len(long) == 0:
+        return values
+    values = values.copy()
+    for n in long:
+        values[n] = values[n][: MAP_TEXT_CHARS - 1] + "…"
+    return values
+
+
 def _encoded(values: np.ndarray):
     """A property column for the page: its values, or, when they repeat, ``{"k": distinct, "i": codes}``.
 
     Repeated words (a state, a leader's name on 2,000 issues) are written once.
     """
+    values = _bounded(values)
     if len(values) < 8:
         return values.tolist()
     try:
@@ -439,7 +456,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     mine["state_word"] = mine["state"].map(lambda s: w.get(f"state.{s}", s))
     mine["row"] = list(
         zip(
-            mine["item"].astype(str),
+            _bounded(mine["item"].astype(str).to_numpy(dtype=object)),
             mine["state_word"].astype(str),
             mine["progress"].round(0).astype(object).where(mine["progress"].notna(), None),
             _dates(mine["due"]),

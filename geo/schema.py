@@ -24,6 +24,7 @@ __all__ = [
     "normalise_text",
     "simplified",
     "strip_controls",
+    "MAP_TEXT_CHARS",
     "PRIVATE_COLUMNS",
 ]
 
@@ -150,6 +151,10 @@ LAYERS: dict[str, LayerSpec] = {
         ),
     ]
 }
+
+# A text longer than this is shortened in the maps (each map is a file people open on a phone; the
+# reports keep it whole), with a warning when it is read.
+MAP_TEXT_CHARS = 2000
 
 # Columns whose values are private: never echoed in a message, the ledger or any shared file.
 PRIVATE_COLUMNS = {"leaders": {"phone"}}

@@ -25,7 +25,7 @@ from .errors import Problem, ValidationError
 from .load import Layer, finite_geometries, name_records, split_sources
 from .messages import Msg, Seq, msg, seq
 from .model import Project
-from .schema import LAYERS, VOCABULARIES, name_key, normalise_header, normalise_text, vocabulary_lookup
+from .schema import LAYERS, MAP_TEXT_CHARS, VOCABULARIES, name_key, normalise_header, normalise_text, vocabulary_lookup
 from .scope import limit_to_district
 from .shapes import DIMENSION_OF, keep_dimension
 
@@ -222,6 +222,23 @@ class _Checker:
                 reject,
             )
         return out
+
+    def long_texts(self, *columns: str) -> None:
+        """A warning for each cell longer than the maps show (`MAP_TEXT_CHARS`): shortened there, whole in reports."""
+        frame = self.layer.frame
+        for column in columns:
+            if column not in frame:
+                continue
+            lengths = frame[column].str.len()
+            for idx in frame.index[lengths > MAP_TEXT_CHARS]:
+                self.add(
+                    "warning",
+                    frame.at[idx, "_row"],
+                    column,
+                    msg("validate.characters", count=int(lengths[idx])),
+                    msg("validate.long_text", limit=MAP_TEXT_CHARS),
+                    msg("validate.long_text_fix"),
+                )
 
     def unique(self, column: str) -> None:
         frame = self.layer.frame
@@ -526,6 +543,7 @@ def _communities(layer: Layer, problems, tiers_listed: bool = False) -> gpd.GeoD
         check.add("note", None, None, None, msg("validate.names_from_ids"), msg("validate.names_from_ids_fix"))
     _stand_in_keys(frame, check)
     check.unique("id")
+    check.long_texts("id", "name", "street")
     if "tier" in layer.frame:
         frame["tier"] = check.vocabulary(
             "tier", "tier", required=False, severity="warning" if tiers_listed else "error"
@@ -693,6 +711,7 @@ def _leaders(layer: Layer, problems) -> pd.DataFrame:
     check.unique("id")
     check.not_empty("name")
     frame["level"] = check.vocabulary("level", "level")
+    check.long_texts("id", "name", "title", "unit")
     return frame
 
 
@@ -920,6 +939,7 @@ def _status(layer: Layer, problems, communities, roads, left_out, roads_left_out
     frame["state"] = check.vocabulary("state", "status_state")
     frame["due"] = check.dates("due")
     frame["updated"] = check.dates("updated")
+    check.long_texts("item", "note")
     progress = pd.to_numeric(frame["progress"].replace("", None), errors="coerce")
     bad = (frame["progress"] != "") & (progress.isna() | (progress < 0) | (progress > 100))
     for idx in frame.index[bad]:
@@ -964,6 +984,7 @@ def _issues(layer: Layer, problems) -> gpd.GeoDataFrame:
     frame["source"] = check.vocabulary("source", "issue_source", required=False)
     frame["reported"] = check.dates("reported")
     frame["due"] = check.dates("due")
+    check.long_texts("id", "category", "note")
     return frame[~frame["_row"].isin(check.rejected)]
 
 

@@ -166,3 +166,22 @@ def test_the_tools_own_slot_marks_in_geo_toml_are_text(project):
     communities = [len(layers[n]["props"]["id"]) for n in ("一般社区", "示范社区与重点社区")]
     assert communities == [48, 28]  # every community drawn: 48 general, 4 + 24
     assert f"q={marks['data']}" in page and marks["boxes"] + marks["title"] in page  # the user's text, as written
+
+
+def test_a_long_note_is_shortened_in_the_maps_and_kept_whole_in_the_reports(project):
+    import geopandas as gpd
+
+    issues = gpd.read_file(project / "issues.geojson")
+    note = "甲" * 4_999 + "乙"  # 5,000 characters: the last one tells a cut text from a whole one
+    issues.loc[0, "note"] = note
+    issues.to_file(project / "issues.geojson", driver="GeoJSON")
+    out = project / "maps"
+    assert main(["build", str(out.parent), "--out", str(out), "-q"]) in (0, 1)
+    overview = (out / "overview.html").read_text("utf-8")
+    assert "甲" * 1_999 + "…" in overview and "甲" * 2_000 not in overview and "乙" not in overview
+    reported = gpd.read_file(out / "reports" / "responsibility.gpkg", layer="issues")
+    ledger = (out / "reports" / "ledger.csv").read_text("utf-8-sig")
+    assert "文字过长：地图中只显示前 2,000 个字符" in ledger and "5,000 个字符" in ledger
+    total = sum(p.stat().st_size for p in out.rglob("*.html"))
+    assert total < 40 * 2**20  # the note is not copied whole into each map that shows the issue
+    assert note in set(reported["note"])  # the GeoPackage keeps it whole
