@@ -432,6 +432,35 @@ def test_an_issue_at_a_section_end_gets_both_sections_and_the_road_first_by_name
     assert table["leaders"].to_dict() == {"I1": ("D1", "D2"), "I2": ("D1",), "I3": ("D2",)}
 
 
+def test_an_issue_goes_to_the_nearest_road_not_the_first_by_name(tmp_path):
+    # A路 runs along y = 0, B路 along y = 45: I1 at (500, 40) is 40 m from A路 and 5 m from B路, both
+    # within issue_road_m (50 m). The nearest wins, though A路 sorts first: B路 and its leader D2.
+    # I2 at (500, 10) is 10 m from A路 and 35 m from B路: A路 and C1.
+    roads = [
+        {"name": "A路", "geometry": line((0, 0), (1000, 0))},
+        {"name": "B路", "geometry": line((0, 45), (1000, 45))},
+    ]
+    issues = [
+        {"id": "I1", "state": "open", "geometry": shapely.Point(m(500, 40))},
+        {"id": "I2", "state": "open", "geometry": shapely.Point(m(500, 10))},
+    ]
+    folder = make_project(
+        tmp_path / "n",
+        communities=[_community("A", STRIP)],
+        roads=roads,
+        leaders=LEADERS,
+        assignments=[
+            {"leader": "C1", "kind": "road", "target": "A路"},
+            {"leader": "D2", "kind": "road", "target": "B路"},
+        ],
+        issues=issues,
+    )
+    table = _analysis(folder).issues.set_index("id")
+    assert table["road"].to_dict() == {"I1": "B路", "I2": "A路"}
+    assert table["leaders"].to_dict() == {"I1": ("D2",), "I2": ("C1",)}
+    assert table["chainage_m"].to_list() == pytest.approx([500.0, 500.0], abs=1e-6)
+
+
 def test_an_issue_beside_an_unnamed_piece_only_has_no_road_and_is_an_orphan(tmp_path):
     # The footway (unnamed) is 5 m from I1; 东西路 is 200 m away (beyond issue_road_m, 50 m). A has
     # no leader: I1 has no one. The orphan gap carries the facts its words use.
