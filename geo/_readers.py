@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import codecs
 import csv
-import importlib.util
 import io
 import json
 import logging
@@ -19,6 +18,8 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -624,9 +625,22 @@ def _features_from_json(path: Path, text: str | None = None) -> gpd.GeoDataFrame
     return None
 
 
-# Layers are read and written through Arrow (pyarrow) where it is installed: the same frames, and
-# reading a large layer takes about half the time.
-ARROW = importlib.util.find_spec("pyarrow") is not None
+# Layers are read and written through Arrow (pyarrow, a dependency): the same frames, and reading a
+# large layer takes about half the time.
+ARROW = True
+
+
+@contextmanager
+def gdal_options(options: Mapping[str, str | None]) -> Iterator[None]:
+    """GDAL configuration `options` for the duration of a block, then each as it was (GDAL's state is the
+    process's: a library user's own settings are left as they found them)."""
+    before = {key: pyogrio.get_gdal_config_option(key) for key in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(before)
+
 
 _LISTED = re.compile(r"^\s*\[\s*['\"].*['\"]\s*\]\s*$")
 
@@ -701,7 +715,6 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
             notes.append(note)
     frame = None
     if suffix in (".geojson", ".json"):
-        pyogrio.set_gdal_config_options(_GEOJSON_NO_SIZE_LIMIT)
         # Dates stay text, as written: GDAL would turn "2021-02-30" into a crash and a date-time with
         # a zone into another value; `validate` reads them and names what is wrong.
         kwargs["DATE_AS_STRING"] = "YES"
@@ -709,7 +722,8 @@ def read_spatial(path: Path, base_name: str, layer: str | None = None, known: se
         frame = _features_from_json(path)
     try:
         if frame is None:
-            with warnings.catch_warnings():
+            size_limit = _GEOJSON_NO_SIZE_LIMIT if suffix in (".geojson", ".json") else {}
+            with warnings.catch_warnings(), gdal_options(size_limit):
                 warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on non-standard members
                 frame = gpd.read_file(path, engine="pyogrio", use_arrow=ARROW, **kwargs)
         if frame.crs is None and is_osm(path):

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
 
 from . import __version__
 from ._csv import each_distinct, write_csv
-from ._readers import ARROW
+from ._readers import ARROW, gdal_options
 from .analyse import Analysis
 from .checks import CHECKS
 from .errors import Problem
@@ -341,13 +340,10 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
     gpkg = reports / "responsibility.gpkg"
     gpkg.unlink(missing_ok=True)
     # A fixed creation date keeps the GeoPackage byte-identical for the same data.
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
-    try:
+    with gdal_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}):
         for name, frame in layers.items():
             if not frame.empty:
                 _layer(frame).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio", use_arrow=ARROW)
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
 def write_reports(

@@ -185,3 +185,15 @@ def test_a_long_note_is_shortened_in_the_maps_and_kept_whole_in_the_reports(proj
     total = sum(p.stat().st_size for p in out.rglob("*.html"))
     assert total < 40 * 2**20  # the note is not copied whole into each map that shows the issue
     assert note in set(reported["note"])  # the GeoPackage keeps it whole
+
+
+def test_reading_a_geojson_leaves_gdal_as_it_found_it(project):
+    import pyogrio
+
+    pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": "123"})
+    try:
+        check(project, load_config(project))
+        assert pyogrio.get_gdal_config_option("OGR_GEOJSON_MAX_OBJ_SIZE") == 123  # pyogrio reads numbers back
+        assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": None})
