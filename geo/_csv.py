@@ -1,4 +1,4 @@
-"""CSV for Excel users: UTF-8 with a BOM (Chinese intact), no formula injection."""
+"""Spreadsheets for Excel users: CSV in UTF-8 with a BOM (Chinese intact), XLSX; never a formula from the data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["each_distinct", "excel_safe", "write_csv"]
+__all__ = ["each_distinct", "excel_safe", "text_cells", "write_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,6 +25,19 @@ def each_distinct(values: pd.Series, func) -> np.ndarray:
 
 def _formula(value) -> bool:
     return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
+def text_cells(book) -> None:
+    """Every cell of an openpyxl workbook that would be a formula (``=HYPERLINK(…)`` from a name) made plain text.
+
+    The XLSX side of `excel_safe`'s rule: a spreadsheet geo writes holds the data's text as text,
+    never as a formula Excel runs; in XLSX a cell can say so itself, so the text stays as written.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -35,6 +35,7 @@ import shapely
 
 from ._labels import labels, with_unit
 from ._mapkit import MapShell, fill, shell
+from ._names import WINDOWS_RESERVED
 from ._readers import is_osm
 from .analyse import Analysis
 from .assets import render_html
@@ -97,9 +98,6 @@ class MapFile:
         return self.bytes / self.vertices if self.vertices else float("nan")
 
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
 def leader_filenames(leader_ids) -> dict[str, str]:
     """A safe, unique file name per leader id (no path traversal, no clash even on a case-blind disk).
 
@@ -113,7 +111,7 @@ def leader_filenames(leader_ids) -> dict[str, str]:
     taken: set[str] = set()
     for leader_id in leader_ids:
         plain = (
-            re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None and leader_id.upper() not in _WINDOWS_RESERVED
+            re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None and leader_id.upper() not in WINDOWS_RESERVED
         )
         digest = sha1(leader_id.encode("utf-8")).hexdigest()
         candidates = [f"{leader_id}.html"] if plain else []

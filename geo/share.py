@@ -22,7 +22,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from ._csv import text_cells
 from ._labels import labels
+from ._names import entry_stem
 from .messages import msg
 
 __all__ = ["task_list", "write_share_pack"]
@@ -99,6 +101,7 @@ def task_list(analysis, leader_id: str, lang: str = "zh") -> bytes:
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, 4 + 2 * width)
+    text_cells(book)  # a road named =HYPERLINK(…) is a name, not a formula
     fixed = datetime(2000, 1, 1)  # the same rows give the same bytes
     book.properties.created = book.properties.modified = fixed
     book.properties.creator = "geo"
@@ -154,9 +157,10 @@ def write_share_pack(
             name = str(ctx.leaders.at[leader_id, "name"])
             entries: list[tuple[str, bytes]] = []
             page = render_leader_map(ctx, leader_id, work / f"{base}.html", others_named=False)
-            entries.append((f"{name}_{msg('share.map').text(lang)}.html", page.path.read_bytes()))
-            entries.append((f"{name}_{msg('share.print').text(lang)}.pdf", pdf_of(leader_id)))
-            entries.append((f"{name}_{msg('share.tasks').text(lang)}.xlsx", task_list(analysis, leader_id, lang)))
+            stem = entry_stem(name, base)  # a plain file name: the pack unzips into its own folder, anywhere
+            entries.append((f"{stem}_{msg('share.map').text(lang)}.html", page.path.read_bytes()))
+            entries.append((f"{stem}_{msg('share.print').text(lang)}.pdf", pdf_of(leader_id)))
+            entries.append((f"{stem}_{msg('share.tasks').text(lang)}.xlsx", task_list(analysis, leader_id, lang)))
             target = share / f"{base}.zip"
             partial = share / f".{base}.zip.partial"
             with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as pack:

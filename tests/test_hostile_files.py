@@ -197,3 +197,55 @@ def test_reading_a_geojson_leaves_gdal_as_it_found_it(project):
         assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
     finally:
         pyogrio.set_gdal_config_options({"OGR_GEOJSON_MAX_OBJ_SIZE": None})
+
+
+HOSTILE_NAMES = {
+    "D01": "../../../../tmp/geo-escape",
+    "D02": "/tmp/geo-absolute",
+    "D03": "..\\..\\..\\Windows\\geo-escape",
+    "D04": "C:geo-drive",
+    "D05": "林" * 300,  # 900 bytes of UTF-8: past what unzip takes in one name
+    "D06": "CON",
+}
+
+
+def test_share_packs_unzip_inside_their_folder_and_hold_no_formula(project, tmp_path):
+    """Leaders named to climb out of the folder, and a road named as a formula in their task lists."""
+    leaders = pd.read_csv(project / "leaders.csv", dtype=str, keep_default_na=False)
+    leaders["name"] = [HOSTILE_NAMES.get(i, n) for i, n in zip(leaders["id"], leaders["name"])]
+    leaders.to_csv(project / "leaders.csv", index=False)
+    formula = '=HYPERLINK("http://evil.example/r","北京路")'
+    for name in ("assignments.csv", "status.csv"):
+        table = pd.read_csv(project / name, dtype=str, keep_default_na=False)
+        table.replace("北京路", formula).to_csv(project / name, index=False)  # quoted as Excel does
+    roads = json.loads((project / "roads.geojson").read_text("utf-8"))
+    for feature in roads["features"]:
+        if feature["properties"].get("name") == "北京路":
+            feature["properties"]["name"] = formula
+    (project / "roads.geojson").write_text(json.dumps(roads, ensure_ascii=False), "utf-8")
+    argv = ["share", str(project), "--out", str(tmp_path / "out"), "-q"]
+    for leader in [*HOSTILE_NAMES, "C01", "D10"]:  # C01 holds 北京路, D10 a section ending at it
+        argv += ["--leader", leader]
+    assert main(argv) == 0
+    packs = sorted((tmp_path / "out" / "share").glob("*.zip"))
+    assert len(packs) == len(HOSTILE_NAMES) + 2
+    formulas = road_names = 0
+    for pack in packs:
+        target = (tmp_path / "unzipped" / pack.stem).resolve()
+        with zipfile.ZipFile(pack) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                assert "/" not in name and "\\\\" not in name and ":" not in name and not name.startswith(".")
+                assert len(name.encode("utf-8")) <= 255
+                path = (target / name).resolve()
+                assert path.parent == target
+                archive.extract(info, target)
+                if name.endswith(".xlsx"):
+                    book = openpyxl.load_workbook(target / name)
+                    for sheet in book.worksheets:
+                        for row in sheet.iter_rows():
+                            formulas += sum(c.data_type == "f" for c in row)
+                            road_names += sum(c.value == formula for c in row)
+    assert formulas == 0
+    assert road_names >= 1  # the formula-named road is in a task list, as text
+    assert not (tmp_path / "tmp").exists() and not any((tmp_path / "unzipped").glob("*/../*.html"))
