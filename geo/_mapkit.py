@@ -21,6 +21,7 @@ load their code from CDNs, which intranet PCs cannot reach.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -189,7 +190,9 @@ def _basemaps(fmap: folium.Map, options: MapOptions, words: dict) -> tuple[list,
     return bases, need_key
 
 
-_SLOTS = {"title": "@@geo-title-1f0c@@", "boxes": "@@geo-boxes-1f0c@@", "data": "@@geo-data-1f0c@@"}
+def _slots(attempt: int) -> dict[str, str]:
+    """The marks where a map's title, boxes and data go; another set on each `attempt` (see `shell`)."""
+    return {name: f"@@geo-{name}-{attempt:04x}-1f0c@@" for name in ("title", "boxes", "data")}
 
 
 @dataclass(frozen=True)
@@ -206,8 +209,39 @@ def shell(options: MapOptions, words: dict) -> MapShell:
     Leaflet, Leaflet.markercluster and geo's own script and style inlined (no
     CDN), no tiles unless a basemap is configured, a neutral background, the
     configured basemaps and a scale; ``map.js`` draws the data.
+
+    The page is cut at marks that occur nowhere else in it: should a string of
+    ``geo.toml`` (a tiles URL, an attribution) hold one, the shell is drawn again
+    with other marks, so no text of the user's is ever taken for a slot.
     """
-    figure = Figure(title=_SLOTS["title"])
+    given = "\x00".join(_strings((options, words)))  # every string the user's configuration brings
+    attempt = 0
+    while any(token in given for token in _slots(attempt).values()):
+        attempt += 1
+    slots = _slots(attempt)
+    text = _shell_text(options, words, slots)
+    pattern = "(" + "|".join(re.escape(token) for token in slots.values()) + ")"
+    pieces = re.split(pattern, text)
+    names = {token: name for name, token in slots.items()}
+    return MapShell(tuple(p.encode("utf-8") for p in pieces[0::2]), tuple(names[t] for t in pieces[1::2]))
+
+
+def _strings(value) -> list[str]:
+    """Every string inside `value` (dataclasses, dicts, lists and tuples, walked)."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    elif isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    elif not isinstance(value, list | tuple | set | frozenset):
+        return []
+    return [text for item in value for text in _strings(item)]
+
+
+def _shell_text(options: MapOptions, words: dict, slots: dict[str, str]) -> str:
+    """The shell's HTML with `slots` where the title, boxes and data go."""
+    figure = Figure(title=slots["title"])
     fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, location=[0, 0], zoom_start=2)
     fmap.default_js = []
     fmap.default_css = []
@@ -221,17 +255,13 @@ def shell(options: MapOptions, words: dict) -> MapShell:
     header.add_child(Html(f"<style>{static_text('map.css')}</style>"), name="geo_css")
     header.add_child(Html(f"<script>{static_text('controls.js')}</script>"), name="geo_controls")
     header.add_child(Html(f"<script>{static_text('map.js')}</script>"), name="geo_js")
-    figure.html.add_child(Html(_SLOTS["boxes"]), name="geo_boxes")
+    figure.html.add_child(Html(slots["boxes"]), name="geo_boxes")
     figure.html.add_child(
-        Html(f'<script type="application/json" id="geo-data">{_SLOTS["data"]}</script>'), name="geo_data"
+        Html(f'<script type="application/json" id="geo-data">{slots["data"]}</script>'), name="geo_data"
     )
     bases, need_key = _basemaps(fmap, options, words)
     fmap.add_child(_GeoMap(bases, need_key))
-    text = _rendered(fmap)
-    pattern = "(" + "|".join(re.escape(token) for token in _SLOTS.values()) + ")"
-    pieces = re.split(pattern, text)
-    names = {token: name for name, token in _SLOTS.items()}
-    return MapShell(tuple(p.encode("utf-8") for p in pieces[0::2]), tuple(names[t] for t in pieces[1::2]))
+    return _rendered(fmap)
 
 
 def script_json(data) -> str:
