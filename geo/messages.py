@@ -227,7 +227,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cli.reports_written": {"zh": "报表已写入 {folder}", "en": "Reports written to {folder}"},
     "cli.init_written": {"zh": "已写入 {path}", "en": "Written: {path}"},
     "cli.init_next": {
-        "zh": "请放入 communities 图层（有道路数据时也放入 roads），填好表格后运行：geo validate {folder}（说明.txt 列出全部文件）",
+        "zh": "请放入 communities 图层（有道路数据时也放入 roads），填好表格后运行：geo validate {folder}"
+        "（说明.txt 列出全部文件）",
         "en": "Add the communities layer (and roads, if you have them), fill in the tables, then run: "
         "geo validate {folder} (the guide in the folder lists every file)",
     },
