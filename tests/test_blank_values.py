@@ -349,3 +349,19 @@ def test_the_scan_finds_a_token_in_every_kind_of_file(tmp_path):
     (tmp_path / "h.json").write_text('{"a": NaN}', encoding="utf-8")
     with pytest.raises(AssertionError, match="JSON holds NaN"):
         scan(tmp_path)
+
+
+def test_the_problem_list_of_invalid_input_shows_no_missing_value_as_nan(tmp_path):
+    project = holey_demo(tmp_path / "project", "empty cells")
+    with (project / "status.csv").open("a", encoding="utf-8") as f:
+        f.write("community,,,maybe,,2022-02-30,,\n,不存在社区,拆违,done,120,,,\n")
+    with (project / "assignments.csv").open("a", encoding="utf-8") as f:
+        f.write("X99,section,北京路,,,\n")
+    with (project / "leaders.csv").open("a", encoding="utf-8") as f:
+        f.write("Z1,,,,,\n")
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        assert main(["build", str(project), "--out", str(tmp_path / "maps")]) == 2
+    found, kinds = scan(tmp_path / "maps-problems")
+    assert kinds == {".csv"} and found == []
+    assert [line for line in said.getvalue().splitlines() if leaks(line)] == []
