@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["each_distinct", "excel_safe", "text_cells", "write_csv"]
+__all__ = ["cell_text", "each_distinct", "excel_safe", "is_blank", "text_cells", "write_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,6 +21,27 @@ def each_distinct(values: pd.Series, func) -> np.ndarray:
     results = np.empty(len(distinct), dtype=object)
     results[:] = [func(v) for v in distinct]
     return results[codes]
+
+
+def is_blank(value) -> bool:
+    """Whether a cell holds nothing: None, or the missing value of pandas (NaN, NaT, ``pd.NA``).
+
+    A date column the input did not have is NaN, and pandas' string dtype turns a None into NaN:
+    tested here, never by ``value is None`` alone (``str(nan)`` is "nan" in a person's table).
+    """
+    if value is None:
+        return True
+    if isinstance(value, str | bytes | tuple | list | dict | np.ndarray):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def cell_text(value) -> str:
+    """A cell as a person reads it: nothing for a blank (`is_blank`), else its text."""
+    return "" if is_blank(value) else str(value)
 
 
 def _formula(value) -> bool:

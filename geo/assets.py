@@ -18,6 +18,7 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
 
 __all__ = [
+    "html_lang",
     "leaflet_css",
     "leaflet_js",
     "leaflet_version",
@@ -92,6 +93,11 @@ def _environment():
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+def html_lang(lang: str) -> str:
+    """A page's ``lang`` for `lang`: the browser picks the Chinese glyphs by it (社區 in a Traditional font)."""
+    return {"en": "en", "zh-Hant": "zh-Hant"}.get(lang, "zh-CN")
 
 
 def render_html(template: str, **data) -> str:

@@ -363,7 +363,7 @@ def write_docx(bulletin: Bulletin, path: Path) -> Path:
 
 def write_html(bulletin: Bulletin, path: Path) -> Path:
     """The bulletin as one self-contained page (charts inlined), rendered from an autoescaped template."""
-    from .assets import render_html
+    from .assets import html_lang, render_html
 
     charts = [
         (caption, "data:image/png;base64," + base64.b64encode(png).decode("ascii")) for caption, png in bulletin.charts
@@ -371,7 +371,7 @@ def write_html(bulletin: Bulletin, path: Path) -> Path:
     page = render_html(
         "bulletin.html",
         b=bulletin,
-        lang={"en": "en", "zh-Hant": "zh-Hant"}.get(bulletin.lang, "zh-CN"),
+        lang=html_lang(bulletin.lang),
         tables={2: [bulletin.streets, bulletin.leaders], 3: [bulletin.overdue] if len(bulletin.overdue) > 1 else []},
         charts=charts,
         charts_heading=_words("bulletin.h.charts", bulletin.lang),

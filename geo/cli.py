@@ -73,18 +73,38 @@ class _Language:
         return self.value
 
 
+class _Heard(Progress):
+    """The progress a command passes down: shown by `shown` (or not), and the language the run chooses
+    (`Progress.speaks`) kept as the command's, so its errors and last words speak it too."""
+
+    def __init__(self, shown: Progress, language: _Language):
+        self.shown, self.language = shown, language
+
+    def stage(self, name: str) -> None:
+        self.shown.stage(name)
+
+    def counted(self, items, total: int, what: str):
+        return self.shown.counted(items, total, what)
+
+    def speaks(self, lang: str) -> None:
+        self.language.value = lang
+        self.shown.speaks(lang)
+
+    def close(self) -> None:
+        self.shown.close()
+
+
 @contextmanager
-def _progress(quiet: bool, verbose: int, lang: str) -> Iterator[Progress]:
+def _progress(quiet: bool, verbose: int, language: _Language) -> Iterator[Progress]:
     """A progress line on stderr when a person watches: stderr is a terminal, and no ``-q`` (nor ``-v``:
-    log lines would break it). Otherwise nothing, so a pipe or a log file gets only the results."""
-    if quiet or verbose or not sys.stderr.isatty():
-        yield SILENT
-        return
-    progress = TerminalProgress(lang)
+    log lines would break it). Otherwise nothing, so a pipe or a log file gets only the results.
+
+    Either way the language the run chooses becomes the command's (`language`)."""
+    shown = SILENT if quiet or verbose or not sys.stderr.isatty() else TerminalProgress(language.value)
     try:
-        yield progress
+        yield _Heard(shown, language)
     finally:
-        progress.close()
+        shown.close()
 
 
 def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.csv", lang: str = "zh") -> None:
@@ -281,12 +301,12 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
         # The edge reads the environment and the clock; the stages get them as values.
         key = None if config.map.tianditu_key else os.environ.get("TIANDITU_KEY") or None
         config = config.with_map(basemap=basemap, lang=lang, tianditu_key=key).with_today(today and today.date())
-        words = language.of(config)
+        language.of(config)
         from .pipeline import build as build_project  # the heavy modules, only for the commands that run them
 
-        with _progress(quiet, verbose, words) as progress:
+        with _progress(quiet, verbose, language) as progress:
             result = build_project(project, out_dir, config, progress)
-        words = language.value = result.lang  # zh-Hant when every name is Traditional and no language was given
+        words = language.value  # zh-Hant when every name is Traditional and no language was given
         if not quiet:
             _print_problems(result.problems, lang=words)
             _print_ledger(result.ledger, lang=words)
@@ -318,11 +338,12 @@ def validate(project: Path, ledger_dir: Path | None, lang: str | None, verbose: 
 
     def work() -> int:
         config = load_config(project).with_map(lang=lang)
-        words = language.of(config)
+        language.of(config)
         from .pipeline import check as check_project
 
-        with _progress(quiet, verbose, words) as progress:
+        with _progress(quiet, verbose, language) as progress:
             result = check_project(project, config, progress)
+        words = language.value  # the language the check chose
         written = None
         if ledger_dir is not None:
             written = _write_ledger_folder(ledger_dir, ledger_dir, result.ledger, result.problems, words)
@@ -351,12 +372,12 @@ def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, q
 
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        words = language.of(config)
+        language.of(config)
         from .pipeline import check_reports
 
-        with _progress(quiet, verbose, words) as progress:
+        with _progress(quiet, verbose, language) as progress:
             result, figures = check_reports(project, out_dir, config, progress)
-        words = language.value = result.lang
+        words = language.value  # the language the check chose
         if not quiet:
             _print_problems(result.problems, lang=words)
             _print_ledger(result.ledger, lang=words)
@@ -381,13 +402,13 @@ def snapshot(project: Path, lang: str | None, today, verbose: int, quiet: bool) 
 
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        words = language.of(config)
+        language.of(config)
         from .pipeline import snapshot as keep
 
-        with _progress(quiet, verbose, words) as progress:
+        with _progress(quiet, verbose, language) as progress:
             folder, _figures = keep(project, config, progress)
         if not quiet:
-            _say(msg("cli.snapshot_written", folder=str(folder)).text(words))
+            _say(msg("cli.snapshot_written", folder=str(folder)).text(language.value))
         return 0
 
     return _run(work, verbose, language=language)
@@ -420,15 +441,15 @@ def bulletin(project: Path, out_dir: Path, since, deadline, lang: str | None, to
 
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        words = language.of(config)
+        language.of(config)
         from .pipeline import bulletin as write_bulletin
 
-        with _progress(quiet, verbose, words) as progress:
+        with _progress(quiet, verbose, language) as progress:
             files = write_bulletin(
                 project, out_dir, config, since and since.date(), progress, deadline and deadline.date()
             )
         if not quiet:
-            _say(msg("bulletin.written", files=seq([str(f) for f in files])).text(words))
+            _say(msg("bulletin.written", files=seq([str(f) for f in files])).text(language.value))
         return 0
 
     return _run(work, verbose, out_dir, language=language)
@@ -449,14 +470,14 @@ def share(project: Path, out_dir: Path, leaders, lang: str | None, today, verbos
 
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        words = language.of(config)
+        language.of(config)
         from .pipeline import share as write_packs
 
-        with _progress(quiet, verbose, words) as progress:
+        with _progress(quiet, verbose, language) as progress:
             font_file = os.environ.get("GEO_CJK_FONT") or None  # the edge reads the environment
             files = write_packs(project, out_dir, config, list(leaders) or None, progress, font_file=font_file)
         if not quiet:
-            _say(msg("share.written", count=len(files), folder=str(out_dir / "share")).text(words))
+            _say(msg("share.written", count=len(files), folder=str(out_dir / "share")).text(language.value))
         return 0
 
     return _run(work, verbose, out_dir, language=language)
@@ -508,14 +529,14 @@ def print_pages(
 
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        words = language.of(config)
+        language.of(config)
         from .output import output_lock
         from .pipeline import check as check_project
         from .printable import render_printable
 
-        with _progress(quiet, verbose, words) as progress, output_lock(out_dir):
+        with _progress(quiet, verbose, language) as progress, output_lock(out_dir):
             result = check_project(project, config, progress)
-            words = language.value = result.lang
+            words = language.value  # the language the check chose
             files = render_printable(
                 result.analysis,
                 config.with_map(lang=result.lang).map,

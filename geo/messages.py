@@ -227,8 +227,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cli.reports_written": {"zh": "报表已写入 {folder}", "en": "Reports written to {folder}"},
     "cli.init_written": {"zh": "已写入 {path}", "en": "Written: {path}"},
     "cli.init_next": {
-        "zh": "请放入 communities 与 roads 图层，填好表格后运行：geo validate {folder}",
-        "en": "Add the communities and roads layers, fill in the tables, then run: geo validate {folder}",
+        "zh": "请放入 communities 图层（有道路数据时也放入 roads），填好表格后运行：geo validate {folder}"
+        "（说明.txt 列出全部文件）",
+        "en": "Add the communities layer (and roads, if you have them), fill in the tables, then run: "
+        "geo validate {folder} (the guide in the folder lists every file)",
     },
     "cli.stopped": {"zh": "已中止", "en": "Stopped"},
     # ------------------------------------------------------------------------- the output folder (geo.output)

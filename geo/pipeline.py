@@ -44,6 +44,9 @@ class CheckResult:
 def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) -> CheckResult:
     """Load, validate, resolve and analyse a project.
 
+    The language the outputs speak is chosen once the names are validated
+    (`geo.words.choose_language`) and told to `progress` (`Progress.speaks`).
+
     Raises
     ------
     ValidationError
@@ -54,6 +57,11 @@ def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) 
     layers, problems = load_project(project_dir, config)
     progress.stage("validate")
     project, problems = validate_project(layers, problems, config.tolerances)
+    # The language is chosen from the names as soon as they are read, so that what follows (the
+    # progress line, the errors of invalid input, the command's last words) speaks it too.
+    names = [*project.communities["name"], *project.roads["name"]]
+    lang, chosen = choose_language(names, config.map.lang, config.map.lang_given)
+    progress.speaks(lang)
     resolved = None
     progress.stage("resolve")
     try:
@@ -66,8 +74,6 @@ def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) 
     ledger = account(project, problems)
     raise_for_errors(problems, ledger)
     assert resolved is not None  # resolving fails only on input that already has errors
-    names = [*project.communities["name"], *project.roads["name"]]
-    lang, chosen = choose_language(names, config.map.lang, config.map.lang_given)
     progress.stage("analyse")
     return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger, lang, chosen)
 
@@ -197,7 +203,7 @@ def bulletin(
     progress: Progress = SILENT,
     deadline: date | None = None,
 ) -> list[Path]:
-    """Write the bulletin (通报) as ``reports/通报_<date>.docx`` and ``reports/bulletin.html`` under `out_dir`.
+    """Write the bulletin (通报) as ``reports/通报_<date>.docx`` (通報 in zh-Hant) and ``reports/bulletin.html``.
 
     The figures are the check's (those of ``summary.json``); the change is since the latest snapshot
     before the as-of date, or since `since` (a snapshot's date); the charts run over every snapshot
@@ -233,7 +239,8 @@ def bulletin(
         analysis, figures, Path(project_dir).resolve().name, result.lang, history, config.bulletin, deadline
     )
     reports = Path(out_dir) / "reports"
-    docx = write_docx(worded, reports / f"通报_{analysis.as_of.isoformat()}.docx")
+    stem = "通報" if result.lang == "zh-Hant" else "通报"  # named in the characters the bulletin is written in
+    docx = write_docx(worded, reports / f"{stem}_{analysis.as_of.isoformat()}.docx")
     return [docx, write_html(worded, reports / "bulletin.html")]
 
 

@@ -2,9 +2,11 @@
 
 The CLI (the edge) decides whether a person is watching: a terminal on
 stderr and no ``-q``. It passes a `Progress` down; the pipeline only says
-where it is (`Progress.stage`) and counts (`Progress.counted`). `SILENT`
-does nothing, so library users and tests see nothing. The display is
-`tqdm` (MPL-2.0/MIT), which redraws one line and clears it when done.
+where it is (`Progress.stage`), counts (`Progress.counted`) and which
+language the run chose (`Progress.speaks`: the line, and the command's own
+last words, follow it). `SILENT` does nothing, so library users and tests
+see nothing. The display is `tqdm` (MPL-2.0/MIT), which redraws one line
+and clears it when done.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class Progress:
         """`items`, counted as they are used (`what`: a catalogue key naming them, e.g. ``progress.leader_maps``)."""
         yield from items
 
+    def speaks(self, lang: str) -> None:
+        """The run speaks `lang` from now on: the language chosen for its outputs (`geo.pipeline.check`)."""
+
     def close(self) -> None:
         """The run is over: clear the display."""
 
@@ -68,6 +73,9 @@ class TerminalProgress(Progress):
         step = list(STAGES).index(name) + 1
         self._bar.n = step
         self._bar.set_description_str(f"{self._words('progress.run')} {step}/{len(STAGES)} {self._words(STAGES[name])}")
+
+    def speaks(self, lang: str) -> None:
+        self.lang = lang
 
     def counted(self, items: Iterable[T], total: int, what: str) -> Iterator[T]:
         bar = self._tqdm(

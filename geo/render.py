@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from hashlib import sha1
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from ._mapkit import MapShell, fill, shell
 from ._names import WINDOWS_RESERVED
 from ._readers import is_osm
 from .analyse import Analysis
-from .assets import render_html
+from .assets import html_lang, render_html
 from .checks import CHECKS, GAP_COLOR
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
@@ -524,9 +524,15 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         analysis.community_leaders,
         _Table.of(gpd.GeoDataFrame(labels_frame, geometry=anchors, crs=4326)),
         {i: {layer: rows.get(i, none) for layer, rows in mine.items()} for i in leaders.index},
-        shell(options, w),
+        _declaring(shell(options, w), options.lang),
         attributions,
     )
+
+
+def _declaring(page: MapShell, lang: str) -> MapShell:
+    """The map page with its language declared on ``<html>``, as the index and the bulletin declare theirs."""
+    first = page.parts[0].replace(b"<html>", f'<html lang="{html_lang(lang)}">'.encode("ascii"), 1)
+    return replace(page, parts=(first, *page.parts[1:]))
 
 
 def _rows_by_leader(ids: pd.Series) -> dict[str, np.ndarray]:
@@ -1145,7 +1151,7 @@ def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[
     page = render_html(
         "index.html",
         w=w,
-        lang={"en": "en", "zh-Hant": "zh-Hant"}.get(ctx.options.lang, "zh-CN"),
+        lang=html_lang(ctx.options.lang),
         title=_title(ctx),
         as_of=counts["as_of"],
         figures=figures,

@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from . import __version__
-from ._csv import each_distinct, write_csv
+from ._csv import cell_text, each_distinct, write_csv
 from ._readers import ARROW, gdal_options
 from .analyse import Analysis
 from .checks import CHECKS
@@ -289,10 +289,10 @@ def _layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _as_text(value) -> str:
-    """A cell as the text a GIS shows: a sequence of ids joined by ``;``, a date in ISO form, None empty."""
+    """A cell as the text a GIS shows: a sequence of ids joined by ``;``, a date in ISO form, a blank empty."""
     if isinstance(value, tuple | list):
         return ";".join(str(v) for v in value)
-    return "" if value is None else str(value)
+    return cell_text(value)  # a missing date is NaN, not None: empty too
 
 
 def _in_wgs84(frame: gpd.GeoDataFrame, original: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ._csv import text_cells
+from ._csv import cell_text, text_cells
 from ._labels import labels
 from ._names import entry_stem
 from .messages import msg
@@ -72,8 +72,8 @@ def task_list(analysis, leader_id: str, lang: str = "zh") -> bytes:
     mine = resolved.coverage[resolved.coverage["leader"] == leader_id]
     for r in mine.to_dict("records"):
         whole = r["kind"] == "road"
-        ends = ("", "") if whole else (str(r["from"] or ""), str(r["to"] or ""))
-        extent = w["whole_road"].strip("（）() ") if whole else str(r["label"])
+        ends = ("", "") if whole else (cell_text(r["from"]), cell_text(r["to"]))
+        extent = w["whole_road"].strip("（）() ") if whole else cell_text(r["label"])
         roads_sheet.append([r["road"], extent, *ends, round(float(r["length_m"]))])
     communities_sheet = book.create_sheet(words["communities"][0])
     communities_sheet.append(words["communities"][1])
@@ -81,7 +81,7 @@ def task_list(analysis, leader_id: str, lang: str = "zh") -> bytes:
     table = resolved.communities.set_index("id")
     for cid in held:
         tier = w.get(f"tier.{table.at[cid, 'tier']}", table.at[cid, "tier"])
-        communities_sheet.append([table.at[cid, "name"], cid, tier, table.at[cid, "street"]])
+        communities_sheet.append([cell_text(table.at[cid, "name"]), cid, tier, cell_text(table.at[cid, "street"])])
     issues_sheet = book.create_sheet(words["issues"][0])
     issues_sheet.append(words["issues"][1])
     issues = analysis.issues
@@ -91,10 +91,10 @@ def task_list(analysis, leader_id: str, lang: str = "zh") -> bytes:
         issues_sheet.append(
             [
                 r.id,
-                "" if r.category is None else str(r.category),
-                "" if r.due is None else str(r.due),
+                cell_text(r.category),
+                cell_text(r.due),  # NaN, not None, when the issues have no due column
                 words["yes"] if r.overdue else "",
-                names.get(r.community, ""),
+                cell_text(names.get(r.community)),
             ]
         )
     for sheet in book.worksheets:

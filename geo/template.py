@@ -2,7 +2,9 @@
 
 Writes XLSX tables with the Chinese headers the contract accepts (and a
 second sheet explaining each column), a commented ``geo.toml``, and a short
-Chinese guide saying where the map layers come from.
+Chinese guide (说明.txt) naming every file a project may hold. Which layers
+and columns are required (必需, 必填) is read from `geo.schema.LAYERS`, the
+rules the checks apply, so the guide and the sheets say what the tool does.
 """
 
 from __future__ import annotations
@@ -13,49 +15,63 @@ import openpyxl
 from openpyxl.styles import Font
 
 from .errors import ProjectError
+from .schema import LAYERS
 
 __all__ = ["init_project"]
 
-# layer -> [(Chinese header, explanation)], in the contract's column order.
-TABLES: dict[str, list[tuple[str, str]]] = {
+# layer -> [(Chinese header, contract column, explanation)], in the contract's column order. Whether a
+# column must be filled (必填 / 可选) is said from `geo.schema.LAYERS`, the rules the checks apply, so a sheet
+# cannot disagree with them; `_SOMETIMES` says it for the columns needed only in some rows or some files.
+TABLES: dict[str, list[tuple[str, str, str]]] = {
     "leaders": [
-        ("编号", "必填，唯一，例如 C01"),
-        ("姓名", "必填；部门工作队可写“市住建委工作队”"),
-        ("职务", "例如 副区长"),
-        ("级别", "必填：市 / 区 / 街道 / 部门"),
-        ("单位", "可选"),
-        ("电话", "可选；不会写入任何地图或报表"),
+        ("编号", "id", "唯一，例如 C01"),
+        ("姓名", "name", "部门工作队可写“市住建委工作队”"),
+        ("职务", "title", "例如 副区长"),
+        ("级别", "level", "市 / 区 / 街道 / 部门"),
+        ("单位", "unit", ""),
+        ("电话", "phone", "不会写入任何地图或报表"),
     ],
     "assignments": [
-        ("责任人", "必填：领导编号，或不重名的姓名"),
-        ("类型", "必填：包路（整条道路）/ 路段 / 包社区（包片）"),
-        ("对象", "必填：道路名称，或社区编号 / 名称"),
-        ("起点", "路段必填：与该路相交的道路名称，或距起点的米数"),
-        ("止点", "路段必填：同上"),
-        ("职责", "可选：包路、包片、党建工作队 等"),
+        ("责任人", "leader", "领导编号，或不重名的姓名"),
+        ("类型", "kind", "包路（整条道路）/ 路段 / 包社区（包片）"),
+        ("对象", "target", "道路名称，或社区编号 / 名称"),
+        ("起点", "from", "与该路相交的道路名称，或距起点的米数"),
+        ("止点", "to", "同上"),
+        ("职责", "role", "包路、包片、党建工作队 等"),
     ],
     "status": [
-        ("类型", "必填：社区 / 道路"),
-        ("对象", "必填：社区编号 / 名称，或道路名称"),
-        ("事项", "必填：拆违、五乱、门前三包、粉刷、绿化、保洁、刷黑 等"),
-        ("状态", "必填：未开始 / 整改中 / 已完成"),
-        ("进度", "可选：0–100"),
-        ("期限", "可选：日期，如 2022-05-31"),
-        ("更新日期", "可选：日期"),
-        ("备注", "可选"),
+        ("类型", "kind", "社区 / 道路"),
+        ("对象", "target", "社区编号 / 名称，或道路名称"),
+        ("事项", "item", "拆违、五乱、门前三包、粉刷、绿化、保洁、刷黑 等"),
+        ("状态", "state", "未开始 / 整改中 / 已完成"),
+        ("进度", "progress", "0–100"),
+        ("期限", "due", "日期，如 2022-05-31"),
+        ("更新日期", "updated", "日期"),
+        ("备注", "note", ""),
     ],
     "issues": [
-        ("编号", "必填，唯一"),
-        ("日期", "反映日期"),
-        ("来源", "投诉 / 检查（明查、暗访）"),
-        ("类别", "例如 卫生死角"),
-        ("状态", "必填：未整改 / 已整改"),
-        ("整改期限", "可选：日期"),
-        ("备注", "可选"),
-        ("经度", "必填：WGS84 经度，如 112.2563"),
-        ("纬度", "必填：WGS84 纬度，如 30.3138"),
+        ("编号", "id", "唯一"),
+        ("日期", "reported", "反映日期"),
+        ("来源", "source", "投诉 / 检查（明查、暗访）"),
+        ("类别", "category", "例如 卫生死角"),
+        ("状态", "state", "未整改 / 已整改；整列不填时均视为未整改"),
+        ("整改期限", "due", "日期"),
+        ("备注", "note", ""),
+        ("经度", "lon", "WGS84 经度，如 112.2563"),
+        ("纬度", "lat", "WGS84 纬度，如 30.3138"),
     ],
 }
+
+# Needed in some rows only (a section's ends), or in a table but not in a point layer (an issue's place).
+_SOMETIMES = {("assignments", "from"): "路段必填", ("assignments", "to"): "路段必填"}
+_SOMETIMES |= {("issues", "lon"): "必填", ("issues", "lat"): "必填"}  # this template is a table: no geometry
+
+
+def _explained(layer: str, column: str, text: str) -> str:
+    """A column's line on the 填写说明 sheet: 必填 or 可选 as the schema says, then `text`."""
+    need = _SOMETIMES.get((layer, column)) or ("必填" if column in LAYERS[layer].required_columns else "可选")
+    return f"{need}：{text}" if text else need
+
 
 GEO_TOML = """\
 # geo.toml — optional settings for this project. Every key is optional; delete what you do not need.
@@ -100,40 +116,77 @@ GEO_TOML = """\
 # lagging = 5                # at most this many streets, and as many leaders, are named as lagging
 """
 
-GUIDE = """\
-创卫包保责任地图 · 项目文件夹说明
+# What each layer is, for the guide (说明.txt). Whether it is required is `LayerSpec.required`; the columns of a
+# layer init writes no sheet for are listed from the schema, 必填 where the checks require them.
+_ABOUT = {
+    "communities": "社区边界（面）：GeoJSON / GeoPackage / Shapefile / .gdb",
+    "roads": "道路（线），格式同上。可以没有，也可以为空：此时跳过道路检查（会给出说明），社区与问题点照常检查",
+    "leaders": "责任人名单（已建好表头，第二个工作表为填写说明）",
+    "assignments": "包保责任：谁包哪条路、哪个路段、哪个社区（同上）",
+    "status": "整改事项进度（同上）",
+    "issues": "问题点（投诉、督查发现），表格含经度、纬度（同上）；也可以是点图层",
+    "boundary": "辖区边界（面），用于检查辖区空白",
+    "tiers": "示范、重点社区名单（表格）：未列出的社区为一般社区；与社区图层的类别不同时，以名单为准",
+    "inspectors": "督查组名单（表格）",
+}
+_HINTS = {  # what a column holds, where its header does not say
+    ("communities", "name"): "不填时用编号",
+    ("communities", "tier"): "示范 / 重点 / 一般；不填时为一般，或另附 tiers 名单",
+    ("roads", "name"): "同名的多段为一条路",
+    ("tiers", "community"): "社区编号或名称",
+    ("tiers", "tier"): "示范 / 重点",
+}
 
-本文件夹是一个项目。请按下列文件名放入数据（扩展名可不同）：
 
-必需：
-  communities  社区边界（面）：GeoJSON / GeoPackage / Shapefile / .gdb，字段：编号、名称、类别（示范/重点/一般）、街道
-  roads        道路（线）：同上，字段：道路名称（同名的多段为一条路）
-  leaders.xlsx       责任人名单（已建好表头，第二个工作表为填写说明）
-  assignments.xlsx   包保责任：谁包哪条路、哪个路段、哪个社区
-
-可选：
-  status.xlsx        整改事项进度
-  issues.xlsx        问题点（投诉、督查发现），含经度、纬度
-  boundary           辖区边界（面），用于检查辖区空白
-
-从高德、DataV 等网站取得的坐标是 GCJ-02，请在 geo.toml 的 [crs] 中注明。
-填好后运行：  geo validate 本文件夹   检查数据；  geo build 本文件夹   生成地图。
-"""
+def _columns(layer: str) -> str:
+    """A layer's columns for the guide: the first Chinese header the tool reads for each, 必填 as the schema says."""
+    spec = LAYERS[layer]
+    items = []
+    for column, aliases in spec.columns.items():
+        header = next((a for a in aliases if not a.isascii()), column)
+        notes = [*(["必填"] if column in spec.required_columns else []), *filter(None, [_HINTS.get((layer, column))])]
+        items.append(f"{header}（{'：'.join(notes)}）" if notes else header)
+    return "、".join(items)
 
 
-def _workbook(columns: list[tuple[str, str]], path: Path) -> None:
+def guide() -> str:
+    """The text of 说明.txt: the layers the schema requires, then the optional ones, each with what it is."""
+    lines = [
+        "创卫包保责任地图 · 项目文件夹说明",
+        "",
+        "本文件夹是一个项目。请按下列文件名放入数据（扩展名可不同；表头可用中文或英文，简体、繁体均可）。",
+    ]
+    for heading, required in (("必需：", True), ("可选：", False)):
+        lines += ["", heading]
+        for name, spec in LAYERS.items():
+            if spec.required != required:
+                continue
+            file = f"{name}.xlsx" if name in TABLES else name
+            lines.append(f"  {file:<18} {_ABOUT.get(name, '')}".rstrip())
+            if name not in TABLES and spec.columns:
+                lines.append(f"  {'':<18} 列：{_columns(name)}")
+    lines += [
+        "",
+        "从高德、DataV 等网站取得的坐标是 GCJ-02，请在 geo.toml 的 [crs] 中注明。",
+        "填好后运行：  geo validate 本文件夹   检查数据；  geo build 本文件夹   生成地图。",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _workbook(layer: str, columns: list[tuple[str, str, str]], path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "数据"
-    sheet.append([header for header, _ in columns])
+    sheet.append([header for header, _, _ in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for n, (header, _) in enumerate(columns, start=1):
+    for n, (header, _, _) in enumerate(columns, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(n)].width = max(10, 3 * len(header))
     help_sheet = book.create_sheet("填写说明")
     help_sheet.append(["列", "说明"])
-    for header, text in columns:
-        help_sheet.append([header, text])
+    for header, column, text in columns:
+        help_sheet.append([header, _explained(layer, column, text)])
     help_sheet.column_dimensions["B"].width = 60
     book.save(path)
 
@@ -155,7 +208,7 @@ def init_project(folder: str | Path, force: bool = False) -> list[Path]:
         )
     folder.mkdir(parents=True, exist_ok=True)
     for name, columns in TABLES.items():
-        _workbook(columns, folder / f"{name}.xlsx")
+        _workbook(name, columns, folder / f"{name}.xlsx")
     (folder / "geo.toml").write_text(GEO_TOML, encoding="utf-8")
-    (folder / "说明.txt").write_text(GUIDE, encoding="utf-8")
+    (folder / "说明.txt").write_text(guide(), encoding="utf-8")
     return targets
