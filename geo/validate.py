@@ -306,8 +306,8 @@ class _Checker:
 
     def dates(self, column: str) -> pd.Series:
         frame = self.layer.frame
-        if column not in frame:
-            return pd.Series(None, index=frame.index, dtype=object)
+        if column not in frame:  # no such column: no date on any row (None, as a blank cell gives)
+            return pd.Series([None] * len(frame), index=frame.index, dtype=object)
         failed: dict[object, DateError] = {}
 
         def parsed(raw):

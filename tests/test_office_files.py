@@ -309,6 +309,7 @@ def test_a_hotline_export_without_state_counts_every_issue_open(tmp_path):
     project, problems = _validated(folder)
     assert project.issues["state"].tolist() == ["open", "open"]
     assert project.issues["reported"].tolist() == [date(2024, 1, 5), date(2024, 1, 6)]
+    assert project.issues["due"].tolist() == [None, None]  # no due column: no date, not NaN
     assert "issues.csv：没有状态列：2 个问题点全部按未整改计" in _texts(problems, "note")
     assert not [p for p in problems if p.severity in ("error", "warning")], _texts(problems)
 
