@@ -60,6 +60,10 @@ TABLES: dict[str, list[tuple[str, str, str]]] = {
         ("经度", "lon", "WGS84 经度，如 112.2563"),
         ("纬度", "lat", "WGS84 纬度，如 30.3138"),
     ],
+    "tiers": [
+        ("社区", "community", "社区编号，或不重名的社区名称"),
+        ("类别", "tier", "示范 / 重点；未列出的社区为一般社区"),
+    ],
 }
 
 # Needed in some rows only (a section's ends), or in a table but not in a point layer (an issue's place).
