@@ -326,7 +326,7 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
             _print_problems(result.problems, lang=words)
             _print_ledger(result.ledger, lang=words)
             _print_summary(result.summary, words)
-            leaders = len(list((out_dir / "leaders").glob("*.html")))
+            leaders = sum(m.path.parent.name == "leaders" for m in result.maps)  # not a page a person put there
             _say(msg("cli.built", out=str(out_dir), count=leaders).text(words))
             _print_map_sizes(result.maps, words)
         return 0

@@ -178,14 +178,16 @@ def write_snapshot(project: Path, snapshot: Snapshot, sources: dict[str, str]) -
 
 @contextmanager
 def _reading(project: Path) -> Iterator[None]:
-    """Hold the history's lock while reading, so a snapshot being written is read whole or not at all.
+    """Hold the history's lock while reading, so a snapshot being written is read whole or not at all;
+    and put back what a killed snapshot left (a folder set aside, a staging folder).
 
     Only when a snapshot has made the lock file: reading never writes into the project folder (it
-    may be read-only, or a shared drive), and a history no geo snapshot has touched has no writer.
+    may be read-only, or a shared drive) to make one, and a history no snapshot of this geo has
+    touched has nothing to put back.
     """
     from filelock import FileLock, Timeout
 
-    from .output import OutputBusyError
+    from .output import OutputBusyError, recover_beside
 
     history = Path(os.path.realpath(Path(project) / HISTORY))
     lock_file = history.parent / f".{history.name}.lock"
@@ -201,6 +203,10 @@ def _reading(project: Path) -> Iterator[None]:
         yield
         return
     try:
+        try:
+            recover_beside(history)
+        except OSError:  # a history this user cannot change: read what is there
+            pass
         yield
     finally:
         lock.release()
@@ -283,6 +289,11 @@ def read_snapshot(project: Path, day: date) -> Snapshot:
     SnapshotError
         When it cannot be read, naming the file and what is wrong.
     """
+    with _reading(project):
+        return _read(project, day)
+
+
+def _read(project: Path, day: date) -> Snapshot:
     folder = Path(project) / HISTORY / day.isoformat()
     if not folder.is_dir():
         raise _fault(day, "", msg("history.not_folder"))
@@ -294,47 +305,55 @@ def read_snapshot(project: Path, day: date) -> Snapshot:
             raise _fault(day, name, _why(err)) from err
         if not isinstance(data, dict):
             raise _fault(day, name, msg("history.not_an_object"))
+        if str(data.get("as_of")) != day.isoformat():
+            raise _fault(day, name, msg("history.wrong_date", found=str(data.get("as_of"))))
         return data
 
-    with _reading(project):
-        meta = document("snapshot.json")
-        version = meta.get("format", 1)
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise _fault(day, "snapshot.json", msg("history.bad_format", found=str(version)))
-        if version > SNAPSHOT_FORMAT:
-            raise _fault(day, "snapshot.json", msg("history.newer_format", found=version, known=SNAPSHOT_FORMAT))
-        if str(meta.get("as_of")) != day.isoformat():
-            raise _fault(day, "snapshot.json", msg("history.wrong_date", found=str(meta.get("as_of"))))
+    def table(name: str) -> pd.DataFrame:
+        try:
+            frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, ValueError, pd.errors.ParserError) as err:
+            raise _fault(day, name, _why(err)) from err
+        missing = [c for c in _COLUMNS[name] if c not in frame.columns]
+        if missing:
+            raise _fault(day, name, msg("history.missing_columns", columns=seq(missing, quoted=True)))
+        return frame
 
-        def table(name: str) -> pd.DataFrame:
-            try:
-                frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            except (OSError, ValueError, pd.errors.ParserError) as err:
-                raise _fault(day, name, _why(err)) from err
-            missing = [c for c in _COLUMNS[name] if c not in frame.columns]
-            if missing:
-                raise _fault(day, name, msg("history.missing_columns", columns=seq(missing, quoted=True)))
-            return frame
-
-        status, issues, gaps = table("status.csv"), table("issues.csv"), table("gaps.csv")
-        summary = document("summary.json")
+    meta = document("snapshot.json")
+    version = meta.get("format", 1)  # the first snapshots carried no number
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _fault(day, "snapshot.json", msg("history.bad_format", found=str(version)))
+    if version > SNAPSHOT_FORMAT:
+        raise _fault(day, "snapshot.json", msg("history.newer_format", found=version, known=SNAPSHOT_FORMAT))
+    status, issues, gaps = table("status.csv"), table("issues.csv"), table("gaps.csv")
     twice = issues["id"][issues["id"].duplicated()].drop_duplicates().tolist()
     if twice:
         raise _fault(day, "issues.csv", msg("history.duplicate_ids", ids=seq(twice[:3], quoted=True)), "id")
-    missing_figures = [
-        f"{a}.{b}" for a, b in _FIGURES_READ if not isinstance(summary.get(a), dict) or b not in summary[a]
-    ]
+    summary = document("summary.json")
+    missing_figures = [f"{part}.{name}" for part, name in _FIGURES_READ if not _figure(summary, part, name)]
     if missing_figures:
         raise _fault(day, "summary.json", msg("history.missing_figures", figures=seq(missing_figures)))
-    if not isinstance(summary["status"]["by_state"], dict) or not isinstance(summary["issues"]["by_state"], dict):
-        raise _fault(day, "summary.json", msg("history.missing_figures", figures=seq(["by_state"])))
-    if str(summary.get("as_of")) != day.isoformat():
-        raise _fault(day, "summary.json", msg("history.wrong_date", found=str(summary.get("as_of"))))
+    # an earlier format is made the current one here (format 1 is the first and the current)
     for frame in (status, issues):
         frame["overdue"] = frame["overdue"].str.lower() == "true"
     for column in ("start_m", "end_m"):
         gaps[column] = pd.to_numeric(gaps[column], errors="coerce").round(0)
     return Snapshot(day, status, issues, gaps, summary)
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _figure(summary: dict, part: str, name: str) -> bool:
+    """Whether ``summary[part][name]`` is there and what the charts read: a number, or numbers by state."""
+    figures = summary.get(part)
+    if not isinstance(figures, dict) or name not in figures:
+        return False
+    value = figures[name]
+    if name == "by_state":
+        return isinstance(value, dict) and all(_number(v) for v in value.values())
+    return _number(value)
 
 
 def earlier_snapshots(project: Path, as_of: date, *, every: bool = True) -> tuple[list[Snapshot], list[Problem]]:
@@ -345,14 +364,15 @@ def earlier_snapshots(project: Path, as_of: date, *, every: bool = True) -> tupl
     """
     kept: list[Snapshot] = []
     problems: list[Problem] = []
-    for day in reversed([d for d in snapshots(project) if d < as_of]):
-        try:
-            kept.append(read_snapshot(project, day))
-        except SnapshotError as err:
-            problems.append(err.problem)
-            continue
-        if not every:
-            break
+    with _reading(project):
+        for day in reversed([d for d in snapshots(project) if d < as_of]):
+            try:
+                kept.append(_read(project, day))
+            except SnapshotError as err:
+                problems.append(err.problem)
+                continue
+            if not every:
+                break
     return kept[::-1], problems[::-1]
 
 
