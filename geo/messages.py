@@ -311,6 +311,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the output folder {folder} holds other files (such as {file}), not written by geo; so as not to "
         "overwrite them, give --out a new or empty folder",
     },
+    "output.not_a_folder": {
+        "zh": "输出位置 {folder} 是一个文件，不是文件夹；请用 --out 指定一个文件夹（新的、空的，或 geo 写过的）",
+        "en": "the output {folder} is a file, not a folder; give --out a folder (a new or empty one, or one geo wrote)",
+    },
     "output.edited": {
         "zh": "{folder} 中的 {files}{more} 在 geo 写出后被人修改过（或不是 geo 写的），geo 不会覆盖；"
         "输出文件夹未改动。修改：要保留的，改名或移出该文件夹；不需要的，删除；然后重新运行",

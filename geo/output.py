@@ -12,7 +12,7 @@ Every command that writes into an output folder (``geo build``, ``geo check``,
    of the current output it does not replace — the other commands' files and
    every file geo did not write — as hard links (a copy where the file system
    has none), records what geo wrote in the manifest (``.geo-manifest.json``:
-   each file's command, size and SHA-256), and swaps the staging folder in:
+   each file's command, size, time and SHA-256), and swaps the staging folder in:
 
    - on Linux, in one atomic step (``renameat2(RENAME_EXCHANGE)``): a reader
      sees the old folder or the new one, never a mix and never no folder;
@@ -57,6 +57,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -327,14 +328,15 @@ def _first_file(folder: Path) -> str:
 # ----------------------------------------------------------------------------- the manifest
 @dataclass(frozen=True)
 class Entry:
-    """A file geo wrote: the command (``build``, ``bulletin``, ``print``, ``share``), its size and SHA-256.
+    """A file geo wrote: the command (``build``, ``bulletin``, ``print``, ``share``), its size, time and SHA-256.
 
-    An earlier geo's file (no manifest) has neither size nor hash: it is taken as geo's as it is.
+    An earlier geo's file (no manifest) has none of them: it is taken as geo's as it is.
     """
 
     by: str
     size: int | None = None
     sha256: str | None = None
+    mtime_ns: int | None = None  # the file's time when geo wrote it: the same time and size, the same file
 
 
 def _sha256(path: Path) -> str:
@@ -345,6 +347,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _hashes(paths: list[Path]) -> list[str]:
+    """The SHA-256 of each file, several at a time (hashlib lets go of the interpreter while it hashes)."""
+    if len(paths) < 8:
+        return [_sha256(p) for p in paths]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return list(pool.map(_sha256, paths))
+
+
 def _read_manifest(folder: Path) -> dict[str, Entry] | None:
     """The manifest's entries, or None when it is missing or cannot be read."""
     path = folder / MANIFEST
@@ -352,7 +362,7 @@ def _read_manifest(folder: Path) -> dict[str, Entry] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         files = data["files"]
         entries = {
-            str(rel): Entry(str(e["by"]), int(e["size"]), str(e["sha256"]))
+            str(rel): Entry(str(e["by"]), int(e["size"]), str(e["sha256"]), _whole(e.get("mtime_ns")))
             for rel, e in files.items()
             if isinstance(e, dict)
         }
@@ -367,9 +377,13 @@ def _read_manifest(folder: Path) -> dict[str, Entry] | None:
     return entries
 
 
+def _whole(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _write_manifest(path: Path, entries: dict[str, Entry]) -> None:
     files = {
-        rel: {"by": e.by, "size": e.size, "sha256": e.sha256}
+        rel: {"by": e.by, "size": e.size, "sha256": e.sha256, "mtime_ns": e.mtime_ns}
         for rel, e in sorted(entries.items())
         if e.size is not None and e.sha256 is not None
     }
@@ -423,7 +437,7 @@ def _state(folder: Path, notices: list[Msg]) -> dict[str, Entry]:
     if not os.path.lexists(folder):
         return {}
     if not folder.is_dir():
-        raise OutputError(msg("output.not_ours", folder=str(folder), file=folder.name))
+        raise OutputError(msg("output.not_a_folder", folder=str(folder)))
     entries = _read_manifest(folder)
     if entries is not None:
         return entries
@@ -437,13 +451,19 @@ def _state(folder: Path, notices: list[Msg]) -> dict[str, Entry]:
 
 
 def _unchanged(path: Path, info: os.stat_result, entry: Entry) -> bool:
-    """Whether the file at `path` is as geo wrote it (size, then hash)."""
+    """Whether the file at `path` is as geo wrote it: the same size and time, else the same hash.
+
+    The time spares reading every file a rebuild replaces; the hash still knows a folder copied
+    without its times (``cp -r``) or a file saved again unchanged.
+    """
     if not stat.S_ISREG(info.st_mode):
         return False
     if entry.size is None or entry.sha256 is None:
         return True  # an earlier geo's file, known by its name only
     if info.st_size != entry.size:
         return False
+    if entry.mtime_ns is not None and info.st_mtime_ns == entry.mtime_ns:
+        return True
     try:
         return _sha256(path) == entry.sha256
     except FileNotFoundError:
@@ -561,9 +581,10 @@ class Transaction:
                 entries[rel] = before[rel]
             elif rel in before and self.replaces(rel, before[rel]):
                 self.notices.append(msg("output.kept_edited", file=rel))
-        for rel in new_files:
-            path = stage / rel
-            entries[rel] = Entry(self.command, path.stat().st_size, _sha256(path))
+        mine = sorted(new_files)
+        for rel, digest in zip(mine, _hashes([stage / rel for rel in mine])):
+            info = os.stat(stage / rel)
+            entries[rel] = Entry(self.command, info.st_size, digest, info.st_mtime_ns)
         manifest = stage / MANIFEST
         _write_manifest(manifest, entries)
         os.chmod(manifest, 0o666 & ~_umask())
@@ -584,15 +605,20 @@ class Transaction:
                 else:
                     os.chmod(stage / parent, 0o777 & ~_umask())
         source, target = folder / rel, stage / rel
-        if stat.S_ISLNK(info.st_mode):
-            os.symlink(os.readlink(source), target)
-            return
         try:
-            os.link(source, target, follow_symlinks=False)
-        except OSError as err:
-            if not stat.S_ISREG(info.st_mode):
-                raise OutputError(msg("output.cannot_keep", file=rel, reason=str(err.strerror or err))) from err
-            shutil.copy2(source, target)
+            if stat.S_ISLNK(info.st_mode):
+                os.symlink(os.readlink(source), target)
+                return
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except FileNotFoundError:
+                raise
+            except OSError as err:
+                if not stat.S_ISREG(info.st_mode):
+                    raise OutputError(msg("output.cannot_keep", file=rel, reason=str(err.strerror or err))) from err
+                shutil.copy2(source, target)
+        except FileNotFoundError:  # the person deleted it meanwhile: so be it
+            log.info("%s went while geo wrote the folder", rel)
 
     def _rescue(self, old: Path, checked: dict[str, os.stat_result]) -> None:
         """Move into the new folder what changed in the old one while the run went on (nothing is lost)."""

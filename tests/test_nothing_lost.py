@@ -212,6 +212,22 @@ def test_a_build_never_overwrites_a_report_a_person_edited_and_says_which(day, c
     assert (out / "reports" / "gaps_mine.csv").read_bytes() == before["reports/gaps.csv"]
 
 
+def test_an_edit_that_keeps_the_size_is_seen_and_a_copy_without_times_is_not_an_edit(day, tmp_path):
+    """geo tells its files by size and time, and by hash when the time differs: a folder copied without
+    its times (``cp -r``) is still geo's; an edit of the same length is still an edit."""
+    project, out = day
+    copied = tmp_path / "copied" / "maps"
+    shutil.copytree(out, copied, copy_function=shutil.copy)  # new times on every file
+    assert _run("build", project, copied) == 0 and _run("bulletin", project, copied) == 0
+    assert (copied / f"reports/通报_{TODAY}_2.docx").is_file()  # the hand-edited one is still the person's
+    assert len(list((copied / "reports").glob("通报_*"))) == 2
+    page = out / "leaders" / "D1.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("乙", "丙", 1), encoding="utf-8")  # the same number of bytes
+    assert page.stat().st_size == len(text.encode("utf-8"))
+    assert _run("build", project, out) == EXIT_INVALID
+
+
 def test_a_file_geo_no_longer_writes_but_a_person_edited_is_kept_and_said(day, capsys):
     project, out = day
     with open(out / "leaders" / "C1.html", "a", encoding="utf-8") as page:
