@@ -577,14 +577,16 @@ class Transaction:
             if rel in new_files or (rel in ours and self.replaces(rel, before[rel])):
                 continue  # replaced, or no longer written
             self._carry(folder, stage, rel, info, now)
-            if rel in ours:
-                entries[rel] = before[rel]
+            if rel in ours:  # still geo's, as it is now (its time, once its hash said it is unchanged)
+                entries[rel] = Entry(before[rel].by, info.st_size, before[rel].sha256, info.st_mtime_ns)
             elif rel in before and self.replaces(rel, before[rel]):
                 self.notices.append(msg("output.kept_edited", file=rel))
-        mine = sorted(new_files)
+        # the command's own files, and an earlier geo's that it keeps (known by name only until now)
+        mine = sorted(new_files | {rel for rel, entry in entries.items() if entry.sha256 is None})
         for rel, digest in zip(mine, _hashes([stage / rel for rel in mine])):
             info = os.stat(stage / rel)
-            entries[rel] = Entry(self.command, info.st_size, digest, info.st_mtime_ns)
+            by = self.command if rel in new_files else entries[rel].by
+            entries[rel] = Entry(by, info.st_size, digest, info.st_mtime_ns)
         manifest = stage / MANIFEST
         _write_manifest(manifest, entries)
         os.chmod(manifest, 0o666 & ~_umask())

@@ -276,3 +276,20 @@ def test_a_snapshot_set_aside_by_a_killed_swap_is_put_back_before_it_is_read(pro
     kept, problems = earlier_snapshots(project, date(2022, 5, 20), every=False)
     assert [s.as_of for s in kept] == [date(2022, 5, 10)] and problems == []
     assert sorted(p.name for p in (project / "history").iterdir()) == ["2022-05-03", "2022-05-10"]
+
+
+def test_a_build_waits_for_a_snapshot_being_written_and_says_so_when_it_cannot(project, tmp_path, monkeypatch, capsys):
+    """A build reads the history under its lock: while a snapshot writes it, the build waits (LOCK_WAIT);
+    a snapshot that holds it longer makes the build stop with exit 4, naming the history, not a path error."""
+    from filelock import FileLock
+
+    import geo.history
+
+    out = tmp_path / "maps"
+    monkeypatch.setattr(geo.history, "LOCK_WAIT", 0.2)
+    with FileLock(project / ".history.lock"):  # a snapshot of this project, writing
+        assert main(["build", str(project), "--out", str(out), "--today", "2022-05-20", "-q"]) == 4
+    err = capsys.readouterr().err
+    assert f"另一个 geo 正在写入 {os.path.realpath(project / 'history')}" in err
+    assert not out.exists()
+    assert main(["build", str(project), "--out", str(out), "--today", "2022-05-20", "-q"]) == 0

@@ -274,6 +274,10 @@ def test_a_folder_an_earlier_geo_wrote_is_read_by_its_file_names(day):
     assert (out / "reports" / "my_notes.txt").is_file() and (out / "照片" / "现场.jpg").is_file()
     assert _run("bulletin", project, out) == 0
     assert (out / DOCX).read_bytes() == edited and (out / f"reports/通报_{TODAY}_2.docx").is_file()
+    # the earlier geo's page, kept by the build, is still geo's: the next print replaces it in place
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]["print/leaders/D1.pdf"]["by"] == "print"
+    assert _run("print", project, out) == 0
+    assert sorted(p.name for p in (out / "print" / "leaders").iterdir()) == ["D1.pdf", "D1.png"]
 
 
 def test_a_damaged_manifest_is_said_and_nothing_is_lost(day, capsys):
