@@ -46,7 +46,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -54,10 +53,8 @@ import re
 import secrets
 import shutil
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -340,6 +337,8 @@ class Entry:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # (imported by the commands that write, not by geo --help)
+
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
@@ -351,6 +350,8 @@ def _hashes(paths: list[Path]) -> list[str]:
     """The SHA-256 of each file, several at a time (hashlib lets go of the interpreter while it hashes)."""
     if len(paths) < 8:
         return [_sha256(p) for p in paths]
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return list(pool.map(_sha256, paths))
 
@@ -521,6 +522,8 @@ class Transaction:
     @contextmanager
     def temporary_files(self) -> Iterator[None]:
         """Python's temporary files (`tempfile`) go into `scratch` meanwhile: a killed run's are removed next time."""
+        import tempfile
+
         with _TEMP:
             before = tempfile.tempdir
             tempfile.tempdir = str(self.scratch)
