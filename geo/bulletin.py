@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -111,6 +112,8 @@ def make_bulletin(
     history: list[dict] | None = None,
     options: BulletinOptions | None = None,
     deadline: date | None = None,
+    *,
+    missing: Sequence[str] = (),
 ):
     """The bulletin of one check.
 
@@ -125,6 +128,9 @@ def make_bulletin(
     deadline
         The date the lagging units are to finish by; the as-of date plus
         ``options.deadline_days`` when None.
+    missing
+        The dates of snapshots that could not be read (`geo.history`): the
+        change section says they are left out of the comparison and the charts.
     """
     options = options or BulletinOptions()
     as_of = analysis.as_of
@@ -182,6 +188,8 @@ def make_bulletin(
         ]
     else:
         heading, change = _words("bulletin.h.change_none", lang), [_words("bulletin.no_snapshot", lang)]
+    if missing:
+        change.append(_words("bulletin.history_skipped", lang, dates=seq(list(missing))))
     rows = _status_rows(analysis)
     streets, lagging_streets = _ranking(
         rows[rows["street"] != ""], "street", lang, "bulletin.col.unit", options.lagging

@@ -11,6 +11,7 @@ dropped quietly and the exit code stays what the run found.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -191,6 +192,35 @@ def _write_ledger_folder(folder: Path, lock: Path, ledger, problems, lang: str =
     return folder / "ledger.csv"
 
 
+def _os_advice(err: OSError, out_dir: Path | None) -> Msg:
+    """What to do about an error of the system's, by its cause (not always the output folder's fault)."""
+    code = err.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return msg("cli.os_full")
+    if code == errno.ENOENT:
+        return msg("cli.os_missing")
+    if code in (errno.EISDIR, errno.ENOTDIR):
+        return msg("cli.os_kind")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if out_dir is not None and err.filename is not None:
+            written = Path(os.path.realpath(out_dir))
+            path = Path(os.path.realpath(os.fsdecode(err.filename)))
+            if (
+                path == written.parent
+                or path.is_relative_to(written.parent / written.name)
+                or path.name.startswith(f".{written.name}.")
+            ):
+                return msg("cli.os_denied_out")
+        return msg("cli.os_denied")
+    return msg("cli.os_other")
+
+
+def _print_notices(notices, lang: str) -> None:
+    """What writing the output folder had to say: a file kept, a new name given."""
+    for notice in notices:
+        _say(notice.text(lang), err=True)
+
+
 def _run(
     func,
     verbose: int,
@@ -228,9 +258,13 @@ def _run(
         lang = language.value
         _say(msg("cli.error", error=err.text(lang)).text(lang), err=True)
         return EXIT_BUSY if isinstance(err, OutputBusyError) else EXIT_INVALID
-    except OSError as err:  # a folder where a file should be, an output folder that cannot be written
+    except OSError as err:  # a folder where a file should be, an output folder that cannot be written, a full disk
         where = f"“{err.filename}”" if err.filename else ""
-        _say(msg("cli.os_error", where=where, reason=str(err.strerror or err)).text(language.value), err=True)
+        advice = _os_advice(err, out_dir)
+        _say(
+            msg("cli.os_error", where=where, reason=str(err.strerror or err), advice=advice).text(language.value),
+            err=True,
+        )
         return EXIT_INVALID
     except Exception as err:  # a bug: say so plainly, keep the traceback for -v
         if stop_requested() is not None:
@@ -308,10 +342,11 @@ def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, t
             result = build_project(project, out_dir, config, progress)
         words = language.value  # zh-Hant when every name is Traditional and no language was given
         if not quiet:
+            _print_notices(result.notices, words)
             _print_problems(result.problems, lang=words)
             _print_ledger(result.ledger, lang=words)
             _print_summary(result.summary, words)
-            leaders = len(list((out_dir / "leaders").glob("*.html")))
+            leaders = sum(m.path.parent.name == "leaders" for m in result.maps)  # not a page a person put there
             _say(msg("cli.built", out=str(out_dir), count=leaders).text(words))
             _print_map_sizes(result.maps, words)
         return 0
@@ -379,6 +414,7 @@ def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, q
             result, figures = check_reports(project, out_dir, config, progress)
         words = language.value  # the language the check chose
         if not quiet:
+            _print_notices(result.notices, words)
             _print_problems(result.problems, lang=words)
             _print_ledger(result.ledger, lang=words)
             _print_summary(figures, words)
@@ -445,11 +481,14 @@ def bulletin(project: Path, out_dir: Path, since, deadline, lang: str | None, to
         from .pipeline import bulletin as write_bulletin
 
         with _progress(quiet, verbose, language) as progress:
-            files = write_bulletin(
+            written = write_bulletin(
                 project, out_dir, config, since and since.date(), progress, deadline and deadline.date()
             )
         if not quiet:
-            _say(msg("bulletin.written", files=seq([str(f) for f in files])).text(language.value))
+            words = language.value  # the language the check chose
+            _print_notices(written.notices, words)
+            _print_problems(written.problems, None, words)
+            _say(msg("bulletin.written", files=seq([str(f) for f in written.files])).text(words))
         return 0
 
     return _run(work, verbose, out_dir, language=language)
@@ -475,9 +514,10 @@ def share(project: Path, out_dir: Path, leaders, lang: str | None, today, verbos
 
         with _progress(quiet, verbose, language) as progress:
             font_file = os.environ.get("GEO_CJK_FONT") or None  # the edge reads the environment
-            files = write_packs(project, out_dir, config, list(leaders) or None, progress, font_file=font_file)
+            written = write_packs(project, out_dir, config, list(leaders) or None, progress, font_file=font_file)
         if not quiet:
-            _say(msg("share.written", count=len(files), folder=str(out_dir / "share")).text(language.value))
+            _print_notices(written.notices, language.value)
+            _say(msg("share.written", count=len(written.files), folder=str(out_dir / "share")).text(language.value))
         return 0
 
     return _run(work, verbose, out_dir, language=language)
@@ -530,25 +570,22 @@ def print_pages(
     def work() -> int:
         config = load_config(project).with_map(lang=lang).with_today(today and today.date())
         language.of(config)
-        from .output import output_lock
-        from .pipeline import check as check_project
-        from .printable import render_printable
+        from .pipeline import print_pages as write_pages
 
-        with _progress(quiet, verbose, language) as progress, output_lock(out_dir):
-            result = check_project(project, config, progress)
-            words = language.value  # the language the check chose
-            files = render_printable(
-                result.analysis,
-                config.with_map(lang=result.lang).map,
+        with _progress(quiet, verbose, language) as progress:
+            result, written = write_pages(
+                project,
                 out_dir,
+                config,
                 list(leaders) or None,
+                progress,
                 font_file=os.environ.get("GEO_CJK_FONT") or None,  # the edge reads the environment
-                project_name=project.resolve().name,
-                progress=progress,
             )
+            words = language.value  # the language the check chose
         if not quiet:
+            _print_notices(written.notices, words)
             _print_problems(result.problems, None, words)
-            for path in files:
+            for path in written.files:
                 _say(msg("cli.init_written", path=str(path)).text(words))
         return 0
 

@@ -13,7 +13,20 @@ project: ``<project>/history/<as-of>/`` holds
 - ``snapshot.json``: the as-of date and the files it was taken from.
 
 ``geo snapshot`` writes one (a second one for the same date replaces it, as a
-whole folder). ``geo build`` then compares the current state with the latest
+whole folder): into a staging folder beside it, swapped in whole, under the
+history's lock (``<project>/.history.lock``, taken by readers too), so a
+killed snapshot leaves the history as it was. ``snapshot.json`` carries the
+format's number (`SNAPSHOT_FORMAT`; a snapshot without one is format 1): a
+later geo reads an earlier format, and a snapshot of a later format is
+skipped with a warning.
+
+A snapshot that cannot be read — a file missing, empty or garbled, a column
+missing, an issue id twice, figures missing, a later format — is skipped
+with a warning naming the file and what is wrong (`SnapshotError`,
+`earlier_snapshots`); the others are used as if it were not there, and the
+change and the bulletin's charts say which date is missing.
+
+``geo build`` then compares the current state with the latest
 snapshot *before* its own as-of date (`changes`): per leader, per street (街道)
 and per community, the items completed, the items newly overdue, the issues
 new and resolved, the gaps opened and closed — ``reports/changes.csv`` and
@@ -25,7 +38,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,19 +51,35 @@ import pandas as pd
 
 from ._csv import write_csv
 from .analyse import Analysis
+from .errors import GeoError, Problem
+from .messages import Msg, msg, seq
 
 __all__ = [
     "CHANGE_COLUMNS",
+    "SNAPSHOT_FORMAT",
     "Changes",
     "Snapshot",
+    "SnapshotError",
     "changes",
+    "earlier_snapshots",
     "gap_key",
     "latest_before",
     "read_snapshot",
+    "snapshots",
     "write_snapshot",
 ]
 
 HISTORY = "history"
+SNAPSHOT_FORMAT = 1  # snapshot.json "format": what this geo writes; it reads this one and every earlier one
+LOCK_WAIT = 60.0  # seconds a reader or a second snapshot waits for a snapshot being written (it takes well under)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The columns `changes` reads from each table, and the figures the bulletin's charts read from summary.json.
+_COLUMNS = {
+    "status.csv": ("kind", "target", "item", "state", "overdue"),
+    "issues.csv": ("id", "state", "overdue", "community", "leaders"),
+    "gaps.csv": ("kind", "target", "start_m", "end_m", "leaders"),
+}
+_FIGURES_READ = (("status", "total"), ("status", "by_state"), ("issues", "by_state"))
 CHANGE_COLUMNS = [
     "level",
     "id",
@@ -110,66 +143,242 @@ def state_of(analysis: Analysis, figures: dict) -> Snapshot:
 
 
 def write_snapshot(project: Path, snapshot: Snapshot, sources: dict[str, str]) -> Path:
-    """Keep `snapshot` as ``<project>/history/<as-of>/``, replacing one of the same date whole."""
+    """Keep `snapshot` as ``<project>/history/<as-of>/``, replacing one of the same date whole.
+
+    Written into a staging folder and swapped in under the history's lock (another snapshot of the
+    project waits for it): killed at any moment, the history is as it was, and the next snapshot
+    removes what was left.
+
+    Raises
+    ------
+    OutputBusyError
+        When another snapshot of the project still holds the history after `LOCK_WAIT` seconds.
+    """
+    from .output import output_lock, recover_beside, replace_folder
+
     history = Path(project) / HISTORY
     history.mkdir(exist_ok=True)
     target = history / snapshot.as_of.isoformat()
-    staging = history / f".{target.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    write_csv(snapshot.status, staging / "status.csv")
-    write_csv(snapshot.issues, staging / "issues.csv")
-    write_csv(snapshot.gaps, staging / "gaps.csv")
-    (staging / "summary.json").write_text(
-        json.dumps(snapshot.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    meta = {"as_of": snapshot.as_of.isoformat(), "files": sources}
-    (staging / "snapshot.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if target.exists():
-        old = history / f".{target.name}.old-{os.getpid()}"
-        target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(target)
+    with output_lock(history, wait=LOCK_WAIT):
+        recover_beside(history)
+        staging = history / f".{target.name}.staging-{secrets.token_hex(4)}"
+        staging.mkdir()
+        try:
+            write_csv(snapshot.status, staging / "status.csv")
+            write_csv(snapshot.issues, staging / "issues.csv")
+            write_csv(snapshot.gaps, staging / "gaps.csv")
+            (staging / "summary.json").write_text(
+                json.dumps(snapshot.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            meta = {"format": SNAPSHOT_FORMAT, "as_of": snapshot.as_of.isoformat(), "files": sources}
+            (staging / "snapshot.json").write_text(
+                json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            replace_folder(staging, target)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
+@contextmanager
+def _reading(project: Path) -> Iterator[None]:
+    """Hold the history's lock while reading, so a snapshot being written is read whole or not at all;
+    and put back what a killed snapshot left (a folder set aside, a staging folder).
+
+    Only when a snapshot has made the lock file: reading never writes into the project folder (it
+    may be read-only, or a shared drive) to make one, and a history no snapshot of this geo has
+    touched has nothing to put back.
+    """
+    from filelock import FileLock, Timeout
+
+    from .output import OutputBusyError, recover_beside
+
+    history = Path(os.path.realpath(Path(project) / HISTORY))
+    lock_file = history.parent / f".{history.name}.lock"
+    if not lock_file.is_file():
+        yield
+        return
+    lock = FileLock(lock_file, timeout=LOCK_WAIT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputBusyError(msg("output.busy", folder=str(history))) from None
+    except OSError:  # a lock file this user cannot open (a read-only project): read as it is
+        yield
+        return
+    try:
+        try:
+            recover_beside(history)
+        except OSError:  # a history this user cannot change: read what is there
+            pass
+        yield
+    finally:
+        lock.release()
+
+
 def snapshots(project: Path) -> list[date]:
-    """The dates of the project's snapshots, oldest first."""
+    """The dates of the project's snapshots, oldest first: every folder of ``history/`` named by a date.
+
+    A folder that cannot be read as a snapshot is still listed (`read_snapshot` says what is wrong).
+    """
     history = Path(project) / HISTORY
     if not history.is_dir():
         return []
     dates = []
     for folder in history.iterdir():
+        if not _DAY.fullmatch(folder.name):
+            continue  # a staging folder, the lock, or something a person put there
         try:
-            day = date.fromisoformat(folder.name)
+            dates.append(date.fromisoformat(folder.name))
         except ValueError:
-            continue  # a staging folder, or something a person put there
-        if (folder / "snapshot.json").exists():
-            dates.append(day)
+            continue  # 2022-02-30
     return sorted(dates)
 
 
 def latest_before(project: Path, as_of: date) -> date | None:
-    """The latest snapshot strictly before `as_of`, or None."""
+    """The latest snapshot strictly before `as_of`, or None (readable or not: see `earlier_snapshots`)."""
     earlier = [d for d in snapshots(project) if d < as_of]
     return earlier[-1] if earlier else None
 
 
+class SnapshotError(GeoError, ValueError):
+    """A snapshot cannot be read: `problem` names the file and what is wrong."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.text("zh"))
+        self.problem = problem
+
+    def text(self, lang: str = "zh") -> str:
+        return self.problem.text(lang)
+
+
+def _fault(day: date, name: str, reason: Msg, column: str | None = None) -> SnapshotError:
+    where = f"{HISTORY}/{day.isoformat()}" + (f"/{name}" if name else "")
+    newer = reason.key == "history.newer_format"
+    fix = msg("history.fix_newer") if newer else msg("history.fix", folder=f"{HISTORY}/{day.isoformat()}")
+    return SnapshotError(
+        Problem(
+            "warning",
+            where,
+            None,
+            column,
+            None,
+            msg("history.skipped", date=day.isoformat(), reason=reason),
+            fix,
+            rejected=True,
+        )
+    )
+
+
+def _why(err: Exception) -> Msg:
+    """What is wrong with a file that did not read, in words."""
+    if isinstance(err, FileNotFoundError):
+        return msg("history.missing")
+    if isinstance(err, pd.errors.EmptyDataError):
+        return msg("history.empty")
+    if isinstance(err, UnicodeDecodeError):
+        return msg("history.not_utf8")
+    if isinstance(err, json.JSONDecodeError | RecursionError):
+        return msg("history.not_json", error=str(err)[:200])
+    if isinstance(err, OSError):
+        return msg("history.cannot_open", error=str(err.strerror or err))
+    return msg("history.not_csv", error=str(err).strip()[:200])
+
+
 def read_snapshot(project: Path, day: date) -> Snapshot:
+    """The snapshot of `day`, as this geo works with it (an earlier format is read as the current one).
+
+    Raises
+    ------
+    SnapshotError
+        When it cannot be read, naming the file and what is wrong.
+    """
+    with _reading(project):
+        return _read(project, day)
+
+
+def _read(project: Path, day: date) -> Snapshot:
     folder = Path(project) / HISTORY / day.isoformat()
+    if not folder.is_dir():
+        raise _fault(day, "", msg("history.not_folder"))
+
+    def document(name: str) -> dict:
+        try:
+            data = json.loads((folder / name).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError, RecursionError) as err:
+            raise _fault(day, name, _why(err)) from err
+        if not isinstance(data, dict):
+            raise _fault(day, name, msg("history.not_an_object"))
+        if str(data.get("as_of")) != day.isoformat():
+            raise _fault(day, name, msg("history.wrong_date", found=str(data.get("as_of"))))
+        return data
 
     def table(name: str) -> pd.DataFrame:
-        return pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        try:
+            frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, ValueError, pd.errors.ParserError) as err:
+            raise _fault(day, name, _why(err)) from err
+        missing = [c for c in _COLUMNS[name] if c not in frame.columns]
+        if missing:
+            raise _fault(day, name, msg("history.missing_columns", columns=seq(missing, quoted=True)))
+        return frame
 
+    meta = document("snapshot.json")
+    version = meta.get("format", 1)  # the first snapshots carried no number
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _fault(day, "snapshot.json", msg("history.bad_format", found=str(version)))
+    if version > SNAPSHOT_FORMAT:
+        raise _fault(day, "snapshot.json", msg("history.newer_format", found=version, known=SNAPSHOT_FORMAT))
     status, issues, gaps = table("status.csv"), table("issues.csv"), table("gaps.csv")
+    twice = issues["id"][issues["id"].duplicated()].drop_duplicates().tolist()
+    if twice:
+        raise _fault(day, "issues.csv", msg("history.duplicate_ids", ids=seq(twice[:3], quoted=True)), "id")
+    summary = document("summary.json")
+    missing_figures = [f"{part}.{name}" for part, name in _FIGURES_READ if not _figure(summary, part, name)]
+    if missing_figures:
+        raise _fault(day, "summary.json", msg("history.missing_figures", figures=seq(missing_figures)))
+    # an earlier format is made the current one here (format 1 is the first and the current)
     for frame in (status, issues):
         frame["overdue"] = frame["overdue"].str.lower() == "true"
     for column in ("start_m", "end_m"):
         gaps[column] = pd.to_numeric(gaps[column], errors="coerce").round(0)
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     return Snapshot(day, status, issues, gaps, summary)
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _figure(summary: dict, part: str, name: str) -> bool:
+    """Whether ``summary[part][name]`` is there and what the charts read: a number, or numbers by state."""
+    figures = summary.get(part)
+    if not isinstance(figures, dict) or name not in figures:
+        return False
+    value = figures[name]
+    if name == "by_state":
+        return isinstance(value, dict) and all(_number(v) for v in value.values())
+    return _number(value)
+
+
+def earlier_snapshots(project: Path, as_of: date, *, every: bool = True) -> tuple[list[Snapshot], list[Problem]]:
+    """The snapshots before `as_of` that can be read, oldest first, and a warning for each that cannot.
+
+    With ``every=False``, only the latest that can be read (and a warning for each later one that
+    cannot): what a build compares with.
+    """
+    kept: list[Snapshot] = []
+    problems: list[Problem] = []
+    with _reading(project):
+        for day in reversed([d for d in snapshots(project) if d < as_of]):
+            try:
+                kept.append(_read(project, day))
+            except SnapshotError as err:
+                problems.append(err.problem)
+                continue
+            if not every:
+                break
+    return kept[::-1], problems[::-1]
 
 
 def _keys(frame: pd.DataFrame, columns: list[str]) -> list[str]:

@@ -147,6 +147,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "尚无上期数据（请在每次推进会后运行 geo snapshot）。",
         "en": "There is no earlier state yet (run geo snapshot after each meeting).",
     },
+    "bulletin.history_skipped": {
+        "zh": "{dates} 的快照无法读取，未计入比较与图表。",
+        "en": "The snapshots of {dates} could not be read and are left out of the comparison and the charts.",
+    },
     "bulletin.lagging": {
         "zh": "以下单位进展较慢，予以通报，请于 {deadline} 前完成整改：{units}。",
         "en": "These units lag and are named here; they are to finish by {deadline}: {units}.",
@@ -176,6 +180,48 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "bulletin.written": {"zh": "已写入通报：{files}", "en": "Bulletin written: {files}"},
     "cli.snapshot_written": {"zh": "已保存快照：{folder}", "en": "Snapshot kept: {folder}"},
+    # ------------------------------------------------------------------------- the history (geo.history)
+    "history.skipped": {
+        "zh": "{date} 的快照无法读取，已跳过，不计入变化与图表：{reason}",
+        "en": "the snapshot of {date} cannot be read and is left out of the changes and the charts: {reason}",
+    },
+    "history.missing": {"zh": "文件缺失", "en": "the file is missing"},
+    "history.empty": {"zh": "文件是空的", "en": "the file is empty"},
+    "history.not_utf8": {"zh": "不是 UTF-8 文本", "en": "it is not UTF-8 text"},
+    "history.not_json": {"zh": "不是可读的 JSON（{error}）", "en": "it is not readable JSON ({error})"},
+    "history.not_csv": {"zh": "不是可读的 CSV（{error}）", "en": "it is not a readable CSV ({error})"},
+    "history.cannot_open": {"zh": "无法打开（{error}）", "en": "it cannot be opened ({error})"},
+    "history.not_folder": {"zh": "不是文件夹", "en": "it is not a folder"},
+    "history.not_an_object": {"zh": "内容不是 JSON 对象", "en": "it does not hold a JSON object"},
+    "history.bad_format": {"zh": "格式编号“{found}”无效", "en": "its format number “{found}” is not valid"},
+    "history.newer_format": {
+        "zh": "由更新版本的 geo 写成（格式 {found}；本版本能读到格式 {known}）",
+        "en": "a newer geo wrote it (format {found}; this geo reads up to format {known})",
+    },
+    "history.wrong_date": {
+        "zh": "记录的日期“{found}”与文件夹名不符",
+        "en": "the date it records, “{found}”, is not the folder's",
+    },
+    "history.missing_columns": {"zh": "缺少列 {columns}", "en": "columns {columns} are missing"},
+    "history.duplicate_ids": {"zh": "问题编号重复：{ids}", "en": "issue ids appear twice: {ids}"},
+    "history.missing_figures": {"zh": "缺少数字 {figures}", "en": "the figures {figures} are missing"},
+    "history.fix": {
+        "zh": "从备份恢复该文件；无法恢复时删除文件夹 {folder}",
+        "en": "restore the file from a backup; if there is none, delete the folder {folder}",
+    },
+    "history.fix_newer": {
+        "zh": "升级 geo（pip install -U geo-cw）后再运行",
+        "en": "upgrade geo (pip install -U geo-cw), then run again",
+    },
+    "history.since_unreadable": {
+        "zh": "--since {date}：{where}：{problem}",
+        "en": "--since {date}: {where}: {problem}",
+    },
+    "history.since_missing": {
+        "zh": "--since {date}：没有这一天的快照（已有：{dates}）。修改：用已有的日期，或不加 --since",
+        "en": "--since {date}: there is no snapshot of that day (there are: {dates}). Fix: give one of those "
+        "dates, or leave --since out",
+    },
     "share.map": {"zh": "责任地图", "en": "map"},
     "share.print": {"zh": "打印版", "en": "printable"},
     "share.tasks": {"zh": "任务清单", "en": "tasks"},
@@ -206,9 +252,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cli.error": {"zh": "错误：{error}", "en": "Error: {error}"},
     "cli.os_error": {
-        "zh": "错误：无法读写 {where}：{reason}。请检查路径：--out 应是一个可写的文件夹，项目文件夹中的图层应是文件。",
-        "en": "Error: cannot read or write {where}: {reason}. Check the paths: --out must be a folder you can write "
-        "to, and the layers in the project folder must be files.",
+        "zh": "错误：无法读写 {where}：{reason}。{advice}",
+        "en": "Error: cannot read or write {where}: {reason}. {advice}",
+    },
+    "cli.os_missing": {
+        "zh": "它不存在，或在运行期间被移走、删除了；请检查路径后重新运行",
+        "en": "It does not exist, or was moved or deleted while geo ran; check the path and run again",
+    },
+    "cli.os_denied_out": {
+        "zh": "没有写入权限：--out 应是一个你可以写入的文件夹",
+        "en": "Permission denied: --out must be a folder you can write to",
+    },
+    "cli.os_denied": {
+        "zh": "没有权限：请检查该文件或文件夹的权限（或是否为只读磁盘）",
+        "en": "Permission denied: check the file's or the folder's permissions (or whether the disk is read-only)",
+    },
+    "cli.os_full": {
+        "zh": "磁盘已满：请腾出空间后重新运行（上次的结果保持不变）",
+        "en": "The disk is full: free some space and run again (the last results are as they were)",
+    },
+    "cli.os_kind": {
+        "zh": "文件与文件夹不符：项目文件夹中的图层应是文件，--out 应是一个文件夹",
+        "en": "A file where a folder should be, or a folder where a file should be: the layers in the project "
+        "folder must be files, and --out a folder",
+    },
+    "cli.os_other": {
+        "zh": "请检查路径与磁盘后重新运行",
+        "en": "Check the path and the disk, then run again",
     },
     "cli.internal": {
         "zh": "内部错误（程序缺陷）：{kind}: {error}\n请加 -v 重新运行以查看详细信息，并报告此问题。",
@@ -240,10 +310,48 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "(one run at a time per output folder)",
     },
     "output.not_ours": {
-        "zh": "输出文件夹 {folder} 已有其他文件，且不是 geo 生成的；"
+        "zh": "输出文件夹 {folder} 已有其他文件（如 {file}），且不是 geo 生成的；"
         "为免覆盖你的文件，请用 --out 指定一个新的或空的文件夹",
-        "en": "the output folder {folder} holds other files, not written by geo; so as not to overwrite them, "
-        "give --out a new or empty folder",
+        "en": "the output folder {folder} holds other files (such as {file}), not written by geo; so as not to "
+        "overwrite them, give --out a new or empty folder",
+    },
+    "output.not_a_folder": {
+        "zh": "输出位置 {folder} 是一个文件，不是文件夹；请用 --out 指定一个文件夹（新的、空的，或 geo 写过的）",
+        "en": "the output {folder} is a file, not a folder; give --out a folder (a new or empty one, or one geo wrote)",
+    },
+    "output.edited": {
+        "zh": "{folder} 中的 {files}{more} 在 geo 写出后被人修改过（或不是 geo 写的），geo 不会覆盖；"
+        "输出文件夹未改动。修改：要保留的，改名或移出该文件夹；不需要的，删除；然后重新运行",
+        "en": "in {folder}, {files}{more} changed after geo wrote it (or geo did not write it), and geo does not "
+        "overwrite it; the output folder was not touched. Fix: rename it or move it out of the folder to keep "
+        "it, or delete it; then run again",
+    },
+    "output.in_the_way": {
+        "zh": "{folder} 中的 {file} 挡住了 geo 要写的文件（同名的文件与文件夹）；输出文件夹未改动。"
+        "修改：把它改名或移出该文件夹，然后重新运行",
+        "en": "in {folder}, {file} is in the way of what geo writes (a file and a folder of one name); the output "
+        "folder was not touched. Fix: rename it or move it out of the folder, then run again",
+    },
+    "output.cannot_keep": {
+        "zh": "无法保留输出文件夹中的 {file}（{reason}）；输出文件夹未改动。修改：把它移出该文件夹，然后重新运行",
+        "en": "cannot keep {file} of the output folder ({reason}); the output folder was not touched. "
+        "Fix: move it out of the folder, then run again",
+    },
+    "output.kept_both": {
+        "zh": "{file} 在 geo 写出后被人修改过（或不是 geo 写的），保留不动；新的写为 {new}",
+        "en": "{file} changed after geo wrote it (or geo did not write it): kept as it is; the new one is {new}",
+    },
+    "output.kept_edited": {
+        "zh": "{file} 在 geo 写出后被人修改过，本应删除（已不再生成），现保留不动",
+        "en": "{file} changed after geo wrote it: geo no longer writes it, and keeps it as it is",
+    },
+    "output.rescued": {
+        "zh": "{file} 在运行期间被改动，已保留为 {new}",
+        "en": "{file} changed while geo was writing the folder: kept as {new}",
+    },
+    "output.manifest_unreadable": {
+        "zh": "{file} 无法读取；geo 写的文件按文件名认定，其他文件一律保留",
+        "en": "{file} cannot be read: the files geo wrote are told by their names, and every other file is kept",
     },
     # ------------------------------------------------------------------------- printable pages (geo.printable)
     "print.no_cjk_font": {

@@ -14,8 +14,9 @@ from .config import Config
 from .errors import Problem
 from .ledger import LedgerEntry, account
 from .load import load_project, split_sources
+from .messages import Msg
 from .model import Summary
-from .output import remove_problems_folder, staged_folder
+from .output import remove_problems_folder, transaction
 from .progress import SILENT, Progress
 from .report import write_reports
 from .resolve import resolve_project
@@ -25,7 +26,18 @@ from .words import choose_language
 if TYPE_CHECKING:
     from .render import MapFile
 
-__all__ = ["BuildResult", "CheckResult", "build", "bulletin", "check", "check_reports", "share", "snapshot"]
+__all__ = [
+    "BuildResult",
+    "CheckResult",
+    "Written",
+    "build",
+    "bulletin",
+    "check",
+    "check_reports",
+    "print_pages",
+    "share",
+    "snapshot",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +51,7 @@ class CheckResult:
     ledger: list[LedgerEntry]
     lang: str = "zh"  # the language the outputs speak (`geo.words.choose_language`)
     lang_chosen: str = "default"  # given, default or auto
+    notices: list[Msg] = field(default_factory=list)  # what writing the output folder has to say (`geo.output`)
 
 
 def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) -> CheckResult:
@@ -93,6 +106,20 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     maps: list[MapFile] = field(default_factory=list)
     lang: str = "zh"  # the language the outputs speak
+    notices: list[Msg] = field(default_factory=list)  # what writing the output folder has to say (`geo.output`)
+
+
+@dataclass
+class Written:
+    """What `bulletin`, `print_pages` and `share` wrote, and had to say.
+
+    `files` are where the files are (a bulletin a person edited is kept, and the new one gets the next
+    free name: `notices` says so); `problems` are warnings about the project's history.
+    """
+
+    files: list[Path]
+    notices: list[Msg] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress: Progress = SILENT) -> BuildResult:
@@ -123,15 +150,18 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     out_dir = Path(out_dir)
-    with staged_folder(out_dir) as stage:
+    # the previous build's maps and reports make way; a bulletin, pages, packs and the person's files stay
+    with transaction(out_dir, "build", replaces=lambda rel, entry: entry.by == "build") as output:
+        stage = output.stage
         result = check(project_dir, config, progress)
         config = _speaking(config, result)
-        analysis, problems = result.analysis, result.problems
+        analysis = result.analysis
         # No local paths in a shared folder: the project is named by its folder's name only.
         run = {"command": "build", "project": Path(project_dir).resolve().name, "started": started_at}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
         progress.stage("reports")
-        since = _since_last_snapshot(project_dir, analysis)
+        since, warnings = _since_last_snapshot(project_dir, analysis)
+        problems = [*result.problems, *warnings]
         figures = write_reports(
             analysis, problems, result.ledger, stage / "reports", run, config.map.lang, language, since
         )
@@ -147,10 +177,10 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress
         files += [m.path for m in maps]
         files.append(render_index(ctx, stage / "index.html", figures, leader_files))
     remove_problems_folder(out_dir)
-    files = [out_dir / f.relative_to(stage) for f in files]
-    maps = [replace(m, path=out_dir / m.path.relative_to(stage)) for m in maps]
+    files = [output.final(f) for f in files]
+    maps = [replace(m, path=output.final(m.path)) for m in maps]
     log.info("built %d files in %.1f s", len(files), time.perf_counter() - started)
-    return BuildResult(figures, problems, result.ledger, files, maps, result.lang)
+    return BuildResult(figures, problems, result.ledger, files, maps, result.lang, output.notices)
 
 
 def check_reports(
@@ -161,27 +191,60 @@ def check_reports(
     Returns the check's result and the summary figures.
     """
     out_dir = Path(out_dir)
-    with staged_folder(out_dir / "reports", lock=out_dir, marker=Path("run.json")) as stage:
+    # the previous reports make way; the maps, a bulletin, pages, packs and the person's files stay
+    with transaction(
+        out_dir, "build", replaces=lambda rel, entry: entry.by == "build" and rel.startswith("reports/")
+    ) as output:
         result = check(project_dir, config, progress)
         progress.stage("reports")
         run = {"command": "check", "project": Path(project_dir).resolve().name}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
-        since = _since_last_snapshot(project_dir, result.analysis)
+        since, warnings = _since_last_snapshot(project_dir, result.analysis)
+        result.problems = [*result.problems, *warnings]
         figures = write_reports(
-            result.analysis, result.problems, result.ledger, stage, run, result.lang, language, since
+            result.analysis, result.problems, result.ledger, output.stage / "reports", run, result.lang, language, since
         )
+    result.notices = output.notices
     remove_problems_folder(out_dir)
     return result, figures
 
 
 def _since_last_snapshot(project_dir: str | Path, analysis: Analysis, since: date | None = None):
-    """What changed since the project's latest snapshot before this run's as-of date (or `since`), or None."""
-    from .history import changes, latest_before, read_snapshot, state_of
+    """What changed since the project's latest snapshot before this run's as-of date (or `since`), or None;
+    and a warning for each later snapshot that could not be read (skipped: the summary names their dates).
 
-    previous = since or latest_before(Path(project_dir), analysis.as_of)
-    if previous is None:
-        return None
-    return changes(read_snapshot(Path(project_dir), previous), state_of(analysis, {}), analysis)
+    Raises
+    ------
+    ConfigError
+        When there is no snapshot of `since`, or it cannot be read.
+    """
+    from .errors import ConfigError
+    from .history import SnapshotError, changes, earlier_snapshots, read_snapshot, snapshots, state_of
+    from .messages import msg, seq
+
+    project = Path(project_dir)
+    if since is not None:
+        kept = snapshots(project)
+        if since not in kept:
+            dates = seq([d.isoformat() for d in kept]) if kept else "—"
+            raise ConfigError(msg("history.since_missing", date=since.isoformat(), dates=dates))
+        try:
+            before = read_snapshot(project, since)
+        except SnapshotError as err:
+            fault = err.problem
+            raise ConfigError(
+                msg("history.since_unreadable", date=since.isoformat(), where=fault.place(), problem=fault.message)
+            ) from err
+        found, warnings = [before], list[Problem]()
+    else:
+        found, warnings = earlier_snapshots(project, analysis.as_of, every=False)
+    if not found:
+        return None, warnings
+    result = changes(found[-1], state_of(analysis, {}), analysis)
+    skipped = sorted({p.file.split("/")[1] for p in warnings})
+    if skipped:
+        result.summary["unreadable"] = skipped
+    return result, warnings
 
 
 def snapshot(project_dir: str | Path, config: Config, progress: Progress = SILENT) -> tuple[Path, Summary]:
@@ -202,8 +265,12 @@ def bulletin(
     since: date | None = None,
     progress: Progress = SILENT,
     deadline: date | None = None,
-) -> list[Path]:
+) -> Written:
     """Write the bulletin (通报) as ``reports/通报_<date>.docx`` (通報 in zh-Hant) and ``reports/bulletin.html``.
+
+    A bulletin a person edited since geo wrote it is kept as it is: the new one takes the next free
+    name (``通报_<date>_2.docx``), and `Written.notices` says so. Snapshots that cannot be read are
+    left out, with a warning each (`Written.problems`), and the bulletin names their dates.
 
     The figures are the check's (those of ``summary.json``); the change is since the latest snapshot
     before the as-of date, or since `since` (a snapshot's date); the charts run over every snapshot
@@ -223,25 +290,37 @@ def bulletin(
             msg("bulletin.deadline_past", deadline=deadline.isoformat(), as_of=config.as_of().isoformat())
         )
     from .bulletin import make_bulletin, write_docx, write_html
-    from .history import read_snapshot, snapshots
+    from .history import earlier_snapshots
     from .report import summary
 
-    result = check(project_dir, config, progress)
-    analysis = result.analysis
-    figures = dict(summary(analysis, result.problems, result.ledger))
-    since_change = _since_last_snapshot(project_dir, analysis, since)
-    if since_change is not None:
-        figures["changes"] = since_change.summary
-    history = [
-        read_snapshot(Path(project_dir), day).summary for day in snapshots(Path(project_dir)) if day < analysis.as_of
-    ]
-    worded = make_bulletin(
-        analysis, figures, Path(project_dir).resolve().name, result.lang, history, config.bulletin, deadline
-    )
-    reports = Path(out_dir) / "reports"
-    stem = "通報" if result.lang == "zh-Hant" else "通报"  # named in the characters the bulletin is written in
-    docx = write_docx(worded, reports / f"{stem}_{analysis.as_of.isoformat()}.docx")
-    return [docx, write_html(worded, reports / "bulletin.html")]
+    # written beside the reports; a bulletin a person edited is kept, and the new one takes the next name
+    with transaction(out_dir, "bulletin", keep_both=True) as output:
+        result = check(project_dir, config, progress)
+        analysis = result.analysis
+        figures = dict(summary(analysis, result.problems, result.ledger))
+        since_change, warnings = _since_last_snapshot(project_dir, analysis, since)
+        if since_change is not None:
+            figures["changes"] = since_change.summary
+        history, unreadable = earlier_snapshots(Path(project_dir), analysis.as_of)
+        warnings += [p for p in unreadable if p not in warnings]
+        missing = sorted({p.file.split("/")[1] for p in warnings})
+        worded = make_bulletin(
+            analysis,
+            figures,
+            Path(project_dir).resolve().name,
+            result.lang,
+            [snap.summary for snap in history],
+            config.bulletin,
+            deadline,
+            missing=missing,
+        )
+        reports = output.stage / "reports"
+        stem = "通報" if result.lang == "zh-Hant" else "通报"  # named in the characters the bulletin is written in
+        written = [
+            write_docx(worded, reports / f"{stem}_{analysis.as_of.isoformat()}.docx"),
+            write_html(worded, reports / "bulletin.html"),
+        ]
+    return Written([output.final(f) for f in written], output.notices, [*result.problems, *warnings])
 
 
 def share(
@@ -252,26 +331,64 @@ def share(
     progress: Progress = SILENT,
     *,
     font_file: str | Path | None = None,
-) -> list[Path]:
+) -> Written:
     """One zip per leader (`who`: ids or names; all when None) under ``<out_dir>/share/`` (`geo.share`).
 
     `font_file` is the CJK font for the printable page (``GEO_CJK_FONT``; else one is searched for).
+    For every leader, the packs of leaders no longer in the data go; a pack a person changed stays.
     """
     from .render import build_context
     from .share import write_share_pack
 
-    result = check(project_dir, config, progress)
-    config = _speaking(config, result)
-    chosen = None if who is None else result.analysis.leader_ids(who)  # an unknown name stops before any work
-    ctx = build_context(result.analysis, config.map)
-    if chosen is None:
-        chosen = list(ctx.leaders.index)
-    return write_share_pack(
-        result.analysis,
-        ctx,
-        Path(out_dir),
-        chosen,
-        result.lang,
-        font_file=font_file,
-        project_name=Path(project_dir).resolve().name,
-    )
+    replaces = (lambda rel, entry: entry.by == "share") if who is None else None
+    with transaction(out_dir, "share", replaces=replaces, keep_both=True) as output:
+        result = check(project_dir, config, progress)
+        config = _speaking(config, result)
+        chosen = None if who is None else result.analysis.leader_ids(who)  # an unknown name stops before any work
+        ctx = build_context(result.analysis, config.map)
+        if chosen is None:
+            chosen = list(ctx.leaders.index)
+        with output.temporary_files():  # the pages' font and pieces: beside the output, gone with the run
+            files = write_share_pack(
+                result.analysis,
+                ctx,
+                output.stage,
+                chosen,
+                result.lang,
+                font_file=font_file,
+                project_name=Path(project_dir).resolve().name,
+            )
+    return Written([output.final(f) for f in files], output.notices, result.problems)
+
+
+def print_pages(
+    project_dir: str | Path,
+    out_dir: str | Path,
+    config: Config,
+    who: list[str] | None = None,
+    progress: Progress = SILENT,
+    *,
+    font_file: str | Path | None = None,
+) -> tuple[CheckResult, Written]:
+    """The printable pages (`geo.printable.render_printable`) under ``<out_dir>/print/``, as one step.
+
+    For every leader (`who` None), the pages of leaders no longer in the data go; a page a person
+    changed stays, and the new one takes the next free name.
+    """
+    from .printable import render_printable
+
+    replaces = (lambda rel, entry: entry.by == "print") if who is None else None
+    with transaction(out_dir, "print", replaces=replaces, keep_both=True) as output:
+        result = check(project_dir, config, progress)
+        with output.temporary_files():
+            files = render_printable(
+                result.analysis,
+                _speaking(config, result).map,
+                output.stage,
+                who,
+                font_file=font_file,
+                project_name=Path(project_dir).resolve().name,
+                progress=progress,
+                scratch=output.scratch,
+            )
+    return result, Written([output.final(f) for f in files], output.notices, result.problems)

@@ -31,7 +31,7 @@ CJK = re.compile("[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 def demo_bulletin(tmp_path_factory):
     out = tmp_path_factory.mktemp("bulletin") / "out"
     assert main(["check", str(ROOT / "layers"), "--out", str(out), "-q"]) == 1  # summary.json beside it
-    files = bulletin(ROOT / "layers", out, load_config(ROOT / "layers"))
+    files = bulletin(ROOT / "layers", out, load_config(ROOT / "layers")).files
     return out, files
 
 
@@ -95,7 +95,7 @@ def test_the_charts_run_over_the_two_snapshots_and_today(demo_bulletin):
 
 
 def test_an_english_bulletin_has_no_chinese_but_the_data(tmp_path):
-    files = bulletin(ROOT / "layers", tmp_path, load_config(ROOT / "layers").with_map(lang="en"))
+    files = bulletin(ROOT / "layers", tmp_path, load_config(ROOT / "layers").with_map(lang="en")).files
     text = _text(files[0])
     data = set()
     for path in (ROOT / "layers").glob("*.csv"):
@@ -141,7 +141,7 @@ def test_the_deadline_and_how_many_are_named_are_settings(tmp_path):
     shutil.copytree(ROOT / "layers", folder)
     with open(folder / "geo.toml", "a", encoding="utf-8") as toml:
         toml.write("\n[bulletin]\ndeadline_days = 7\nlagging = 1\n")
-    files = bulletin(folder, tmp_path / "out", load_config(folder))
+    files = bulletin(folder, tmp_path / "out", load_config(folder)).files
     named = _lagging_sentence(files[0])
     assert "2022 年 5 月 21 日" in named
     assert named.count("、") == 1  # one street and one leader: "…：某街道、某人。"

@@ -345,7 +345,7 @@ def test_zero_issue_distance_and_an_unwritable_out_folder(tmp_path, capsys):
     assert main(["check", str(folder), "--out", str(tmp_path / "o"), "-q"]) in (0, 1)
     (tmp_path / "afile").write_text("x")
     assert main(["check", str(folder), "--out", str(tmp_path / "afile"), "-q"]) == 2
-    assert "无法读写" in capsys.readouterr().err
+    assert "是一个文件，不是文件夹" in capsys.readouterr().err
     (folder / "geo.toml").write_text("[tolerances]\nsnap_m = nan\n", encoding="utf-8")
     assert main(["check", str(folder), "--out", str(tmp_path / "o"), "-q"]) == 2
 

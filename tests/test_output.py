@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -17,7 +19,7 @@ from filelock import FileLock
 
 from conftest import ROOT, make_road_project
 from geo.cli import main
-from geo.output import staged_folder
+from geo.output import MANIFEST, staged_folder
 
 # Every kind of file a build writes: the maps, the reports, the GeoPackage GDAL writes.
 KINDS = (
@@ -74,11 +76,16 @@ def test_the_output_folder_keeps_its_own_permissions(road_build, road_project, t
     assert stat.S_IMODE(out.stat().st_mode) == 0o2775
 
 
-def test_a_rebuild_replaces_everything_and_leaves_nothing_beside(road_build, road_project, tmp_path):
+def test_a_rebuild_replaces_geos_files_keeps_the_persons_and_leaves_nothing_beside(road_build, road_project, tmp_path):
     out = _built(road_build, tmp_path / "o" / "maps")
-    (out / "leaders" / "GONE.html").write_text("a leader no longer in the table")
+    assert (out / "leaders" / "C1.html").is_file()
+    (out / "leaders" / "mine.html").write_text("a page a person put here")
+    leaders = (road_project / "leaders.csv").read_text(encoding="utf-8").splitlines()
+    (road_project / "leaders.csv").write_text("\n".join(x for x in leaders if not x.startswith("C1,")) + "\n")
     assert main(["build", str(road_project), "--out", str(out), "-q"]) == 0
-    assert not (out / "leaders" / "GONE.html").exists()
+    assert not (out / "leaders" / "C1.html").exists()  # a leader no longer in the table: geo's map of them goes
+    assert sorted(p.name for p in (out / "leaders").iterdir()) == ["D1.html", "D2.html", "S1.html", "mine.html"]
+    assert (out / "leaders" / "mine.html").read_text() == "a page a person put here"
     assert sorted(p.name for p in out.parent.iterdir()) == [".maps.lock", "maps"]
 
 
@@ -144,11 +151,31 @@ def test_invalid_input_keeps_the_last_good_output_and_writes_the_problems_beside
 def test_check_replaces_only_the_reports(road_build, road_project, tmp_path):
     out = _built(road_build, tmp_path / "o" / "maps")
     overview = (out / "overview.html").read_bytes()
-    (out / "reports" / "stale.csv").write_text("from before")
+    _as_if_geo_wrote(out, "reports/stale.csv", "a report an earlier build wrote and this one does not")
+    (out / "reports" / "notes.csv").write_text("a person's own")
     assert main(["check", str(road_project), "--out", str(out), "-q"]) == 1
     assert (out / "overview.html").read_bytes() == overview
     assert not (out / "reports" / "stale.csv").exists() and (out / "reports" / "gaps.csv").is_file()
-    assert sorted(p.name for p in out.iterdir()) == ["gaps.html", "index.html", "leaders", "overview.html", "reports"]
+    assert (out / "reports" / "notes.csv").read_text() == "a person's own"
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".geo-manifest.json",
+        "gaps.html",
+        "index.html",
+        "leaders",
+        "overview.html",
+        "reports",
+    ]
+
+
+def _as_if_geo_wrote(out: Path, rel: str, text: str, by: str = "build") -> None:
+    """Write `rel` into `out` and record it in the manifest, as geo's `by` command would have."""
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    data = path.read_bytes()
+    manifest["files"][rel] = {"by": by, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def _stamps(out: Path) -> set[tuple[str, ...]]:

@@ -9,6 +9,7 @@ import shapely
 
 from conftest import LEADERS, line, m, make_project, square
 from geo.cli import main
+from geo.output import MANIFEST
 from geo.render import TIER_STYLE, leader_filenames
 
 HOSTILE = '<script>alert("x")</script>'
@@ -194,9 +195,16 @@ def test_two_builds_are_byte_identical(tmp_path):
     for out in ("a", "b"):
         assert main(["build", str(folder), "--out", str(tmp_path / out), "-q"]) == 0
     for path in (tmp_path / "a").rglob("*"):
-        if path.is_file() and path.name != "run.json":
+        if path.is_file() and path.name not in ("run.json", MANIFEST):  # run.json holds the time of the run
             twin = tmp_path / "b" / path.relative_to(tmp_path / "a")
             assert path.read_bytes() == twin.read_bytes(), path.name
+    # the manifest records each file's hash: the same, but run.json's (and the times, as run.json)
+    a, b = (json.loads((tmp_path / out / MANIFEST).read_text(encoding="utf-8"))["files"] for out in ("a", "b"))
+    del a["reports/run.json"], b["reports/run.json"]
+    assert {k: (v["by"], v["size"], v["sha256"]) for k, v in a.items()} == {
+        k: (v["by"], v["size"], v["sha256"]) for k, v in b.items()
+    }
+    assert "index.html" in a
 
 
 def test_amap_basemap_draws_the_data_in_gcj02(tmp_path):

@@ -7,6 +7,7 @@ prepared once for many.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import tempfile
@@ -39,6 +40,7 @@ def render_printable(
     project_name: str = "",
     dpi: int = 150,
     progress: Progress = SILENT,
+    scratch: str | Path | None = None,
 ) -> list[Path]:
     """Write the printable pages under ``out_dir/print``: ``overview.*`` and ``leaders/<name>.*``.
 
@@ -61,6 +63,9 @@ def render_printable(
         The project folder's name, for the source line.
     dpi
         The PNGs' resolution (150: an A4 page is 1240 × 1754 pixels).
+    scratch
+        A folder for the font cut to the district's characters (``geo print`` gives one beside the
+        output folder, removed with the run or by the next one); a temporary folder when None.
 
     Returns
     -------
@@ -76,8 +81,8 @@ def render_printable(
 
     Notes
     -----
-    Nothing here locks `out_dir`: ``geo print`` holds `output_lock` (the lock
-    ``geo build`` takes) while it writes.
+    Nothing here locks `out_dir`: ``geo print`` (`geo.pipeline.print_pages`) writes into a
+    staging folder of the output's `geo.output.transaction`, under the lock every command takes.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -85,7 +90,11 @@ def render_printable(
     out_dir = Path(out_dir)
     chosen = None if leaders is None else analysis.leader_ids(leaders)
     progress.stage("maps")
-    with tempfile.TemporaryDirectory(prefix="geo-font-", ignore_cleanup_errors=True) as folder:
+    with (
+        contextlib.nullcontext(str(scratch))
+        if scratch is not None
+        else tempfile.TemporaryDirectory(prefix="geo-font-", ignore_cleanup_errors=True)
+    ) as folder:
         ctx = prepare(analysis, options, font_file=font_file, project_name=project_name, folder=Path(folder))
         names = leader_filenames([str(i) for i in ctx.leaders.index])
         ids = list(names) if chosen is None else chosen
