@@ -70,7 +70,11 @@ __all__ = [
 ]
 
 HISTORY = "history"
-SNAPSHOT_FORMAT = 1  # snapshot.json "format": what this geo writes; it reads this one and every earlier one
+# snapshot.json "format": what this geo writes; it reads this one and every earlier one.
+# 1: the first (no number); a gap's leaders were written as the characters of its leader ids (0;2;3;;;D for
+#    D02;D03), which cannot be undone: read as unknown (no one), never as leaders named 0, 2, 3 and D.
+# 2: a gap's leader ids as ids, joined by ';'.
+SNAPSHOT_FORMAT = 2
 LOCK_WAIT = 60.0  # seconds a reader or a second snapshot waits for a snapshot being written (it takes well under)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The columns `changes` reads from each table, and the figures the bulletin's charts read from summary.json.
@@ -338,7 +342,9 @@ def _read(project: Path, day: date) -> Snapshot:
     missing_figures = [f"{part}.{name}" for part, name in _FIGURES_READ if not _figure(summary, part, name)]
     if missing_figures:
         raise _fault(day, "summary.json", msg("history.missing_figures", figures=seq(missing_figures)))
-    # an earlier format is made the current one here (format 1 is the first and the current)
+    # an earlier format is made the current one here
+    if version == 1:
+        gaps["leaders"] = ""  # written as characters of the ids (see SNAPSHOT_FORMAT): not known
     for frame in (status, issues):
         frame["overdue"] = frame["overdue"].str.lower() == "true"
     for column in ("start_m", "end_m"):

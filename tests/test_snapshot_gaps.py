@@ -48,3 +48,29 @@ def test_a_snapshot_keeps_each_gaps_leader_ids_and_a_closed_gap_counts_for_them(
     changes = pd.read_csv(tmp_path / "maps" / "reports" / "changes.csv", dtype=str, encoding="utf-8-sig")
     leaders = changes[changes["level"] == "leader"]
     assert leaders[["id", "gaps_closed"]].values.tolist() == [["S1", "1"]]
+
+
+def test_a_first_format_snapshot_s_gap_leaders_are_unknown_not_characters(tmp_path):
+    """Format 1 wrote S1 as 1;S: read so, it would count a closed gap for leaders named 1 and S."""
+    import json
+
+    folder = _project(tmp_path / "p", [{"leader": "S1", "kind": "community", "target": "A"}])
+    kept, _ = snapshot(folder, load_config(folder).with_today(date(2022, 5, 10)))
+    meta = json.loads((kept / "snapshot.json").read_text("utf-8"))
+    assert meta["format"] == 2
+    meta["format"] = 1
+    (kept / "snapshot.json").write_text(json.dumps(meta), "utf-8")
+    gaps = pd.read_csv(kept / "gaps.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    gaps["leaders"] = ";".join(sorted(set("S1")))  # as the first geo wrote it: "1;S"
+    gaps.to_csv(kept / "gaps.csv", index=False, encoding="utf-8-sig")
+    _project(
+        folder,
+        [
+            {"leader": "S1", "kind": "community", "target": "A"},
+            {"leader": "S1", "kind": "community", "target": "C"},
+        ],
+    )
+    build(folder, tmp_path / "maps", load_config(folder).with_today(date(2022, 5, 20)))
+    changes = pd.read_csv(tmp_path / "maps" / "reports" / "changes.csv", dtype=str, encoding="utf-8-sig")
+    leaders = changes[changes["level"] == "leader"]
+    assert not leaders["id"].isin(["1", "S"]).any()  # no leader made of an id's characters
