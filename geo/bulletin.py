@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._labels import labels
+from ._ooxml import fixed_times
 from .config import BulletinOptions
 from .messages import msg, seq
 
@@ -364,7 +365,9 @@ def write_docx(bulletin: Bulletin, path: Path) -> Path:
     core.revision = 1
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    document.save(str(partial))
+    saved = io.BytesIO()
+    document.save(saved)
+    partial.write_bytes(fixed_times(saved.getvalue(), stamp.date(), core=False))  # no clock in the zip's entries
     partial.replace(path)  # a reader never sees half a document
     return path
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from openpyxl import Workbook
 from ._csv import cell_text, text_cells
 from ._labels import labels
 from ._names import entry_stem
+from ._ooxml import fixed_times
 from .messages import msg
 
 __all__ = ["task_list", "write_share_pack"]
@@ -107,25 +107,7 @@ def task_list(analysis, leader_id: str, lang: str = "zh") -> bytes:
     book.properties.creator = "geo"
     out = io.BytesIO()
     book.save(out)
-    return _fixed_times(out.getvalue())
-
-
-def _fixed_times(xlsx: bytes) -> bytes:
-    """The workbook with its save time and its entries' times fixed (openpyxl stamps the clock on both)."""
-    stamp = "2000-01-01T00:00:00Z"
-    source = zipfile.ZipFile(io.BytesIO(xlsx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                text = data.decode("utf-8")
-                text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{stamp}\g<2>", text)
-                data = text.encode("utf-8")
-            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
-    return out.getvalue()
+    return fixed_times(out.getvalue())  # the same rows give the same bytes
 
 
 def write_share_pack(

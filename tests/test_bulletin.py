@@ -167,3 +167,16 @@ def test_a_deadline_setting_that_is_not_a_whole_number_of_days_is_named(tmp_path
     assert main(["bulletin", str(folder), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert f"geo.toml [bulletin].deadline_days：应为不小于 1 的整数，实际是 {shown}" in err
+
+
+def test_the_same_data_gives_the_same_docx_whatever_the_clock(demo_bulletin, tmp_path, monkeypatch):
+    """The zip's entries would carry the local time of the save: two runs a minute apart must not differ."""
+    import time
+
+    out, _files = demo_bulletin
+    first = next((out / "reports").glob("通报_*.docx")).read_bytes()
+    real = time.localtime
+    monkeypatch.setattr(time, "localtime", lambda *a: real(time.time() + 3600 if not a else a[0] + 3600))
+    again = tmp_path / "again"
+    assert main(["bulletin", str(ROOT / "layers"), "--out", str(again), "-q"]) == 0
+    assert next((again / "reports").glob("通报_*.docx")).read_bytes() == first
