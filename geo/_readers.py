@@ -194,8 +194,17 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     return best[1], best[2]
 
 
+MAX_TEXT_BYTES = 512 * 1024 * 1024  # a CSV (or a GeoJSON read by Python) larger than this is refused
+
+
 def decode_text(path: Path) -> tuple[str, str]:
-    """Return a text file's content and its encoding: UTF-8 (with or without BOM), GB18030 or Big5 (cp950)."""
+    """Return a text file's content and its encoding: UTF-8 (with or without BOM), GB18030 or Big5 (cp950).
+
+    A file over `MAX_TEXT_BYTES` is refused before it is read: a table of a district is megabytes.
+    """
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ReadError(path.name, msg("read.too_big", size_mb=size / 2**20, limit_mb=MAX_TEXT_BYTES / 2**20))
     return decode_bytes(path.read_bytes(), path.name)
 
 

@@ -607,6 +607,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "有单元格超过 {limit:,} 个字符，无法读取（{error}）：请检查引号是否配对",
         "en": "a cell is longer than {limit:,} characters and cannot be read ({error}): check that its quotes pair up",
     },
+    "read.too_big": {
+        "zh": "文件有 {size_mb:,.0f} MB，超过上限 {limit_mb:,.0f} MB：请只保留本辖区的数据",
+        "en": "the file is {size_mb:,.0f} MB, over the limit of {limit_mb:,.0f} MB: keep only the district's data",
+    },
     "read.xlsx_too_big": {
         "zh": "工作表解压后有 {size_mb:,.0f} MB，超过上限 {limit_mb:,.0f} MB：请删去多余的行列，或另存为 CSV",
         "en": "a worksheet unpacks to {size_mb:,.0f} MB, over the limit of {limit_mb:,.0f} MB: "

@@ -8,6 +8,8 @@ counted by hand from the fixture.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -249,3 +251,83 @@ def test_share_packs_unzip_inside_their_folder_and_hold_no_formula(project, tmp_
     assert formulas == 0
     assert road_names >= 1  # the formula-named road is in a task list, as text
     assert not (tmp_path / "tmp").exists() and not any((tmp_path / "unzipped").glob("*/../*.html"))
+
+
+def test_a_table_over_the_size_limit_is_refused_before_it_is_read(project, monkeypatch, capsys):
+    import geo._readers
+
+    monkeypatch.setattr(geo._readers, "MAX_TEXT_BYTES", 1000)
+    assert (project / "status.csv").stat().st_size > 1000
+    assert main(["check", str(project), "--out", str(project / "out")]) == 2
+    assert "status.csv：文件有 0 MB，超过上限 0 MB" in capsys.readouterr().err
+
+
+FORMULAS = {
+    "leader": '=HYPERLINK("http://evil.example/l","周红林")',
+    "title": "+cmd|' /C calc'!A0",
+    "community": "-2+3社区",
+    "road": "=SUM(1+1)&\"路\"",
+    "note": "=1+1",
+}
+
+
+def _formula_cells(folder) -> list[str]:
+    """Every cell of every CSV and XLSX under `folder` (and in its zips) that a spreadsheet would run."""
+
+    def is_number(text: str) -> bool:
+        try:
+            float(text)
+        except ValueError:
+            return False
+        return True
+
+    found = []
+
+    def scan_xlsx(data: bytes, where: str) -> None:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        found.extend(
+            f"{where}: {c.coordinate}" for s in book.worksheets for r in s.iter_rows() for c in r if c.data_type == "f"
+        )
+
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".csv":
+            for row in csv.reader(io.StringIO(path.read_text("utf-8-sig"))):
+                found += [f"{path.name}: {c}" for c in row if c[:1] in ("=", "+", "-", "@") and not is_number(c)]
+        elif path.suffix == ".xlsx":
+            scan_xlsx(path.read_bytes(), path.name)
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    if name.endswith(".xlsx"):
+                        scan_xlsx(archive.read(name), f"{path.name}/{name}")
+    return found
+
+
+def test_no_spreadsheet_geo_writes_holds_a_formula(project, tmp_path):
+    """Formula-like text in a leader's name and title, a community's and a road's name and an issue's note."""
+    leaders = pd.read_csv(project / "leaders.csv", dtype=str, keep_default_na=False)
+    leaders.loc[leaders["id"] == "C01", ["name", "title"]] = [FORMULAS["leader"], FORMULAS["title"]]
+    leaders.to_csv(project / "leaders.csv", index=False)
+    for name, key, old in (("communities.geojson", "community", "健康巷社区"), ("roads.geojson", "road", "北京路")):
+        data = json.loads((project / name).read_text("utf-8"))
+        for feature in data["features"]:
+            if feature["properties"].get("name") == old:
+                feature["properties"]["name"] = FORMULAS[key]
+        (project / name).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    for name, old in (("assignments.csv", "北京路"), ("status.csv", "北京路"), ("assignments.csv", "健康巷社区")):
+        table = pd.read_csv(project / name, dtype=str, keep_default_na=False)
+        table.replace(old, FORMULAS["road" if old == "北京路" else "community"]).to_csv(project / name, index=False)
+    issues = json.loads((project / "issues.geojson").read_text("utf-8"))
+    issues["features"][0]["properties"]["note"] = FORMULAS["note"]
+    (project / "issues.geojson").write_text(json.dumps(issues, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(project), "--out", str(out), "-q"]) in (0, 1)
+    assert main(["bulletin", str(project), "--out", str(out), "-q"]) == 0
+    assert main(["share", str(project), "--out", str(out), "--leader", "C01", "--leader", "D10", "-q"]) == 0
+    assert main(["init", str(tmp_path / "new")]) == 0
+    cells = set()
+    for path in out.rglob("*.csv"):
+        cells |= {c for row in csv.reader(io.StringIO(path.read_text("utf-8-sig"))) for c in row}
+    for key in ("leader", "community", "road"):  # each is written, as text: a ' before it
+        assert "'" + FORMULAS[key] in cells, key
+    assert _formula_cells(out) == [] and _formula_cells(tmp_path / "new") == []
