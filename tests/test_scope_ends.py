@@ -12,12 +12,14 @@ counted. Every figure below is worked out by hand from the fixture's metres
 The fixture, in metres (the district is the box x 0..1000, y -300..300;
 with the 15 m margin, x from -15):
 
-- 东西路 is drawn from x = -200 to x = 800 along y = 0: 1,000 m, chainage 0
-  at x = -200 (outside), so chainage = x + 200. Inside: x -15..800, that is
-  chainage 185..1000, 815 m.
-- cross streets (north-south, at x): 东门街 -100 (chainage 100), 界路 -40
-  (a border road 25 m past the margin, chainage 160), 甲街 -31 (16 m past the
-  margin, chainage 169), all wholly outside; 乙街 300 (chainage 500) inside.
+- 东西路 is drawn from x = -200 to x = 800 along y = 0, in two pieces meeting
+  at x = -50 (the first wholly outside): 1,000 m, chainage 0 at x = -200
+  (outside), so chainage = x + 200. Inside: x -15..800, that is chainage
+  185..1000, 815 m.
+- cross streets (north-south, at x): 东门街 -100 (chainage 100) and 界路 -40
+  (a border road 25 m past the margin, chainage 160), wholly outside; 甲街 -31
+  (16 m past the margin, chainage 169), which then turns east into the
+  district (so the scope cut it); 乙街 300 (chainage 500), inside.
 - 南北路 is a dual carriageway across the district: the west side drawn from
   y = -500 to 500 at x = 490 (1,000 m: the axis, chainage = y + 500), the east
   side from y = 490 to -490 at x = 510 (980 m, chainage 10..990). Inside
@@ -43,10 +45,11 @@ from geo.roads import road_inside
 
 DISTRICT = square(0, -300, 1000, 300)
 ROADS = [
-    {"name": "东西路", "geometry": line((-200, 0), (800, 0))},
+    {"name": "东西路", "geometry": line((-200, 0), (-50, 0))},  # wholly outside: left out by the scope
+    {"name": "东西路", "geometry": line((-50, 0), (800, 0))},  # cut at the margin, x = -15
     {"name": "东门街", "geometry": line((-100, -100), (-100, 100))},
     {"name": "界路", "geometry": line((-40, -300), (-40, 300))},
-    {"name": "甲街", "geometry": line((-31, -100), (-31, 100))},
+    {"name": "甲街", "geometry": line((-31, -100), (-31, 100), (100, 100))},  # turns east into the district
     {"name": "乙街", "geometry": line((300, -100), (300, 100))},
     {"name": "南北路", "geometry": line((490, -500), (490, 500))},
     {"name": "南北路", "geometry": line((510, 490), (510, -490))},
