@@ -54,6 +54,7 @@ from .messages import Msg, msg, seq
 from .model import Project
 from .roads import RoadAxis, build_axis, merged_roads, road_inside
 from .schema import name_key
+from .validate import loose_key
 
 __all__ = ["Resolved", "axes_frame", "build_roads", "metric_crs", "resolve_project", "section_label"]
 
@@ -224,6 +225,7 @@ class _Roads:
     drawn: dict[str, RoadAxis]  # the same roads as drawn (the same object where the scope cut nothing)
     streets: dict[str, object]  # every road a section may end at, as drawn: name -> its merged lines
     spelled: dict[str, str] = field(default_factory=dict)  # a cross street written otherwise -> its name
+    loosely: set[str] = field(default_factory=set)  # those of `spelled` matched by their loose form only
 
 
 def _as_drawn(project: Project, roads: gpd.GeoDataFrame, crs: CRS) -> _Roads:
@@ -233,9 +235,11 @@ def _as_drawn(project: Project, roads: gpd.GeoDataFrame, crs: CRS) -> _Roads:
     since it ran), the roads in the district are the roads as drawn. Else the
     pieces it cut are taken whole again and the named pieces it left out are
     added back, those of a road in the district and those a section names
-    as its end (matched as validation matches a name: `name_key`), so a road
-    and its cross streets are merged as drawn; each road the scope cut is
-    then counted on its parts inside (`road_inside`).
+    as its end, so a road and its cross streets are merged as drawn; each
+    road the scope cut is then counted on its parts inside (`road_inside`).
+    A cross street only outside is matched as validation matches one in the
+    district: by `name_key` (script, width, case), else by its loose form
+    (`loose_key`: spaces, leading zeros; the section then gets a warning).
     """
     named = roads[roads["name"] != ""]
     district = project.district
@@ -251,14 +255,20 @@ def _as_drawn(project: Project, roads: gpd.GeoDataFrame, crs: CRS) -> _Roads:
     sections = project.assignments[project.assignments["kind"] == "section"]
     ends = set(sections["from"]) | set(sections["to"])
     outside = set(beyond["name"]) - inside
-    folded: dict[str, list[str]] = {}
-    for name in sorted(outside):
-        folded.setdefault(name_key(name), []).append(name)
-    spelled = {
-        value: folded[name_key(value)][0]
-        for value in ends - inside - outside
-        if value and parse_distance(value) is None and len(folded.get(name_key(value), ())) == 1
-    }
+    spelled, loosely = {}, set()
+    unknown = sorted(v for v in ends - inside - outside if v and parse_distance(v) is None)
+    if unknown:
+        folded: dict[str, list[str]] = {}
+        loose: dict[str, list[str]] = {}
+        for name in sorted(outside):
+            folded.setdefault(name_key(name), []).append(name)
+            loose.setdefault(loose_key(name), []).append(name)
+        for value in unknown:
+            found = folded.get(name_key(value)) or loose.get(loose_key(value)) or []
+            if len(found) == 1:
+                spelled[value] = found[0]
+                if name_key(value) not in folded:
+                    loosely.add(value)
     wanted = beyond[beyond["name"].isin(inside | ((ends | set(spelled.values())) & outside))]
     pieces = np.array(roads.geometry.values, dtype=object)
     pieces[drawn.index.to_numpy(dtype=int)] = drawn.to_numpy()  # each cut piece whole again
@@ -275,7 +285,7 @@ def _as_drawn(project: Project, roads: gpd.GeoDataFrame, crs: CRS) -> _Roads:
     edge = shapely.boundary(area)
     counted = {name: road_inside(road, area, edge) if name in cut else road for name, road in as_drawn.items()}
     streets = {n: lines for n, lines in zip(names, merged) if lines is not None and not lines.is_empty}
-    return _Roads(counted, as_drawn, streets, spelled)
+    return _Roads(counted, as_drawn, streets, spelled, loosely)
 
 
 def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str]:
@@ -415,17 +425,34 @@ def _resolve_sections(
     problems: list[Problem],
     streets: dict | None = None,
     spelled: dict[str, str] | None = None,
+    loosely: set[str] | frozenset[str] = frozenset(),
 ) -> list[dict]:
     """Every road and section assignment placed on `axes` (the roads as drawn): rows of `Resolved.coverage`.
 
     `streets` are the roads an end may name (their lines as drawn; the roads
-    of `axes` when None), and `spelled` the names of those written otherwise.
+    of `axes` when None), `spelled` the names of those written otherwise, and
+    `loosely` those of them matched by their loose form (a warning each).
     """
     rows = []
     levels = dict(zip(project.leaders["id"], project.leaders["level"]))
     assignments = project.assignments
     on_roads = assignments[assignments["kind"].isin(("road", "section")) & assignments["target"].isin(list(axes))]
-    if spelled:  # a cross street only outside the district, in another script or case: the roads layer's spelling
+    if spelled:  # a cross street only outside the district, written otherwise: the roads layer's spelling
+        for a in on_roads[on_roads["kind"] == "section"].to_dict("records"):
+            for column in ("from", "to"):
+                if a[column] in loosely:
+                    spelling = spelled[a[column]]
+                    problems.append(
+                        _problem(
+                            project,
+                            a["_row"],
+                            column,
+                            a[column],
+                            msg("validate.matched_loosely", spelling=spelling),
+                            msg("validate.matched_loosely_fix"),
+                            "warning",
+                        )
+                    )
         on_roads = on_roads.assign(**{c: on_roads[c].map(lambda v: spelled.get(v, v)) for c in ("from", "to")})
     # a cross street often ends two sections of one road: find its crossings once
     ends = functools.cache(lambda value, road: _end_candidates(value, road, axes, tol, streets))
@@ -600,7 +627,7 @@ def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[P
     placed = _as_drawn(project, roads, crs)
     axes = placed.counted
     problems: list[Problem] = []
-    rows = _resolve_sections(project, placed.drawn, tol, problems, placed.streets, placed.spelled)
+    rows = _resolve_sections(project, placed.drawn, tol, problems, placed.streets, placed.spelled, placed.loosely)
     rows = _inside_only(project, rows, placed, tol, problems)
     columns = [
         "leader",

@@ -16,8 +16,9 @@ with the 15 m margin, x from -15):
   at x = -50 (the first wholly outside): 1,000 m, chainage 0 at x = -200
   (outside), so chainage = x + 200. Inside: x -15..800, that is chainage
   185..1000, 815 m.
-- cross streets (north-south, at x): 东门街 -100 (chainage 100) and 界路 -40
-  (a border road 25 m past the margin, chainage 160), wholly outside; 甲街 -31
+- cross streets (north-south, at x): 友爱街 251巷 -150 (chainage 50), 东门街
+  -100 (chainage 100) and 界路 -40 (a border road 25 m past the margin,
+  chainage 160), wholly outside; 甲街 -31
   (16 m past the margin, chainage 169), which then turns east into the
   district (so the scope cut it); 乙街 300 (chainage 500), inside.
 - 南北路 is a dual carriageway across the district: the west side drawn from
@@ -47,6 +48,7 @@ DISTRICT = square(0, -300, 1000, 300)
 ROADS = [
     {"name": "东西路", "geometry": line((-200, 0), (-50, 0))},  # wholly outside: left out by the scope
     {"name": "东西路", "geometry": line((-50, 0), (800, 0))},  # cut at the margin, x = -15
+    {"name": "友爱街 251巷", "geometry": line((-150, -100), (-150, 100))},
     {"name": "东门街", "geometry": line((-100, -100), (-100, 100))},
     {"name": "界路", "geometry": line((-40, -300), (-40, 300))},
     {"name": "甲街", "geometry": line((-31, -100), (-31, 100), (100, 100))},  # turns east into the district
@@ -137,6 +139,24 @@ def test_a_section_wholly_outside_is_left_out_with_a_warning_and_counted_as_outs
     assert str(warning.message) == "路段整段位于辖区之外（东西路 的 100–160 米，共 60 米），未计入"
     ledger = {e.layer: e for e in result.ledger}["assignments"]
     assert (ledger.read, ledger.used, ledger.rejected, ledger.outside, ledger.lost) == (4, 3, 0, 1, 0)
+
+
+def test_a_street_only_outside_written_loosely_is_matched_with_a_warning(tmp_path):
+    # 友爱街251巷 for the data's 友爱街 251巷 (wholly outside): matched as validation matches one inside,
+    # with its warning; the section 50..500 has 135 m outside (50..185) and 315 m inside.
+    extra = [{"leader": "S1", "kind": "section", "target": "东西路", "from": "友爱街251巷", "to": "乙街"}]  # row 6
+    result = _check(tmp_path, extra)
+    row = _placed(result).loc[6]
+    assert row["from"] == "友爱街 251巷"
+    assert (row["start_m"], row["end_m"], row["length_m"], row["outside_m"]) == pytest.approx(
+        (50.0, 500.0, 315.0, 135.0), abs=1e-3
+    )
+    problems = [p for p in result.problems if p.file == "assignments.csv" and p.row == 6]
+    assert [(p.severity, p.column, p.value) for p in problems] == [
+        ("warning", "from", "友爱街251巷"),
+        ("note", None, "友爱街 251巷..乙街"),
+    ]
+    assert str(problems[0].message) == "与数据中的“友爱街 251巷”写法不同（空格或数字前的 0），按“友爱街 251巷”匹配"
 
 
 def test_a_dual_carriageway_crossing_the_border_is_counted_on_both_sides_inside(tmp_path):
