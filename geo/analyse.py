@@ -258,6 +258,16 @@ def _direction(line, at: float) -> np.ndarray:
     return v / norm if norm else v
 
 
+def _where_present(start: float, end: float, present: list[tuple[float, float]]) -> tuple[float, float]:
+    """A stretch of chainage narrowed to where the road is: from its first metre present to its last.
+
+    Two sections placed on the road as drawn may overlap beyond the district
+    (`geo.resolve`); the overlap reported is the part the district counts.
+    """
+    met = [(max(lo, start), min(hi, end)) for lo, hi in present if min(hi, end) > max(lo, start)]
+    return (met[0][0], met[-1][1]) if met else (start, end)
+
+
 def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.DataFrame]:
     gaps, rows = [], []
     coverage = resolved.coverage
@@ -288,6 +298,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
                 overlap_m += length
                 if length < tol.min_gap_m:
                     continue
+                start, end = _where_present(start, end, entity.present)
                 gaps.append(
                     Gap(
                         "section_overlap",

@@ -1086,6 +1086,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the section on {road} has no length (both ends at {at:.0f} m)",
     },
     "resolve.zero_length_fix": {"zh": "检查起点、止点", "en": "check the start and the end"},
+    "resolve.section_partly_outside": {
+        "zh": "路段（{road} 的 {start:.0f}–{end:.0f} 米）有 {outside:.0f} 米位于辖区之外，只计辖区内的 {inside:.0f} 米",
+        "en": "{outside:.0f} m of the section ({road}, {start:.0f}–{end:.0f} m) lie outside the district; "
+        "only the {inside:.0f} m inside count",
+    },
+    "resolve.section_partly_outside_fix": {
+        "zh": "无需修改；如辖区外那段也属于本辖区，请检查边界图层（boundary）",
+        "en": "nothing to change; if the part outside is the district's too, check the boundary layer",
+    },
+    "resolve.section_outside": {
+        "zh": "路段整段位于辖区之外（{road} 的 {start:.0f}–{end:.0f} 米，共 {outside:.0f} 米），未计入",
+        "en": "the section lies wholly outside the district ({road}, {start:.0f}–{end:.0f} m, {outside:.0f} m); "
+        "not counted",
+    },
+    "resolve.section_outside_fix": {
+        "zh": "核对起点、止点是否写错；如这段属于本辖区，请检查边界图层（boundary）或道路图层的坐标系",
+        "en": "check the start and the end; if the stretch is the district's, check the boundary layer "
+        "or the roads layer's CRS",
+    },
 }
 
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:  # only named in annotations: `geo --help` does not wait for p
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["Gap", "Outside", "Project", "SourceFile", "Summary", "require_columns"]
+__all__ = ["District", "Gap", "Outside", "Project", "SourceFile", "Summary", "require_columns"]
 
 
 def require_columns(frame, columns, where: str) -> None:
@@ -88,6 +88,45 @@ class Outside:
         }
 
 
+@dataclass(frozen=True, eq=False)
+class District:
+    """The district the layers were cut to, and the road pieces as they were drawn (`geo.scope`).
+
+    Sections are placed on the roads as drawn (`geo.resolve`): a cross street
+    that meets a road just outside the district still ends a section there,
+    and a distance is measured from the start of the road as drawn; only the
+    part of each stretch inside `area` is counted.
+
+    Attributes
+    ----------
+    area
+        The scope in metres: the boundary (or the communities' outline) grown
+        by the margin. A road piece is cut to it.
+    crs
+        The CRS of `area`, `drawn` and `beyond`.
+    drawn
+        The whole line (in metres) of each named road piece the scope cut,
+        indexed by the piece's position in ``Project.roads``.
+    beyond
+        The named road pieces wholly outside (``name``, ``_row``), geometry in
+        metres: the roads' parts past the district and the cross streets there.
+    roads
+        The geometry array of the cut road layer these describe (``Project.roads``'s
+        as the scope left it): a layer changed since is taken as drawn.
+    """
+
+    area: Any
+    crs: Any
+    drawn: gpd.GeoSeries
+    beyond: gpd.GeoDataFrame
+    roads: Any = None
+
+    @property
+    def cut(self) -> bool:
+        """Whether the scope cut or left out any named road piece (else the roads are as drawn)."""
+        return bool(len(self.drawn) or len(self.beyond))
+
+
 @dataclass
 class Project:
     """A project's layers after validation, in EPSG:4326.
@@ -115,6 +154,9 @@ class Project:
     # The `tiers` table's usable rows (``community`` an id, ``tier`` canonical), already applied to
     # ``communities.tier``: kept for the ledger.
     tiers: pd.DataFrame | None = None
+    # The district and the road pieces as drawn before the cut (`geo.scope`): sections are placed on those.
+    # None: no scope, or a project built in code (its roads are then taken as drawn).
+    district: District | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from .schema import LAYERS

@@ -213,11 +213,29 @@ def road_table(analysis: Analysis) -> pd.DataFrame:
 
 
 def section_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
-    """sections.csv: each road or section assignment as placed on the ground, its ends in words, and how."""
+    """sections.csv: each road or section assignment as placed on the ground, its ends in words, and how.
+
+    ``start_m``/``end_m`` are where the ends were placed on the road as drawn; ``length_m`` is the
+    route inside the district and ``outside_m`` the route outside it (`geo.resolve`).
+    """
     coverage = analysis.resolved.coverage
     table = pd.DataFrame(
         coverage[
-            ["leader", "level", "kind", "road", "from", "to", "label", "start_m", "end_m", "length_m", "how", "_row"]
+            [
+                "leader",
+                "level",
+                "kind",
+                "road",
+                "from",
+                "to",
+                "label",
+                "start_m",
+                "end_m",
+                "length_m",
+                "outside_m",
+                "how",
+                "_row",
+            ]
         ]
     ).rename(columns={"_row": "assignments_row"})
     if lang != "zh":
@@ -228,7 +246,7 @@ def section_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
             )
         ]
         table["how"] = table["how"].map(lambda how: how_words(how, lang))
-    for column in ("start_m", "end_m", "length_m"):
+    for column in ("start_m", "end_m", "length_m", "outside_m"):
         table[column] = table[column].round(3)
     return table
 

@@ -17,6 +17,19 @@ A section from a cross street to the same cross street runs between that
 street's first and last crossings and says so (`section_label`); a street
 that crosses only once gives a section that starts and ends at one place,
 which is an error.
+
+**Ends on the road as drawn, counted inside the district.** The district
+cuts road pieces to it (`geo.scope`), but a register names a section's ends
+as the streets are: a cross street that meets the road just past the border,
+a distance from where the road begins outside. So the ends are placed on the
+road as drawn: its axis, its parts and its chainage are those of every piece
+sharing its name, including the parts outside (`geo.model.District`), and a
+cross street is found on its pieces as drawn, even one wholly outside. Then
+only the part of each stretch inside the district counts (`geo.roads.road_inside`:
+the road's parts cut to the district, on the same axis): ``length_m`` is
+inside, ``outside_m`` outside (a note says so); a section wholly outside is
+left out with a warning (counted in the ledger as outside), never an error.
+Chainage is thus always that of the road as drawn, in every output.
 """
 
 from __future__ import annotations
@@ -39,7 +52,9 @@ from .coords import metric_crs_of
 from .errors import Problem
 from .messages import Msg, msg, seq
 from .model import Project
-from .roads import RoadAxis, build_axis, merged_roads
+from .roads import RoadAxis, build_axis, merged_roads, road_inside
+from .schema import name_key
+from .validate import loose_key
 
 __all__ = ["Resolved", "axes_frame", "build_roads", "metric_crs", "resolve_project", "section_label"]
 
@@ -127,11 +142,17 @@ class Resolved:
     coverage
         One row per road or section assignment that resolved: ``leader``,
         ``level``, ``kind``, ``road``, ``from``, ``to``, ``start_m``,
-        ``end_m`` (``0 <= start_m <= end_m <= extent_m``), ``length_m``
-        (route metres present between them), ``how`` (how the ends were
-        found), ``label`` (the section's ends in words, see
-        `section_label`; ``全路`` for a whole road), ``_row``; geometry: the
-        stretch of every part of the road between the two chainages.
+        ``end_m`` (where the ends were placed on the road as drawn:
+        ``0 <= start_m <= end_m <= extent_m``), ``length_m`` (route metres
+        present between them inside the district), ``outside_m`` (route
+        metres between them outside it), ``how`` (how the ends were found),
+        ``label`` (the section's ends in words, see `section_label`; ``全路``
+        for a whole road), ``_row``; geometry: the stretch of every part of
+        the road inside the district between the two chainages.
+
+    The axes are the roads as the district counts them: each road's parts
+    inside the district, on the axis of the road as drawn (for a road the
+    scope did not cut, the road as drawn itself).
     """
 
     project: Project
@@ -159,10 +180,14 @@ def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:
         Road pieces in a metric CRS with a ``name`` column (``""`` for unnamed).
     """
     named = roads_m[roads_m["name"] != ""]
+    return _axes_of(*merged_roads(named["name"], named.geometry.values))
+
+
+def _axes_of(names: list[str], merged, only: set[str] | None = None) -> dict[str, RoadAxis]:
+    """The `RoadAxis` of each road merged (`merged_roads`), by name; only those named in `only` when given."""
     axes = {}
-    names, merged = merged_roads(named["name"], named.geometry.values)
     for name, lines in zip(names, merged):
-        if lines is None or lines.is_empty:
+        if lines is None or lines.is_empty or (only is not None and name not in only):
             continue  # no piece with a line: only in a project built in code (validation leaves none)
         road = build_axis(name, (), merged=lines)
         axes[name] = road
@@ -190,6 +215,77 @@ def axes_frame(axes: dict[str, RoadAxis], crs) -> gpd.GeoDataFrame:
     ]
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs, columns=columns)
     return frame.set_index("name", drop=False)
+
+
+@dataclass
+class _Roads:
+    """The named roads twice: as drawn (sections are placed on them) and as the district counts them."""
+
+    counted: dict[str, RoadAxis]  # each road in the district: its parts inside, on the axis of the road as drawn
+    drawn: dict[str, RoadAxis]  # the same roads as drawn (the same object where the scope cut nothing)
+    streets: dict[str, object]  # every road a section may end at, as drawn: name -> its merged lines
+    spelled: dict[str, str] = field(default_factory=dict)  # a cross street written otherwise -> its name
+    loosely: set[str] = field(default_factory=set)  # those of `spelled` matched by their loose form only
+
+
+def _as_drawn(project: Project, roads: gpd.GeoDataFrame, crs: CRS) -> _Roads:
+    """The roads as drawn and as counted (see the module doc), from the pieces in the district and `District`.
+
+    Where the scope cut nothing (or there is no scope, or the roads changed
+    since it ran), the roads in the district are the roads as drawn. Else the
+    pieces it cut are taken whole again and the named pieces it left out are
+    added back, those of a road in the district and those a section names
+    as its end, so a road and its cross streets are merged as drawn; each
+    road the scope cut is then counted on its parts inside (`road_inside`).
+    A cross street only outside is matched as validation matches one in the
+    district: by `name_key` (script, width, case), else by its loose form
+    (`loose_key`: spaces, leading zeros; the section then gets a warning).
+    """
+    named = roads[roads["name"] != ""]
+    district = project.district
+    if district is None or not district.cut or district.roads is not project.roads.geometry.values:
+        names, merged = merged_roads(named["name"], named.geometry.values)
+        axes = _axes_of(names, merged)
+        return _Roads(axes, axes, {n: lines for n, lines in zip(names, merged) if n in axes})
+    area, drawn, beyond = district.area, district.drawn, district.beyond
+    if CRS(district.crs) != crs:  # the district's layers chose another zone (not when projected once)
+        area = gpd.GeoSeries([area], crs=district.crs).to_crs(crs).iloc[0]
+        drawn, beyond = drawn.to_crs(crs), beyond.to_crs(crs)
+    inside = set(named["name"])
+    sections = project.assignments[project.assignments["kind"] == "section"]
+    ends = set(sections["from"]) | set(sections["to"])
+    outside = set(beyond["name"]) - inside
+    spelled, loosely = {}, set()
+    unknown = sorted(v for v in ends - inside - outside if v and parse_distance(v) is None)
+    if unknown:
+        folded: dict[str, list[str]] = {}
+        loose: dict[str, list[str]] = {}
+        for name in sorted(outside):
+            folded.setdefault(name_key(name), []).append(name)
+            loose.setdefault(loose_key(name), []).append(name)
+        for value in unknown:
+            found = folded.get(name_key(value)) or loose.get(loose_key(value)) or []
+            if len(found) == 1:
+                spelled[value] = found[0]
+                if name_key(value) not in folded:
+                    loosely.add(value)
+    wanted = beyond[beyond["name"].isin(inside | ((ends | set(spelled.values())) & outside))]
+    pieces = np.array(roads.geometry.values, dtype=object)
+    pieces[drawn.index.to_numpy(dtype=int)] = drawn.to_numpy()  # each cut piece whole again
+    whole = np.zeros(len(roads), dtype=bool)
+    whole[drawn.index.to_numpy(dtype=int)] = True
+    is_named = (roads["name"] != "").to_numpy()
+    names, merged = merged_roads(
+        np.concatenate([roads["name"].to_numpy(dtype=object)[is_named], wanted["name"].to_numpy(dtype=object)]),
+        np.concatenate([pieces[is_named], np.array(wanted.geometry.values, dtype=object)]),
+    )
+    as_drawn = _axes_of(names, merged, only=inside)
+    cut = set(roads["name"].to_numpy(dtype=object)[whole]) | (set(wanted["name"]) & inside)
+    shapely.prepare(area)
+    edge = shapely.boundary(area)
+    counted = {name: road_inside(road, area, edge) if name in cut else road for name, road in as_drawn.items()}
+    streets = {n: lines for n, lines in zip(names, merged) if lines is not None and not lines.is_empty}
+    return _Roads(counted, as_drawn, streets, spelled, loosely)
 
 
 def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str]:
@@ -221,11 +317,17 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
     return [float(np.mean(c)) for c in clusters], how
 
 
-def _end_candidates(value: str, road: str, axes: dict[str, RoadAxis], tol: Tolerances) -> _End:
-    """Candidate chainages for one end of a section (within ``[0, extent_m]``); and how, or why not."""
+def _end_candidates(
+    value: str, road: str, axes: dict[str, RoadAxis], tol: Tolerances, streets: dict | None = None
+) -> _End:
+    """Candidate chainages for one end of a section (within ``[0, extent_m]``); and how, or why not.
+
+    `streets` are the roads an end may name, by name (their lines); the roads of `axes` when None.
+    """
     entity = axes[road]
+    known = axes if streets is None else streets
     metres = parse_distance(value)
-    if metres is not None and value not in axes:
+    if metres is not None and value not in known:
         extent = entity.extent_m
         if metres - extent > _OVERSHOOT_SHARE * extent:
             return _End(error=msg("resolve.far_beyond_end", metres=metres, extent=extent))
@@ -236,11 +338,11 @@ def _end_candidates(value: str, road: str, axes: dict[str, RoadAxis], tol: Toler
                 warning=msg("resolve.beyond_end", metres=metres, road=road, extent=extent),
             )
         return _End([min(metres, extent)], "米数")
-    if value not in axes:
+    if value not in known:
         return _End(error=msg("resolve.not_a_place"))
     if value == road:
         return _End(error=msg("resolve.road_itself"))
-    chainages, how = _crossings(entity, axes[value].geometry, tol)
+    chainages, how = _crossings(entity, axes[value].geometry if streets is None else streets[value], tol)
     if not chainages:
         return _End(error=msg("resolve.no_crossing", street=value, road=road, distance=how))
     return _End(chainages, how)
@@ -254,8 +356,12 @@ def _problem(
     message: str | Msg,
     fix: str | Msg,
     severity: str = "error",
+    outside: bool = False,
 ) -> Problem:
-    """A problem with one assignment row (``column`` as named in the file; None for the whole row)."""
+    """A problem with one assignment row (``column`` as named in the file; None for the whole row).
+
+    ``outside``: the row is left out as lying outside the district (not rejected).
+    """
     source = project.sources.get("assignments")
     return Problem(
         severity,
@@ -267,6 +373,7 @@ def _problem(
         fix,
         severity == "error",
         source.row_label if source else "row",
+        outside,
     )
 
 
@@ -312,14 +419,43 @@ def _same_street(
 
 
 def _resolve_sections(
-    project: Project, axes: dict[str, RoadAxis], tol: Tolerances, problems: list[Problem]
+    project: Project,
+    axes: dict[str, RoadAxis],
+    tol: Tolerances,
+    problems: list[Problem],
+    streets: dict | None = None,
+    spelled: dict[str, str] | None = None,
+    loosely: set[str] | frozenset[str] = frozenset(),
 ) -> list[dict]:
+    """Every road and section assignment placed on `axes` (the roads as drawn): rows of `Resolved.coverage`.
+
+    `streets` are the roads an end may name (their lines as drawn; the roads
+    of `axes` when None), `spelled` the names of those written otherwise, and
+    `loosely` those of them matched by their loose form (a warning each).
+    """
     rows = []
     levels = dict(zip(project.leaders["id"], project.leaders["level"]))
     assignments = project.assignments
     on_roads = assignments[assignments["kind"].isin(("road", "section")) & assignments["target"].isin(list(axes))]
+    if spelled:  # a cross street only outside the district, written otherwise: the roads layer's spelling
+        for a in on_roads[on_roads["kind"] == "section"].to_dict("records"):
+            for column in ("from", "to"):
+                if a[column] in loosely:
+                    spelling = spelled[a[column]]
+                    problems.append(
+                        _problem(
+                            project,
+                            a["_row"],
+                            column,
+                            a[column],
+                            msg("validate.matched_loosely", spelling=spelling),
+                            msg("validate.matched_loosely_fix"),
+                            "warning",
+                        )
+                    )
+        on_roads = on_roads.assign(**{c: on_roads[c].map(lambda v: spelled.get(v, v)) for c in ("from", "to")})
     # a cross street often ends two sections of one road: find its crossings once
-    ends = functools.cache(lambda value, road: _end_candidates(value, road, axes, tol))
+    ends = functools.cache(lambda value, road: _end_candidates(value, road, axes, tol, streets))
     for a in on_roads.to_dict("records"):
         road = a["target"]
         base = {
@@ -427,6 +563,46 @@ def _resolve_sections(
     return rows
 
 
+def _inside_only(
+    project: Project, rows: list[dict], roads: _Roads, tol: Tolerances, problems: list[Problem]
+) -> list[dict]:
+    """The placed stretches as the district counts them: ``length_m`` inside it, ``outside_m`` outside.
+
+    A section with at least ``min_gap_m`` outside gets a note saying how many
+    metres; one with less than ``min_gap_m`` inside is left out with a
+    warning, as lying outside the district (the ledger counts its row as
+    outside). A whole road's parts outside were counted by the scope already.
+    """
+    kept = []
+    for row in rows:
+        road = row["road"]
+        span = [(row["start_m"], row["end_m"])]
+        counted, drawn = roads.counted[road], roads.drawn[road]
+        inside = intervals.intersect_length(counted.present, span)
+        outside = 0.0 if counted is drawn else max(intervals.intersect_length(drawn.present, span) - inside, 0.0)
+        if row["kind"] == "section" and outside >= tol.min_gap_m:
+            where = {"road": road, "start": row["start_m"], "end": row["end_m"], "outside": outside}
+            wholly = inside < tol.min_gap_m
+            problems.append(
+                _problem(
+                    project,
+                    row["_row"],
+                    None,
+                    f"{row['from']}..{row['to']}",
+                    msg("resolve.section_outside", **where)
+                    if wholly
+                    else msg("resolve.section_partly_outside", **where, inside=inside),
+                    msg("resolve.section_outside_fix") if wholly else msg("resolve.section_partly_outside_fix"),
+                    "warning" if wholly else "note",
+                    outside=wholly,
+                )
+            )
+            if wholly:
+                continue
+        kept.append({**row, "length_m": inside, "outside_m": outside})
+    return kept
+
+
 def _in_metres(project: Project, name: str, crs: CRS) -> gpd.GeoDataFrame:
     """A layer in `crs`: the geometries `geo.scope` projected when it chose the same CRS, else projected now."""
     frame = getattr(project, name)
@@ -448,15 +624,28 @@ def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[P
     crs = metric_crs(project)
     communities, roads, issues = (_in_metres(project, name, crs) for name in ("communities", "roads", "issues"))
     boundary = project.boundary.to_crs(crs) if project.boundary is not None else None
-    axes = build_roads(roads)
+    placed = _as_drawn(project, roads, crs)
+    axes = placed.counted
     problems: list[Problem] = []
-    rows = _resolve_sections(project, axes, tol, problems)
-    columns = ["leader", "level", "kind", "road", "from", "to", "start_m", "end_m", "how", "label", "_row"]
+    rows = _resolve_sections(project, placed.drawn, tol, problems, placed.streets, placed.spelled, placed.loosely)
+    rows = _inside_only(project, rows, placed, tol, problems)
+    columns = [
+        "leader",
+        "level",
+        "kind",
+        "road",
+        "from",
+        "to",
+        "start_m",
+        "end_m",
+        "how",
+        "label",
+        "_row",
+        "length_m",
+        "outside_m",
+    ]
     coverage = pd.DataFrame(rows, columns=columns)
     geometry = [axes[r.road].stretch(r.start_m, r.end_m) for r in coverage.itertuples()]
     coverage = gpd.GeoDataFrame(coverage, geometry=geometry, crs=crs)
-    coverage["length_m"] = [
-        intervals.intersect_length(axes[r.road].present, [(r.start_m, r.end_m)]) for r in coverage.itertuples()
-    ]
     resolved = Resolved(project, crs, communities, roads, issues, boundary, axes, axes_frame(axes, crs), coverage)
     return resolved, problems

@@ -22,6 +22,11 @@ runs along, and every piece is measured by projecting it onto that axis:
    **branch**: it has no chainage of its own, belongs to whoever holds the
    stretch where it joins, and its length is reported as ``branch_m``.
 
+5. a road crossing the district's edge is built from its pieces as drawn
+   (outside too), and `road_inside` cuts its parts to the district on that
+   same axis: sections are placed on the road as drawn, and counted on the
+   road inside (`geo.resolve`); chainage is the same on both.
+
 Both carriageways of a dual carriageway thus share one chainage: a section
 from one cross street to another covers both, and its drawn stretch includes
 both. Lengths on the axis are route lengths; ``pieces_m`` is the ground
@@ -64,7 +69,7 @@ from shapely.ops import substring
 
 from . import intervals
 
-__all__ = ["RoadAxis", "build_axis", "merged_roads"]
+__all__ = ["RoadAxis", "build_axis", "merged_roads", "road_inside"]
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +139,7 @@ class RoadAxis:
 
     @property
     def geometry(self):
-        return shapely.multilinestrings([p.line for p in self.parts]) if len(self.parts) > 1 else self.parts[0].line
+        return shapely.multilinestrings([p.line for p in self.parts]) if len(self.parts) != 1 else self.parts[0].line
 
     def chainage(self, points) -> np.ndarray:
         """Chainage (m) of points projected onto the axis."""
@@ -154,6 +159,69 @@ class RoadAxis:
         if not pieces:
             return substring(self.axis, start_m, end_m)
         return pieces[0] if len(pieces) == 1 else shapely.multilinestrings(pieces)
+
+
+def _runs_inside(line: shapely.LineString, area, edge) -> list[tuple[float, float]]:
+    """The stretches of `line` inside `area` (prepared; `edge` its boundary), as metres along the line.
+
+    The line is cut where it meets the area's edge (its crossing points, and
+    the ends of any stretch running along the edge), and each piece between
+    two cuts is inside when its midpoint is (on the edge counts as inside,
+    as `geo.scope` keeps it). Consecutive inside pieces join.
+    """
+    length = float(line.length)
+    if shapely.covers(area, line):  # most parts of a road crossing the edge lie wholly on one side
+        return [(0.0, length)] if length > 0 else []
+    if not shapely.intersects(area, line):
+        return []
+    met = shapely.get_coordinates(shapely.intersection(line, edge))
+    cuts = np.unique(np.concatenate([[0.0, length], shapely.line_locate_point(line, shapely.points(met))]))
+    if len(cuts) < 2:
+        return []
+    middles = shapely.line_interpolate_point(line, (cuts[:-1] + cuts[1:]) / 2.0)
+    inside = shapely.covers(area, middles) & (np.diff(cuts) > 0)
+    runs: list[tuple[float, float]] = []
+    for a, b, keep in zip(cuts[:-1], cuts[1:], inside):
+        if not keep:
+            continue
+        if runs and runs[-1][1] == a:
+            runs[-1] = (runs[-1][0], float(b))
+        else:
+            runs.append((float(a), float(b)))
+    return runs
+
+
+def _sub_part(part: _Part, start: float, end: float) -> _Part:
+    """The stretch of a part from `start` to `end` metres along it, keeping its chainage profile."""
+    inner = part.along_m[(part.along_m > start) & (part.along_m < end)]
+    along = np.concatenate([[start], inner, [end]])
+    chainage = np.interp(along, part.along_m, part.chainage_m)
+    return _Part(_cut(*part.vertices, start, end), along - start, chainage)
+
+
+def road_inside(road: RoadAxis, area, edge=None) -> RoadAxis:
+    """The road as the district counts it: its parts cut to `area`, on the axis (and chainage) of the road as drawn.
+
+    Sections are placed on the whole road, as drawn (a cross street just past
+    the border still ends one); what counts is the part inside. The result
+    keeps the road's axis, so a chainage means the same place on both; its
+    parts are the stretches of the road's parts inside `area` (a stretch of
+    a branch is a branch), and the road is present only where those are.
+    `area` is a polygon in the road's CRS (`geo.scope`'s, grown by its
+    margin), best prepared; `edge` its boundary (worked out here when None).
+    """
+    edge = shapely.boundary(area) if edge is None else edge
+    parts, branches = [], []
+    branch_ids = {id(p) for p in road.branches}
+    for part in road.parts:
+        for start, end in _runs_inside(part.line, area, edge):
+            piece = _sub_part(part, start, end)
+            parts.append(piece)
+            if id(part) in branch_ids:
+                branches.append(piece)
+    branch_pieces = {id(p) for p in branches}
+    present = intervals.union((p.chainage_m[0], p.chainage_m[-1]) for p in parts if id(p) not in branch_pieces)
+    return RoadAxis(road.name, road.axis, parts, present, branches)
 
 
 def _cut(coords: np.ndarray, along: np.ndarray, start: float, end: float) -> shapely.LineString:

@@ -14,7 +14,9 @@ measured the layers are cut to the district:
 - a **community** is outside when less than half its area lies in the
   boundary grown by the margin (only with a boundary);
 - a **road piece** wholly outside is left out; one crossing the scope's edge
-  is cut to the part inside (the metres cut off are counted);
+  is cut to the part inside (the metres cut off are counted). The named
+  pieces as drawn are kept aside (`District`): sections are placed on the
+  whole road, and only their part inside is counted (`geo.resolve`);
 - an **issue** point outside is left out.
 
 Every row left out gets a ``note`` `Problem` marked ``outside`` (the ledger
@@ -32,7 +34,7 @@ import shapely
 from .coords import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02, in_china, metric_crs_of
 from .errors import Problem
 from .messages import Msg, msg
-from .model import Outside
+from .model import District, Outside
 from .shapes import keep_dimension
 
 __all__ = ["limit_to_district"]
@@ -97,15 +99,17 @@ def limit_to_district(
 
     Returns
     -------
-    communities, roads, issues, outside, metric
-        The layers in scope, an `Outside` record of what was left out, and
-        the geometries in scope as projected here to metres (by layer name:
-        the layer's geometry array and its projection; `Project.metric`).
+    communities, roads, issues, outside, metric, district
+        The layers in scope, an `Outside` record of what was left out, the
+        geometries in scope as projected here to metres (by layer name: the
+        layer's geometry array and its projection; `Project.metric`), and the
+        `District` (its area, the named road pieces as drawn that were cut or
+        left out), None when there is no scope.
     """
     crs = metric_crs_of(communities, roads, issues)
     has_boundary = boundary is not None and not boundary.empty
     if not has_boundary and communities.empty:
-        return communities, roads, issues, Outside(margin_m=margin_m), {}
+        return communities, roads, issues, Outside(margin_m=margin_m), {}, None
     counts = {}
     communities_m = communities.to_crs(crs)
     if boundary is not None and has_boundary and not communities.empty:
@@ -141,7 +145,7 @@ def limit_to_district(
     if margin_m > 0:
         scope = shapely.buffer(scope, margin_m)
     shapely.prepare(scope)
-    roads, roads_m, road_pieces, road_m = _cut_roads(roads, scope, crs, sources.get("roads"), problems)
+    roads, roads_m, road_pieces, road_m, drawn, beyond = _cut_roads(roads, scope, crs, sources.get("roads"), problems)
     issues, issues_m, issue_count = _drop_points(issues, scope, crs, sources.get("issues"), problems)
     metric = {
         name: (frame.geometry.values, in_metres)
@@ -164,6 +168,7 @@ def limit_to_district(
             "boundary" if has_boundary else "communities",
         ),
         metric,
+        District(scope, crs, drawn, beyond, roads.geometry.values),
     )
 
 
@@ -216,9 +221,17 @@ def _undeclared_gcj02(boundary: gpd.GeoDataFrame, communities_m: gpd.GeoDataFram
 
 def _cut_roads(
     roads: gpd.GeoDataFrame, scope, crs, source, problems
-) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries, int, float]:
+) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries, int, float, gpd.GeoSeries, gpd.GeoDataFrame]:
+    """The road pieces cut to the scope, in degrees and in metres; what was left out; the named pieces as drawn.
+
+    The last two are the whole line of each named piece that was cut (by its
+    position among the pieces kept) and the named pieces wholly outside, in
+    metres (`District`).
+    """
     if roads.empty:
-        return roads, roads.geometry.to_crs(crs), 0, 0.0
+        metric_empty = roads.geometry.to_crs(crs)
+        beyond = gpd.GeoDataFrame({"name": [], "_row": []}, geometry=metric_empty.iloc[:0].values, crs=crs)
+        return roads, metric_empty, 0, 0.0, metric_empty.iloc[:0], beyond
     metric = roads.geometry.to_crs(crs).values
     lengths = shapely.length(metric)
     inside = shapely.covers(scope, metric)
@@ -241,7 +254,17 @@ def _cut_roads(
         geometry[trimmed] = gpd.GeoSeries(cut[trimmed], crs=crs).to_crs(roads.crs).values
         keep = keep.set_geometry(geometry, crs=roads.crs)
         in_metres[trimmed] = cut[trimmed]
-    return keep[~gone], gpd.GeoSeries(in_metres[~gone], index=keep.index[~gone], crs=crs), int(gone.sum()), road_m
+    named = (roads["name"] != "").to_numpy()
+    # by position among the pieces kept (labels may repeat where a layer comes from several files)
+    drawn = gpd.GeoSeries(metric[trimmed & named], index=np.flatnonzero((trimmed & named)[~gone]), crs=crs)
+    beyond = gpd.GeoDataFrame(
+        {"name": roads["name"].to_numpy()[gone & named], "_row": roads["_row"].to_numpy()[gone & named]},
+        geometry=metric[gone & named],
+        index=roads.index[gone & named],
+        crs=crs,
+    )
+    kept_m = gpd.GeoSeries(in_metres[~gone], index=keep.index[~gone], crs=crs)
+    return keep[~gone], kept_m, int(gone.sum()), road_m, drawn, beyond
 
 
 def _drop_points(issues: gpd.GeoDataFrame, scope, crs, source, problems) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries, int]:

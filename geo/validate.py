@@ -1088,7 +1088,7 @@ def validate_project(
     issues = checked("issues", _issues)
     boundary_layer = layers.get("boundary")
     boundary = _boundary(boundary_layer, problems) if boundary_layer is not None else None
-    communities, roads, issues, outside, metric = limit_to_district(
+    communities, roads, issues, outside, metric, district = limit_to_district(
         communities, roads, issues, boundary, tolerances.scope_margin_m, layers, problems
     )
     left_out = _left_out(layers.get("communities"), communities, "communities", problems)
@@ -1112,6 +1112,17 @@ def validate_project(
     sources = {name: layer.source() for name, layer in layers.items()}
     problems = split_sources(problems, sources)
     project = Project(
-        communities, roads, leaders, assignments, status, issues, boundary, sources, outside, metric, tiers=tiers
+        communities,
+        roads,
+        leaders,
+        assignments,
+        status,
+        issues,
+        boundary,
+        sources,
+        outside,
+        metric,
+        tiers=tiers,
+        district=district,
     )
     return project, problems
