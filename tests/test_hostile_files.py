@@ -266,7 +266,7 @@ FORMULAS = {
     "leader": '=HYPERLINK("http://evil.example/l","周红林")',
     "title": "+cmd|' /C calc'!A0",
     "community": "-2+3社区",
-    "road": "=SUM(1+1)&\"路\"",
+    "road": '=SUM(1+1)&"路"',
     "note": "=1+1",
 }
 
