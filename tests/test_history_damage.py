@@ -132,7 +132,7 @@ DAMAGE = {
     "a later format": (
         _edit_json("snapshot.json", lambda d: d.update(format=99)),
         "snapshot.json",
-        "由更新版本的 geo 写成（格式 99；本版本能读到格式 1）",
+        "由更新版本的 geo 写成（格式 99；本版本能读到格式 2）",
     ),
     "another date": (
         _edit_json("snapshot.json", lambda d: d.update(as_of="2021-01-01")),
@@ -206,7 +206,8 @@ def test_only_folders_named_by_a_real_date_are_snapshots(project):
 
 
 def test_the_demos_history_of_the_first_format_still_reads(tmp_path):
-    """The demo's snapshots as the first geo wrote them (no format number): read as they are now."""
+    """The demo's snapshots as the first geo wrote them (no format number): read as they are now,
+    but for a gap's leaders, which that format wrote as characters of the ids: unknown."""
     shutil.copytree(ROOT / "layers", tmp_path / "p")
     for path in (tmp_path / "p" / "history").glob("*/snapshot.json"):
         meta = json.loads(path.read_text(encoding="utf-8"))
@@ -215,8 +216,10 @@ def test_the_demos_history_of_the_first_format_still_reads(tmp_path):
     for day in (date(2022, 4, 30), date(2022, 5, 7)):
         old, now = read_snapshot(tmp_path / "p", day), read_snapshot(ROOT / "layers", day)
         assert old.summary == now.summary and old.as_of == day
-        for frame in ("status", "issues", "gaps"):
+        for frame in ("status", "issues"):
             pd.testing.assert_frame_equal(getattr(old, frame), getattr(now, frame))
+        pd.testing.assert_frame_equal(old.gaps.drop(columns="leaders"), now.gaps.drop(columns="leaders"))
+        assert set(old.gaps["leaders"]) == {""} and set(now.gaps["leaders"]) != {""}
     assert len(read_snapshot(ROOT / "layers", date(2022, 5, 7)).issues) == 51
 
 
