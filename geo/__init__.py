@@ -35,6 +35,7 @@ _WHERE = {
     "ProjectError": "errors",
     "SchemaError": "errors",
     "ValidationError": "errors",
+    "load_frames": "load",
     "load_project": "load",
     "Msg": "messages",
     "msg": "messages",

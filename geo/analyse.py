@@ -115,6 +115,28 @@ class Analysis:
         share an edge); the figures never counted them.
     """
 
+    def __repr__(self) -> str:
+        kinds = self.gaps["kind"].value_counts().to_dict() if len(self.gaps) else {}
+        gaps = ", ".join(f"{kind} {n}" for kind, n in kinds.items()) or "none"
+        return (
+            f"Analysis(as_of={self.as_of.isoformat()}, communities={len(self.communities)}, "
+            f"roads={len(self.roads)}, leaders={len(self.leaders)}, issues={len(self.issues)}, gaps: {gaps})"
+        )
+
+    def frames(self, lang: str = "zh", crs=4326) -> dict[str, gpd.GeoDataFrame]:
+        """Every joined layer as a GeoDataFrame in `crs` (WGS84 unless asked), the metric figures as columns.
+
+        ``communities`` (with ``leaders``, ``district_leader``, ``status_items`` … as in
+        communities.csv), ``roads`` (the pieces), ``responsibility`` (each road or section
+        assignment as placed: ``leader``, ``start_m``, ``end_m``, ``length_m`` …), ``gaps``
+        (``kind``, ``length_m`` or ``area_m2``, a ``description`` in `lang` …), ``issues``
+        (with ``community``, ``road``, ``chainage_m``, ``leaders``, ``orphan``, ``overdue``)
+        and ``boundary`` when there is one: what responsibility.gpkg holds.
+        """
+        from .report import joined_layers
+
+        return {name: frame.to_crs(crs) for name, frame in joined_layers(self, lang).items()}
+
     resolved: Resolved
     tolerances: Tolerances
     gaps: gpd.GeoDataFrame

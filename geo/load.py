@@ -13,6 +13,7 @@ one by one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ._readers import ReadError, read_spatial, read_table
+from ._readers import ReadError, ReadResult, cell_texts, read_spatial, read_table
 from .config import Config
 from .coords import geometry_gcj02_to_wgs84, in_china
 from .errors import Problem, ProjectError
@@ -30,7 +31,16 @@ from .messages import Msg, msg, seq
 from .model import SourceFile, SourcePart
 from .schema import CONTROL_CHARS, LAYERS, PRIVATE_COLUMNS, LayerSpec, normalise_header, strip_controls
 
-__all__ = ["Layer", "combine", "finite_geometries", "load_project", "name_records", "record_labels", "split_sources"]
+__all__ = [
+    "Layer",
+    "combine",
+    "finite_geometries",
+    "load_frames",
+    "load_project",
+    "name_records",
+    "record_labels",
+    "split_sources",
+]
 
 log = logging.getLogger(__name__)
 
@@ -602,18 +612,25 @@ def _load_file(path: Path | None, spec: LayerSpec, config: Config, problems: lis
     except ReadError as err:
         problems.append(Problem("error", path.name, None, None, None, err.reason, ""))
         return None
+    return _layer_of(result, spec, config, problems, path, _file_label(path, result.part), is_table)
+
+
+def _layer_of(
+    result: ReadResult, spec: LayerSpec, config: Config, problems: list[Problem], path: Path, file: str, is_table: bool
+) -> Layer:
+    """A layer from what was read (a file, or a frame in memory): headers named, text cleaned, in WGS84."""
     frame, headers, clashes, shadowed = _rename_columns(result.frame, spec, config)
     for clash in clashes:
-        problems.append(Problem("warning", path.name, None, None, None, clash, msg("load.column_clash_fix")))
+        problems.append(Problem("warning", file, None, None, None, clash, msg("load.column_clash_fix")))
     for note in shadowed:
-        problems.append(Problem("note", path.name, None, None, None, note))
+        problems.append(Problem("note", file, None, None, None, note))
     if spec.name in ID_FROM_NAME and "id" not in headers and "name" in headers:
         frame["id"] = frame["name"]
         headers["id"] = headers["name"]
         problems.append(
             Problem(
                 "note",
-                path.name,
+                file,
                 None,
                 headers["name"],
                 None,
@@ -626,7 +643,7 @@ def _load_file(path: Path | None, spec: LayerSpec, config: Config, problems: lis
         problems.append(
             Problem(
                 "note",
-                path.name,
+                file,
                 None,
                 None,
                 config.layers[spec.name],
@@ -640,7 +657,7 @@ def _load_file(path: Path | None, spec: LayerSpec, config: Config, problems: lis
             problems.append(
                 Problem(
                     "warning",
-                    path.name,
+                    file,
                     None,
                     None,
                     header,
@@ -650,7 +667,7 @@ def _load_file(path: Path | None, spec: LayerSpec, config: Config, problems: lis
             )
     layer = Layer(
         name=spec.name,
-        file=_file_label(path, result.part),
+        file=file,
         rows=tuple(int(r) for r in frame["_row"]),
         headers=headers,
         row_label=result.row_label,
@@ -706,6 +723,86 @@ def _check_overlap(layers: dict[str, Layer], problems: list[Problem]) -> None:
                     msg("load.no_overlap_fix"),
                 )
             )
+
+
+def load_frames(
+    frames: Mapping[str, pd.DataFrame], config: Config | None = None
+) -> tuple[dict[str, Layer], list[Problem]]:
+    """Layers from frames in memory (a notebook's GeoDataFrames and DataFrames), read as a project's files are.
+
+    Parameters
+    ----------
+    frames
+        Layer name (``communities``, ``leaders``, ``assignments``, ``roads``, ``status``,
+        ``issues``, ``boundary``, ``tiers``) -> its rows: a GeoDataFrame with a CRS for a
+        spatial layer (``issues`` may be a DataFrame with ``lon``/``lat`` in degrees), a
+        DataFrame for a table. Headers may be Chinese, as in files; ``config.columns`` maps
+        others. The frames are not changed.
+    config
+        As `geo.toml` would give it (`Config()` when None).
+
+    Returns
+    -------
+    layers, problems
+        As `load_project` returns them; messages name a frame as ``communities (DataFrame)``
+        and its rows by position from 1 (feature 1 is the first row).
+    """
+    config = config or Config()
+    unknown = sorted(set(frames) - set(LAYERS))
+    if unknown:
+        raise ProjectError(msg("load.unknown_frames", names=seq(unknown, quoted=True), layers=seq(LAYERS)))
+    problems: list[Problem] = []
+    layers = {}
+    for spec in LAYERS.values():
+        given = frames.get(spec.name)
+        if given is None:
+            if spec.required:
+                problems.append(
+                    Problem(
+                        "error",
+                        spec.name,
+                        None,
+                        None,
+                        None,
+                        msg("load.missing_layer", layer=spec.name),
+                        msg("load.missing_frame_fix", layer=spec.name),
+                    )
+                )
+            continue
+        spatial = isinstance(given, gpd.GeoDataFrame)
+        if spec.spatial and not spatial and spec.name not in POINTS_AS_TABLE:
+            problems.append(
+                Problem(
+                    "error",
+                    spec.name,
+                    None,
+                    None,
+                    None,
+                    msg("load.table_not_spatial", layer=spec.name),
+                    msg("load.frame_not_spatial_fix"),
+                )
+            )
+            continue
+        kind = "GeoDataFrame" if spatial else "DataFrame"
+        # a table's lon/lat are degrees by definition; a GeoDataFrame says its CRS (or geo.toml does)
+        path = Path(f"{spec.name}.{'frame' if spatial else 'csv'}")
+        layer = _layer_of(
+            _frame_read(given, spatial), spec, config, problems, path, f"{spec.name} ({kind})", not spatial
+        )
+        layers[spec.name] = layer
+    _check_overlap(layers, problems)
+    return layers, problems
+
+
+def _frame_read(given: pd.DataFrame, spatial: bool) -> ReadResult:
+    """A frame as a file is read: every cell as text (`cell_texts`), rows numbered from 1; the frame not changed."""
+    columns = [c for c in given.columns if not spatial or c != given.geometry.name]
+    texts = {str(c): cell_texts(given[c]).to_numpy() for c in columns}
+    frame = pd.DataFrame(texts, index=pd.RangeIndex(len(given)))
+    frame["_row"] = np.arange(1, len(given) + 1)
+    if spatial:
+        frame = gpd.GeoDataFrame(frame, geometry=given.geometry.to_numpy(), crs=given.crs)
+    return ReadResult(frame, "feature" if spatial else "row")
 
 
 def load_project(project_dir: str | Path, config: Config) -> tuple[dict[str, Layer], list[Problem]]:

@@ -560,6 +560,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "加入 {layer}{kinds}（见 layers/README.md），或在 geo.toml [files] 中指定文件",
         "en": "add {layer}{kinds} (see layers/README.md), or name the file in geo.toml [files]",
     },
+    "load.unknown_frames": {
+        "zh": "不认识的图层名 {names}；可用的有 {layers}",
+        "en": "unknown layer names {names}; the layers are {layers}",
+    },
+    "load.missing_frame_fix": {
+        "zh": "传入 {layer}=…（GeoDataFrame 或 DataFrame）",
+        "en": "pass {layer}=… (a GeoDataFrame or DataFrame)",
+    },
+    "load.frame_not_spatial_fix": {
+        "zh": "传入带几何列和坐标系的 GeoDataFrame",
+        "en": "pass a GeoDataFrame with a geometry column and a CRS",
+    },
     "load.table_not_spatial": {
         "zh": "“{layer}”需要几何图形，表格无法提供",
         "en": "“{layer}” needs geometries, which a table cannot hold",

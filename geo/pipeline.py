@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from .analyse import Analysis, analyse
-from .config import Config
+from .config import Config, load_config
 from .errors import Problem
 from .ledger import LedgerEntry, account
-from .load import load_project, split_sources
+from .load import load_frames, load_project, split_sources
 from .messages import Msg
 from .model import Summary
 from .output import remove_problems_folder, transaction
@@ -54,8 +57,19 @@ class CheckResult:
     notices: list[Msg] = field(default_factory=list)  # what writing the output folder has to say (`geo.output`)
 
 
-def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) -> CheckResult:
-    """Load, validate, resolve and analyse a project.
+# A project is a folder of files, or (in Python) its layers as frames: layer name -> GeoDataFrame/DataFrame.
+ProjectSource = str | Path | Mapping[str, pd.DataFrame]
+
+
+def _project_name(source: ProjectSource) -> str:
+    """The project as shared files name it: its folder's name (no local path), or ``frames``."""
+    return "frames" if isinstance(source, Mapping) else Path(source).resolve().name
+
+
+def check(project_dir: ProjectSource, config: Config | None = None, progress: Progress = SILENT) -> CheckResult:
+    """Load, validate, resolve and analyse a project: a folder, or its layers as frames (`geo.load.load_frames`).
+
+    `config` is the folder's ``geo.toml`` (or the defaults for frames) when None.
 
     The language the outputs speak is chosen once the names are validated
     (`geo.words.choose_language`) and told to `progress` (`Progress.speaks`).
@@ -66,8 +80,13 @@ def check(project_dir: str | Path, config: Config, progress: Progress = SILENT) 
         With every error found (loading, validation and section ends, in
         one list) and the ledger, when the input has any error.
     """
+    if config is None:
+        config = Config() if isinstance(project_dir, Mapping) else load_config(project_dir)
     progress.stage("load")
-    layers, problems = load_project(project_dir, config)
+    if isinstance(project_dir, Mapping):
+        layers, problems = load_frames(project_dir, config)
+    else:
+        layers, problems = load_project(project_dir, config)
     progress.stage("validate")
     project, problems = validate_project(layers, problems, config.tolerances)
     # The language is chosen from the names as soon as they are read, so that what follows (the
@@ -122,7 +141,9 @@ class Written:
     problems: list[Problem] = field(default_factory=list)
 
 
-def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress: Progress = SILENT) -> BuildResult:
+def build(
+    project_dir: ProjectSource, out_dir: str | Path, config: Config | None = None, progress: Progress = SILENT
+) -> BuildResult:
     """Run the whole pipeline and write maps and reports under `out_dir`, as one piece.
 
     Writes ``index.html``, ``overview.html``, ``gaps.html``, one map per
@@ -147,6 +168,8 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress
         render_overview,
     )
 
+    if config is None:
+        config = Config() if isinstance(project_dir, Mapping) else load_config(project_dir)
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     out_dir = Path(out_dir)
@@ -157,7 +180,7 @@ def build(project_dir: str | Path, out_dir: str | Path, config: Config, progress
         config = _speaking(config, result)
         analysis = result.analysis
         # No local paths in a shared folder: the project is named by its folder's name only.
-        run = {"command": "build", "project": Path(project_dir).resolve().name, "started": started_at}
+        run = {"command": "build", "project": _project_name(project_dir), "started": started_at}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
         progress.stage("reports")
         since, warnings = _since_last_snapshot(project_dir, analysis)
@@ -197,7 +220,7 @@ def check_reports(
     ) as output:
         result = check(project_dir, config, progress)
         progress.stage("reports")
-        run = {"command": "check", "project": Path(project_dir).resolve().name}
+        run = {"command": "check", "project": _project_name(project_dir)}
         language = {"lang": result.lang, "chosen": result.lang_chosen}
         since, warnings = _since_last_snapshot(project_dir, result.analysis)
         result.problems = [*result.problems, *warnings]
@@ -209,7 +232,7 @@ def check_reports(
     return result, figures
 
 
-def _since_last_snapshot(project_dir: str | Path, analysis: Analysis, since: date | None = None):
+def _since_last_snapshot(project_dir: ProjectSource, analysis: Analysis, since: date | None = None):
     """What changed since the project's latest snapshot before this run's as-of date (or `since`), or None;
     and a warning for each later snapshot that could not be read (skipped: the summary names their dates).
 
@@ -222,6 +245,8 @@ def _since_last_snapshot(project_dir: str | Path, analysis: Analysis, since: dat
     from .history import SnapshotError, changes, earlier_snapshots, read_snapshot, snapshots, state_of
     from .messages import msg, seq
 
+    if isinstance(project_dir, Mapping):
+        return None, []  # frames in memory have no history/
     project = Path(project_dir)
     if since is not None:
         kept = snapshots(project)

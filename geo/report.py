@@ -318,13 +318,11 @@ def _in_wgs84(frame: gpd.GeoDataFrame, original: gpd.GeoDataFrame) -> gpd.GeoDat
     return frame.set_geometry(original.geometry.loc[frame.index].to_numpy(), crs=original.crs)
 
 
-def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
-    """gaps.geojson and responsibility.gpkg (every joined layer, for QGIS)."""
+def joined_layers(analysis: Analysis, lang: str = "zh") -> dict[str, gpd.GeoDataFrame]:
+    """Every joined layer, as responsibility.gpkg holds them: communities with their roll-up, roads,
+    responsibility (the placed roads and sections), gaps (worded in `lang`), issues with their
+    leaders, and the boundary; each in its own CRS (the input's, or the analysis's metric one)."""
     worded = gpd.GeoDataFrame(worded_gaps(analysis, lang), geometry=analysis.gaps.geometry, crs=analysis.gaps.crs)
-    gaps = _layer(worded)
-    path = reports / "gaps.geojson"
-    path.unlink(missing_ok=True)
-    gaps.to_file(path, driver="GeoJSON", engine="pyogrio", use_arrow=ARROW)
     resolved, project = analysis.resolved, analysis.resolved.project
     communities = project.communities[["id", "geometry"]].merge(community_table(analysis), on="id")
     coverage = resolved.coverage.drop(columns=["_row"])
@@ -355,6 +353,15 @@ def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
     }
     if project.boundary is not None:
         layers["boundary"] = project.boundary
+    return layers
+
+
+def write_geodata(analysis: Analysis, reports: Path, lang: str = "zh") -> None:
+    """gaps.geojson and responsibility.gpkg (every joined layer, for QGIS)."""
+    layers = joined_layers(analysis, lang)
+    path = reports / "gaps.geojson"
+    path.unlink(missing_ok=True)
+    _layer(layers["gaps"]).to_file(path, driver="GeoJSON", engine="pyogrio", use_arrow=ARROW)
     gpkg = reports / "responsibility.gpkg"
     gpkg.unlink(missing_ok=True)
     # A fixed creation date keeps the GeoPackage byte-identical for the same data.

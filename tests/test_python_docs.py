@@ -1,0 +1,59 @@
+"""docs/python.md runs: its code blocks, in order, from the repository's root (they assert what they show)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+from conftest import ROOT
+
+
+def test_the_python_page_runs_as_written(monkeypatch):
+    page = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    assert len(blocks) >= 4
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for block in blocks:
+            exec(compile(block, "docs/python.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    shown = printed.getvalue()
+    assert shown.startswith("Analysis(as_of=2022-05-14, communities=76, roads=18, leaders=67, issues=70, gaps:")
+    assert "['boundary', 'communities', 'gaps', 'issues', 'responsibility', 'roads']" in shown
+    assert str(namespace["layers"]["gaps"].crs) == "EPSG:4326"
+    assert "5 gaps; 69 maps written" in shown  # the overview, the gap map, 67 leaders (no history: no change map)
+
+
+def test_frames_are_read_as_files_are_and_left_unchanged():
+    import geopandas as gpd
+    import pandas as pd
+    import pytest
+    import shapely
+
+    import geo
+
+    communities = gpd.GeoDataFrame(
+        {"编号": [1.0, 2.0], "名称": ["甲社区", None]},
+        geometry=[shapely.box(112.25, 30.30, 112.26, 30.31), shapely.box(112.26, 30.30, 112.27, 30.31)],
+        crs=4326,
+    )
+    leaders = pd.DataFrame({"编号": ["S1"], "姓名": ["丁"], "级别": ["街道"]})
+    assignments = pd.DataFrame({"责任人": ["丁"], "类型": ["包社区"], "对象": ["甲社区"]})
+    before = communities.copy()
+    result = geo.check({"communities": communities, "leaders": leaders, "assignments": assignments})
+    pd.testing.assert_frame_equal(communities, before)  # not changed
+    project = result.analysis.resolved.project
+    assert project.communities["id"].tolist() == ["1", "2"]  # Excel's 1.0 read as 1, as in a file
+    assert project.communities["name"].tolist() == ["甲社区", "2"]  # a missing name takes the id
+    (warning,) = [str(p) for p in result.problems if p.severity == "warning"]
+    assert warning.startswith("communities (GeoDataFrame) 第 2 个要素（2），“名称”列：没有名称")
+    with pytest.raises(geo.ValidationError, match=r"communities \(GeoDataFrame\)：文件没有坐标系"):
+        geo.check(
+            {
+                "communities": communities.set_crs(None, allow_override=True),
+                "leaders": leaders,
+                "assignments": assignments,
+            }
+        )
