@@ -755,33 +755,15 @@ def load_frames(
     layers = {}
     for spec in LAYERS.values():
         given = frames.get(spec.name)
-        if given is None:
-            if spec.required:
-                problems.append(
-                    Problem(
-                        "error",
-                        spec.name,
-                        None,
-                        None,
-                        None,
-                        msg("load.missing_layer", layer=spec.name),
-                        msg("load.missing_frame_fix", layer=spec.name),
-                    )
-                )
-            continue
         spatial = isinstance(given, gpd.GeoDataFrame)
-        if spec.spatial and not spatial and spec.name not in POINTS_AS_TABLE:
-            problems.append(
-                Problem(
-                    "error",
-                    spec.name,
-                    None,
-                    None,
-                    None,
-                    msg("load.table_not_spatial", layer=spec.name),
-                    msg("load.frame_not_spatial_fix"),
-                )
-            )
+        refused = None
+        if given is None and spec.required:
+            refused = (msg("load.missing_layer", layer=spec.name), msg("load.missing_frame_fix", layer=spec.name))
+        elif given is not None and spec.spatial and not spatial and spec.name not in POINTS_AS_TABLE:
+            refused = (msg("load.table_not_spatial", layer=spec.name), msg("load.frame_not_spatial_fix"))
+        if refused is not None:
+            problems.append(Problem("error", spec.name, None, None, None, *refused))
+        if given is None or refused is not None:
             continue
         kind = "GeoDataFrame" if spatial else "DataFrame"
         # a table's lon/lat are degrees by definition; a GeoDataFrame says its CRS (or geo.toml does)

@@ -57,3 +57,18 @@ def test_frames_are_read_as_files_are_and_left_unchanged():
                 "assignments": assignments,
             }
         )
+
+
+def test_a_missing_or_shapeless_frame_is_named_with_the_fix():
+    import pandas as pd
+    import pytest
+
+    import geo
+
+    with pytest.raises(geo.ValidationError) as err:
+        geo.check({"communities": pd.DataFrame({"id": ["x"]}), "leaders": pd.DataFrame({"id": ["a"]})})
+    text = str(err.value)
+    assert "communities：“communities”需要几何图形，表格无法提供。修改：传入带几何列和坐标系的 GeoDataFrame" in text
+    assert "assignments：缺少必需的图层“assignments”。修改：传入 assignments=…（GeoDataFrame 或 DataFrame）" in text
+    with pytest.raises(geo.ProjectError, match="不认识的图层名 “villages”"):
+        geo.check({"villages": pd.DataFrame()})
