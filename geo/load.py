@@ -268,11 +268,16 @@ _RECORDED = ("communities", "roads", "leaders", "issues", "boundary")
 _RECORD_CHARS = 40  # an id or a name longer than this is cut in messages
 
 
-def record_labels(frame: pd.DataFrame) -> dict[int, str]:
-    """Row -> the record's own id and name as written (``6500100-001 大安里``; one of them when they agree)."""
+def record_labels(frame: pd.DataFrame, rows=None) -> dict[int, str]:
+    """Row -> the record's own id and name as written (``6500100-001 大安里``; one of them when they agree).
+
+    Only for `rows` when given (the rows problems are about, not every row of a large layer).
+    """
     columns = [c for c in ("id", "name") if c in frame]
     if not columns:
         return {}
+    if rows is not None:
+        frame = frame[frame["_row"].isin(rows)]
     texts = [frame[c].astype(str).to_numpy() for c in columns]
     labels = {}
     for row, *values in zip(frame["_row"].to_numpy(), *texts):
@@ -284,9 +289,12 @@ def record_labels(frame: pd.DataFrame) -> dict[int, str]:
 
 def name_records(problems: list[Problem], layers: dict[str, Layer]) -> list[Problem]:
     """Every problem about a row of a layer in `_RECORDED`, with the record's id and name beside its number."""
-    wanted = {p.file for p in problems if p.row is not None and not p.record}
+    wanted: dict[str, set[int]] = {}
+    for p in problems:
+        if p.row is not None and not p.record:
+            wanted.setdefault(p.file, set()).add(p.row)
     labels = {
-        layer.file: record_labels(layer.frame)
+        layer.file: record_labels(layer.frame, list(wanted[layer.file]))
         for name, layer in layers.items()
         if name in _RECORDED and layer.file in wanted
     }
