@@ -37,6 +37,12 @@ ARGS = [
 EXPECTED = json.loads((ROOT / "tests" / "data" / "demo_expected.json").read_text(encoding="utf-8"))
 
 
+def _hover(page, selector: str) -> None:
+    """The mouse moved onto the middle of an element (what it opens may then cover it: no waiting for that)."""
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def _missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
@@ -129,7 +135,7 @@ class Page:
     def switcher(self):
         """The layer switcher, opened as a person opens it on a desktop: by moving the mouse over it."""
         if not self.page.locator(".leaflet-control-layers-expanded").count():
-            self.page.locator(".leaflet-control-layers-toggle").hover()
+            _hover(self.page, ".leaflet-control-layers-toggle")
         self.page.locator(".leaflet-control-layers-expanded").wait_for(timeout=3000)
         return self.page.locator(".leaflet-control-layers")
 
@@ -874,3 +880,127 @@ def test_at_street_level_a_roads_name_is_in_view_wherever_the_road_is(
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width,height", VIEWPORTS)
+def test_a_leaders_stretches_are_named_beside_their_line_not_on_it(browser, demo_maps, osm_maps, width, height):
+    """Each stretch label's box misses the stretch it names (its drawn line, 6 px wide), and lies near it."""
+    import numpy as np
+    from test_render import coordinates, map_data
+
+    for path in (
+        demo_maps / "leaders" / "D03.html",
+        osm_maps / "leaders" / "D1.html",
+        osm_maps / "leaders" / "D2.html",
+    ):
+        data = map_data(path.read_text(encoding="utf-8"))
+        [layer] = [layer for layer in data["layers"] if layer["tip"] == "coverage"]
+        shapes = [[f] if np.ndim(f[0]) == 1 else f for f in coordinates(layer)]  # lines, or multi-lines
+        lines = [[[lat, lon] for lon, lat in part] for feature in shapes for part in feature]
+        context, page, errors = _open(browser, path, width, height)
+        try:
+            found = page.evaluate(
+                """(lines) => {
+                    const frame = geo.map.getContainer().getBoundingClientRect();
+                    const labels = Array.from(document.querySelectorAll('.geo-name-stretch')).map(e => {
+                        const r = e.getBoundingClientRect();
+                        return [r.left - frame.left, r.top - frame.top, r.right - frame.left, r.bottom - frame.top];
+                    });
+                    const drawn = lines.map(line => line.map(p => {
+                        const q = geo.map.latLngToContainerPoint(p);
+                        return [q.x, q.y];
+                    }));
+                    return {labels: labels, lines: drawn};
+                }""",
+                lines,
+            )
+            assert len(found["labels"]) == len(coordinates(layer))  # every stretch named
+            strokes = shapely.MultiLineString(found["lines"]).buffer(3)  # as drawn: 6 px wide
+            for label in found["labels"]:
+                box = shapely.box(*label)
+                assert not box.intersects(strokes), (path.name, width, label)
+                assert box.distance(strokes) < 120, (path.name, width, label)  # beside it, not anywhere
+            assert errors == []
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1400, 900)])
+def test_the_layer_switcher_is_folded_and_grouped_and_opens_with_a_tap_or_a_hover(browser, demo_maps, width, height):
+    context, page, errors = _open(browser, demo_maps / "overview.html", width, height)
+    try:
+        assert page.locator(".leaflet-control-layers-expanded").count() == 0
+        toggle = page.locator(".leaflet-control-layers-toggle")
+        if width < 600:
+            toggle.tap()
+        else:
+            _hover(page, ".leaflet-control-layers-toggle")
+        page.locator(".leaflet-control-layers-expanded").wait_for(timeout=3000)
+        entries = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.leaflet-control-layers-overlays > *')).map(
+                e => [e.classList.contains('geo-layer-group') ? 'group' : 'layer', e.textContent.trim()])"""
+        )
+        groups = [text for kind, text in entries if kind == "group"]
+        assert groups == ["底图与区界", "社区", "道路", "问题点", "空白点"]
+        under = {}
+        for kind, text in entries:
+            if kind == "group":
+                heading = text
+            else:
+                under.setdefault(heading, []).append(text)
+        assert under["底图与区界"] == ["区界"]
+        assert {"一般社区", "示范社区与重点社区", "社区名称"} <= set(under["社区"])
+        assert {"市领导包保道路", "区领导包保路段", "道路名称"} <= set(under["道路"])
+        assert any(t.startswith("未整改问题点") for t in under["问题点"])
+        assert under["空白点"] == ["空白点（5）"]  # the demo's five planted gaps, behind one switch
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_overviews_gaps_are_one_switch_on_when_they_are_few_and_off_when_they_would_drown_the_tiers(
+    browser, demo_maps, osm_maps
+):
+    """The demo's five small gaps cover under 1 % of the district: on. The OSM project's 220 (139 unmanaged
+    stretches among them) cover more than 10 % of it as drawn: off, until switched on; on the gap map, always on."""
+    for maps, shown in ((demo_maps, True), (osm_maps, False)):
+        page = Page(browser, maps / "overview.html")
+        try:
+            drawn = page.paths(stroke=GAP_COLOR) + page.paths(fill=GAP_COLOR)
+            assert (drawn > 0) is shown, maps
+            page.switcher()
+            toggle = page.page.locator(".leaflet-control-layers-overlays label", has_text="空白点（").locator("input")
+            assert toggle.count() == 1 and toggle.is_checked() is shown
+            if not shown:
+                toggle.check()
+                page.page.wait_for_timeout(200)
+                assert page.paths(stroke=GAP_COLOR) + page.paths(fill=GAP_COLOR) > 0
+            assert page.errors == []
+        finally:
+            page.close()
+        gap_map = Page(browser, maps / "gaps.html")
+        try:
+            assert gap_map.paths(stroke=GAP_COLOR) + gap_map.paths(fill=GAP_COLOR) > 0
+        finally:
+            gap_map.close()
+
+
+@pytest.mark.parametrize("width,height", VIEWPORTS)
+def test_at_the_overviews_first_view_names_thin_out_by_priority_and_nothing_overlaps(
+    browser, demo_maps, osm_maps, width, height
+):
+    """No name over another name or over an issue marker; every demonstration community in view is named."""
+    for maps in (demo_maps, osm_maps):
+        context, page, errors = _open(browser, maps / "overview.html", width, height)
+        try:
+            assert _overlaps(page, markers=True) == 0, (maps, width)
+            from test_render import map_data
+
+            data = map_data((maps / "overview.html").read_text(encoding="utf-8"))
+            top = [a[0] for a in data["labels"]["areas"] if a[4] == 2]  # demonstration communities' names
+            assert len(top) == (4 if maps == demo_maps else 1)
+            named = set(_names(page, "geo-name-top"))
+            assert set(top) <= named, (maps, width, set(top) - named)
+            assert errors == []
+        finally:
+            context.close()

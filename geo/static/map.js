@@ -104,6 +104,8 @@ window.geoMap = function (map, bases, tianditu, data) {
 
   // ------------------------------------------------------------------ layers
   var STATUS_RANK = {overdue: 3, open: 2, resolved: 1};
+  // markers thin out at a district's zoom (few large clusters leave room for names), less as one zooms in
+  function clusterRadius(zoom) { return zoom <= 12 ? 80 : zoom <= 14 ? 60 : 45; }
   function clusterIcon(spec) {
     return function (cluster) {
       var box = el('div', null, 'geo-cluster');
@@ -137,7 +139,7 @@ window.geoMap = function (map, bases, tianditu, data) {
       }
     });
     var group = spec.cluster
-      ? L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
+      ? L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: clusterRadius,
                               disableClusteringAtZoom: 17, spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon(spec),
                               chunkProgress: function (done, total) { if (done >= total) { schedule(); } }})
       : L.featureGroup();
@@ -439,6 +441,10 @@ window.geoMap = function (map, bases, tianditu, data) {
       if (!a[4] && count >= MAX_NAMES) { return; }
       // off the roads where it can be (a road's name goes there), near its point
       var offsets = [[0, 0], [0, -h], [0, h], [-w / 2, 0], [w / 2, 0], [0, -2 * h], [0, 2 * h]];
+      if (a[4]) {  // a name always shown looks further for room: around its point, up to two names away
+        offsets = offsets.concat([[-w / 2, -h], [w / 2, -h], [-w / 2, h], [w / 2, h], [-w, 0], [w, 0],
+                                  [0, -3 * h], [0, 3 * h], [-w, -2 * h], [w, -2 * h], [-w, 2 * h], [w, 2 * h]]);
+      }
       var tries = offsets.map(function (o) { return [o, true]; });
       if (a[4]) { tries = tries.concat(offsets.map(function (o) { return [o, false]; })); }
       else { tries.push([[0, 0], false]); }
