@@ -690,13 +690,17 @@ GAPS_SHOWN_MAX_SHARE = (
 GAPS_SCALE_PX = 1000  # ... drawn at the overview's scale: the district about this many pixels across
 
 
-def gap_share(analysis: Analysis) -> float:
+def gap_share(analysis: Analysis, stop: float | None = None) -> float:
     """The share of the district the gaps would cover, drawn at the overview's scale.
 
     The district (the boundary, or else the communities' outline) is taken as
     `GAPS_SCALE_PX` pixels across its longer side; a gap area counts with its
     area (an unfilled one, its outline), a line and an outline as wide as the
     map draws them (`Check.style` ``weight`` in pixels), a point as its circle.
+    With `stop`, the answer is only exact up to `stop`: the sum of the shapes'
+    areas when even that is at most `stop` (no points among them), or a share
+    above `stop` as soon as the areas, then the lines, then the points already
+    cover more (a city's thousands of orphan issues are then never merged).
     """
     resolved = analysis.resolved
     district_frame = resolved.boundary if resolved.boundary is not None else resolved.communities
@@ -708,23 +712,30 @@ def gap_share(analysis: Analysis) -> float:
         return 0.0
     x0, y0, x1, y1 = district.bounds
     metres = max(x1 - x0, y1 - y0) / GAPS_SCALE_PX  # metres in a pixel
-    drawn = []
-    for check in CHECKS:
+
+    def drawn(check) -> np.ndarray:  # a kind's gaps as the shapes they are drawn as, in metres
         geometry = gaps.geometry.values[(gaps["kind"] == check.kind).to_numpy()]
-        if len(geometry) == 0:
-            continue
         style = check.style
         if check.dimension == 0:
-            drawn.append(shapely.buffer(geometry, float(style.get("radius", 6)) * metres))
-            continue
+            return shapely.buffer(geometry, float(style.get("radius", 6)) * metres, quad_segs=4)
         if check.dimension == 2 and style.get("fill", True) is not False:
-            drawn.append(geometry)
-        else:  # a line, or an outline
-            edge = shapely.boundary(geometry) if check.dimension == 2 else geometry
-            drawn.append(shapely.buffer(edge, float(style.get("weight", 3)) * metres / 2, cap_style="flat"))
-    if not drawn:
-        return 0.0
-    covered = shapely.intersection(shapely.union_all(np.concatenate(drawn)), district)
+            return geometry
+        edge = shapely.boundary(geometry) if check.dimension == 2 else geometry  # a line, or an outline
+        return shapely.buffer(edge, float(style.get("weight", 3)) * metres / 2, cap_style="flat")
+
+    def filled(check) -> int:  # areas first, then lines and outlines, then points (the costliest to merge)
+        return 0 if check.dimension == 2 and check.style.get("fill", True) is not False else 2 - check.dimension + 1
+
+    present = sorted((c for c in CHECKS if (gaps["kind"] == c.kind).any()), key=filled)
+    if stop is not None and all(c.dimension > 0 for c in present):
+        most = sum(float(shapely.area(drawn(c)).sum()) for c in present) / district.area
+        if most <= stop:
+            return most
+    covered = shapely.Polygon()
+    for check in present:
+        covered = shapely.union(covered, shapely.intersection(shapely.union_all(drawn(check)), district))
+        if stop is not None and covered.area / district.area > stop:
+            break
     return float(covered.area / district.area)
 
 
@@ -902,7 +913,9 @@ def render_overview(ctx: _Context, path: Path, counts: Summary) -> MapFile:
     layers += _road_layers(ctx, ctx.roads, ctx.coverage)
     # the gaps are the gap map's: here one switch, off at first when they would drown the tiers and the roads
     entry = _count(ctx, w["layer.gaps"], len(ctx.gaps))
-    layers += _gap_layers(ctx, ctx.gaps, entry=entry, show=gap_share(ctx.analysis) <= GAPS_SHOWN_MAX_SHARE)
+    layers += _gap_layers(
+        ctx, ctx.gaps, entry=entry, show=gap_share(ctx.analysis, stop=GAPS_SHOWN_MAX_SHARE) <= GAPS_SHOWN_MAX_SHARE
+    )
     layers += _issue_layers(ctx, ctx.issues)
     tiers, gaps, issues = counts["communities"]["by_tier"], counts["gaps"], counts["issues"]
     coverage = counts["roads"]["coverage_pct"]
