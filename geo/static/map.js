@@ -511,6 +511,7 @@ window.geoMap = function (map, bases, tianditu, data) {
     if (button) {
       button.addEventListener('click', function () {
         fold(box, !box.classList.contains('geo-folded'));
+        schedule();  // names make way for the box, or take the room it leaves
       });
       fold(box, narrow && box.classList.contains('geo-foldable-phone'));
     }
