@@ -248,6 +248,8 @@ class _Layer:
     highlight: bool = False
     interactive: bool = True
     legend: list[tuple[str, str]] = field(default_factory=list)
+    group: str = ""  # its heading in the layer switcher: base, communities, roads, issues, gaps
+    entry: str | None = None  # layers with one entry share one switch (the overview's gaps), named so
 
     def spec(self) -> dict:
         frame = self.frame
@@ -265,6 +267,8 @@ class _Layer:
             "cluster": self.cluster,
             "highlight": HIGHLIGHT if self.highlight else None,
             "interactive": self.interactive,
+            "group": self.group,
+            "entry": self.entry,
         }
 
 
@@ -284,7 +288,7 @@ class _Context:
     boundary: _Table | None
     leaders: pd.DataFrame
     community_leaders: dict[str, tuple[str, ...]]
-    road_labels: _Table  # no geometry: see `_road_labels`
+    road_labels: _Table  # the lines road names are placed along: see `_road_label_lines`
     mine: dict[str, dict[str, np.ndarray]]  # leader id -> layer -> the rows that are theirs
     shell: MapShell
     attributions: tuple[str, ...] = ()  # the data's licences that require credit on every map
@@ -362,51 +366,30 @@ def _simplified(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return communities.set_geometry(simple, crs=communities.crs)
 
 
-ROAD_LABELS_PER_NAME = 3  # a road's name is offered on its longest pieces, up to this many
-LABEL_SPAN_M = 20.0  # the direction of a label is taken over this many metres either side of its anchor
+LABEL_SIMPLIFY_M = 1.0  # the lines names are placed along are drawn simplified to this (metres)
 
 
-def _road_labels(roads: gpd.GeoDataFrame, gcj02: bool) -> pd.DataFrame:
-    """Where each named road's name can go: its longest pieces' middles, with a direction, longest road first.
+def _road_label_lines(road_axes: gpd.GeoDataFrame, gcj02: bool) -> gpd.GeoDataFrame:
+    """The lines each named road's name is placed along (``map.js`` repeats it along them), longest road first.
 
-    Columns: ``name``, ``rank`` (the road's total length, for priority),
-    ``piece_m`` (the piece's length: the name is drawn only where it fits),
-    ``x0 y0 x x1 y1``: the anchor and two points either side, in degrees.
+    One row per named road: ``name``, ``rank`` (its pieces' total length in
+    metres, for priority) and its merged parts (`geo.roads.merged_roads`: the
+    pieces joined end to end, so a name runs across the joints of an
+    OpenStreetMap way), simplified to a metre, in degrees.
     """
-    named = roads[roads["name"] != ""]
-    if named.empty:
-        return pd.DataFrame(columns=["name", "rank", "piece_m", "x0", "y0", "x", "y", "x1", "y1"])
-    lines = named.geometry.values
-    frame = pd.DataFrame({"name": named["name"].to_numpy(), "piece_m": shapely.length(lines), "geometry": lines})
-    frame["rank"] = frame.groupby("name")["piece_m"].transform("sum")
-    frame = frame.sort_values(["rank", "name", "piece_m"], ascending=[False, True, False], kind="stable")
-    frame = frame.groupby("name", sort=False).head(ROAD_LABELS_PER_NAME)
-    geometry = frame["geometry"].to_numpy()
-    half = frame["piece_m"].to_numpy() / 2
-    span = np.minimum(LABEL_SPAN_M, half)
-    points = [
-        shapely.line_interpolate_point(geometry, at) for at in (half - span, half, half + span)
-    ]  # three arrays of points, in the metric CRS
-    xy = []
-    for p in points:
-        degrees = gpd.GeoSeries(p, crs=roads.crs).to_crs(4326).values
-        if gcj02:
-            degrees = geometry_wgs84_to_gcj02(np.asarray(degrees))
-        xy.append(np.round(shapely.get_coordinates(degrees), 6))
-    (x0, y0), (x, y), (x1, y1) = (c.T for c in xy)
-    return pd.DataFrame(
+    columns = ["name", "rank", "geometry"]
+    if road_axes is None or road_axes.empty:
+        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=4326)
+    frame = gpd.GeoDataFrame(
         {
-            "name": frame["name"].to_numpy(),
-            "rank": frame["rank"].round(1).to_numpy(),
-            "piece_m": frame["piece_m"].round(1).to_numpy(),
-            "x0": x0,
-            "y0": y0,
-            "x": x,
-            "y": y,
-            "x1": x1,
-            "y1": y1,
-        }
+            "name": road_axes["name"].astype(str).to_numpy(),
+            "rank": road_axes["pieces_m"].astype(float).round(1).to_numpy(),
+        },
+        geometry=shapely.simplify(road_axes.geometry.values, LABEL_SIMPLIFY_M),
+        crs=road_axes.crs,
     )
+    frame = frame[frame["name"] != ""].sort_values(["rank", "name"], ascending=[False, True], kind="stable")
+    return _drawn(frame.reset_index(drop=True), gcj02, 1)[columns]
 
 
 def _who(leader_ids: pd.Series, leaders: pd.DataFrame, w: dict) -> pd.Series:
@@ -502,8 +485,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     osm = any(is_osm(Path(source.file)) for source in project.sources.values())
     attributions = (OSM_ATTRIBUTION,) if osm else ()
     communities["priority"] = communities["tier"].map(NAME_PRIORITY).fillna(0).astype(int)
-    labels_frame = _road_labels(resolved.roads, gcj)
-    anchors = shapely.points(labels_frame["x"].to_numpy(float), labels_frame["y"].to_numpy(float))
+    label_lines = _road_label_lines(resolved.road_axes, gcj)
     mine = {
         "communities": _rows_by_leader(communities["leader_ids"]),
         "coverage": _rows_by_leader(coverage["leader"].map(lambda i: (i,))),
@@ -522,7 +504,7 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         None if boundary is None else _Table.of(boundary),
         leaders,
         analysis.community_leaders,
-        _Table.of(gpd.GeoDataFrame(labels_frame, geometry=anchors, crs=4326)),
+        _Table.of(label_lines),
         {i: {layer: rows.get(i, none) for layer, rows in mine.items()} for i in leaders.index},
         _declaring(shell(options, w), options.lang),
         attributions,
@@ -584,6 +566,7 @@ def _boundary_layer(ctx: _Context) -> list[_Layer]:
             BOUNDARY,
             interactive=False,
             legend=[(_swatch_line(BOUNDARY, 2), ctx.words["layer.boundary"])],
+            group="base",
         )
     ]
 
@@ -601,6 +584,7 @@ def _community_layer(ctx: _Context, frame, name: str, *, highlight: bool = True)
         search=("name", "id", "names"),
         highlight=highlight,
         legend=[(_swatch_area(TIER_STYLE[t]), ctx.words[f"tier.{t}"]) for t in tiers],
+        group="communities",
     )
 
 
@@ -610,7 +594,7 @@ def _road_layers(ctx: _Context, roads, coverage, *, mine: bool = False) -> list[
     unnamed = roads[roads["name"] == ""]
     named = roads[roads["name"] != ""]
     layers = [
-        _Layer(w["layer.unnamed"], unnamed, UNNAMED_ROAD, ("name",), tip="road", interactive=False, legend=[]),
+        _Layer(w["layer.unnamed"], unnamed, UNNAMED_ROAD, ("name",), tip="road", interactive=False, group="roads"),
         _Layer(
             w["layer.roads"],
             named,
@@ -620,6 +604,7 @@ def _road_layers(ctx: _Context, roads, coverage, *, mine: bool = False) -> list[
             popup="road",
             search=() if mine else ("name",),
             legend=[(_swatch_line(OTHER_ROAD, 2), w["legend.other_roads"])],
+            group="roads",
         ),
     ]
     whole = coverage[coverage["kind"] == "road"]
@@ -647,6 +632,7 @@ def _road_layers(ctx: _Context, roads, coverage, *, mine: bool = False) -> list[
                 search=("road", "names"),
                 highlight=True,
                 legend=[(_swatch_line(style), name)],
+                group="roads",
             )
         )
     return layers
@@ -676,6 +662,7 @@ def _issue_layers(ctx: _Context, issues) -> list[_Layer]:
             cluster=True,
             show=show,
             legend=[(_swatch_point(ISSUE_COLORS[s]), w[f"layer.issues_{s}"]) for s in legend],
+            group="issues",
         )
 
     return [
@@ -697,8 +684,66 @@ def _swatch(check) -> str:
     return f"background:{fill_color};opacity:{max(float(style.get('fillOpacity', 0.5)), 0.4)};border:2px solid {color}"
 
 
-def _gap_layers(ctx: _Context, gaps) -> list[_Layer]:
-    """One layer per kind of gap found, in the registry's order and style (`geo.checks.CHECKS`)."""
+GAPS_SHOWN_MAX_SHARE = (
+    0.10  # the overview shows its gaps at first only if they cover at most this share of the district
+)
+GAPS_SCALE_PX = 1000  # ... drawn at the overview's scale: the district about this many pixels across
+
+
+def gap_share(analysis: Analysis, stop: float | None = None) -> float:
+    """The share of the district the gaps would cover, drawn at the overview's scale.
+
+    The district (the boundary, or else the communities' outline) is taken as
+    `GAPS_SCALE_PX` pixels across its longer side; a gap area counts with its
+    area (an unfilled one, its outline), a line and an outline as wide as the
+    map draws them (`Check.style` ``weight`` in pixels), a point as its circle.
+    With `stop`, the answer is only exact up to `stop`: the sum of the shapes'
+    areas when even that is at most `stop` (no points among them), or a share
+    above `stop` as soon as the areas, then the lines, then the points already
+    cover more (a city's thousands of orphan issues are then never merged).
+    """
+    resolved = analysis.resolved
+    district_frame = resolved.boundary if resolved.boundary is not None else resolved.communities
+    gaps = analysis.gaps[analysis.gaps.geometry.notna()]
+    if district_frame is None or district_frame.empty or gaps.empty:
+        return 0.0
+    district = shapely.union_all(shapely.make_valid(district_frame.geometry.values))
+    if district.is_empty or district.area <= 0:
+        return 0.0
+    x0, y0, x1, y1 = district.bounds
+    metres = max(x1 - x0, y1 - y0) / GAPS_SCALE_PX  # metres in a pixel
+
+    def drawn(check) -> np.ndarray:  # a kind's gaps as the shapes they are drawn as, in metres
+        geometry = gaps.geometry.values[(gaps["kind"] == check.kind).to_numpy()]
+        style = check.style
+        if check.dimension == 0:
+            return shapely.buffer(geometry, float(style.get("radius", 6)) * metres, quad_segs=4)
+        if check.dimension == 2 and style.get("fill", True) is not False:
+            return geometry
+        edge = shapely.boundary(geometry) if check.dimension == 2 else geometry  # a line, or an outline
+        return shapely.buffer(edge, float(style.get("weight", 3)) * metres / 2, cap_style="flat")
+
+    def filled(check) -> int:  # areas first, then lines and outlines, then points (the costliest to merge)
+        return 0 if check.dimension == 2 and check.style.get("fill", True) is not False else 2 - check.dimension + 1
+
+    present = sorted((c for c in CHECKS if (gaps["kind"] == c.kind).any()), key=filled)
+    if stop is not None and all(c.dimension > 0 for c in present):
+        most = sum(float(shapely.area(drawn(c)).sum()) for c in present) / district.area
+        if most <= stop:
+            return most
+    covered = shapely.Polygon()
+    for check in present:
+        covered = shapely.union(covered, shapely.intersection(shapely.union_all(drawn(check)), district))
+        if stop is not None and covered.area / district.area > stop:
+            break
+    return float(covered.area / district.area)
+
+
+def _gap_layers(ctx: _Context, gaps, *, entry: str | None = None, show: bool = True) -> list[_Layer]:
+    """One layer per kind of gap found, in the registry's order and style (`geo.checks.CHECKS`).
+
+    With `entry`, the kinds share one switch of that name in the layer switcher, shown at first if `show`.
+    """
     layers = []
     for check in CHECKS:
         mine = gaps[gaps["kind"] == check.kind]
@@ -717,6 +762,9 @@ def _gap_layers(ctx: _Context, gaps) -> list[_Layer]:
                 highlight=check.dimension > 0,
                 cluster=check.dimension == 0,  # points (an issue with no leader) come by the thousand
                 legend=[(_swatch(check), label)],
+                group="gaps",
+                entry=entry,
+                show=show,
             )
         )
     return layers
@@ -748,12 +796,20 @@ def _community_labels(frame: _Table, priority: int | None = None) -> list:
     ).tolist()
 
 
-def _road_label_rows(labels_table: _Table, always=()) -> list:
-    """Road names: [name, rank, piece m, x0, y0, x, y, x1, y1, always], the `always` ones first."""
+def _road_label_rows(labels_table: _Table, always=()) -> dict:
+    """Road names and the lines they are placed along: the `always` ones first (a leader's roads), then longest first.
+
+    ``{"names": [...], "rank": [metres, ...], "always": [bool, ...], "geom": packed lines}`` (see `pack`).
+    """
     first = np.isin(labels_table["name"], list(always))
     order = np.concatenate([np.flatnonzero(first), np.flatnonzero(~first)])
-    columns = [labels_table[c][order] for c in ("name", "rank", "piece_m", "x0", "y0", "x", "y", "x1", "y1")]
-    return np.column_stack([*columns, first[order].astype(object)]).tolist() if len(order) else []
+    rows = labels_table[order]
+    return {
+        "names": rows["name"].tolist(),
+        "rank": rows["rank"].tolist(),
+        "always": first[order].tolist(),
+        "geom": pack(rows.geometry),
+    }
 
 
 # ----------------------------------------------------------------------------- writing a map
@@ -791,6 +847,12 @@ MAP_WORDS = (
     "unfold",
     "layer.road_names",
     "layer.community_names",
+    "group.base",
+    "group.communities",
+    "group.roads",
+    "group.issues",
+    "group.gaps",
+    "layers",
 )
 
 
@@ -803,9 +865,9 @@ def _write(
     *,
     bounds,
     focus=None,
-    road_labels=(),
+    road_labels=None,
     community_labels=(),
-    stretch_labels=(),
+    stretch_labels=None,
 ) -> MapFile:
     """Fill the shell with one map's data and boxes, and write it."""
     layers = _present(layers)
@@ -818,7 +880,11 @@ def _write(
         "canvas": count > CANVAS_VERTICES or features > CANVAS_FEATURES,
         "words": {k: ctx.words[k] for k in MAP_WORDS},
         "attributions": list(ctx.attributions),
-        "labels": {"roads": list(road_labels), "areas": list(community_labels), "stretches": list(stretch_labels)},
+        "labels": {
+            "roads": road_labels or _road_label_rows(ctx.road_labels[np.zeros(len(ctx.road_labels), dtype=bool)]),
+            "areas": list(community_labels),
+            "stretches": stretch_labels or {"texts": [], "geom": pack([])},
+        },
     }
     page = fill(ctx.shell, title=title, boxes="".join(boxes), data=data)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -845,7 +911,11 @@ def render_overview(ctx: _Context, path: Path, counts: Summary) -> MapFile:
         _community_layer(ctx, top, w["layer.top"]),
     ]
     layers += _road_layers(ctx, ctx.roads, ctx.coverage)
-    layers += _gap_layers(ctx, ctx.gaps)
+    # the gaps are the gap map's: here one switch, off at first when they would drown the tiers and the roads
+    entry = _count(ctx, w["layer.gaps"], len(ctx.gaps))
+    layers += _gap_layers(
+        ctx, ctx.gaps, entry=entry, show=gap_share(ctx.analysis, stop=GAPS_SHOWN_MAX_SHARE) <= GAPS_SHOWN_MAX_SHARE
+    )
     layers += _issue_layers(ctx, ctx.issues)
     tiers, gaps, issues = counts["communities"]["by_tier"], counts["gaps"], counts["issues"]
     coverage = counts["roads"]["coverage_pct"]
@@ -887,18 +957,16 @@ def _leader_items(ctx: _Context, leader_id: str) -> tuple[_Table, _Table, _Table
     return ctx.communities[rows["communities"]], ctx.coverage[rows["coverage"]], ctx.issues[rows["issues"]]
 
 
-def _stretch_labels(ctx: _Context, coverage: _Table) -> list:
-    """Each of a leader's stretches named on the map: ``乙街 至 丙街 · 200 米`` at its middle."""
+def _stretch_labels(ctx: _Context, coverage: _Table) -> dict:
+    """Each of a leader's stretches named beside its line: ``乙街 至 丙街 · 200 米`` and the stretch drawn."""
     if coverage.empty:
-        return []
+        return {"texts": [], "geom": pack([])}
     w = ctx.words
-    middle = shapely.line_interpolate_point(coverage.geometry, 0.5, normalized=True)
-    xy = np.round(shapely.get_coordinates(middle), 6)
     texts = [
         f"{road}{w['whole_road'] if kind == 'road' else w['p.colon'] + ends}{w['p.comma']}{metres:,.0f} {w['metres']}"
         for road, kind, ends, metres in zip(coverage["road"], coverage["kind"], coverage["ends"], coverage["metres"])
     ]
-    return [[t, x, y] for t, (x, y) in zip(texts, xy)]
+    return {"texts": texts, "geom": pack(coverage.geometry)}
 
 
 def _named_alone(table: _Table, who: str, columns: tuple[str, ...]) -> _Table:
@@ -932,7 +1000,7 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path, others_named: b
     around = ctx.communities.within(*window)
     roads = ctx.roads.within(*window)
     layers = _boundary_layer(ctx) + [
-        _Layer(w["layer.all_communities"], around, FAINT, interactive=False),
+        _Layer(w["layer.all_communities"], around, FAINT, interactive=False, group="communities"),
         *_road_layers(ctx, roads, coverage, mine=True),
         _community_layer(ctx, communities, w["layer.my_communities"]),
         *_issue_layers(ctx, issues),
@@ -1071,9 +1139,12 @@ def render_change_map(ctx: _Context, path: Path, changes) -> MapFile:
             search=("name",) if "name" in props else ("id",) if "id" in props else (),
             cluster=cluster,
             legend=[(_swatch_area(style) if "fillColor" in style else _swatch_line(style), w[f"change.{what}"])],
+            group="issues" if what.startswith("issues") else "gaps" if what.startswith("gaps") else "communities",
         )
 
-    layers = _boundary_layer(ctx) + [_Layer(w["layer.all_communities"], communities, FAINT, interactive=False)]
+    layers = _boundary_layer(ctx) + [
+        _Layer(w["layer.all_communities"], communities, FAINT, interactive=False, group="communities")
+    ]
     layers += [
         layer("items_completed", of_communities("items_completed"), COMMUNITY_PROPS, "community"),
         layer("items_newly_overdue", of_communities("items_newly_overdue"), COMMUNITY_PROPS, "community"),

@@ -303,3 +303,52 @@ def test_packed_layers_decode_to_the_same_coordinates_and_values():
     assert isinstance(encoded, dict) and len(encoded["k"]) == 3  # written once each
     assert [encoded["k"][i] for i in encoded["i"]] == list(states)  # None stays None (null), never NaN
     assert _encoded(np.array(["a", "b", "c"], dtype=object)) == ["a", "b", "c"]  # too few to be worth it
+
+
+@pytest.mark.parametrize("top,share,shown", [(800, 0.20, False), (950, 0.05, True), (920, 0.08, True)])
+def test_the_overview_shows_its_gaps_at_first_only_when_they_cover_at_most_a_tenth_of_the_district(
+    tmp_path, top, share, shown
+):
+    """A 1,000 m square district, one led community from its foot to `top`: the strip above it, 1,000 m by
+    (1,000 - top) m, is the only gap (a territory gap, drawn filled), so it covers (1,000 - top) / 1,000 of the
+    district. The gaps are one switch on the overview, on at first up to 10 %, and always on in the gap map."""
+    from geo.config import load_config
+    from geo.pipeline import check
+    from geo.render import GAPS_SHOWN_MAX_SHARE, gap_share
+
+    folder = make_project(
+        tmp_path / "p",
+        communities=[{"id": "A", "name": "甲社区", "tier": "general", "geometry": square(0, 0, 1000, top)}],
+        roads=[{"name": "红门路", "geometry": line((100, 100), (900, 100))}],
+        leaders=LEADERS,
+        assignments=[{"leader": "S1", "kind": "community", "target": "A"}],
+        boundary=square(0, 0, 1000, 1000),
+    )
+    result = check(folder, load_config(folder))
+    assert list(result.analysis.gaps["kind"]) == ["territory_gap"]
+    assert gap_share(result.analysis) == pytest.approx(share, abs=1e-3)
+    assert GAPS_SHOWN_MAX_SHARE == 0.10
+    out = tmp_path / "maps"
+    assert main(["build", str(folder), "--out", str(out), "-q"]) == 0
+    overview = map_data((out / "overview.html").read_text(encoding="utf-8"))
+    gaps = [layer for layer in overview["layers"] if layer["group"] == "gaps"]
+    assert [(g["entry"], g["show"]) for g in gaps] == [("空白点（1）", shown)]
+    gap_map = map_data((out / "gaps.html").read_text(encoding="utf-8"))
+    assert [(g["entry"], g["show"]) for g in gap_map["layers"] if g["group"] == "gaps"] == [(None, True)]
+
+
+def test_a_gap_line_counts_as_wide_as_it_is_drawn():
+    """A 1,000 m square district drawn 1,000 px across (1 m a pixel): an unmanaged stretch 1,000 m long, drawn
+    7 px wide (its `Check.style` weight), covers 7 m x 1,000 m = 0.7 % of it; a 20 m one, 0.014 %."""
+    import geopandas as gpd
+
+    from geo.render import gap_share
+
+    district = shapely.box(0, 0, 1000, 1000)
+    for length, share in ((1000, 0.007), (20, 0.00014)):
+        gaps = gpd.GeoDataFrame(
+            {"kind": ["unmanaged_stretch"]}, geometry=[shapely.LineString([(0, 500), (length, 500)])], crs=32649
+        )
+        resolved = type("R", (), {"boundary": gpd.GeoDataFrame(geometry=[district], crs=32649), "communities": None})
+        analysis = type("A", (), {"resolved": resolved, "gaps": gaps})
+        assert gap_share(analysis) == pytest.approx(share, rel=1e-6)

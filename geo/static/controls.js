@@ -37,6 +37,8 @@ window.geoControls = function (map, groups, tianditu, words) {
   }
 
   function reveal(hit) {
+    var shown = hit.group.geoEntry || hit.group;  // a layer behind a shared switch turns the switch on
+    if (!map.hasLayer(shown)) { map.addLayer(shown); }
     if (!map.hasLayer(hit.group)) { map.addLayer(hit.group); }
     if (hit.group.getVisibleParent) {  // a point in a cluster: in close enough that it stands alone
       var alone = hit.group.options.disableClusteringAtZoom || map.getMaxZoom();
