@@ -32,21 +32,21 @@ def _project(folder, assignments):
     )
 
 
+def _leader_changes_once_c_is_led(folder, out) -> pd.DataFrame:
+    """C given to S1 too, then built on 2022-05-20: changes.csv's rows per leader."""
+    community = [{"leader": "S1", "kind": "community", "target": t} for t in "AC"]
+    _project(folder, community)
+    build(folder, out, load_config(folder).with_today(date(2022, 5, 20)))
+    changes = pd.read_csv(out / "reports" / "changes.csv", dtype=str, encoding="utf-8-sig")
+    return changes[changes["level"] == "leader"]
+
+
 def test_a_snapshot_keeps_each_gaps_leader_ids_and_a_closed_gap_counts_for_them(tmp_path):
     folder = _project(tmp_path / "p", [{"leader": "S1", "kind": "community", "target": "A"}])
     kept, _ = snapshot(folder, load_config(folder).with_today(date(2022, 5, 10)))
     gaps = pd.read_csv(kept / "gaps.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert gaps[["kind", "target", "leaders"]].values.tolist() == [["community_no_leader", "C", "S1"]]
-    _project(
-        folder,
-        [
-            {"leader": "S1", "kind": "community", "target": "A"},
-            {"leader": "S1", "kind": "community", "target": "C"},
-        ],
-    )
-    build(folder, tmp_path / "maps", load_config(folder).with_today(date(2022, 5, 20)))
-    changes = pd.read_csv(tmp_path / "maps" / "reports" / "changes.csv", dtype=str, encoding="utf-8-sig")
-    leaders = changes[changes["level"] == "leader"]
+    leaders = _leader_changes_once_c_is_led(folder, tmp_path / "maps")
     assert leaders[["id", "gaps_closed"]].values.tolist() == [["S1", "1"]]
 
 
@@ -63,14 +63,5 @@ def test_a_first_format_snapshot_s_gap_leaders_are_unknown_not_characters(tmp_pa
     gaps = pd.read_csv(kept / "gaps.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     gaps["leaders"] = ";".join(sorted(set("S1")))  # as the first geo wrote it: "1;S"
     gaps.to_csv(kept / "gaps.csv", index=False, encoding="utf-8-sig")
-    _project(
-        folder,
-        [
-            {"leader": "S1", "kind": "community", "target": "A"},
-            {"leader": "S1", "kind": "community", "target": "C"},
-        ],
-    )
-    build(folder, tmp_path / "maps", load_config(folder).with_today(date(2022, 5, 20)))
-    changes = pd.read_csv(tmp_path / "maps" / "reports" / "changes.csv", dtype=str, encoding="utf-8-sig")
-    leaders = changes[changes["level"] == "leader"]
+    leaders = _leader_changes_once_c_is_led(folder, tmp_path / "maps")
     assert not leaders["id"].isin(["1", "S"]).any()  # no leader made of an id's characters
