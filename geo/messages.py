@@ -1117,6 +1117,153 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "check the start and the end; if the stretch is the district's, check the boundary layer "
         "or the roads layer's CRS",
     },
+    # ------------------------------------------------------------------------- replies from the field (geo.replies)
+    "reply.bad_secret": {
+        "zh": "项目密钥文件 {file} 已损坏（应为 64 位十六进制数字）",
+        "en": "the project's secret {file} is damaged (it should hold 64 hex digits)",
+    },
+    "reply.bad_secret_fix": {
+        "zh": "从备份恢复 {file}；如无备份，删除它并重新生成地图（已发出的地图将无法再回执）",
+        "en": "restore {file} from a backup; without one, delete it and build the maps again "
+        "(maps already sent can no longer reply)",
+    },
+    "reply.no_secret": {
+        "zh": "项目文件夹中没有密钥（.geo-secret），无法核验回执",
+        "en": "the project folder has no secret (.geo-secret): replies cannot be verified",
+    },
+    "reply.no_secret_fix": {
+        "zh": "回执只能导入生成这些地图的项目文件夹；请在该文件夹运行 geo import",
+        "en": "import replies into the project folder whose maps sent them; run geo import there",
+    },
+    "reply.too_large": {
+        "zh": "回执过大（{size:,} 字节，上限 {limit:,} 字节）",
+        "en": "the reply is too large ({size:,} bytes; the limit is {limit:,})",
+    },
+    "reply.too_large_fix": {
+        "zh": "请对方分几次保存回执（每次少标几项、少附几张照片）",
+        "en": "ask the sender to save it in several replies (fewer marks and photos in each)",
+    },
+    "reply.not_text": {"zh": "文件不是文本，不是回执", "en": "the file is not text: not a reply"},
+    "reply.no_object": {"zh": "文件中没有回执内容", "en": "the file holds no reply"},
+    "reply.bad_json": {"zh": "回执内容不完整或被改动（{detail}）", "en": "the reply is incomplete or altered ({detail})"},
+    "reply.not_reply_fix": {
+        "zh": "请对方在地图上重新点“保存回执”或“复制回执”，并完整转发",
+        "en": "ask the sender to press “保存回执” (save) or “复制回执” (copy) again on their map and forward it whole",
+    },
+    "reply.other_project": {
+        "zh": "回执来自另一个项目的地图",
+        "en": "the reply comes from the maps of another project",
+    },
+    "reply.other_project_fix": {
+        "zh": "在生成这些地图的项目文件夹中导入（--project）",
+        "en": "import it into the project folder whose maps sent it (--project)",
+    },
+    "reply.bad_signature": {
+        "zh": "回执签名不符（“{person}”）：回执在保存后被改动，或不是由此人的地图发出",
+        "en": "the reply's signature does not match (“{person}”): it was changed after it was saved, "
+        "or was not sent by that person's map",
+    },
+    "reply.bad_signature_fix": {
+        "zh": "不要编辑回执文件；请对方从自己的地图重新保存回执",
+        "en": "do not edit reply files; ask the sender to save the reply again from their own map",
+    },
+    "reply.bad_field": {
+        "zh": "回执的“{field}”不符合格式（{problem}）",
+        "en": "the reply's “{field}” does not fit the format ({problem})",
+    },
+    "reply.text_too_long": {
+        "zh": "回执的“{field}”过长（{size:,} 个字符，上限 {limit:,}）",
+        "en": "the reply's “{field}” is too long ({size:,} characters; the limit is {limit:,})",
+    },
+    "reply.too_many": {
+        "zh": "回执的 {what} 过多（{count:,} 项，上限 {limit:,}）",
+        "en": "the reply has too many {what} ({count:,}; the limit is {limit:,})",
+    },
+    "reply.version": {
+        "zh": "回执格式版本 {version} 无法识别（本工具认识版本 {known}）",
+        "en": "reply format version {version} is not known (this tool knows version {known})",
+    },
+    "reply.version_fix": {
+        "zh": "请升级 geo，或请对方使用本项目最新生成的地图",
+        "en": "upgrade geo, or ask the sender to use the project's latest map",
+    },
+    "reply.not_image": {
+        "zh": "回执中的照片 {photo} 不是图片（应为 JPEG、PNG 或 WebP）",
+        "en": "photo {photo} of the reply is not an image (JPEG, PNG or WebP)",
+    },
+    "reply.not_image_fix": {
+        "zh": "请对方在地图上重新选择照片后保存回执",
+        "en": "ask the sender to choose the photo again on their map and save the reply",
+    },
+    "reply.photo_too_large": {
+        "zh": "回执中的照片 {photo} 过大（{size:,} 字节，上限 {limit:,} 字节）",
+        "en": "photo {photo} of the reply is too large ({size:,} bytes; the limit is {limit:,})",
+    },
+    "reply.photo_too_wide": {
+        "zh": "回执中的照片 {photo} 尺寸过大（长边 {size:,} 像素，上限 {limit:,}）",
+        "en": "photo {photo} of the reply is too large ({size:,} pixels on its longer side; the limit is {limit:,})",
+    },
+    "reply.photo_too_large_fix": {
+        "zh": "地图会自动压缩照片；请对方用本项目生成的地图重新附照片",
+        "en": "the map shrinks photos itself; ask the sender to attach it again from the project's map",
+    },
+    "reply.unreadable": {"zh": "无法读取：{reason}", "en": "cannot be read: {reason}"},
+    "reply.action.done": {"zh": "报完成", "en": "done"},
+    "reply.action.doing": {"zh": "报进度", "en": "progress"},
+    "reply.action.resolved": {"zh": "报已整改", "en": "resolved"},
+    "reply.action.report": {"zh": "上报问题", "en": "new problem"},
+    "reply.action.confirm": {"zh": "核实", "en": "confirmed"},
+    "reply.action.return": {"zh": "退回", "en": "sent back"},
+    "reply.applied": {"zh": "已采用“{who}”的{what}", "en": "applied: {what} from “{who}”"},
+    "reply.not_applied": {
+        "zh": "未采用“{who}”的{what}：{reason}",
+        "en": "not applied: {what} from “{who}”: {reason}",
+    },
+    "reply.repeated": {
+        "zh": "与 {file} 中的同一条重复，只计一次",
+        "en": "the same entry as in {file}; counted once",
+    },
+    "reply.no_such_report": {
+        "zh": "所核实的上报（{report}）不是该事项当前的报完成",
+        "en": "the report it names ({report}) is not the item's current report of done",
+    },
+    "reply.not_theirs": {
+        "zh": "该事项不归“{who}”负责",
+        "en": "the item is not one that “{who}” is responsible for",
+    },
+    "reply.office_later": {
+        "zh": "办公室已于 {updated} 更新该事项，以办公室为准",
+        "en": "the office updated the item on {updated}, after the reply: the office's word stands",
+    },
+    "reply.office_done": {
+        "zh": "办公室的表中该事项已完成",
+        "en": "the office's table already has it done",
+    },
+    "reply.no_such_item": {
+        "zh": "整改事项“{item}”已不存在",
+        "en": "there is no longer a status item “{item}”",
+    },
+    "reply.no_such_issue": {
+        "zh": "问题“{issue}”已不存在",
+        "en": "there is no longer an issue “{issue}”",
+    },
+    "reply.outside": {"zh": "位置在辖区之外", "en": "the point lies outside the district"},
+    "reply.import.kept": {
+        "zh": "{file}：已收下（{person}，{entries} 条），存为 {path}",
+        "en": "{file}: kept ({person}, {entries} entries) as {path}",
+    },
+    "reply.import.already": {
+        "zh": "{file}：此回执已收过（{path}），未重复收下",
+        "en": "{file}: this reply was kept before ({path}); not kept twice",
+    },
+    "reply.import.refused": {"zh": "{file}：未收下：{message}", "en": "{file}: refused: {message}"},
+    "reply.import.fix": {"zh": "  修改：{fix}", "en": "  Fix: {fix}"},
+    "reply.import.entry": {"zh": "  第 {row} 条：{message}", "en": "  entry {row}: {message}"},
+    "reply.import.done": {
+        "zh": "收下 {kept} 份，已有 {already} 份，拒收 {refused} 份；重新运行 geo build 即可在地图和报表中看到",
+        "en": "{kept} kept, {already} already kept, {refused} refused; run geo build again to see them "
+        "in the maps and reports",
+    },
 }
 
 
