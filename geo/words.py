@@ -15,12 +15,13 @@ is said here too: its ends (`section_label`) and how they were found
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .checks import check_of
-from .messages import LANGUAGES, Msg, msg, s2t
+from .messages import LANGUAGES, Msg, msg, s2t, template
 from .model import Gap, Summary
 
 __all__ = [
@@ -347,6 +348,7 @@ _WORDING = {
 # ----------------------------------------------------------------------------- a placed section
 # `geo.resolve` places each end of a road or section assignment and says how with a code (``how_from``,
 # ``how_to``) and numbers (``off_from_m``, ``off_to_m``, ``start_m``, ``end_m``); the words are the catalogue's.
+NEAR_CROSSING, TWO_CROSSINGS = "near_crossing", "two_crossings"  # the codes whose words hold numbers
 _HOW = {
     "crossing": "section.how.crossing",
     "near_crossing": "section.how.near_crossing",
@@ -374,10 +376,11 @@ def section_label(start: str, end: str, start_m: float, end_m: float, lang: str 
     lang
         ``zh``, ``en`` or ``zh-Hant``.
     """
+    # the catalogue's templates filled with str.format: called for every section a map or report shows
     if start == end and start:
         low, high = sorted((start_m, end_m))
-        return msg("section.same_street", street=start, low=low, high=high).text(lang)
-    return msg("section.between", start=start, end=end).text(lang)
+        return template("section.same_street", lang).format(street=start, low=low, high=high)
+    return template("section.between", lang).format(start=start, end=end)
 
 
 def how_words(placed: Mapping[str, Any], lang: str = "zh") -> str:
@@ -389,19 +392,38 @@ def how_words(placed: Mapping[str, Any], lang: str = "zh") -> str:
     (``米数 / 路口``); a street to itself by its two crossings
     (``两处路口（120 米与 860 米）``), a road by ``全路``.
     """
-    low, high = sorted((float(placed["start_m"]), float(placed["end_m"])))
-    first, last = (
-        _end_words(how, float(off), low, high).text(lang)
-        for how, off in ((placed["how_from"], placed["off_from_m"]), (placed["how_to"], placed["off_to_m"]))
+    return _how(
+        placed["how_from"],
+        placed["how_to"],
+        placed["off_from_m"],
+        placed["off_to_m"],
+        placed["start_m"],
+        placed["end_m"],
+        lang,
     )
+
+
+def _how(how_from: str, how_to: str, off_from, off_to, start_m, end_m, lang: str) -> str:
+    """`how_words` from the columns' values: only the numbers the words say reach the cache."""
+    low, high = sorted((float(start_m), float(end_m)))
+    if TWO_CROSSINGS not in (how_from, how_to):
+        low = high = 0.0  # the words do not say them: one cached phrase for every section placed alike
+    off_from = float(off_from) if how_from == NEAR_CROSSING else 0.0
+    off_to = float(off_to) if how_to == NEAR_CROSSING else 0.0
+    return _how_words(how_from, how_to, off_from, off_to, low, high, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _how_words(how_from: str, how_to: str, off_from: float, off_to: float, low: float, high: float, lang: str) -> str:
+    first, last = (_end_words(how, off, low, high).text(lang) for how, off in ((how_from, off_from), (how_to, off_to)))
     return first if first == last else msg("section.how.ends", start=first, end=last).text(lang)
 
 
 def _end_words(how: str, off_m: float, low_m: float, high_m: float) -> Msg:
     """One end's `how` as a message: how far off for a near crossing, both chainages for a street to itself."""
-    if how == "near_crossing":
+    if how == NEAR_CROSSING:
         return msg(_HOW[how], off=off_m)
-    if how == "two_crossings":
+    if how == TWO_CROSSINGS:
         return msg(_HOW[how], low=low_m, high=high_m)
     return msg(_HOW[how])
 
@@ -412,14 +434,20 @@ def section_words(coverage, lang: str = "zh"):
     Two columns are added: ``label``, its ends (`section_label`; a road: ``全路`` / ``whole road``),
     and ``how``, how they were found (`how_words`). The frame's other columns are as they were.
     """
-    rows = coverage.to_dict("records")
-    whole = msg("section.how.whole_road").text(lang)
+    columns = ("kind", "from", "to", "start_m", "end_m", "how_from", "how_to", "off_from_m", "off_to_m")
+    kind, start, end, start_m, end_m, how_from, how_to, off_from, off_to = (
+        coverage[c].to_numpy(dtype=object) for c in columns
+    )
+    whole = template("section.how.whole_road", lang)
     return coverage.assign(
         label=[
-            whole if r["kind"] == "road" else section_label(r["from"], r["to"], r["start_m"], r["end_m"], lang)
-            for r in rows
+            whole if k == "road" else section_label(a, b, s, e, lang)
+            for k, a, b, s, e in zip(kind, start, end, start_m, end_m)
         ],
-        how=[how_words(r, lang) for r in rows],
+        how=[
+            _how(hf, ht, of, ot, s, e, lang)
+            for hf, ht, of, ot, s, e in zip(how_from, how_to, off_from, off_to, start_m, end_m)
+        ],
     )
 
 
