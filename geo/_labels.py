@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from .messages import s2t
+
 __all__ = ["labels", "with_unit"]
 
 _ZH = {
@@ -315,7 +317,5 @@ def with_unit(words: dict[str, str], lang: str, unit_word: str) -> dict[str, str
 
 @functools.cache
 def _hant() -> dict[str, str]:
-    import opencc  # Simplified -> Traditional (Apache-2.0)
-
-    convert = opencc.OpenCC("s2t").convert
+    convert = s2t().convert  # Simplified -> Traditional
     return {key: convert(text) for key, text in _ZH.items()}
