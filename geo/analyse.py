@@ -632,6 +632,7 @@ def _with_replies(
         [e for e in entries if e.action != "report"],
         lambda person, key: (person, key) in held_items,
         lambda person, issue: (person, issue) in held_issues,
+        resolved.project.inspectors["id"],
     )
     return status, issues, outcomes
 

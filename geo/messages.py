@@ -1249,6 +1249,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "该事项不归“{who}”负责",
         "en": "the item is not one that “{who}” is responsible for",
     },
+    "reply.no_such_group": {
+        "zh": "督查组“{who}”已不在督查组名单（inspectors）中",
+        "en": "“{who}” is no longer in the inspection groups' table (inspectors)",
+    },
     "reply.office_later": {
         "zh": "办公室已于 {updated} 更新该事项，以办公室为准",
         "en": "the office updated the item on {updated}, after the reply: the office's word stands",

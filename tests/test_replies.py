@@ -410,3 +410,13 @@ def test_the_office_confirms_by_its_own_table(project):
     assert figures["status"]["done_reported"] == figures["status"]["done_confirmed"] == demo_done() + 1
     (said,) = [p for p in result.problems if p.file.startswith("replies/")]
     assert "2022-05-14" in str(said)  # the office's later word stands, said in the ledger
+
+
+def test_a_group_no_longer_listed_confirms_nothing(project):
+    keep(project, make_reply(project, "leader", "D01", [entry("a1", "done", item=CLEANING)]))
+    confirm = entry("c1", "confirm", at="2022-05-13T10:00:00+08:00", report="leader/D01/a1", item=CLEANING)
+    keep(project, make_reply(project, "inspectors", "DC10", [confirm]), "confirm.json")  # inspectors.csv: DC1–DC9
+    result = geo.check(project)
+    assert row_of(result.analysis, CLEANING)["verification"] == "reported"
+    (said,) = [p for p in result.problems if p.severity == "warning" and p.file.startswith("replies/")]
+    assert "DC10" in str(said) and "督查组名单" in str(said)
