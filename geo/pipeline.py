@@ -14,7 +14,7 @@ import pandas as pd
 
 from .analyse import Analysis, analyse
 from .config import Config, load_config
-from .errors import Problem
+from .errors import GeoError, Problem
 from .ledger import LedgerEntry, account
 from .load import load_frames, load_project, split_sources
 from .messages import Msg
@@ -78,7 +78,9 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
     ------
     ValidationError
         With every error found (loading, validation and section ends, in
-        one list) and the ledger, when the input has any error.
+        one list) and the ledger, when the input has any error. Resolving
+        runs on such input too, for the section ends' errors; a `GeoError`
+        it raises then is left to the list, anything else is a bug and goes on.
     """
     if config is None:
         config = Config() if isinstance(project_dir, Mapping) else load_config(project_dir)
@@ -99,7 +101,7 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
     try:
         resolved, more = resolve_project(project, config.tolerances)
         problems += split_sources(more, project.sources)
-    except Exception:
+    except GeoError:  # a documented refusal (a CRS, a schema) of input whose errors are already listed
         if not any(p.severity == "error" for p in problems):
             raise
         log.debug("resolving skipped: the input already has errors", exc_info=True)
