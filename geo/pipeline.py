@@ -27,6 +27,7 @@ from .validate import raise_for_errors, validate_project
 from .words import choose_language
 
 if TYPE_CHECKING:
+    from .history import Changes
     from .render import MapFile
 
 __all__ = [
@@ -234,7 +235,9 @@ def check_reports(
     return result, figures
 
 
-def _since_last_snapshot(project_dir: ProjectSource, analysis: Analysis, since: date | None = None):
+def _since_last_snapshot(
+    project_dir: ProjectSource, analysis: Analysis, since: date | None = None
+) -> tuple[Changes | None, list[Problem]]:
     """What changed since the project's latest snapshot before this run's as-of date (or `since`), or None;
     and a warning for each later snapshot that could not be read (skipped: the summary names their dates).
 
