@@ -399,11 +399,13 @@ def print_pages(
     progress: Progress = SILENT,
     *,
     font_file: str | Path | None = None,
-) -> tuple[CheckResult, Written]:
-    """The printable pages (`geo.printable.render_printable`) under ``<out_dir>/print/``, as one step.
+) -> Written:
+    """The printable pages (`geo.printable.render_printable`) under ``<out_dir>/print/`` (`who`: leaders' ids
+    or names; all when None), as one step.
 
-    For every leader (`who` None), the pages of leaders no longer in the data go; a page a person
-    changed stays, and the new one takes the next free name.
+    `font_file` is the CJK font (``GEO_CJK_FONT``; else one is searched for). For every leader, the
+    pages of leaders no longer in the data go; a page a person changed stays, and the new one takes
+    the next free name. `Written.problems` are the check's warnings and notes.
     """
     from .printable import render_printable
 
@@ -421,4 +423,4 @@ def print_pages(
                 progress=progress,
                 scratch=output.scratch,
             )
-    return result, Written([output.final(f) for f in files], output.notices, result.problems)
+    return Written([output.final(f) for f in files], output.notices, result.problems)
