@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from .messages import s2t
+
 __all__ = ["labels", "with_unit"]
 
 _ZH = {
@@ -32,6 +34,7 @@ _ZH = {
     "state.open": "未整改",
     "state.resolved": "已整改",
     "source.complaint": "投诉",
+    "source.leader": "领导上报",
     "source.inspection": "督查",
     "source.": "未注明",
     "layer.boundary": "区界",
@@ -174,6 +177,7 @@ _EN = {
     "state.open": "open",
     "state.resolved": "resolved",
     "source.complaint": "complaint",
+    "source.leader": "leader's report",
     "source.inspection": "inspection",
     "source.": "unknown source",
     "layer.boundary": "District boundary",
@@ -313,7 +317,5 @@ def with_unit(words: dict[str, str], lang: str, unit_word: str) -> dict[str, str
 
 @functools.cache
 def _hant() -> dict[str, str]:
-    import opencc  # Simplified -> Traditional (Apache-2.0)
-
-    convert = opencc.OpenCC("s2t").convert
+    convert = s2t().convert  # Simplified -> Traditional
     return {key: convert(text) for key, text in _ZH.items()}

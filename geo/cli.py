@@ -547,6 +547,40 @@ def init(run: _Run, folder: Path, force: bool) -> int:
     return 0
 
 
+@_command("import", as_of=False)
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path),
+    default=Path("layers"),
+    show_default=True,
+    help="项目文件夹 The project folder whose maps sent the replies.",
+)
+@click.argument("replies", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_(run: _Run, project: Path, replies: tuple[Path, ...]) -> int:
+    """收下回执（领导、督查组地图发回的）。Check REPLIES (saved files or pasted text); keep them in PROJECT/replies/."""
+    if project.is_dir():
+        run.config(project)
+    from .pipeline import import_replies
+
+    outcomes = import_replies(project, list(replies))
+    for o in outcomes:
+        if o.status == "kept":
+            line = msg("reply.import.kept", file=o.source, person=o.person, entries=o.entries, path=o.path)
+        elif o.status == "already":
+            line = msg("reply.import.already", file=o.source, path=o.path)
+        else:
+            line = msg("reply.import.refused", file=o.source, message=o.message or "")
+        if o.status != "refused" and run.quiet:
+            continue
+        run.say(line, err=o.status == "refused")
+        if o.status == "refused" and o.fix:
+            run.say(msg("reply.import.fix", fix=o.fix), err=True)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("kept", "already", "refused")}
+    if not run.quiet:
+        run.say(msg("reply.import.done", **counts))
+    return EXIT_INVALID if counts["refused"] else 0
+
+
 @_command("print", problems="beside --out")
 @_project_arg
 @_out_option("输出文件夹（页面写入其中的 print/）Output folder (the pages go into its print/).")

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CATALOGUE", "LANGUAGES", "Msg", "Seq", "fields", "msg", "render", "seq", "template"]
+__all__ = ["CATALOGUE", "LANGUAGES", "Msg", "Seq", "fields", "msg", "render", "s2t", "seq", "template"]
 
 LANGUAGES = ("zh", "en", "zh-Hant")
 
@@ -132,6 +132,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "整改事项 {total} 项，已完成 {done} 项，占 {share}；逾期未完成 {overdue} 项。",
         "en": "{total} rectification items: {done} done ({share}); {overdue} overdue and not done.",
     },
+    "bulletin.items_reported": {
+        "zh": "整改事项 {total} 项，报完成 {reported} 项，其中已核实 {confirmed} 项，占 {share}；"
+        "逾期未完成 {overdue} 项。",
+        "en": "{total} rectification items: {reported} reported done, {confirmed} of them confirmed ({share}); "
+        "{overdue} overdue and not done.",
+    },
+    "bulletin.issues_reported": {
+        "zh": "问题报已整改 {reported} 个，其中已核实 {confirmed} 个。",
+        "en": "{reported} issues reported resolved, {confirmed} of them confirmed.",
+    },
     "bulletin.gaps": {
         "zh": "责任空白点 {total} 处，须逐一明确责任人。",
         "en": "{total} places have no one responsible and each needs a leader.",
@@ -142,6 +152,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "新增空白点 {opened} 处，消除空白点 {closed} 处。",
         "en": "Since then {completed} items were completed and {overdue} became overdue; {new} issues came in and "
         "{resolved} were resolved; {opened} gaps opened and {closed} closed.",
+    },
+    "bulletin.change_confirmed": {
+        "zh": "本期已核实整改事项 {items} 项、问题 {issues} 个（其余为责任人报完成，待督查组核实）。",
+        "en": "{items} items and {issues} issues were confirmed since then (the rest are reported done by their "
+        "leaders and wait for an inspection group).",
     },
     "bulletin.no_snapshot": {
         "zh": "尚无上期数据（请在每次推进会后运行 geo snapshot）。",
@@ -1051,8 +1066,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "resolve.road_itself": {"zh": "道路不能以自身为起止点", "en": "a road cannot start or end at itself"},
     "resolve.no_crossing": {
-        "zh": "{street} 与 {road} 不相交（最近处相距 {distance} 米）",
-        "en": "{street} does not cross {road} (at the closest, {distance} m apart)",
+        "zh": "{street} 与 {road} 不相交（最近处相距 {distance:.1f} 米）",
+        "en": "{street} does not cross {road} (at the closest, {distance:.1f} m apart)",
     },
     "resolve.crosses_once": {
         "zh": "路段的起点和止点是同一处：{street} 只在 {at:.0f} 米处与 {road} 相交一次",
@@ -1117,6 +1132,171 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "check the start and the end; if the stretch is the district's, check the boundary layer "
         "or the roads layer's CRS",
     },
+    # ------------------------------------------------------------------------- replies from the field (geo.replies)
+    "reply.bad_secret": {
+        "zh": "项目密钥文件 {file} 已损坏（应为 64 位十六进制数字）",
+        "en": "the project's secret {file} is damaged (it should hold 64 hex digits)",
+    },
+    "reply.bad_secret_fix": {
+        "zh": "从备份恢复 {file}；如无备份，删除它并重新生成地图（已发出的地图将无法再回执）",
+        "en": "restore {file} from a backup; without one, delete it and build the maps again "
+        "(maps already sent can no longer reply)",
+    },
+    "reply.no_secret": {
+        "zh": "项目文件夹中没有密钥（.geo-secret），无法核验回执",
+        "en": "the project folder has no secret (.geo-secret): replies cannot be verified",
+    },
+    "reply.no_secret_fix": {
+        "zh": "回执只能导入生成这些地图的项目文件夹；请在该文件夹运行 geo import",
+        "en": "import replies into the project folder whose maps sent them; run geo import there",
+    },
+    "reply.too_large": {
+        "zh": "回执过大（{size:,} 字节，上限 {limit:,} 字节）",
+        "en": "the reply is too large ({size:,} bytes; the limit is {limit:,})",
+    },
+    "reply.too_large_fix": {
+        "zh": "请对方分几次保存回执（每次少标几项、少附几张照片）",
+        "en": "ask the sender to save it in several replies (fewer marks and photos in each)",
+    },
+    "reply.not_text": {"zh": "文件不是文本，不是回执", "en": "the file is not text: not a reply"},
+    "reply.no_object": {"zh": "文件中没有回执内容", "en": "the file holds no reply"},
+    "reply.bad_json": {
+        "zh": "回执内容不完整或被改动（{detail}）",
+        "en": "the reply is incomplete or altered ({detail})",
+    },
+    "reply.not_reply_fix": {
+        "zh": "请对方在地图上重新点“保存回执”或“复制回执”，并完整转发",
+        "en": "ask the sender to press “Save reply” or “Copy reply” again on their map and forward it whole",
+    },
+    "reply.other_project": {
+        "zh": "回执来自另一个项目的地图",
+        "en": "the reply comes from the maps of another project",
+    },
+    "reply.other_project_fix": {
+        "zh": "在生成这些地图的项目文件夹中导入（--project）",
+        "en": "import it into the project folder whose maps sent it (--project)",
+    },
+    "reply.bad_signature": {
+        "zh": "回执签名不符（“{person}”）：回执在保存后被改动，或不是由此人的地图发出",
+        "en": "the reply's signature does not match (“{person}”): it was changed after it was saved, "
+        "or was not sent by that person's map",
+    },
+    "reply.bad_signature_fix": {
+        "zh": "不要编辑回执文件；请对方从自己的地图重新保存回执",
+        "en": "do not edit reply files; ask the sender to save the reply again from their own map",
+    },
+    "reply.bad_field": {
+        "zh": "回执的“{field}”不符合格式（{problem}）",
+        "en": "the reply's “{field}” does not fit the format ({problem})",
+    },
+    "reply.text_too_long": {
+        "zh": "回执的“{field}”过长（{size:,} 个字符，上限 {limit:,}）",
+        "en": "the reply's “{field}” is too long ({size:,} characters; the limit is {limit:,})",
+    },
+    "reply.too_many": {
+        "zh": "回执的 {what} 过多（{count:,} 项，上限 {limit:,}）",
+        "en": "the reply has too many {what} ({count:,}; the limit is {limit:,})",
+    },
+    "reply.version": {
+        "zh": "回执格式版本 {version} 无法识别（本工具认识版本 {known}）",
+        "en": "reply format version {version} is not known (this tool knows version {known})",
+    },
+    "reply.version_fix": {
+        "zh": "请升级 geo，或请对方使用本项目最新生成的地图",
+        "en": "upgrade geo, or ask the sender to use the project's latest map",
+    },
+    "reply.not_image": {
+        "zh": "回执中的照片 {photo} 不是图片（应为 JPEG、PNG 或 WebP）",
+        "en": "photo {photo} of the reply is not an image (JPEG, PNG or WebP)",
+    },
+    "reply.not_image_fix": {
+        "zh": "请对方在地图上重新选择照片后保存回执",
+        "en": "ask the sender to choose the photo again on their map and save the reply",
+    },
+    "reply.photo_too_large": {
+        "zh": "回执中的照片 {photo} 过大（{size:,} 字节，上限 {limit:,} 字节）",
+        "en": "photo {photo} of the reply is too large ({size:,} bytes; the limit is {limit:,})",
+    },
+    "reply.photo_too_wide": {
+        "zh": "回执中的照片 {photo} 尺寸过大（长边 {size:,} 像素，上限 {limit:,}）",
+        "en": "photo {photo} of the reply is too large ({size:,} pixels on its longer side; the limit is {limit:,})",
+    },
+    "reply.photo_too_large_fix": {
+        "zh": "地图会自动压缩照片；请对方用本项目生成的地图重新附照片",
+        "en": "the map shrinks photos itself; ask the sender to attach it again from the project's map",
+    },
+    "reply.unreadable": {"zh": "无法读取：{reason}", "en": "cannot be read: {reason}"},
+    "reply.action.done": {"zh": "报完成", "en": "done"},
+    "reply.action.doing": {"zh": "报进度", "en": "progress"},
+    "reply.action.resolved": {"zh": "报已整改", "en": "resolved"},
+    "reply.action.report": {"zh": "上报问题", "en": "new problem"},
+    "reply.action.confirm": {"zh": "核实", "en": "confirmed"},
+    "reply.action.return": {"zh": "退回", "en": "sent back"},
+    "reply.applied": {"zh": "已采用“{who}”的{what}", "en": "applied: {what} from “{who}”"},
+    "reply.not_applied": {
+        "zh": "未采用“{who}”的{what}：{reason}",
+        "en": "not applied: {what} from “{who}”: {reason}",
+    },
+    "reply.repeated": {
+        "zh": "与 {file} 中的同一条重复，只计一次",
+        "en": "the same entry as in {file}; counted once",
+    },
+    "reply.no_such_report": {
+        "zh": "所核实的上报（{report}）不是该事项当前的报完成",
+        "en": "the report it names ({report}) is not the item's current report of done",
+    },
+    "reply.not_theirs": {
+        "zh": "该事项不归“{who}”负责",
+        "en": "the item is not one that “{who}” is responsible for",
+    },
+    "reply.office_later": {
+        "zh": "办公室已于 {updated} 更新该事项，以办公室为准",
+        "en": "the office updated the item on {updated}, after the reply: the office's word stands",
+    },
+    "reply.office_done": {
+        "zh": "办公室的表中该事项已完成",
+        "en": "the office's table already has it done",
+    },
+    "reply.no_such_item": {
+        "zh": "整改事项“{item}”已不存在",
+        "en": "there is no longer a status item “{item}”",
+    },
+    "reply.no_such_issue": {
+        "zh": "问题“{issue}”已不存在",
+        "en": "there is no longer an issue “{issue}”",
+    },
+    "reply.outside": {"zh": "位置在辖区之外", "en": "the point lies outside the district"},
+    "reply.import.kept": {
+        "zh": "{file}：已收下（{person}，{entries} 条），存为 {path}",
+        "en": "{file}: kept ({person}, {entries} entries) as {path}",
+    },
+    "reply.import.already": {
+        "zh": "{file}：此回执已收过（{path}），未重复收下",
+        "en": "{file}: this reply was kept before ({path}); not kept twice",
+    },
+    "reply.import.refused": {"zh": "{file}：未收下：{message}", "en": "{file}: refused: {message}"},
+    "reply.import.fix": {"zh": "  修改：{fix}", "en": "  Fix: {fix}"},
+    "reply.import.done": {
+        "zh": "收下 {kept} 份，已有 {already} 份，拒收 {refused} 份；重新运行 geo build 即可在地图和报表中看到",
+        "en": "{kept} kept, {already} already kept, {refused} refused; run geo build again to see them "
+        "in the maps and reports",
+    },
+    # ------------------------------------------------------------------------- a placed section in words
+    # `geo.words.section_label` and `how_words` say `Resolved.coverage`'s codes and numbers with these.
+    "section.between": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "section.same_street": {
+        "zh": "{street}（两处路口，{low:.0f} 米与 {high:.0f} 米）",
+        "en": "{street} (two crossings, at {low:.0f} m and {high:.0f} m)",
+    },
+    "section.how.crossing": {"zh": "路口", "en": "crossing"},
+    "section.how.near_crossing": {"zh": "近路口（相距 {off:.1f} 米）", "en": "near a crossing ({off:.1f} m off)"},
+    "section.how.metres": {"zh": "米数", "en": "distance"},
+    "section.how.whole_road": {"zh": "全路", "en": "whole road"},
+    "section.how.two_crossings": {
+        "zh": "两处路口（{low:.0f} 米与 {high:.0f} 米）",
+        "en": "two crossings ({low:.0f} m and {high:.0f} m)",
+    },
+    "section.how.ends": {"zh": "{start} / {end}", "en": "{start} / {end}"},
 }
 
 
@@ -1207,14 +1387,17 @@ def template(key: str, lang: str = "zh") -> str:
         raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
     entry = CATALOGUE[key]
     if lang == "zh-Hant":
-        return _s2t().convert(entry["zh"])
+        return s2t().convert(entry["zh"])
     return entry[lang]
 
 
 @functools.cache
-def _s2t():
-    # The same conversion as `geo.words` (OpenCC s2t, Apache-2.0), imported only when zh-Hant is asked
-    # for, so that this module stays cheap to import (`geo._main` uses it before the heavy imports).
+def s2t() -> Any:
+    """The one Simplified -> Traditional converter (OpenCC ``s2t``, Apache-2.0) of every module that says zh-Hant.
+
+    Built once, on first use: OpenCC is imported only when zh-Hant is asked for, so that this
+    module stays cheap to import (`geo._main` uses it before the heavy imports).
+    """
     import opencc
 
     return opencc.OpenCC("s2t")

@@ -179,7 +179,7 @@ def test_every_command_takes_the_shared_options_after_its_own():
     from geo.cli import cli
 
     dated = {"build", "check", "snapshot", "bulletin", "share", "print"}
-    assert set(cli.commands) == dated | {"validate", "init"}
+    assert set(cli.commands) == dated | {"validate", "init", "import"}
     for name, command in cli.commands.items():
         options = [p.name for p in command.params if isinstance(p, click.Option)]
         shared = ["lang", *(["today"] if name in dated else []), "verbose", "quiet"]
