@@ -14,7 +14,7 @@ import pandas as pd
 
 from .analyse import Analysis, analyse
 from .config import Config, load_config
-from .errors import Problem
+from .errors import GeoError, Problem
 from .ledger import LedgerEntry, account, account_replies
 from .load import load_frames, load_project, split_sources
 from .messages import Msg, msg
@@ -28,6 +28,7 @@ from .validate import raise_for_errors, validate_project
 from .words import choose_language
 
 if TYPE_CHECKING:
+    from .history import Changes
     from .render import MapFile
 
 __all__ = [
@@ -80,7 +81,9 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
     ------
     ValidationError
         With every error found (loading, validation and section ends, in
-        one list) and the ledger, when the input has any error.
+        one list) and the ledger, when the input has any error. Resolving
+        runs on such input too, for the section ends' errors; a `GeoError`
+        it raises then is left to the list, anything else is a bug and goes on.
     """
     if config is None:
         config = Config() if isinstance(project_dir, Mapping) else load_config(project_dir)
@@ -105,7 +108,7 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
     try:
         resolved, more = resolve_project(project, config.tolerances)
         problems += split_sources(more, project.sources)
-    except Exception:
+    except GeoError:  # a documented refusal (a CRS, a schema) of input whose errors are already listed
         if not any(p.severity == "error" for p in problems):
             raise
         log.debug("resolving skipped: the input already has errors", exc_info=True)
@@ -242,7 +245,9 @@ def check_reports(
     return result, figures
 
 
-def _since_last_snapshot(project_dir: ProjectSource, analysis: Analysis, since: date | None = None):
+def _since_last_snapshot(
+    project_dir: ProjectSource, analysis: Analysis, since: date | None = None
+) -> tuple[Changes | None, list[Problem]]:
     """What changed since the project's latest snapshot before this run's as-of date (or `since`), or None;
     and a warning for each later snapshot that could not be read (skipped: the summary names their dates).
 
@@ -428,11 +433,13 @@ def print_pages(
     progress: Progress = SILENT,
     *,
     font_file: str | Path | None = None,
-) -> tuple[CheckResult, Written]:
-    """The printable pages (`geo.printable.render_printable`) under ``<out_dir>/print/``, as one step.
+) -> Written:
+    """The printable pages (`geo.printable.render_printable`) under ``<out_dir>/print/`` (`who`: leaders' ids
+    or names; all when None), as one step.
 
-    For every leader (`who` None), the pages of leaders no longer in the data go; a page a person
-    changed stays, and the new one takes the next free name.
+    `font_file` is the CJK font (``GEO_CJK_FONT``; else one is searched for). For every leader, the
+    pages of leaders no longer in the data go; a page a person changed stays, and the new one takes
+    the next free name. `Written.problems` are the check's warnings and notes.
     """
     from .printable import render_printable
 
@@ -450,4 +457,4 @@ def print_pages(
                 progress=progress,
                 scratch=output.scratch,
             )
-    return result, Written([output.final(f) for f in files], output.notices, result.problems)
+    return Written([output.final(f) for f in files], output.notices, result.problems)

@@ -41,9 +41,11 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS
@@ -173,7 +175,7 @@ def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:
     return _axes_of(*merged_roads(named["name"], named.geometry.values))
 
 
-def _axes_of(names: list[str], merged, only: set[str] | None = None) -> dict[str, RoadAxis]:
+def _axes_of(names: list[str], merged: npt.NDArray[np.object_], only: set[str] | None = None) -> dict[str, RoadAxis]:
     """The `RoadAxis` of each road merged (`merged_roads`), by name; only those named in `only` when given."""
     axes = {}
     for name, lines in zip(names, merged):
@@ -188,7 +190,7 @@ def _axes_of(names: list[str], merged, only: set[str] | None = None) -> dict[str
     return axes
 
 
-def axes_frame(axes: dict[str, RoadAxis], crs) -> gpd.GeoDataFrame:
+def axes_frame(axes: dict[str, RoadAxis], crs: CRS) -> gpd.GeoDataFrame:
     """The roads' axes as a frame indexed by name, see `Resolved.road_axes`."""
     columns = ["name", "geometry", "axis", "length_m", "extent_m", "pieces_m", "parts"]
     rows = [
@@ -278,7 +280,7 @@ def _as_drawn(project: Project, roads: gpd.GeoDataFrame, crs: CRS) -> _Roads:
     return _Roads(counted, as_drawn, streets, spelled, loosely)
 
 
-def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str, float]:
+def _crossings(road: RoadAxis, cross: shapely.Geometry, tol: Tolerances) -> tuple[list[float], str, float]:
     """Chainages where `cross` meets any part of `road`, clustered; how they were found; how far off (m).
 
     Crossing points on either carriageway project to about the same chainage,
@@ -311,7 +313,7 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
 
 
 def _end_candidates(
-    value: str, road: str, axes: dict[str, RoadAxis], tol: Tolerances, streets: dict | None = None
+    value: str, road: str, axes: dict[str, RoadAxis], tol: Tolerances, streets: dict[str, object] | None = None
 ) -> _End:
     """Candidate chainages for one end of a section (within ``[0, extent_m]``); and how, or why not.
 
@@ -371,7 +373,7 @@ def _problem(
 
 
 def _same_street(
-    project: Project, a, road: str, chainages: list[float], problems: list[Problem]
+    project: Project, a: dict[str, Any], road: str, chainages: list[float], problems: list[Problem]
 ) -> tuple[float, float] | None:
     """A section from a cross street to the same cross street: between its first and last crossings.
 
@@ -420,10 +422,10 @@ def _resolve_sections(
     axes: dict[str, RoadAxis],
     tol: Tolerances,
     problems: list[Problem],
-    streets: dict | None = None,
+    streets: dict[str, object] | None = None,
     spelled: dict[str, str] | None = None,
     loosely: set[str] | frozenset[str] = frozenset(),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every road and section assignment placed on `axes` (the roads as drawn): rows of `Resolved.coverage`.
 
     `streets` are the roads an end may name (their lines as drawn; the roads
@@ -546,8 +548,8 @@ def _resolve_sections(
 
 
 def _inside_only(
-    project: Project, rows: list[dict], roads: _Roads, tol: Tolerances, problems: list[Problem]
-) -> list[dict]:
+    project: Project, rows: list[dict[str, Any]], roads: _Roads, tol: Tolerances, problems: list[Problem]
+) -> list[dict[str, Any]]:
     """The placed stretches as the district counts them: ``length_m`` inside it, ``outside_m`` outside.
 
     A section with at least ``min_gap_m`` outside gets a note saying how many
