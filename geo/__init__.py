@@ -42,6 +42,9 @@ if TYPE_CHECKING:  # the names of `_WHERE` with their types, for type checkers (
     from .pipeline import CheckResult as CheckResult
     from .pipeline import build as build
     from .pipeline import check as check
+    from .pipeline import import_replies as import_replies
+    from .replies import KeptReplies as KeptReplies
+    from .replies import load_replies as load_replies
     from .resolve import Resolved as Resolved
     from .resolve import resolve_project as resolve_project
     from .validate import validate_project as validate_project
@@ -78,6 +81,9 @@ _WHERE = {
     "CheckResult": "pipeline",
     "build": "pipeline",
     "check": "pipeline",
+    "import_replies": "pipeline",
+    "KeptReplies": "replies",
+    "load_replies": "replies",
     "Resolved": "resolve",
     "resolve_project": "resolve",
     "validate_project": "validate",
