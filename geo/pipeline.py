@@ -323,7 +323,7 @@ def snapshot(project_dir: str | Path, config: Config, progress: Progress = SILEN
 
 
 def bulletin(
-    project_dir: str | Path,
+    project_dir: ProjectSource,
     out_dir: str | Path,
     config: Config,
     since: date | None = None,
@@ -365,13 +365,15 @@ def bulletin(
         since_change, warnings = _since_last_snapshot(project_dir, analysis, since)
         if since_change is not None:
             figures["changes"] = since_change.summary
-        history, unreadable = earlier_snapshots(Path(project_dir), analysis.as_of)
+        history, unreadable = (
+            ([], []) if isinstance(project_dir, Mapping) else earlier_snapshots(Path(project_dir), analysis.as_of)
+        )
         warnings += [p for p in unreadable if p not in warnings]
         missing = sorted({p.file.split("/")[1] for p in warnings})
         worded = make_bulletin(
             analysis,
             figures,
-            Path(project_dir).resolve().name,
+            _project_name(project_dir),
             result.lang,
             [snap.summary for snap in history],
             config.bulletin,
@@ -388,7 +390,7 @@ def bulletin(
 
 
 def share(
-    project_dir: str | Path,
+    project_dir: ProjectSource,
     out_dir: str | Path,
     config: Config,
     who: list[str] | None = None,
@@ -420,13 +422,13 @@ def share(
                 chosen,
                 result.lang,
                 font_file=font_file,
-                project_name=Path(project_dir).resolve().name,
+                project_name=_project_name(project_dir),
             )
     return Written([output.final(f) for f in files], output.notices, result.problems)
 
 
 def print_pages(
-    project_dir: str | Path,
+    project_dir: ProjectSource,
     out_dir: str | Path,
     config: Config,
     who: list[str] | None = None,
@@ -453,7 +455,7 @@ def print_pages(
                 output.stage,
                 who,
                 font_file=font_file,
-                project_name=Path(project_dir).resolve().name,
+                project_name=_project_name(project_dir),
                 progress=progress,
                 scratch=output.scratch,
             )

@@ -23,7 +23,8 @@ def test_the_python_page_runs_as_written(monkeypatch):
     assert shown.startswith("Analysis(as_of=2022-05-14, communities=76, roads=18, leaders=67, issues=70, gaps:")
     assert "['boundary', 'communities', 'gaps', 'issues', 'responsibility', 'roads']" in shown
     assert str(namespace["layers"]["gaps"].crs) == "EPSG:4326"
-    assert "5 gaps; 69 maps written" in shown  # the overview, the gap map, 67 leaders (no history: no change map)
+    assert "5 gaps; 69 maps written" in shown
+    assert "['bulletin.html', '通报_2022-05-14.docx']" in shown  # from frames: no history, still a bulletin  # the overview, the gap map, 67 leaders (no history: no change map)
 
 
 def test_frames_are_read_as_files_are_and_left_unchanged():
