@@ -362,6 +362,7 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
     if frame.crs is None:
         if path.suffix.lower() in (".geojson", ".json", ".csv", ".xlsx"):
             return frame.set_crs(4326)  # GeoJSON's default; lon/lat columns are degrees
+        frame_given = path.suffix == ".frame"  # a GeoDataFrame in memory (`load_frames`): no .prj to miss
         problems.append(
             Problem(
                 "error",
@@ -369,8 +370,8 @@ def _declared_crs(layer: Layer, frame: gpd.GeoDataFrame, config: Config, problem
                 None,
                 None,
                 None,
-                msg("load.no_crs"),
-                msg("load.no_crs_fix", layer=layer_name),
+                msg("load.no_crs_frame") if frame_given else msg("load.no_crs"),
+                msg("load.no_crs_frame_fix") if frame_given else msg("load.no_crs_fix", layer=layer_name),
             )
         )
         return frame.set_crs(4326, allow_override=True)

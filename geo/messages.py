@@ -530,6 +530,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": '在 geo.toml 中声明，例如 [crs] {layer} = "EPSG:4490"',
         "en": 'declare it in geo.toml, e.g. [crs] {layer} = "EPSG:4490"',
     },
+    "load.no_crs_frame": {
+        "zh": "GeoDataFrame 没有坐标系（crs 为空）",
+        "en": "the GeoDataFrame has no CRS (its crs is None)",
+    },
+    "load.no_crs_frame_fix": {
+        "zh": "先设定坐标系，例如 frame.set_crs(4490)，或在 Config 的 crs 中声明",
+        "en": "set it first, e.g. frame.set_crs(4490), or declare it in the Config's crs",
+    },
     "load.lonlat_swapped": {
         "zh": "经度与纬度似乎颠倒了（纬度超出 ±90°）",
         "en": "longitude and latitude seem swapped (latitude beyond ±90°)",

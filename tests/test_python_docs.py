@@ -23,8 +23,8 @@ def test_the_python_page_runs_as_written(monkeypatch):
     assert shown.startswith("Analysis(as_of=2022-05-14, communities=76, roads=18, leaders=67, issues=70, gaps:")
     assert "['boundary', 'communities', 'gaps', 'issues', 'responsibility', 'roads']" in shown
     assert str(namespace["layers"]["gaps"].crs) == "EPSG:4326"
-    assert "5 gaps; 69 maps written" in shown
-    assert "['bulletin.html', '通报_2022-05-14.docx']" in shown  # from frames: no history, still a bulletin  # the overview, the gap map, 67 leaders (no history: no change map)
+    assert "5 gaps; 69 maps written" in shown  # the overview, the gap map, 67 leaders (no history: no change map)
+    assert "['bulletin.html', '通报_2022-05-14.docx']" in shown  # from frames: no history, still a bulletin
 
 
 def test_frames_are_read_as_files_are_and_left_unchanged():
@@ -50,7 +50,8 @@ def test_frames_are_read_as_files_are_and_left_unchanged():
     assert project.communities["name"].tolist() == ["甲社区", "2"]  # a missing name takes the id
     (warning,) = [str(p) for p in result.problems if p.severity == "warning"]
     assert warning.startswith("communities (GeoDataFrame) 第 2 个要素（2），“名称”列：没有名称")
-    with pytest.raises(geo.ValidationError, match=r"communities \(GeoDataFrame\)：文件没有坐标系"):
+    no_crs = r"communities \(GeoDataFrame\)：GeoDataFrame 没有坐标系（crs 为空）。修改：先设定坐标系"
+    with pytest.raises(geo.ValidationError, match=no_crs):
         geo.check(
             {
                 "communities": communities.set_crs(None, allow_override=True),
