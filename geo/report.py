@@ -265,6 +265,11 @@ def section_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
             ]
         ]
     ).rename(columns={"_row": "assignments_row"})
+    source = analysis.resolved.project.sources.get("assignments")
+    if source is not None and source.parts:  # several files: each row as its own file numbers it, and the file
+        located = [source.locate(int(row)) for row in table["assignments_row"]]
+        table["assignments_row"] = [number for _, number in located]
+        table["assignments_file"] = [part.file for part, _ in located]
     for column in ("start_m", "end_m", "length_m", "outside_m"):
         table[column] = table[column].round(3)
     return table

@@ -468,3 +468,25 @@ def test_neighbourhoods_without_a_name_are_kept_and_each_named_once(tmp_path):
     ]
     (entry,) = [e for e in result.ledger if e.layer == "communities"]
     assert (entry.read, entry.used, entry.rejected) == (5, 5, 0)
+
+
+def test_sections_from_two_assignment_files_name_their_own_file_and_row(tmp_path):
+    """The district's and a street's lists: sections.csv gives each row as its own file numbers it."""
+    from geo.report import section_table
+
+    folder = _village_project(tmp_path / "p")
+    write_csv(
+        folder / "区领导.csv",
+        [{"leader": "S1", "kind": "包社区", "target": "大安里"}, {"leader": "D1", "kind": "包路", "target": "中山路"}],
+        ["leader", "kind", "target", "from", "to"],
+    )
+    write_csv(folder / "街道.csv", [{"leader": "S1", "kind": "包路", "target": "中山路"}], ["leader", "kind", "target"])
+    (folder / "assignments.csv").unlink()
+    (folder / "geo.toml").write_text(
+        (folder / "geo.toml").read_text("utf-8") + '[files]\nassignments = ["区领导.csv", "街道.csv"]\n', "utf-8"
+    )
+    analysis = check(folder, load_config(folder)).analysis
+    table = section_table(analysis)
+    # 区领导.csv: the header is row 1, so D1's road is row 3; 街道.csv: S1's road is row 2
+    rows = sorted(zip(table["leader"], table["assignments_file"], table["assignments_row"]))
+    assert rows == [("D1", "区领导.csv", 3), ("S1", "街道.csv", 2)]
