@@ -437,8 +437,7 @@
     }
     function stopPicking() {
       if (!picking) { return; }
-      map.off('click', picking.click);
-      map.off('popupopen', picking.popup);
+      map.getContainer().removeEventListener('click', picking.click, true);
       picking.banner.remove();
       map.getContainer().classList.remove('geo-picking');
       picking = null;
@@ -459,18 +458,20 @@
       button(banner, word('reply.cancel'), 'geo-reply-cancel', stopPicking);
       document.body.appendChild(banner);
       map.getContainer().classList.add('geo-picking');
+      // The tap is taken before Leaflet sees it (capture): on a community or a marker it drops the point and
+      // opens no popup; a tap on a control (zoom, layers, search) is the control's.
       picking = {
         banner: banner,
         click: function (e) {
-          var ll = e.latlng.wrap(), wgs = reply.gcj02 ? fromGcj(ll.lng, ll.lat) : [ll.lng, ll.lat];
+          if (e.target && e.target.closest && e.target.closest('.leaflet-control')) { return; }
+          e.stopPropagation();
+          e.preventDefault();
+          var ll = map.mouseEventToLatLng(e).wrap(), wgs = reply.gcj02 ? fromGcj(ll.lng, ll.lat) : [ll.lng, ll.lat];
           stopPicking();
-          setTimeout(function () { map.closePopup(); }, 0);  // a tap on a community opens no popup meanwhile
           placed(wgs[0], wgs[1], 'tap');
-        },
-        popup: function () { map.closePopup(); }
+        }
       };
-      map.on('click', picking.click);
-      map.on('popupopen', picking.popup);
+      map.getContainer().addEventListener('click', picking.click, true);
     }
     function placed(lon, lat, located) {
       var where = lon.toFixed(6) + ', ' + lat.toFixed(6);
