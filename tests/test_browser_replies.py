@@ -69,7 +69,15 @@ def _phone(browser):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    # a basemap's tiles are aborted (offline): those loads fail by design, nothing else may
+    page.on(
+        "console",
+        lambda m: (
+            page.errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "blob:", "data:")) else r.abort())
     return context, page
 
@@ -350,3 +358,134 @@ def test_the_pages_canonical_form_and_signature_are_pythons(browser, tmp_path):
         assert bytes(got) == text.encode("utf-8")
     finally:
         context.close()
+
+
+def _small_maps(tmp_path, basemap: str = "none"):
+    """The small project of test_reply_maps, its maps written: one item and one issue reported done (on the
+    default basemap), or as built for an AMap basemap (drawn in GCJ-02)."""
+    from dataclasses import replace
+
+    from test_reply_maps import _context, _project
+
+    from geo.config import load_config
+    from geo.pipeline import check
+    from geo.render import build_context, render_inspectors_map, render_leader_map
+
+    folder = _project(tmp_path / "p")
+    if basemap == "none":
+        context = _context(folder)
+        render_inspectors_map(context, "G1", tmp_path / "G1.html")
+    else:
+        config = load_config(folder)
+        config = replace(config, map=replace(config.map, basemap=basemap))
+        secret = replies.project_secret(folder, create=True)
+        context = build_context(check(folder, config).analysis, config.map, secret=secret)
+    render_leader_map(context, "D1", tmp_path / "D1.html")
+    return folder
+
+
+def test_an_inspection_group_sends_back_with_a_note_and_copies_its_reply(browser, tmp_path):
+    folder = _small_maps(tmp_path)
+    context, page = _phone(browser)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        _open(page, tmp_path / "G1.html")
+        page.locator(".geo-panel .geo-fold").click()
+        item = page.locator('.geo-reply-checks .geo-reply-row[data-report="leader/S1/k1"]')
+        assert "丁" in item.inner_text()  # who reported it
+        item.locator(".geo-reply-return").click()
+        page.locator(".geo-reply-ok").click()  # a send-back needs a note
+        assert page.locator(".geo-dialog-status").inner_text() == "退回须写明原因"
+        page.locator(".geo-reply-note").fill("现场仍有违建")
+        page.locator(".geo-reply-ok").click()
+        assert "退回" in item.inner_text() and "待发送" in item.inner_text()
+        item.locator(".geo-reply-undo").click()  # taken back before it is sent
+        assert item.locator(".geo-reply-return").count() == 1
+        item.locator(".geo-reply-return").click()
+        page.locator(".geo-reply-note").fill("现场仍有违建")
+        page.locator(".geo-reply-ok").click()
+        issue = page.locator('.geo-reply-checks .geo-reply-row[data-report="leader/D1/k2"]')
+        issue.locator(".geo-reply-confirm").click()
+        page.locator(".geo-reply-ok").click()
+        page.locator(".geo-reply-copy").click()
+        page.wait_for_function("() => document.querySelector('.geo-reply-count').textContent === ''")
+        text = page.evaluate("() => navigator.clipboard.readText()")
+        assert page.locator(".geo-reply-sent").count() == 2
+        page.locator(".geo-reply-clear").click()  # the sent marks cleared: the rows can be marked again
+        assert page.locator(".geo-reply-mark").count() == 0 and item.locator(".geo-reply-return").count() == 1
+        assert page.errors == []
+    finally:
+        context.close()
+    reply = replies.read_reply(("粘贴的回执：\n" + text + "\n").encode("utf-8"))  # as pasted into a chat
+    replies.check_reply(reply, replies.project_secret(folder))
+    sent_back, confirmed = reply["entries"]
+    assert (sent_back["action"], sent_back["report"], sent_back["item"]) == (
+        "return",
+        "leader/S1/k1",
+        "community:A:拆违",
+    )
+    assert sent_back["note"] == "现场仍有违建"
+    assert (confirmed["action"], confirmed["report"], confirmed["issue"]) == ("confirm", "leader/D1/k2", "I3")
+    assert (reply["map"], reply["person"], reply["name"]) == ("inspectors", "G1", "第1督查组")
+
+
+def test_with_no_clipboard_the_reply_is_shown_to_copy_by_hand(browser, tmp_path):
+    _small_maps(tmp_path)
+    context, page = _phone(browser)
+    page.add_init_script(
+        "navigator.clipboard && (navigator.clipboard.writeText = () => Promise.reject(new Error('denied')));"
+        "document.execCommand = () => false;"
+    )
+    try:
+        _open(page, tmp_path / "D1.html")
+        page.locator(".geo-panel .geo-fold").click()
+        row = page.locator('.geo-reply-items .geo-reply-row[data-key="community:B:保洁"]')
+        row.locator(".geo-reply-doing").click()
+        page.locator(".geo-reply-progress").fill("60")
+        page.locator(".geo-reply-ok").click()
+        assert "进行中 60%" in row.inner_text()
+        page.locator(".geo-reply-copy").click()
+        shown = page.locator(".geo-reply-text")
+        shown.wait_for(timeout=5000)
+        reply = replies.read_reply(shown.input_value().encode("utf-8"))
+        [entry] = reply["entries"]
+        assert (entry["action"], entry["item"], entry["progress"]) == ("doing", "community:B:保洁", 60)
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+def test_a_problem_pinned_on_an_amap_basemap_or_by_location_is_sent_in_wgs84(browser, tmp_path):
+    from geo.coords import wgs84_to_gcj02
+
+    folder = _small_maps(tmp_path, basemap="amap")
+    communities = gpd.read_file(folder / "communities.geojson").set_index("id")
+    point = communities.geometry["A"].representative_point()
+    lon, lat = point.x, point.y
+    glon, glat = (float(v) for v in wgs84_to_gcj02(lon, lat))
+    context, page = _phone(browser)
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation({"longitude": 112.2512346, "latitude": 30.3012346})
+    try:
+        _open(page, tmp_path / "D1.html")
+        page.locator(".geo-reply-report").click()
+        _tap_at(page, glon, glat)  # where the map draws the point
+        page.locator(".geo-reply-ok").click()
+        page.locator(".geo-reply-report").click()
+        page.locator(".geo-reply-gps").click()
+        page.locator(".geo-reply-category").select_option("其他")
+        page.locator(".geo-reply-ok").click()
+        path = _save(page, tmp_path)
+        assert page.errors == []
+    finally:
+        context.close()
+    reply, _ = _checked(path, folder)
+    tapped, located = reply["entries"]
+    assert tapped["located"] == "tap" and tapped["category"] == "垃圾堆放"  # the project's most frequent first
+    assert abs(float(tapped["lon"]) - lon) < 2e-5 and abs(float(tapped["lat"]) - lat) < 2e-5
+    assert (located["located"], located["lon"], located["lat"], located["category"]) == (
+        "gps",
+        "112.251235",
+        "30.301235",
+        "其他",
+    )

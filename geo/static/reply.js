@@ -729,14 +729,18 @@
       if (tools.schedule) { tools.schedule(); }
     }
     render();
-    if (narrow && bar) {  // the folded sheet is taller with its buttons: the scale and attribution sit above it
-      var sheet = bar.closest('.geo-panel');
-      if (sheet && sheet.classList.contains('geo-folded')) {
-        var lift = Math.ceil(sheet.getBoundingClientRect().height) + 4;
-        Array.prototype.forEach.call(map.getContainer().querySelectorAll('.leaflet-bottom'), function (corner) {
-          corner.style.bottom = lift + 'px';
-        });
-      }
+    // On a phone the sheet is taller with its buttons: the scale and the attribution keep above it, folded or not
+    var sheet = narrow && bar ? bar.closest('.geo-panel') : null;
+    function lift() {
+      var height = Math.ceil(sheet.getBoundingClientRect().height) + 4;
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll('.leaflet-bottom'), function (corner) {
+        corner.style.bottom = height + 'px';
+      });
+    }
+    if (sheet) {
+      lift();
+      if (window.ResizeObserver) { new ResizeObserver(lift).observe(sheet); }
+      else { sheet.addEventListener('click', function () { setTimeout(lift, 0); }); }
     }
     return {storeKey: storeKey, state: function () { return state; }, made: made, render: render};
   };
