@@ -1123,6 +1123,7 @@ def _leader_reply_lists(ctx: _Context, leader_id: str) -> dict[str, list]:
     listed = [
         {
             "id": issues["id"][i],
+            "category": issues["category"][i],
             "label": " ".join(str(v) for v in (issues["id"][i], issues["category"][i]) if v),
             "state": issues["state"][i],
             "state_word": issues["state_word"][i],

@@ -390,7 +390,20 @@ def test_an_inspection_group_sends_back_with_a_note_and_copies_its_reply(browser
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     try:
         _open(page, tmp_path / "G1.html")
+        # the photo sent with a report shows in the issue's popup and beside the report; bytes that are no
+        # image (I1's) show nowhere
+        for issue_id, shown in (("I3", 1), ("I1", 0)):
+            page.locator(".geo-search input").fill(issue_id)
+            page.locator(".geo-search input").press("Enter")
+            popup = page.locator(".leaflet-popup-content", has_text=issue_id)
+            popup.wait_for(timeout=5000)
+            photos = popup.locator("img.geo-photo")
+            assert photos.count() == shown
+            if shown:
+                assert photos.get_attribute("src").startswith("data:image/jpeg;base64,")
+                assert page.evaluate("() => document.querySelector('img.geo-photo').naturalWidth") == 40
         page.locator(".geo-panel .geo-fold").click()
+        assert page.locator(".geo-reply-checks img.geo-reply-thumb").count() == 2  # both reports sent one photo
         item = page.locator('.geo-reply-checks .geo-reply-row[data-report="leader/S1/k1"]')
         assert "丁" in item.inner_text()  # who reported it
         item.locator(".geo-reply-return").click()
