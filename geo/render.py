@@ -310,6 +310,7 @@ class _Context:
     inspectors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"id": [], "name": []}))
     photos: dict[str, bytes] = field(default_factory=dict, repr=False)
     secret: bytes | None = field(default=None, repr=False)
+    categories: list[str] = field(default_factory=list)  # what 上报问题 offers (`_categories`)
 
     def gap_label(self, kind: str) -> str:
         return gap_label(kind, self.options.lang, self.options.unit_word)
@@ -548,6 +549,7 @@ def build_context(analysis: Analysis, options: MapOptions, secret: bytes | None 
         inspectors,
         dict(getattr(analysis, "photos", None) or {}),
         secret,
+        _categories(analysis, options.lang),
     )
 
 
@@ -1049,12 +1051,6 @@ def _reply_section(ctx: _Context, kind: str, person: str, name: str, **lists) ->
     """
     if ctx.secret is None:
         return None
-    categories = ctx.analysis.issues["category"].astype(str).str.strip()
-    counts = categories[categories != ""].value_counts()
-    ordered = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
-    defaults = default_categories(ctx.options.lang)
-    other = defaults[-1]
-    offered = list(dict.fromkeys([*ordered, *defaults[:-1]]))
     return {
         "project": project_token(ctx.secret),
         "map": kind,
@@ -1065,10 +1061,20 @@ def _reply_section(ctx: _Context, kind: str, person: str, name: str, **lists) ->
         "items": lists.get("items", []),
         "issues": lists.get("issues", []),
         "checks": lists.get("checks", []),
-        "categories": [c for c in offered if c != other] + [other],
+        "categories": ctx.categories,
         "gcj02": "amap" in ctx.options.basemaps,
         "words": _reply_words(ctx.words),
     }
+
+
+def _categories(analysis: Analysis, lang: str) -> list[str]:
+    """What 上报问题 offers: the project's issue categories, most frequent first, then the seed's kinds, then 其他."""
+    categories = analysis.issues["category"].dropna().astype(str).str.strip()
+    counts = categories[categories != ""].value_counts()
+    ordered = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
+    defaults = default_categories(lang)
+    other = defaults[-1]
+    return [c for c in dict.fromkeys([*ordered, *defaults[:-1]]) if c != other] + [other]
 
 
 def _where(ctx: _Context) -> dict[str, str]:
