@@ -47,6 +47,7 @@ from .config import Tolerances
 from .errors import UnknownLeaderError
 from .messages import msg, seq
 from .model import Gap, require_columns
+from .replies import KeptReplies, Outcome, item_key, settle
 from .resolve import Resolved
 from .shapes import keep_dimension
 
@@ -150,6 +151,10 @@ class Analysis:
     as_of: date
     parts_removed: dict[str, int] = field(default_factory=dict)
     gap_records: list[Gap] = field(default_factory=list)
+    # Replies from the field (`geo.replies`): what became of each kept entry, and the photos they carry
+    # (SHA-256 hex -> image bytes).
+    reply_outcomes: list[Outcome] = field(default_factory=list, repr=False)
+    photos: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def leader_ids(self, wanted: Iterable[str]) -> list[str]:
         """The ids of the leaders asked for by id or by name (``--leader``), in the order asked, each once.
@@ -581,10 +586,54 @@ def _past(dates: pd.Series, as_of: date) -> np.ndarray:
     return np.array([isinstance(d, date) and d < as_of for d in dates], dtype=bool)
 
 
-def _status_overdue(resolved: Resolved, as_of: date) -> pd.DataFrame:
-    status = resolved.project.status.copy()
+def _status_overdue(status: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    status = status.copy()
     status["overdue"] = (status["state"] != "done").to_numpy(dtype=bool) & _past(status["due"], as_of)
     return status
+
+
+def _status_holders(resolved: Resolved, community_leaders: dict[str, tuple[str, ...]]) -> pd.Series:
+    """Each status row's leaders: a community item's community leaders, a road item's road and section leaders."""
+    status, coverage = resolved.project.status, resolved.coverage
+    on_road = _tuples_by(coverage["road"], coverage["leader"]) if len(coverage) else {}
+    return pd.Series(
+        [
+            (community_leaders if kind == "community" else on_road).get(target, ())
+            for kind, target in zip(status["kind"], status["target"])
+        ],
+        index=status.index,
+        dtype=object,
+    )
+
+
+def _with_replies(
+    resolved: Resolved,
+    community_leaders: dict[str, tuple[str, ...]],
+    status: pd.DataFrame,
+    issues: gpd.GeoDataFrame,
+    replies: KeptReplies | None,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame, list[Outcome]]:
+    """The marks of the kept replies applied on top of the office's status and issues (`geo.replies.settle`)."""
+    status = status.copy()
+    status["leaders"] = _status_holders(resolved, community_leaders)
+    for column in ("photo", "reply", "pinned_by"):
+        if column not in issues:
+            issues[column] = ""
+    held_items = {
+        (lid, item_key(k, t, i))
+        for k, t, i, ids in zip(status["kind"], status["target"], status["item"], status["leaders"])
+        for lid in ids
+    }
+    held_issues = {(lid, i) for i, ids in zip(issues["id"], issues["leaders"]) for lid in ids}
+    entries = replies.entries if replies is not None else []
+    status, issues, outcomes = settle(
+        status,
+        issues,
+        [e for e in entries if e.action != "report"],
+        lambda person, key: (person, key) in held_items,
+        lambda person, issue: (person, issue) in held_issues,
+    )
+    return status, issues, outcomes
 
 
 def _road_leaders_by_community(resolved: Resolved) -> dict[str, tuple[str, ...]]:
@@ -661,13 +710,18 @@ def _leader_rollup(resolved, community_leaders, issues, gaps: list[Gap]) -> pd.D
     return table
 
 
-def analyse(resolved: Resolved, tol: Tolerances, as_of: date) -> Analysis:
+def analyse(resolved: Resolved, tol: Tolerances, as_of: date, replies: KeptReplies | None = None) -> Analysis:
     """Run every check on a resolved project; see the module doc for the gap kinds.
 
     Parameters
     ----------
     as_of
         The date overdue is judged against (the caller reads the clock: `Config.as_of`).
+    replies
+        The project's kept replies (`geo.replies.load_replies`): their marks are applied on top
+        of the office's status and issues (`geo.replies.settle`), each entry's outcome kept in
+        ``Analysis.reply_outcomes``. The problems they pinned are issues already
+        (`geo.replies.with_new_issues`).
     """
     community_leaders = _community_leaders(resolved)
     has_leader = resolved.communities["id"].map(lambda c: bool(community_leaders.get(c))).astype(bool)
@@ -694,8 +748,10 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date) -> Analysis:
                 owners=street_leaders.get(c["street"], ()),
             )
         )
-    status = _status_overdue(resolved, as_of)
     issues = _issues(resolved, tol, community_leaders, as_of)
+    status, issues, outcomes = _with_replies(resolved, community_leaders, resolved.project.status, issues, replies)
+    status = _status_overdue(status, as_of)
+    issues["overdue"] = (issues["state"] == "open").to_numpy(dtype=bool) & _past(issues["due"], as_of)
     communities = _community_rollup(resolved, community_leaders, status, issues)
     levels = resolved.project.leaders.set_index("id")["level"]
     wants_district = (
@@ -748,6 +804,8 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date) -> Analysis:
         leaders,
         status,
         as_of,
+        reply_outcomes=outcomes,
+        photos=dict(replies.photos) if replies is not None else {},
     )
     for check in CHECKS:  # checks added from outside see everything the built-in ones found
         if check.find is not None:

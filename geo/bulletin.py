@@ -162,7 +162,30 @@ def make_bulletin(
             open=i["by_state"].get("open", 0),
             overdue=i["overdue"],
         ),
+        *(
+            [
+                _words(
+                    "bulletin.issues_reported",
+                    lang,
+                    reported=i.get("resolved_reported", 0),
+                    confirmed=i.get("resolved_confirmed", 0),
+                )
+            ]
+            if i.get("resolved_reported", 0) != i.get("resolved_confirmed", 0)
+            else []
+        ),
+        # a leader's done counts as reported until an inspection group confirms it (geo.replies)
         _words(
+            "bulletin.items_reported",
+            lang,
+            total=s["total"],
+            reported=s.get("done_reported", 0),
+            confirmed=s.get("done_confirmed", 0),
+            share=_share(s.get("done_confirmed", 0), s["total"]),
+            overdue=s["overdue"],
+        )
+        if s.get("done_reported", 0) != s.get("done_confirmed", 0)
+        else _words(
             "bulletin.items",
             lang,
             total=s["total"],
@@ -187,6 +210,9 @@ def make_bulletin(
                 closed=changes["gaps_closed"],
             )
         ]
+        confirmed = (changes.get("items_confirmed", 0), changes.get("issues_confirmed", 0))
+        if confirmed != (changes["items_completed"], changes["issues_resolved"]):
+            change.append(_words("bulletin.change_confirmed", lang, items=confirmed[0], issues=confirmed[1]))
     else:
         heading, change = _words("bulletin.h.change_none", lang), [_words("bulletin.no_snapshot", lang)]
     if missing:

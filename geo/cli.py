@@ -542,6 +542,50 @@ def init(folder: Path, force: bool, lang: str | None) -> int:
     return _run(work, 0, language=language)
 
 
+@cli.command("import")
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path),
+    default=Path("layers"),
+    show_default=True,
+    help="项目文件夹 The project folder whose maps sent the replies.",
+)
+@click.argument("replies", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_lang
+@_verbose
+@_quiet
+def import_(project: Path, replies: tuple[Path, ...], lang: str | None, verbose: int, quiet: bool) -> int:
+    """收下回执（领导、督查组地图发回的）。Check REPLIES (saved files or pasted text); keep them in PROJECT/replies/."""
+    _setup_logging(verbose, quiet)
+    language = _Language(lang)
+
+    def work() -> int:
+        if project.is_dir():
+            language.of(load_config(project).with_map(lang=lang))
+        from .pipeline import import_replies
+
+        outcomes = import_replies(project, list(replies))
+        lang_ = language.value
+        for o in outcomes:
+            if o.status == "kept":
+                line = msg("reply.import.kept", file=o.source, person=o.person, entries=o.entries, path=o.path)
+            elif o.status == "already":
+                line = msg("reply.import.already", file=o.source, path=o.path)
+            else:
+                line = msg("reply.import.refused", file=o.source, message=o.message or "")
+            if o.status != "refused" and quiet:
+                continue
+            _say(line.text(lang_), err=o.status == "refused")
+            if o.status == "refused" and o.fix:
+                _say(msg("reply.import.fix", fix=o.fix).text(lang_), err=True)
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("kept", "already", "refused")}
+        if not quiet:
+            _say(msg("reply.import.done", **counts).text(lang_))
+        return EXIT_INVALID if counts["refused"] else 0
+
+    return _run(work, verbose, language=language)
+
+
 @cli.command("print")
 @_project_arg
 @click.option(

@@ -89,9 +89,11 @@ CHANGE_COLUMNS = [
     "id",
     "name",
     "items_completed",
+    "items_confirmed",
     "items_newly_overdue",
     "issues_new",
     "issues_resolved",
+    "issues_confirmed",
     "gaps_opened",
     "gaps_closed",
 ]
@@ -120,7 +122,7 @@ def _split(ids) -> tuple[str, ...]:
 
 def state_of(analysis: Analysis, figures: dict) -> Snapshot:
     """The campaign's state as the analysis sees it (what a snapshot keeps)."""
-    status = analysis.status[["kind", "target", "item", "state", "due", "overdue"]].copy()
+    status = analysis.status[["kind", "target", "item", "state", "due", "overdue", "verification"]].copy()
     status["due"] = status["due"].map(lambda d: "" if d is None or d != d else str(d))
     issues = pd.DataFrame(
         {
@@ -129,6 +131,7 @@ def state_of(analysis: Analysis, figures: dict) -> Snapshot:
             "overdue": analysis.issues["overdue"].astype(bool),
             "community": analysis.issues["community"].astype(str),
             "leaders": analysis.issues["leaders"].map(_ids),
+            "verification": analysis.issues["verification"].astype(str),
         }
     )
     gaps = analysis.gaps
@@ -445,6 +448,9 @@ def changes(before: Snapshot, now: Snapshot, analysis: Analysis) -> Changes:
             was = was.iloc[0]
         if row["state"] == "done" and (was is None or was["state"] != "done"):
             add("items_completed", community, leaders)
+        # confirmed: done by the office's word or an inspection group's, not a leader's alone (geo.replies)
+        if _confirmed(row, "done") and (was is None or not _confirmed(was, "done")):
+            add("items_confirmed", community, leaders)
         if bool(row["overdue"]) and (was is None or not bool(was["overdue"])):
             add("items_newly_overdue", community, leaders)
     # issues: new (not in the snapshot) and resolved since
@@ -453,8 +459,14 @@ def changes(before: Snapshot, now: Snapshot, analysis: Analysis) -> Changes:
         leaders = tuple(x for x in str(row.leaders).split(";") if x)
         if row.id not in old_issues.index:
             add("issues_new", row.community, leaders, row.id)
-        elif row.state == "resolved" and old_issues.at[row.id, "state"] != "resolved":
-            add("issues_resolved", row.community, leaders, row.id)
+        else:
+            was = old_issues.loc[row.id]
+            if isinstance(was, pd.DataFrame):
+                was = was.iloc[0]
+            if row.state == "resolved" and was["state"] != "resolved":
+                add("issues_resolved", row.community, leaders, row.id)
+            if _confirmed(row._asdict(), "resolved") and not _confirmed(was, "resolved"):
+                add("issues_confirmed", row.community, leaders, row.id)
     # gaps: opened (not in the snapshot) and closed (in the snapshot, gone now)
     old_gaps = set(_keys(before.gaps, GAP_KEY))
     new_gaps = set(_keys(now.gaps, GAP_KEY))
@@ -473,6 +485,11 @@ def changes(before: Snapshot, now: Snapshot, analysis: Analysis) -> Changes:
     figures = {what: sum(e["what"] == what for e in events) for what in _FIGURES}
     summary = {"since": before.as_of.isoformat(), "as_of": now.as_of.isoformat(), **figures}
     return Changes(_tally(events, analysis), summary, events)
+
+
+def _confirmed(row, finished: str) -> bool:
+    """Finished, and not on a leader's word alone (a snapshot from before replies has no ``verification``)."""
+    return row["state"] == finished and row.get("verification", "") != "reported"
 
 
 def gap_key(kind: str, target: str, start_m, end_m) -> str:

@@ -19,8 +19,9 @@ from ._csv import write_csv
 from .errors import Problem
 from .messages import msg, render
 from .model import Project
+from .replies import Outcome
 
-__all__ = ["LedgerEntry", "account", "problem_table", "write_ledger"]
+__all__ = ["LedgerEntry", "account", "account_replies", "problem_table", "write_ledger"]
 
 PROBLEM_COLUMNS = ["severity", "file", "row", "record", "column", "value", "action", "message", "fix"]
 
@@ -49,6 +50,17 @@ def account(project: Project, problems: list[Problem]) -> list[LedgerEntry]:
         for source, offset in [(part.source, part.offset) for part in layer.parts] or [(layer, 0)]:
             kept = {r - offset for r in kept_rows if layer.locate(r)[0] is source} if layer.parts else kept_rows
             entries.append(_balance(name, source, kept, [p for p in problems if p.file == source.file]))
+    return entries
+
+
+def account_replies(files: dict[str, int], outcomes: list[Outcome]) -> list[LedgerEntry]:
+    """Balance each kept reply's entries: read = used (applied, or the same as one applied) + rejected (not applied)."""
+    entries = []
+    for file, read in files.items():
+        mine = [o.status for o in outcomes if o.entry.file == file]
+        used = sum(status in ("applied", "repeated") for status in mine)
+        rejected = sum(status in ("refused", "superseded") for status in mine)
+        entries.append(LedgerEntry("replies", file, read, used, rejected, 0, read - used - rejected))
     return entries
 
 

@@ -132,6 +132,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "整改事项 {total} 项，已完成 {done} 项，占 {share}；逾期未完成 {overdue} 项。",
         "en": "{total} rectification items: {done} done ({share}); {overdue} overdue and not done.",
     },
+    "bulletin.items_reported": {
+        "zh": "整改事项 {total} 项，报完成 {reported} 项，其中已核实 {confirmed} 项，占 {share}；"
+        "逾期未完成 {overdue} 项。",
+        "en": "{total} rectification items: {reported} reported done, {confirmed} of them confirmed ({share}); "
+        "{overdue} overdue and not done.",
+    },
+    "bulletin.issues_reported": {
+        "zh": "问题报已整改 {reported} 个，其中已核实 {confirmed} 个。",
+        "en": "{reported} issues reported resolved, {confirmed} of them confirmed.",
+    },
     "bulletin.gaps": {
         "zh": "责任空白点 {total} 处，须逐一明确责任人。",
         "en": "{total} places have no one responsible and each needs a leader.",
@@ -142,6 +152,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "新增空白点 {opened} 处，消除空白点 {closed} 处。",
         "en": "Since then {completed} items were completed and {overdue} became overdue; {new} issues came in and "
         "{resolved} were resolved; {opened} gaps opened and {closed} closed.",
+    },
+    "bulletin.change_confirmed": {
+        "zh": "本期已核实整改事项 {items} 项、问题 {issues} 个（其余为责任人报完成，待督查组核实）。",
+        "en": "{items} items and {issues} issues were confirmed since then (the rest are reported done by their "
+        "leaders and wait for an inspection group).",
     },
     "bulletin.no_snapshot": {
         "zh": "尚无上期数据（请在每次推进会后运行 geo snapshot）。",
@@ -1145,10 +1160,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "reply.not_text": {"zh": "文件不是文本，不是回执", "en": "the file is not text: not a reply"},
     "reply.no_object": {"zh": "文件中没有回执内容", "en": "the file holds no reply"},
-    "reply.bad_json": {"zh": "回执内容不完整或被改动（{detail}）", "en": "the reply is incomplete or altered ({detail})"},
+    "reply.bad_json": {
+        "zh": "回执内容不完整或被改动（{detail}）",
+        "en": "the reply is incomplete or altered ({detail})",
+    },
     "reply.not_reply_fix": {
         "zh": "请对方在地图上重新点“保存回执”或“复制回执”，并完整转发",
-        "en": "ask the sender to press “保存回执” (save) or “复制回执” (copy) again on their map and forward it whole",
+        "en": "ask the sender to press “Save reply” or “Copy reply” again on their map and forward it whole",
     },
     "reply.other_project": {
         "zh": "回执来自另一个项目的地图",
@@ -1258,7 +1276,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "reply.import.refused": {"zh": "{file}：未收下：{message}", "en": "{file}: refused: {message}"},
     "reply.import.fix": {"zh": "  修改：{fix}", "en": "  Fix: {fix}"},
-    "reply.import.entry": {"zh": "  第 {row} 条：{message}", "en": "  entry {row}: {message}"},
     "reply.import.done": {
         "zh": "收下 {kept} 份，已有 {already} 份，拒收 {refused} 份；重新运行 geo build 即可在地图和报表中看到",
         "en": "{kept} kept, {already} already kept, {refused} refused; run geo build again to see them "

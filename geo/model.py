@@ -157,12 +157,21 @@ class Project:
     # The district and the road pieces as drawn before the cut (`geo.scope`): sections are placed on those.
     # None: no scope, or a project built in code (its roads are then taken as drawn).
     district: District | None = field(default=None, repr=False, compare=False)
+    # The inspection groups (`inspectors` table: ``id``, ``name``, ``_row``); empty when there is none.
+    inspectors: pd.DataFrame = field(default_factory=lambda: _table("id", "name", "_row"))
 
     def __post_init__(self) -> None:
         from .schema import LAYERS
 
         for name in ("communities", "roads", "leaders", "assignments", "status", "issues"):
             require_columns(getattr(self, name), (*LAYERS[name].columns, "_row"), f"Project.{name}")
+
+
+def _table(*columns: str) -> pd.DataFrame:
+    """An empty table of text columns (imported here when needed: `geo --help` does not wait for pandas)."""
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
 
 
 @dataclass(frozen=True)
@@ -243,6 +252,8 @@ class IssueFigures(TypedDict):
     by_state: dict[str, int]
     orphans: int
     overdue: int
+    resolved_reported: int  # resolved, by the office's or a leader's word (geo.replies)
+    resolved_confirmed: int  # of those, the office's own or confirmed by an inspection group
 
 
 class GapFigures(TypedDict):
@@ -261,8 +272,9 @@ class Summary(TypedDict):
     roads: RoadFigures
     leaders: dict[str, Any]  # total, by_level
     assignments: dict[str, Any]  # total, by_kind
-    status: dict[str, Any]  # total, by_state, overdue
+    status: dict[str, Any]  # total, by_state, overdue, done_reported, done_confirmed
     issues: IssueFigures
+    replies: dict[str, int]  # the kept replies' entries: applied, repeated, not applied, new issues
     as_of: str
     gaps: GapFigures
     outside: dict[str, Any]  # Outside.as_dict()

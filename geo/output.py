@@ -116,11 +116,12 @@ SIDE_OUTPUTS = ("print", "share")
 # had a manifest of these (with no hash: taken as geo's as they are). A bulletin's Word file is not
 # among them: a person may have edited it, and nothing tells, so it is kept as theirs.
 _EARLIER = (
-    (re.compile(r"(index|overview|gaps|changes)\.html|leaders/[^/]+\.html"), "build"),
+    (re.compile(r"(index|overview|gaps|changes)\.html|(leaders|inspectors)/[^/]+\.html"), "build"),
     (
         re.compile(
             r"reports/(summary\.json|run\.json|changes\.csv|gaps\.csv|gaps\.geojson|roads\.csv|sections\.csv"
-            r"|leaders\.csv|communities\.csv|issues\.csv|ledger\.csv|ledger_summary\.csv|responsibility\.gpkg)"
+            r"|leaders\.csv|communities\.csv|issues\.csv|status\.csv|ledger\.csv|ledger_summary\.csv"
+            r"|responsibility\.gpkg|photos/[0-9a-f]{16}\.(jpg|png|webp))"
         ),
         "build",
     ),

@@ -15,12 +15,13 @@ import pandas as pd
 from .analyse import Analysis, analyse
 from .config import Config, load_config
 from .errors import Problem
-from .ledger import LedgerEntry, account
+from .ledger import LedgerEntry, account, account_replies
 from .load import load_frames, load_project, split_sources
-from .messages import Msg
+from .messages import Msg, msg
 from .model import Summary
 from .output import remove_problems_folder, transaction
 from .progress import SILENT, Progress
+from .replies import ImportOutcome, KeptReplies, load_replies, with_new_issues
 from .report import write_reports
 from .resolve import resolve_project
 from .validate import raise_for_errors, validate_project
@@ -37,6 +38,7 @@ __all__ = [
     "bulletin",
     "check",
     "check_reports",
+    "import_replies",
     "print_pages",
     "share",
     "snapshot",
@@ -89,6 +91,10 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
         layers, problems = load_project(project_dir, config)
     progress.stage("validate")
     project, problems = validate_project(layers, problems, config.tolerances)
+    # what leaders and inspection groups sent back from their maps (`geo import` keeps it in replies/)
+    kept = KeptReplies() if isinstance(project_dir, Mapping) else load_replies(project_dir)
+    problems += kept.problems
+    project, pinned = with_new_issues(project, kept)
     # The language is chosen from the names as soon as they are read, so that what follows (the
     # progress line, the errors of invalid input, the command's last words) speaks it too.
     names = [*project.communities["name"], *project.roads["name"]]
@@ -107,7 +113,11 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
     raise_for_errors(problems, ledger)
     assert resolved is not None  # resolving fails only on input that already has errors
     progress.stage("analyse")
-    return CheckResult(analyse(resolved, config.tolerances, config.as_of()), problems, ledger, lang, chosen)
+    analysis = analyse(resolved, config.tolerances, config.as_of(), kept)
+    analysis.reply_outcomes = pinned + analysis.reply_outcomes
+    problems += [outcome.problem() for outcome in analysis.reply_outcomes]
+    ledger += account_replies(kept.files, analysis.reply_outcomes)
+    return CheckResult(analysis, problems, ledger, lang, chosen)
 
 
 def _speaking(config: Config, result: CheckResult) -> Config:
@@ -278,6 +288,30 @@ def _since_last_snapshot(project_dir: ProjectSource, analysis: Analysis, since: 
     if skipped:
         result.summary["unreadable"] = skipped
     return result, warnings
+
+
+def import_replies(project_dir: str | Path, files: list[str | Path]) -> list[ImportOutcome]:
+    """Check reply files and keep each, as received, in the project's ``replies/`` (`geo.replies.import_replies`).
+
+    Holds the ``replies/`` folder's lock meanwhile (a second import waits, as snapshots do). The
+    replies are applied by every later `check` and `build`; nothing of the office's tables changes.
+
+    Raises
+    ------
+    ProjectError
+        When `project_dir` is not a folder.
+    """
+    from .errors import ProjectError
+    from .history import LOCK_WAIT
+    from .output import output_lock
+    from .replies import REPLIES_FOLDER
+    from .replies import import_replies as keep
+
+    folder = Path(project_dir)
+    if not folder.is_dir():
+        raise ProjectError(msg("load.no_project", folder=str(folder)))
+    with output_lock(folder / REPLIES_FOLDER, wait=LOCK_WAIT):
+        return keep(folder, files)
 
 
 def snapshot(project_dir: str | Path, config: Config, progress: Progress = SILENT) -> tuple[Path, Summary]:

@@ -56,7 +56,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,7 @@ import pandas as pd
 from ._names import entry_stem
 from .errors import Problem
 from .messages import Msg, msg
+from .model import Project
 
 __all__ = [
     "ACTIONS",
@@ -87,7 +88,9 @@ __all__ = [
     "project_secret",
     "project_token",
     "read_reply",
+    "settle",
     "sign",
+    "with_new_issues",
 ]
 
 FORMAT = "geo-reply"
@@ -521,7 +524,7 @@ def import_replies(project: str | Path, files: Iterable[str | Path], limits: Lim
 
 def _kept_signatures(folder: Path) -> dict[str, str]:
     """Signature -> file name of each reply kept in `folder` that reads."""
-    out = {}
+    out: dict[str, str] = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
         try:
             reply = read_reply(path.read_bytes())
@@ -608,7 +611,7 @@ class Outcome:
     def problem(self) -> Problem:
         """The outcome as a ledger line: applied and repeated entries are notes, the others warnings."""
         e = self.entry
-        what = msg(f"reply.action.{e.action}")
+        what = msg(_ACTION_WORDS[e.action])
         target = e.item or e.issue or e.report or (f"{e.lon:.6f}, {e.lat:.6f}" if e.lon is not None else "")
         if self.status == "applied":
             return Problem("note", e.file, e.row, None, target, msg("reply.applied", what=what, who=e.person))
@@ -625,6 +628,15 @@ class Outcome:
 
 
 Holds = Callable[[Entry], bool]
+
+_ACTION_WORDS = {
+    "done": "reply.action.done",
+    "doing": "reply.action.doing",
+    "resolved": "reply.action.resolved",
+    "report": "reply.action.report",
+    "confirm": "reply.action.confirm",
+    "return": "reply.action.return",
+}
 
 
 def _ordered(entries: Iterable[Entry]) -> list[Entry]:
@@ -778,8 +790,8 @@ def new_issues(
     """The problems pinned in the replies, as rows of the ``issues`` layer, each entry once.
 
     An issue's id is ``R-<entry id>`` (with the person's id when that is
-    taken); its source is ``inspection`` from an inspection group, ``self``
-    (自查) from a leader. `inside(lon, lat)` tells a point in the district; one
+    taken); its source is ``inspection`` from an inspection group, ``leader``
+    (领导上报) from a leader. `inside(lon, lat)` tells a point in the district; one
     outside is refused.
     """
     reports, outcomes = first_of_each(e for e in entries if e.action == "report")
@@ -798,7 +810,7 @@ def new_issues(
             {
                 "id": issue_id,
                 "reported": e.day,
-                "source": "inspection" if e.map == "inspectors" else "self",
+                "source": "inspection" if e.map == "inspectors" else "leader",
                 "category": e.category,
                 "state": "open",
                 "due": None,
@@ -807,8 +819,48 @@ def new_issues(
                 "lat": e.lat,
                 "photo": e.photo,
                 "reply": e.file,
-                "reply_by": e.person,
+                "pinned_by": e.person,
             }
         )
         outcomes.append(Outcome(e, "applied"))
     return rows, outcomes
+
+
+def with_new_issues(project: Project, kept: KeptReplies) -> tuple[Project, list[Outcome]]:
+    """The project with the problems pinned in its kept replies added to its issues (outside the district: refused).
+
+    The new rows have ``_row`` 0 (they are no row of the issues file: the ledger counts them under
+    their reply) and name their reply (``reply``), its person (``pinned_by``) and photo (``photo``);
+    the office's issues get those columns empty.
+    """
+    import geopandas as gpd
+    import shapely
+    from pyproj import Transformer
+
+    issues = project.issues.copy()
+    for column in ("photo", "reply", "pinned_by"):
+        issues[column] = ""
+    inside = None
+    district = project.district
+    if district is not None:
+        to_metric = Transformer.from_crs(4326, district.crs, always_xy=True)
+        area = district.area
+        shapely.prepare(area)
+
+        def inside(lon: float, lat: float) -> bool:
+            return bool(area.covers(shapely.Point(*to_metric.transform(lon, lat))))
+
+    rows, outcomes = new_issues(kept.entries, issues["id"], inside)
+    if rows:
+        new = gpd.GeoDataFrame(
+            [{**row, "_row": 0} for row in rows],
+            geometry=gpd.points_from_xy([r["lon"] for r in rows], [r["lat"] for r in rows]),
+            crs=issues.crs or 4326,
+        )
+        for column in issues.columns:
+            if column not in new and column != "geometry":
+                new[column] = ""
+        new["lon"] = new["lon"].map(lambda v: f"{v:.6f}")
+        new["lat"] = new["lat"].map(lambda v: f"{v:.6f}")
+        issues = pd.concat([issues, new[issues.columns]], ignore_index=True)
+    return replace(project, issues=issues), outcomes

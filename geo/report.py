@@ -52,6 +52,30 @@ def _counts(series: pd.Series, keys) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in keys}
 
 
+def _reported(frame: pd.DataFrame, finished: str, names: tuple[str, str]) -> dict[str, int]:
+    """How many are finished as reported (the office's and the leaders' word) and as confirmed (all but leaders' alone).
+
+    A leader's done stays *reported* (已报完成) until an inspection group confirms it; the office's
+    own done is confirmed (`geo.replies`).
+    """
+    done = frame["state"] == finished
+    reported_only = frame["verification"] == "reported" if "verification" in frame else False
+    return {names[0]: int(done.sum()), names[1]: int((done & ~reported_only).sum())}
+
+
+def _reply_figures(analysis: Analysis) -> dict[str, int]:
+    """The kept replies' entries: how many, applied, not applied (see the ledger for why)."""
+    statuses = [o.status for o in analysis.reply_outcomes]
+    applied = statuses.count("applied")
+    return {
+        "entries": len(statuses),
+        "applied": applied,
+        "repeated": statuses.count("repeated"),
+        "not_applied": len(statuses) - applied - statuses.count("repeated"),
+        "new_issues": sum(o.status == "applied" and o.entry.action == "report" for o in analysis.reply_outcomes),
+    }
+
+
 def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntry]) -> Summary:
     """The headline figures, as a JSON-ready dict with English keys."""
     resolved = analysis.resolved
@@ -59,6 +83,7 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
     coverage = resolved.coverage
     gaps = analysis.gaps
     issues = analysis.issues
+    status = analysis.status
     assignments = project.assignments
     communities = project.communities
     community_targets = assignments[assignments["kind"] == "community"]
@@ -95,17 +120,20 @@ def summary(analysis: Analysis, problems: list[Problem], ledger: list[LedgerEntr
             "by_kind": _counts(assignments["kind"], ("road", "section", "community")),
         },
         "status": {
-            "total": len(project.status),
-            "by_state": _counts(project.status["state"], ("todo", "doing", "done")),
-            "overdue": int(analysis.status["overdue"].sum()),
+            "total": len(status),
+            "by_state": _counts(status["state"], ("todo", "doing", "done")),
+            "overdue": int(status["overdue"].sum()),
+            **_reported(status, "done", ("done_reported", "done_confirmed")),
         },
         "issues": {
             "total": len(issues),
-            "by_source": _counts(issues["source"], ("complaint", "inspection")),
+            "by_source": _counts(issues["source"], ("complaint", "inspection", "leader")),
             "by_state": _counts(issues["state"], ("open", "resolved")),
             "orphans": int(issues["orphan"].sum()) if len(issues) else 0,
             "overdue": int(issues["overdue"].sum()) if len(issues) else 0,
+            **_reported(issues, "resolved", ("resolved_reported", "resolved_confirmed")),  # type: ignore[typeddict-item]
         },
+        "replies": _reply_figures(analysis),
         "as_of": analysis.as_of.isoformat(),
         "gaps": {
             "total": len(gaps),
@@ -270,8 +298,61 @@ def issue_table(analysis: Analysis) -> pd.DataFrame:
             "category": issues["category"],
             "lon": points.x.round(6).to_numpy(),
             "lat": points.y.round(6).to_numpy(),
+            **_reply_columns(issues),
+            "photo": [
+                photo_name(p, analysis.photos)
+                for p in issues["photo"].where(issues["photo"] != "", issues["reply_photo"])
+            ],
         }
     )
+
+
+def _reply_columns(frame: pd.DataFrame) -> dict[str, object]:
+    """What the replies did to each row (`geo.replies`): the office's state, reported or confirmed, by whom, when."""
+    return {
+        "office_state": frame["office_state"],
+        "verification": frame["verification"],
+        "reply_by": frame["reply_by"],
+        "reply_day": [None if d is None or pd.isna(d) else d.isoformat() for d in frame["reply_day"]],
+        "reply_note": frame["reply_note"],
+    }
+
+
+def photo_name(digest: str, photos: dict[str, bytes]) -> str:
+    """A reply photo's file in ``reports/photos/`` (its SHA-256's first 16 digits and its type); "" for none."""
+    data = photos.get(digest) if digest else None
+    if not data:
+        return ""
+    ext = "png" if data.startswith(b"\x89PNG") else "webp" if data[8:12] == b"WEBP" else "jpg"
+    return f"photos/{digest[:16]}.{ext}"
+
+
+def status_table(analysis: Analysis) -> pd.DataFrame:
+    """status.csv: per status item, its state now (replies applied) and as the office's table has it, its leaders."""
+    status = analysis.status
+    return pd.DataFrame(
+        {
+            "kind": status["kind"],
+            "target": status["target"],
+            "item": status["item"],
+            "state": status["state"],
+            "progress": status["progress"],
+            "due": status["due"],
+            "overdue": status["overdue"],
+            "leaders": status["leaders"].map(_ids),
+            **_reply_columns(status),
+            "photo": [photo_name(p, analysis.photos) for p in status["reply_photo"]],
+            "status_row": status["_row"],
+        }
+    )
+
+
+def write_photos(analysis: Analysis, reports: Path) -> None:
+    """The photos the replies carry, each as its own file in ``reports/photos/`` (named by `photo_name`)."""
+    for digest, data in sorted(analysis.photos.items()):
+        path = reports / photo_name(digest, analysis.photos)
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
 
 
 def leader_table(analysis: Analysis) -> pd.DataFrame:
@@ -398,6 +479,8 @@ def write_reports(
     write_csv(road_table(analysis), reports / "roads.csv")
     write_csv(section_table(analysis, lang), reports / "sections.csv")
     write_csv(issue_table(analysis), reports / "issues.csv")
+    write_csv(status_table(analysis), reports / "status.csv")
+    write_photos(analysis, reports)
     write_csv(leader_table(analysis), reports / "leaders.csv")
     write_csv(community_table(analysis), reports / "communities.csv")
     write_geodata(analysis, reports, lang)

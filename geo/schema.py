@@ -149,6 +149,17 @@ LAYERS: dict[str, LayerSpec] = {
             },
             ("community", "tier"),
         ),
+        # The inspection groups (督查组) whose maps confirm or send back what leaders report (contract v3).
+        LayerSpec(
+            "inspectors",
+            False,
+            (),
+            {
+                "id": ("编号", "督查组编号", "组号"),
+                "name": ("名称", "督查组", "督查组名称", "组名"),
+            },
+            ("id",),  # a group without a name is called by its id
+        ),
     ]
 }
 
@@ -224,6 +235,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "issue_source": {
         "complaint": ("投诉", "热线", "12345", "12345热线", "市民热线", "市长热线", "举报", "来电", "网络", "311"),
         "inspection": ("检查", "明查", "暗访", "督查", "巡查", "自查", "抽查"),
+        "leader": ("领导上报", "包保领导上报"),  # pinned by a leader on their own map (geo.replies)
     },
 }
 

@@ -988,6 +988,19 @@ def _issues(layer: Layer, problems) -> gpd.GeoDataFrame:
     return frame[~frame["_row"].isin(check.rejected)]
 
 
+def _inspectors(layer: Layer, problems) -> pd.DataFrame:
+    """The inspection groups (督查组): an id each, unique; a group without a name is called by its id."""
+    check = _Checker(layer, problems)
+    if not check.require_columns():
+        return _empty_layer("inspectors")
+    frame = _with_columns(layer.frame.copy(), "inspectors")
+    check.not_empty("id", reject=True)
+    check.unique("id")
+    check.long_texts("id", "name")
+    frame["name"] = frame["name"].where(frame["name"] != "", frame["id"])
+    return frame[~frame["_row"].isin(check.rejected)]
+
+
 def _boundary(layer: Layer, problems) -> gpd.GeoDataFrame:
     check = _Checker(layer, problems)
     frame = layer.frame.copy()
@@ -1108,6 +1121,7 @@ def validate_project(
         "assignments", _assignments, leaders, communities, roads, left_out, roads_left_out, leaders_unusable
     )
     status = checked("status", _status, communities, roads, left_out, roads_left_out)
+    inspectors = checked("inspectors", _inspectors)
     problems = name_records(problems, layers)
     sources = {name: layer.source() for name, layer in layers.items()}
     problems = split_sources(problems, sources)
@@ -1124,5 +1138,6 @@ def validate_project(
         metric,
         tiers=tiers,
         district=district,
+        inspectors=inspectors,
     )
     return project, problems

@@ -20,7 +20,7 @@ from geo.cli import main
 
 LAYERS = ROOT / "layers"
 SPATIAL = ("communities", "roads", "issues", "boundary")
-TABLES = ("leaders", "assignments", "status")
+TABLES = ("leaders", "assignments", "status", "inspectors")
 
 HEADERS_ZH = {
     "communities": {"id": "社区代码", "name": "社区名称", "tier": "类别", "street": "街道"},
@@ -47,6 +47,7 @@ HEADERS_ZH = {
         "updated": "更新日期",
         "note": "备注",
     },
+    "inspectors": {"id": "督查组编号", "name": "督查组名称"},
 }
 VALUES_ZH = {
     "tier": {"demonstration": "示范社区", "key": "重点社区", "general": "一般"},

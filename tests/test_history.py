@@ -72,9 +72,11 @@ def test_a_build_says_what_changed_since_the_last_snapshot(tmp_path):
         "since": "2022-05-10",
         "as_of": "2022-05-20",
         "items_completed": 1,
+        "items_confirmed": 1,  # the office's own done is confirmed (no replies here)
         "items_newly_overdue": 1,
         "issues_new": 1,
         "issues_resolved": 1,
+        "issues_confirmed": 1,
         "gaps_opened": 1,
         "gaps_closed": 0,
     }
@@ -160,9 +162,11 @@ def test_the_demo_lists_exactly_the_changes_planted_between_its_snapshots(demo_b
         "since": "2022-05-07",
         "as_of": "2022-05-14",
         "items_completed": int(status.apply(was_held_back, axis=1).sum()),
+        "items_confirmed": int(status.apply(was_held_back, axis=1).sum()),  # the demo has no replies: the office's
         "items_newly_overdue": int((overdue_now & ~overdue_then).sum()),
         "issues_new": int((reported > "2022-05-07").sum()),
         "issues_resolved": int(resolved_since.sum()),
+        "issues_confirmed": int(resolved_since.sum()),
         "gaps_opened": 0,  # the orphan issue and the unled community were there already
         "gaps_closed": 0,
     }

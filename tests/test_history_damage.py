@@ -32,9 +32,11 @@ from geo.pipeline import bulletin, snapshot
 DAMAGED = "history/2022-05-10"
 CHANGE = {
     "items_completed": 1,
+    "items_confirmed": 1,
     "items_newly_overdue": 1,
     "issues_new": 1,
     "issues_resolved": 1,
+    "issues_confirmed": 1,
     "gaps_opened": 1,
     "gaps_closed": 0,
 }

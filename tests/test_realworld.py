@@ -610,7 +610,7 @@ def test_hotline_and_311_dates_states_and_sources(tmp_path, capsys):
     assert issues["due"].to_dict() == {"H1": "2023-06-01", "H2": "2023-06-01", "H3": "2023-06-15", "H4": "2023-06-01"}
     assert issues["overdue"].to_dict() == {"H1": "True", "H2": "False", "H3": "False", "H4": "True"}
     summary = _summary(tmp_path / "out")
-    assert summary["issues"]["by_source"] == {"complaint": 3, "inspection": 1}
+    assert summary["issues"]["by_source"] == {"complaint": 3, "inspection": 1, "leader": 0}
 
 
 # ----------------------------------------------------------------------------- files as offices keep them
