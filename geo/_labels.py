@@ -139,7 +139,6 @@ _ZH = {
     "general_short": "一般",
     # replies from the field (static/reply.js, geo.render): a leader's and an inspection group's map answer
     "photo": "照片",
-    "source.self": "自查",
     "verification.reported": "已报完成",
     "verification.confirmed": "已核实",
     "verification.returned": "已退回",
@@ -330,7 +329,6 @@ _EN = {
     "key_short": "key",
     "general_short": "general",
     "photo": "Photo",
-    "source.self": "self-reported",
     "verification.reported": "reported done",
     "verification.confirmed": "confirmed",
     "verification.returned": "sent back",

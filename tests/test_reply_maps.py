@@ -20,7 +20,7 @@ import pytest
 import shapely
 from test_render import features, map_data
 
-from conftest import LEADERS, line, m, make_project, square
+from conftest import LEADERS, line, m, make_project, square, write_csv
 from geo.cli import main
 from geo.config import load_config
 from geo.pipeline import check
@@ -67,7 +67,7 @@ def _project(folder):
         {"id": "I2", "state": "resolved", "category": "垃圾堆放", "geometry": shapely.Point(m(700, 150))},
         {"id": "I3", "state": "open", "category": "垃圾堆放", "geometry": shapely.Point(m(800, -150))},
     ]
-    return make_project(
+    folder = make_project(
         folder,
         communities=communities,
         roads=roads,
@@ -76,6 +76,8 @@ def _project(folder):
         status=status,
         issues=issues,
     )
+    write_csv(folder / "inspectors.csv", [{"id": "G1", "name": "第一督查组"}, {"id": "../G2", "name": HOSTILE}])
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -150,15 +152,19 @@ def test_a_persons_key_is_in_their_own_map_only_and_the_secret_nowhere(built):
     folder, out = built
     secret = project_secret(folder)
     assert secret is not None  # made by the first build that wrote maps
-    keys = {leader["id"]: person_key(secret, "leader", leader["id"]).hex() for leader in LEADERS}
-    files = leader_filenames(list(keys))
-    for leader_id, key in keys.items():
-        own = out / "leaders" / files[leader_id]
+    leaders = leader_filenames([leader["id"] for leader in LEADERS])
+    groups = inspector_filenames(["G1", "../G2"])
+    assert groups["../G2"].startswith("group.")  # a safe name for any id
+    maps = {("leader", i): out / "leaders" / name for i, name in leaders.items()}
+    maps |= {("inspectors", i): out / "inspectors" / name for i, name in groups.items()}
+    for (kind, person), own in maps.items():
+        key = person_key(secret, kind, person).hex()
         assert key in own.read_text(encoding="utf-8")
-        assert _data(own)["reply"]["key"] == key and _data(own)["reply"]["person"] == leader_id
+        reply = _data(own)["reply"]
+        assert (reply["key"], reply["map"], reply["person"]) == (key, kind, person)
         for path in out.rglob("*"):
             if path.is_file() and path != own:
-                assert key.encode() not in path.read_bytes(), (leader_id, path.name)
+                assert key.encode() not in path.read_bytes(), (person, path.name)
     written = [path.read_bytes() for path in out.rglob("*") if path.is_file()]
     for form in (secret.hex(), secret.hex().upper(), base64.b64encode(secret).decode()):
         assert not any(form.encode() in data for data in written), form
@@ -166,7 +172,11 @@ def test_a_persons_key_is_in_their_own_map_only_and_the_secret_nowhere(built):
     for name in ("overview.html", "gaps.html"):
         text = (out / name).read_text(encoding="utf-8")
         assert "reply" not in _data(out / name) and 'class="geo-reply-bar"' not in text
-    assert "geo-reply" not in (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "geo-reply" not in index
+    # the index links each inspection group's map, its name as text
+    assert f'href="inspectors/{groups["../G2"]}"' in index and 'href="inspectors/G1.html"' in index
+    assert HOSTILE not in index and "第一督查组" in index
 
 
 def test_a_leaders_map_lists_their_open_items_and_issues_and_the_projects_categories(built):
