@@ -275,8 +275,8 @@ def test_states_say_how_the_replies_left_them_and_reply_text_stays_data(tmp_path
 @pytest.mark.parametrize(
     "lang,words",
     [
-        ("en", {"reply.save": "Save reply", "verification.reported": "reported done", "reply.done": "Report done"}),
-        ("zh-Hant", {"reply.save": "保存回執", "verification.reported": "已報完成", "reply.report": "上報問題"}),
+        ("en", {"reply.save": "Save reply", "verification.reported": "reported done", "reply.file": "reply"}),
+        ("zh-Hant", {"reply.save": "保存回執", "verification.reported": "已報完成", "reply.file": "回執"}),
     ],
 )
 def test_the_reply_words_speak_the_maps_language(tmp_path, lang, words):

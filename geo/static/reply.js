@@ -2,10 +2,10 @@
    Inlined into every map by geo._mapkit; it does something only on a map whose data has a `reply` section
    (a leader's or an inspection group's own map, which alone carries that person's key).
 
-   The person marks their work (报完成, 进行中), pins problems (上报问题), or, for an inspection group,
-   confirms (核实) or sends back (退回) what a leader reported done; the marks stay in the browser's storage
-   (per project, map and person) until they are sent; 保存回执 downloads the signed reply, 复制回执 puts the
-   same text on the clipboard. SHA-256 and HMAC-SHA256 are implemented here (FIPS 180-4, RFC 2104):
+   The person marks their work (done, in progress), pins problems, or, for an inspection group, confirms or
+   sends back what a leader reported done; the marks stay in the browser's storage (per project, map and
+   person) until they are sent; "save reply" downloads the signed reply, "copy reply" puts the same text on
+   the clipboard. Every word shown comes from the map's data, in the map's language (geo/_labels.py). SHA-256 and HMAC-SHA256 are implemented here (FIPS 180-4, RFC 2104):
    crypto.subtle is missing on some file:// pages and in WeChat's browser. Nothing from the data or from the
    person is ever parsed as HTML: every text is set with textContent or a DOM property. */
 (function () {
@@ -507,7 +507,7 @@
       var body = {format: 'geo-reply', version: 1, project: reply.project, map: reply.map, person: reply.person,
                   name: reply.name, built: reply.built, sent: stamp(now), entries: entries, photos: photos};
       body.signature = sign(body, key);
-      var file = '回执_' + safeName(reply.person) + '_' + now.getFullYear() + two(now.getMonth() + 1) +
+      var file = word('reply.file') + '_' + safeName(reply.person) + '_' + now.getFullYear() + two(now.getMonth() + 1) +
         two(now.getDate()) + '.json';
       return {text: canonical(body), file: file, marks: pending, sent: body.sent};
     }
@@ -590,7 +590,7 @@
       count = add(bar, 'span', null, 'geo-reply-count');
     }
 
-    function markLine(parent, m) {  // a mark made on this row: what and whether sent, with 撤销 until it is
+    function markLine(parent, m) {  // a mark made on this row: what and whether sent, with "undo" until it is
       var line = add(parent, 'div', null, 'geo-reply-mark' + (m.sent ? ' geo-reply-sent' : ''));
       add(line, 'b', actionWord(m.entry));
       add(line, 'span', word('p.open') + (m.sent ? word('reply.sent') : word('reply.pending')) + word('p.close'));
