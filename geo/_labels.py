@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from .messages import s2t
+
 __all__ = ["default_categories", "labels", "with_unit"]
 
 _ZH = {
@@ -411,9 +413,7 @@ _CATEGORIES = {
 def default_categories(lang: str) -> tuple[str, ...]:
     """The kinds of problem a reply may pin when the project names none, in `lang`; the last is "other" (其他)."""
     if lang == "zh-Hant":
-        import opencc
-
-        convert = opencc.OpenCC("s2t").convert
+        convert = s2t().convert
         return tuple(convert(text) for text in _CATEGORIES["zh"])
     return _CATEGORIES["en" if lang == "en" else "zh"]
 
@@ -440,7 +440,5 @@ def with_unit(words: dict[str, str], lang: str, unit_word: str) -> dict[str, str
 
 @functools.cache
 def _hant() -> dict[str, str]:
-    import opencc  # Simplified -> Traditional (Apache-2.0)
-
-    convert = opencc.OpenCC("s2t").convert
+    convert = s2t().convert  # Simplified -> Traditional
     return {key: convert(text) for key, text in _ZH.items()}

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: nothing more is imported before the command line's own modules
+    from types import FrameType
+    from typing import NoReturn
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
@@ -32,17 +37,17 @@ def stop_requested() -> int | None:
     return _received[-1] if _received else None
 
 
-def _on_sigint(signum, frame):
+def _on_sigint(signum: int, frame: FrameType | None) -> NoReturn:
     _received.append(signum)
     raise KeyboardInterrupt
 
 
-def _on_sigterm(signum, frame):
+def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
     _received.append(signum)
     raise _Terminated
 
 
-def raise_stop() -> None:
+def raise_stop() -> NoReturn:
     """Raise the exception of the stop that was requested (see `stop_requested`)."""
     raise _Terminated if stop_requested() == signal.SIGTERM else KeyboardInterrupt
 

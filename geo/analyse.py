@@ -35,11 +35,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from . import intervals
 from .checks import CHECKS, check_of
@@ -124,7 +126,7 @@ class Analysis:
             f"roads={len(self.roads)}, leaders={len(self.leaders)}, issues={len(self.issues)}, gaps: {gaps})"
         )
 
-    def frames(self, lang: str = "zh", crs=4326) -> dict[str, gpd.GeoDataFrame]:
+    def frames(self, lang: str = "zh", crs: CRS | str | int = 4326) -> dict[str, gpd.GeoDataFrame]:
         """Every joined layer as a GeoDataFrame in `crs` (WGS84 unless asked), the metric figures as columns.
 
         ``communities`` (with ``leaders``, ``district_leader``, ``status_items`` … as in
@@ -227,7 +229,7 @@ class Analysis:
         )
 
 
-def gap_frame(gaps: list[Gap], crs) -> gpd.GeoDataFrame:
+def gap_frame(gaps: list[Gap], crs: CRS) -> gpd.GeoDataFrame:
     """The gaps as a frame of facts (`GAP_COLUMNS`), one row per record, in the given order."""
     rows = [
         {
@@ -276,7 +278,7 @@ def _cross(u: np.ndarray, v: np.ndarray) -> float:
     return float(u[0] * v[1] - u[1] * v[0])
 
 
-def _direction(line, at: float) -> np.ndarray:
+def _direction(line: shapely.LineString, at: float) -> np.ndarray:
     """The unit direction of `line` at distance `at` along it (over `DIRECTION_SPAN_M` either side)."""
     a = line.interpolate(max(at - DIRECTION_SPAN_M, 0.0))
     b = line.interpolate(min(at + DIRECTION_SPAN_M, line.length))
@@ -375,8 +377,12 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
 
 
 def _unmanaged(
-    resolved: Resolved, tol: Tolerances, led_area, section_gaps: list[Gap], led=None
-) -> tuple[list[Gap], dict]:
+    resolved: Resolved,
+    tol: Tolerances,
+    led_area: shapely.Geometry | None,
+    section_gaps: list[Gap],
+    led: np.ndarray | None = None,
+) -> tuple[list[Gap], dict[str, float]]:
     """Road length under no road/section leader and in no led community."""
     assigned = set(resolved.coverage["road"])
     pieces = resolved.roads[~resolved.roads["name"].isin(assigned)]
@@ -427,7 +433,7 @@ def _unmanaged(
     return gaps, by_road
 
 
-def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], dict]:
+def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], dict[str, float]]:
     communities = resolved.communities
     if communities.empty:
         return [], {"count": 0, "area_m2": 0.0}
@@ -473,7 +479,13 @@ def _territory(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], dict]:
     return gaps, {"count": sliver_count, "area_m2": sliver_area}
 
 
-def _tuples_by(keys, values, *, distinct: bool = True, ordered: bool = True) -> dict:
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _tuples_by(
+    keys: Iterable[_K], values: Iterable[_V], *, distinct: bool = True, ordered: bool = True
+) -> dict[_K, tuple[_V, ...]]:
     """Key -> its values as a tuple: distinct and sorted (``tuple(sorted(set(...)))``), or as they come.
 
     One sort over all the rows instead of a pandas group per key.
@@ -507,7 +519,7 @@ def _community_leaders(resolved: Resolved) -> dict[str, tuple[str, ...]]:
     return {cid: grouped.get(cid, ()) for cid in resolved.communities["id"]}
 
 
-def _street_leaders(resolved: Resolved, community_leaders) -> dict[str, tuple[str, ...]]:
+def _street_leaders(resolved: Resolved, community_leaders: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """Street -> ids of the street-level leaders of its other communities (suggested owners)."""
     leaders = resolved.project.leaders
     street_level = set(leaders.loc[leaders["level"] == "street", "id"])
@@ -521,7 +533,9 @@ def _street_leaders(resolved: Resolved, community_leaders) -> dict[str, tuple[st
     return _tuples_by([street for street, _ in pairs], [lid for _, lid in pairs])
 
 
-def _issues(resolved: Resolved, tol: Tolerances, community_leaders, as_of: date) -> gpd.GeoDataFrame:
+def _issues(
+    resolved: Resolved, tol: Tolerances, community_leaders: dict[str, tuple[str, ...]], as_of: date
+) -> gpd.GeoDataFrame:
     """Give each issue its community, nearest road, chainage, leaders and overdue flag (vectorised joins)."""
     issues = resolved.issues.copy()
     issues["community"] = ""
@@ -632,6 +646,7 @@ def _with_replies(
         [e for e in entries if e.action != "report"],
         lambda person, key: (person, key) in held_items,
         lambda person, issue: (person, issue) in held_issues,
+        resolved.project.inspectors["id"],
     )
     return status, issues, outcomes
 
@@ -648,7 +663,9 @@ def _road_leaders_by_community(resolved: Resolved) -> dict[str, tuple[str, ...]]
     return _tuples_by(pairs["community"], pairs["leader"])
 
 
-def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFrame:
+def _community_rollup(
+    resolved: Resolved, community_leaders: dict[str, tuple[str, ...]], status: pd.DataFrame, issues: gpd.GeoDataFrame
+) -> pd.DataFrame:
     project = resolved.project
     levels = project.leaders.set_index("id")["level"]
     road_leaders = _road_leaders_by_community(resolved)
@@ -673,7 +690,9 @@ def _community_rollup(resolved, community_leaders, status, issues) -> pd.DataFra
     return table.reset_index(drop=True)
 
 
-def _leader_rollup(resolved, community_leaders, issues, gaps: list[Gap]) -> pd.DataFrame:
+def _leader_rollup(
+    resolved: Resolved, community_leaders: dict[str, tuple[str, ...]], issues: gpd.GeoDataFrame, gaps: list[Gap]
+) -> pd.DataFrame:
     project = resolved.project
     coverage = resolved.coverage
     table = pd.DataFrame(project.leaders[["id", "name", "title", "level", "unit"]]).reset_index(drop=True)
@@ -833,5 +852,5 @@ def _with_gaps(analysis: Analysis, gaps: list[Gap]) -> Analysis:
     return analysis
 
 
-def _geometry_of(resolved: Resolved, community_id: str):
+def _geometry_of(resolved: Resolved, community_id: str) -> shapely.Geometry:
     return resolved.communities.loc[resolved.communities["id"] == community_id].geometry.iloc[0]

@@ -1,6 +1,13 @@
 """The command line: thin. It parses, calls the library, prints, and turns a
 `GeoError` into a message and an exit code (the one place that does).
 
+Every command is declared by `_command`: its own arguments and options, then
+the ones every command shares (``--lang``, ``--today`` where dates are judged,
+``-v``, ``-q``). The decorator sets up logging, keeps the run's language
+(`_Run`) and turns what the command raises into a message and an exit code
+(`_run`); the command's body is its own work only: read the configuration,
+call the pipeline, print what it did.
+
 Exit codes: 0 done; 1 ``geo check`` found gaps; 2 the input is invalid;
 3 an internal error (a bug: rerun with ``-v`` for the traceback); 4 another
 run is writing the same output folder; 130 stopped by Ctrl-C.
@@ -15,25 +22,34 @@ import errno
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
 from . import __version__
 from ._main import language_in, raise_stop, stop_requested
-from .config import BASEMAPS, LANGUAGES, load_config
-from .errors import GeoError, ValidationError, grouped
+from .config import BASEMAPS, LANGUAGES, Config, load_config
+from .errors import GeoError, Problem, ValidationError, grouped
 from .messages import Msg, msg, seq
 from .model import Summary
 from .output import OutputBusyError, problems_folder, staged_folder
 from .progress import SILENT, Progress, TerminalProgress
 from .words import kind_label, summary_lines
 
+if TYPE_CHECKING:  # only named in annotations: `geo --help` does not wait for pandas and folium
+    from .ledger import LedgerEntry
+    from .render import MapFile
+
 log = logging.getLogger(__name__)
 
 EXIT_GAPS, EXIT_INVALID, EXIT_INTERNAL, EXIT_BUSY, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+
+_T = TypeVar("_T")
 
 
 def _say(message: str = "", err: bool = False) -> None:
@@ -62,53 +78,71 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 SHOWN_GROUPS = 12  # warnings and notes: at most this many lines each, so a screenful in all
 
 
-class _Language:
-    """The language of one command's messages: --lang, else geo.toml's ``[map] lang`` once read, else zh."""
+@dataclass
+class _Run:
+    """One run of a command: the options every command shares, and the language it speaks.
 
-    def __init__(self, given: str | None):
-        self.value = given or "zh"
+    `lang` is ``--lang``, else geo.toml's ``[map] lang`` once read (`config`), else zh; then the
+    language the check chose (`Progress.speaks`), so the command's last words and errors speak it too.
+    """
 
-    def of(self, config) -> str:
-        """Take the configuration's language (the command line's wins); return the one in use."""
-        self.value = config.map.lang
-        return self.value
+    verbose: int = 0
+    quiet: bool = False
+    given_lang: str | None = None  # --lang
+    today: date | None = None  # --today
+    lang: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lang = self.given_lang or "zh"
+
+    def config(self, project: Path) -> Config:
+        """PROJECT's geo.toml with ``--lang`` and ``--today``; its language is the run's from now on."""
+        config = load_config(project).with_map(lang=self.given_lang).with_today(self.today)
+        self.lang = config.map.lang
+        return config
+
+    @contextmanager
+    def progress(self) -> Iterator[Progress]:
+        """A progress line on stderr when a person watches: stderr is a terminal, and no ``-q`` (nor ``-v``:
+        log lines would break it). Otherwise nothing, so a pipe or a log file gets only the results.
+
+        Either way the language the run chooses becomes the command's."""
+        quiet = self.quiet or self.verbose or not sys.stderr.isatty()
+        shown = SILENT if quiet else TerminalProgress(self.lang)
+        try:
+            yield _Heard(shown, self)
+        finally:
+            shown.close()
+
+    def say(self, message: Msg, err: bool = False) -> None:
+        """`message` in the run's language, on stdout (stderr with `err`)."""
+        _say(message.text(self.lang), err=err)
 
 
 class _Heard(Progress):
     """The progress a command passes down: shown by `shown` (or not), and the language the run chooses
     (`Progress.speaks`) kept as the command's, so its errors and last words speak it too."""
 
-    def __init__(self, shown: Progress, language: _Language):
-        self.shown, self.language = shown, language
+    def __init__(self, shown: Progress, run: _Run):
+        self.shown, self.run = shown, run
 
     def stage(self, name: str) -> None:
         self.shown.stage(name)
 
-    def counted(self, items, total: int, what: str):
+    def counted(self, items: Iterable[_T], total: int, what: str) -> Iterator[_T]:
         return self.shown.counted(items, total, what)
 
     def speaks(self, lang: str) -> None:
-        self.language.value = lang
+        self.run.lang = lang
         self.shown.speaks(lang)
 
     def close(self) -> None:
         self.shown.close()
 
 
-@contextmanager
-def _progress(quiet: bool, verbose: int, language: _Language) -> Iterator[Progress]:
-    """A progress line on stderr when a person watches: stderr is a terminal, and no ``-q`` (nor ``-v``:
-    log lines would break it). Otherwise nothing, so a pipe or a log file gets only the results.
-
-    Either way the language the run chooses becomes the command's (`language`)."""
-    shown = SILENT if quiet or verbose or not sys.stderr.isatty() else TerminalProgress(language.value)
-    try:
-        yield _Heard(shown, language)
-    finally:
-        shown.close()
-
-
-def _print_problems(problems, ledger_file: str | Path | None = "reports/ledger.csv", lang: str = "zh") -> None:
+def _print_problems(
+    problems: Sequence[Problem], ledger_file: str | Path | None = "reports/ledger.csv", lang: str = "zh"
+) -> None:
     """Print warnings and notes, grouped, in `lang` (errors come with the ValidationError).
 
     `ledger_file` is where the full list was written; None when none was.
@@ -128,7 +162,7 @@ def _print_summary(figures: Summary, lang: str = "zh") -> None:
         _say(line)
 
 
-def _print_map_sizes(maps, lang: str = "zh") -> None:
+def _print_map_sizes(maps: Sequence[MapFile], lang: str = "zh") -> None:
     """Bytes per drawn vertex of each map: the figure to watch when maps grow."""
     if not maps:
         return
@@ -162,7 +196,10 @@ def _print_gap_table(figures: Summary, lang: str = "zh") -> None:
 
 
 def _print_ledger(
-    ledger, err: bool = False, ledger_file: str | Path | None = "reports/ledger.csv", lang: str = "zh"
+    ledger: Sequence[LedgerEntry],
+    err: bool = False,
+    ledger_file: str | Path | None = "reports/ledger.csv",
+    lang: str = "zh",
 ) -> None:
     if not ledger:
         return
@@ -179,7 +216,9 @@ def _print_ledger(
     _say(line.text(lang), err=err)
 
 
-def _write_ledger_folder(folder: Path, lock: Path, ledger, problems, lang: str = "zh") -> Path | None:
+def _write_ledger_folder(
+    folder: Path, lock: Path, ledger: list[LedgerEntry], problems: list[Problem], lang: str = "zh"
+) -> Path | None:
     """Write ledger.csv and ledger_summary.csv (in `lang`) as the whole of `folder`; the ledger's path, or None."""
     try:
         with staged_folder(folder, lock=lock, marker=Path("ledger.csv")) as stage:
@@ -215,30 +254,23 @@ def _os_advice(err: OSError, out_dir: Path | None) -> Msg:
     return msg("cli.os_other")
 
 
-def _print_notices(notices, lang: str) -> None:
+def _print_notices(notices: Iterable[Msg], lang: str) -> None:
     """What writing the output folder had to say: a file kept, a new name given."""
     for notice in notices:
         _say(notice.text(lang), err=True)
 
 
-def _run(
-    func,
-    verbose: int,
-    out_dir: Path | None = None,
-    ledger_dir: Path | None = None,
-    language: _Language | None = None,
-) -> int:
-    """Call `func`; turn errors into messages and exit codes, in the command's language.
+def _run(work: Callable[[], int], run: _Run, out_dir: Path | None = None, ledger_dir: Path | None = None) -> int:
+    """Call `work`; turn errors into messages and exit codes, in the run's language.
 
     On invalid input the full problem list is written: beside `out_dir`
     (``<out>-problems/``, so the last good build stays whole), or into
     `ledger_dir`; the message points only to a file that was written.
     """
-    language = language or _Language(None)
     try:
-        return func()
+        return work()
     except ValidationError as err:
-        lang = language.value
+        lang = run.lang
         written = None
         if out_dir is not None:
             written = _write_ledger_folder(problems_folder(out_dir), out_dir, err.ledger, err.problems, lang)
@@ -255,48 +287,20 @@ def _run(
             _say(msg("cli.all_written", file=str(written), kept=untouched).text(lang), err=True)
         return EXIT_INVALID
     except GeoError as err:  # OutputBusyError too: another run holds the output folder
-        lang = language.value
-        _say(msg("cli.error", error=err.text(lang)).text(lang), err=True)
+        run.say(msg("cli.error", error=err.text(run.lang)), err=True)
         return EXIT_BUSY if isinstance(err, OutputBusyError) else EXIT_INVALID
     except OSError as err:  # a folder where a file should be, an output folder that cannot be written, a full disk
         where = f"“{err.filename}”" if err.filename else ""
         advice = _os_advice(err, out_dir)
-        _say(
-            msg("cli.os_error", where=where, reason=str(err.strerror or err), advice=advice).text(language.value),
-            err=True,
-        )
+        run.say(msg("cli.os_error", where=where, reason=str(err.strerror or err), advice=advice), err=True)
         return EXIT_INVALID
     except Exception as err:  # a bug: say so plainly, keep the traceback for -v
         if stop_requested() is not None:
             raise_stop()  # a Ctrl-C or kill that surfaced as another exception is a stop, not a bug
-        if verbose:
+        if run.verbose:
             raise
-        _say(msg("cli.internal", kind=type(err).__name__, error=str(err)).text(language.value), err=True)
+        run.say(msg("cli.internal", kind=type(err).__name__, error=str(err)), err=True)
         return EXIT_INTERNAL
-
-
-_project_arg = click.argument("project", type=click.Path(path_type=Path), default=Path("layers"))
-_verbose = click.option("-v", "--verbose", count=True, help="更多信息 More detail (-vv for debug).")
-_quiet = click.option("-q", "--quiet", is_flag=True, help="只显示错误 Only errors.")
-_today = click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="按此日期判断逾期 Judge overdue as of this date (default: geo.toml's today, else today).",
-)
-_leaders = click.option(
-    "--leader",
-    "leaders",
-    multiple=True,
-    metavar="ID|NAME",
-    help="只为这些责任人（编号或姓名，可重复）Only these leaders (id or name; repeat for more).",
-)
-_lang = click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="语言 Language of messages, maps and reports: zh, en, zh-Hant (default: geo.toml's [map] lang, else zh).",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -305,244 +309,245 @@ def cli() -> None:
     """创卫包保责任地图与空白点报表。Responsibility maps and gap reports for a sanitary-city campaign."""
 
 
-@cli.command()
-@_project_arg
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("maps"),
-    show_default=True,
-    help="输出文件夹 Output folder.",
+def _shared_options(as_of: bool) -> list[click.Parameter]:
+    """The options every command takes after its own: --lang, --today (where overdue is judged), -v, -q."""
+    options: list[click.Parameter] = [
+        click.Option(
+            ["--lang"],
+            type=click.Choice(LANGUAGES),
+            default=None,
+            help="语言 Language of messages, maps and reports: zh, en, zh-Hant "
+            "(default: geo.toml's [map] lang, else zh).",
+        )
+    ]
+    if as_of:
+        options.append(
+            click.Option(
+                ["--today"],
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                default=None,
+                help="按此日期判断逾期 Judge overdue as of this date (default: geo.toml's today, else today).",
+            )
+        )
+    options.append(click.Option(["-v", "--verbose"], count=True, help="更多信息 More detail (-vv for debug)."))
+    options.append(click.Option(["-q", "--quiet"], is_flag=True, help="只显示错误 Only errors."))
+    return options
+
+
+_ProblemList = Literal["beside --out", "in --out"]
+
+
+def _command(
+    name: str | None = None, *, as_of: bool = True, problems: _ProblemList | None = None
+) -> Callable[[Callable[..., int]], click.Command]:
+    """Declare a command of ``geo``: the function's own arguments and options, then `_shared_options`.
+
+    The function takes the `_Run` first, then its own parameters, and returns the exit code; what it
+    raises is a message and an exit code (`_run`). `as_of`: the command judges overdue (``--today``).
+    `problems`: where the full problem list of invalid input is written, beside the ``--out`` folder
+    (``<out>-problems/``, the folder itself untouched) or in it; nowhere when None.
+    """
+
+    def declare(work: Callable[..., int]) -> click.Command:
+        def callback(lang: str | None, verbose: int, quiet: bool, today: datetime | None = None, **own: Any) -> int:
+            _setup_logging(verbose, quiet)
+            run = _Run(verbose, quiet, lang, today.date() if today else None)
+            out = own.get("out_dir")
+            return _run(
+                lambda: work(run, **own),
+                run,
+                out_dir=out if problems == "beside --out" else None,
+                ledger_dir=out if problems == "in --out" else None,
+            )
+
+        params = [*reversed(getattr(work, "__click_params__", [])), *_shared_options(as_of)]
+        return cli.command(name or work.__name__, params=params, help=work.__doc__)(callback)
+
+    return declare
+
+
+_project_arg = click.argument("project", type=click.Path(path_type=Path), default=Path("layers"))
+
+
+def _out_option(help: str = "输出文件夹 Output folder.") -> Callable[[Callable[..., int]], Callable[..., int]]:
+    return click.option(
+        "--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True, help=help
+    )
+
+
+_leaders = click.option(
+    "--leader",
+    "leaders",
+    multiple=True,
+    metavar="ID|NAME",
+    help="只为这些责任人（编号或姓名，可重复）Only these leaders (id or name; repeat for more).",
 )
+_date = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _cjk_font() -> str | None:
+    """The CJK font for printable pages named by ``GEO_CJK_FONT`` (the edge reads the environment)."""
+    return os.environ.get("GEO_CJK_FONT") or None
+
+
+@_command(problems="beside --out")
+@_project_arg
+@_out_option()
 @click.option(
     "--basemap",
     default=None,
     metavar="NAME[,NAME]",
     help=f"底图 Basemaps: {', '.join(BASEMAPS)}; several separated by commas (default: none).",
 )
-@_lang
-@_today
-@_verbose
-@_quiet
-def build(project: Path, out_dir: Path, basemap: str | None, lang: str | None, today, verbose: int, quiet: bool) -> int:
+def build(run: _Run, project: Path, out_dir: Path, basemap: str | None) -> int:
     """生成地图与报表。Build maps and reports for PROJECT (default: layers/) into --out (default: maps/)."""
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    config = run.config(project)
+    # The edge reads the environment and the clock; the stages get them as values.
+    key = None if config.map.tianditu_key else os.environ.get("TIANDITU_KEY") or None
+    config = config.with_map(basemap=basemap, tianditu_key=key)
+    from .pipeline import build as build_project  # the heavy modules, only for the commands that run them
 
-    def work() -> int:
-        config = load_config(project)
-        # The edge reads the environment and the clock; the stages get them as values.
-        key = None if config.map.tianditu_key else os.environ.get("TIANDITU_KEY") or None
-        config = config.with_map(basemap=basemap, lang=lang, tianditu_key=key).with_today(today and today.date())
-        language.of(config)
-        from .pipeline import build as build_project  # the heavy modules, only for the commands that run them
-
-        with _progress(quiet, verbose, language) as progress:
-            result = build_project(project, out_dir, config, progress)
-        words = language.value  # zh-Hant when every name is Traditional and no language was given
-        if not quiet:
-            _print_notices(result.notices, words)
-            _print_problems(result.problems, lang=words)
-            _print_ledger(result.ledger, lang=words)
-            _print_summary(result.summary, words)
-            leaders = sum(m.path.parent.name == "leaders" for m in result.maps)  # not a page a person put there
-            _say(msg("cli.built", out=str(out_dir), count=leaders).text(words))
-            _print_map_sizes(result.maps, words)
-        return 0
-
-    return _run(work, verbose, out_dir, language=language)
+    with run.progress() as progress:
+        result = build_project(project, out_dir, config, progress)
+    if not run.quiet:
+        lang = run.lang  # zh-Hant when every name is Traditional and no language was given
+        _print_notices(result.notices, lang)
+        _print_problems(result.problems, lang=lang)
+        _print_ledger(result.ledger, lang=lang)
+        _print_summary(result.summary, lang)
+        leaders = sum(m.path.parent.name == "leaders" for m in result.maps)  # not a page a person put there
+        run.say(msg("cli.built", out=str(out_dir), count=leaders))
+        _print_map_sizes(result.maps, lang)
+    return 0
 
 
-@cli.command()
+@_command(as_of=False, problems="in --out")
 @_project_arg
 @click.option(
     "--out",
-    "ledger_dir",
+    "out_dir",
     type=click.Path(path_type=Path),
     default=None,
     help="把问题清单（ledger.csv、ledger_summary.csv）写入此文件夹 Write the problem list into this folder.",
 )
-@_lang
-@_verbose
-@_quiet
-def validate(project: Path, ledger_dir: Path | None, lang: str | None, verbose: int, quiet: bool) -> int:
+def validate(run: _Run, project: Path, out_dir: Path | None) -> int:
     """检查数据，列出全部问题。Check PROJECT's files and print every problem; exit 2 on errors."""
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    config = run.config(project)
+    from .pipeline import check as check_project
 
-    def work() -> int:
-        config = load_config(project).with_map(lang=lang)
-        language.of(config)
-        from .pipeline import check as check_project
-
-        with _progress(quiet, verbose, language) as progress:
-            result = check_project(project, config, progress)
-        words = language.value  # the language the check chose
-        written = None
-        if ledger_dir is not None:
-            written = _write_ledger_folder(ledger_dir, ledger_dir, result.ledger, result.problems, words)
-        _print_problems(result.problems, written, words)
-        if not quiet:
-            _print_ledger(result.ledger, ledger_file=written, lang=words)
-            warnings = sum(p.severity == "warning" for p in result.problems)
-            where = msg("cli.valid_written", file=str(written)) if written else ""
-            _say(msg("cli.valid", project=str(project), count=warnings, written=where).text(words))
-        return 0
-
-    return _run(work, verbose, ledger_dir=ledger_dir, language=language)
+    with run.progress() as progress:
+        result = check_project(project, config, progress)
+    written = None
+    if out_dir is not None:
+        written = _write_ledger_folder(out_dir, out_dir, result.ledger, result.problems, run.lang)
+    _print_problems(result.problems, written, run.lang)
+    if not run.quiet:
+        _print_ledger(result.ledger, ledger_file=written, lang=run.lang)
+        warnings = sum(p.severity == "warning" for p in result.problems)
+        where = msg("cli.valid_written", file=str(written)) if written else ""
+        run.say(msg("cli.valid", project=str(project), count=warnings, written=where))
+    return 0
 
 
-@cli.command()
+@_command(problems="beside --out")
 @_project_arg
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
-@_lang
-@_today
-@_verbose
-@_quiet
-def check(project: Path, out_dir: Path, lang: str | None, today, verbose: int, quiet: bool) -> int:
+@_out_option()
+def check(run: _Run, project: Path, out_dir: Path) -> int:
     """只做空白点检查与报表。Analyse PROJECT without maps; write reports; exit 1 when there are gaps."""
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    config = run.config(project)
+    from .pipeline import check_reports
 
-    def work() -> int:
-        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        language.of(config)
-        from .pipeline import check_reports
-
-        with _progress(quiet, verbose, language) as progress:
-            result, figures = check_reports(project, out_dir, config, progress)
-        words = language.value  # the language the check chose
-        if not quiet:
-            _print_notices(result.notices, words)
-            _print_problems(result.problems, lang=words)
-            _print_ledger(result.ledger, lang=words)
-            _print_summary(figures, words)
-            _print_gap_table(figures, words)
-            _say(msg("cli.reports_written", folder=str(out_dir / "reports")).text(words))
-        return EXIT_GAPS if figures["gaps"]["total"] else 0
-
-    return _run(work, verbose, out_dir, language=language)
+    with run.progress() as progress:
+        result, figures = check_reports(project, out_dir, config, progress)
+    if not run.quiet:
+        _print_notices(result.notices, run.lang)
+        _print_problems(result.problems, lang=run.lang)
+        _print_ledger(result.ledger, lang=run.lang)
+        _print_summary(figures, run.lang)
+        _print_gap_table(figures, run.lang)
+        run.say(msg("cli.reports_written", folder=str(out_dir / "reports")))
+    return EXIT_GAPS if figures["gaps"]["total"] else 0
 
 
-@cli.command()
+@_command()
 @_project_arg
-@_lang
-@_today
-@_verbose
-@_quiet
-def snapshot(project: Path, lang: str | None, today, verbose: int, quiet: bool) -> int:
+def snapshot(run: _Run, project: Path) -> int:
     """保存本期数据快照（推进会后）。Keep PROJECT's state of today in PROJECT/history/<date>/."""
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    config = run.config(project)
+    from .pipeline import snapshot as keep
 
-    def work() -> int:
-        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        language.of(config)
-        from .pipeline import snapshot as keep
-
-        with _progress(quiet, verbose, language) as progress:
-            folder, _figures = keep(project, config, progress)
-        if not quiet:
-            _say(msg("cli.snapshot_written", folder=str(folder)).text(language.value))
-        return 0
-
-    return _run(work, verbose, language=language)
+    with run.progress() as progress:
+        folder, _figures = keep(project, config, progress)
+    if not run.quiet:
+        run.say(msg("cli.snapshot_written", folder=str(folder)))
+    return 0
 
 
-@cli.command()
+@_command(problems="beside --out")
 @_project_arg
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
+@_out_option()
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_date,
     default=None,
     help="与此日期的快照比较（默认：上一次快照）。Compare with the snapshot of this date (default: the latest before).",
 )
-@_lang
-@_today
-@_verbose
-@_quiet
 @click.option(
     "--deadline",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_date,
     default=None,
     help="整改期限（默认：截至日期后 14 天，见 geo.toml [bulletin]）。"
     "The date lagging units are to finish by (default: 14 days after the as-of date; geo.toml [bulletin]).",
 )
-def bulletin(project: Path, out_dir: Path, since, deadline, lang: str | None, today, verbose: int, quiet: bool) -> int:
+def bulletin(run: _Run, project: Path, out_dir: Path, since: datetime | None, deadline: datetime | None) -> int:
     """生成通报（Word 与网页）。Write the bulletin (通报) for PROJECT as .docx and .html into --out/reports."""
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    config = run.config(project)
+    from .pipeline import bulletin as write_bulletin
 
-    def work() -> int:
-        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        language.of(config)
-        from .pipeline import bulletin as write_bulletin
-
-        with _progress(quiet, verbose, language) as progress:
-            written = write_bulletin(
-                project, out_dir, config, since and since.date(), progress, deadline and deadline.date()
-            )
-        if not quiet:
-            words = language.value  # the language the check chose
-            _print_notices(written.notices, words)
-            _print_problems(written.problems, None, words)
-            _say(msg("bulletin.written", files=seq([str(f) for f in written.files])).text(words))
-        return 0
-
-    return _run(work, verbose, out_dir, language=language)
+    with run.progress() as progress:
+        written = write_bulletin(
+            project, out_dir, config, since and since.date(), progress, deadline and deadline.date()
+        )
+    if not run.quiet:
+        _print_notices(written.notices, run.lang)
+        _print_problems(written.problems, None, run.lang)
+        run.say(msg("bulletin.written", files=seq([str(f) for f in written.files])))
+    return 0
 
 
-@cli.command()
+@_command(problems="beside --out")
 @_project_arg
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("maps"), show_default=True)
+@_out_option()
 @_leaders
-@_lang
-@_today
-@_verbose
-@_quiet
-def share(project: Path, out_dir: Path, leaders, lang: str | None, today, verbose: int, quiet: bool) -> int:
+def share(run: _Run, project: Path, out_dir: Path, leaders: tuple[str, ...]) -> int:
     """生成分享包（每位责任人一个 zip）。One zip per leader: their map, printable page and task list."""
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    config = run.config(project)
+    from .pipeline import share as write_packs
 
-    def work() -> int:
-        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        language.of(config)
-        from .pipeline import share as write_packs
-
-        with _progress(quiet, verbose, language) as progress:
-            font_file = os.environ.get("GEO_CJK_FONT") or None  # the edge reads the environment
-            written = write_packs(project, out_dir, config, list(leaders) or None, progress, font_file=font_file)
-        if not quiet:
-            _print_notices(written.notices, language.value)
-            _say(msg("share.written", count=len(written.files), folder=str(out_dir / "share")).text(language.value))
-        return 0
-
-    return _run(work, verbose, out_dir, language=language)
+    with run.progress() as progress:
+        written = write_packs(project, out_dir, config, list(leaders) or None, progress, font_file=_cjk_font())
+    if not run.quiet:
+        _print_notices(written.notices, run.lang)
+        run.say(msg("share.written", count=len(written.files), folder=str(out_dir / "share")))
+    return 0
 
 
-@cli.command()
+@_command(as_of=False)
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite template files that exist.")
-@_lang
-def init(folder: Path, force: bool, lang: str | None) -> int:
+def init(run: _Run, folder: Path, force: bool) -> int:
     """新建空项目（中文表头模板）。Write a new empty project into FOLDER: XLSX templates, a commented geo.toml."""
     from .template import init_project
 
-    language = _Language(lang)
-
-    def work() -> int:
-        for path in init_project(folder, force):
-            _say(msg("cli.init_written", path=str(path)).text(language.value))
-        _say(msg("cli.init_next", folder=str(folder)).text(language.value))
-        return 0
-
-    return _run(work, 0, language=language)
+    written = init_project(folder, force)
+    if not run.quiet:
+        for path in written:
+            run.say(msg("cli.init_written", path=str(path)))
+        run.say(msg("cli.init_next", folder=str(folder)))
+    return 0
 
 
-@cli.command("import")
+@_command("import", as_of=False)
 @click.option(
     "--project",
     type=click.Path(path_type=Path),
@@ -551,89 +556,51 @@ def init(folder: Path, force: bool, lang: str | None) -> int:
     help="项目文件夹 The project folder whose maps sent the replies.",
 )
 @click.argument("replies", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_lang
-@_verbose
-@_quiet
-def import_(project: Path, replies: tuple[Path, ...], lang: str | None, verbose: int, quiet: bool) -> int:
+def import_(run: _Run, project: Path, replies: tuple[Path, ...]) -> int:
     """收下回执（领导、督查组地图发回的）。Check REPLIES (saved files or pasted text); keep them in PROJECT/replies/."""
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    if project.is_dir():
+        run.config(project)
+    from .pipeline import import_replies
 
-    def work() -> int:
-        if project.is_dir():
-            language.of(load_config(project).with_map(lang=lang))
-        from .pipeline import import_replies
-
-        outcomes = import_replies(project, list(replies))
-        lang_ = language.value
-        for o in outcomes:
-            if o.status == "kept":
-                line = msg("reply.import.kept", file=o.source, person=o.person, entries=o.entries, path=o.path)
-            elif o.status == "already":
-                line = msg("reply.import.already", file=o.source, path=o.path)
-            else:
-                line = msg("reply.import.refused", file=o.source, message=o.message or "")
-            if o.status != "refused" and quiet:
-                continue
-            _say(line.text(lang_), err=o.status == "refused")
-            if o.status == "refused" and o.fix:
-                _say(msg("reply.import.fix", fix=o.fix).text(lang_), err=True)
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("kept", "already", "refused")}
-        if not quiet:
-            _say(msg("reply.import.done", **counts).text(lang_))
-        return EXIT_INVALID if counts["refused"] else 0
-
-    return _run(work, verbose, language=language)
+    outcomes = import_replies(project, list(replies))
+    for o in outcomes:
+        if o.status == "kept":
+            line = msg("reply.import.kept", file=o.source, person=o.person, entries=o.entries, path=o.path)
+        elif o.status == "already":
+            line = msg("reply.import.already", file=o.source, path=o.path)
+        else:
+            line = msg("reply.import.refused", file=o.source, message=o.message or "")
+        if o.status != "refused" and run.quiet:
+            continue
+        run.say(line, err=o.status == "refused")
+        if o.status == "refused" and o.fix:
+            run.say(msg("reply.import.fix", fix=o.fix), err=True)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("kept", "already", "refused")}
+    if not run.quiet:
+        run.say(msg("reply.import.done", **counts))
+    return EXIT_INVALID if counts["refused"] else 0
 
 
-@cli.command("print")
+@_command("print", problems="beside --out")
 @_project_arg
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("maps"),
-    show_default=True,
-    help="输出文件夹（页面写入其中的 print/）Output folder (the pages go into its print/).",
-)
+@_out_option("输出文件夹（页面写入其中的 print/）Output folder (the pages go into its print/).")
 @_leaders
-@_lang
-@_today
-@_verbose
-@_quiet
-def print_pages(
-    project: Path, out_dir: Path, leaders: tuple[str, ...], lang: str | None, today, verbose: int, quiet: bool
-) -> int:
+def print_pages(run: _Run, project: Path, out_dir: Path, leaders: tuple[str, ...]) -> int:
     """可打印的 A4 地图（PDF、PNG）。Draw printable A4 pages, PDF and PNG: the overview and one per leader.
 
     A Chinese font is needed: fonts-noto-cjk (Debian/Ubuntu), or GEO_CJK_FONT=/path/to/font.ttc.
     """
-    _setup_logging(verbose, quiet)
-    language = _Language(lang)
+    config = run.config(project)
+    from .pipeline import print_pages as write_pages
 
-    def work() -> int:
-        config = load_config(project).with_map(lang=lang).with_today(today and today.date())
-        language.of(config)
-        from .pipeline import print_pages as write_pages
-
-        with _progress(quiet, verbose, language) as progress:
-            result, written = write_pages(
-                project,
-                out_dir,
-                config,
-                list(leaders) or None,
-                progress,
-                font_file=os.environ.get("GEO_CJK_FONT") or None,  # the edge reads the environment
-            )
-            words = language.value  # the language the check chose
-        if not quiet:
-            _print_notices(written.notices, words)
-            _print_problems(result.problems, None, words)
-            for path in written.files:
-                _say(msg("cli.init_written", path=str(path)).text(words))
-        return 0
-
-    return _run(work, verbose, out_dir, language=language)
+    with run.progress() as progress:
+        written = write_pages(project, out_dir, config, list(leaders) or None, progress, font_file=_cjk_font())
+    if not run.quiet:
+        _print_notices(written.notices, run.lang)
+        _print_problems(written.problems, None, run.lang)
+        for path in written.files:
+            run.say(msg("cli.init_written", path=str(path)))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,20 +110,80 @@ def geometry_wgs84_to_gcj02(geometry):
 
 
 def utm_crs(frame) -> CRS:
-    """The UTM zone (WGS 84) holding the centre of a frame's bounds, as geopandas' ``estimate_utm_crs`` gives it."""
+    """The metric CRS for a frame, by the centre of its bounds: its UTM zone (WGS 84); near a pole, a local one.
+
+    See `_utm_at` for the rule. The centre of the bounds decides, as in geopandas'
+    ``estimate_utm_crs``: data on both sides of a zone's edge is measured in the zone
+    that holds most of its extent.
+    """
     lon0, lat0, lon1, lat1 = frame.to_crs(4326).total_bounds
     return _utm_at(float(np.mean([lon0, lon1])), float(np.mean([lat0, lat1])))
 
 
-def _utm_at(lon: float, lat: float) -> CRS:
-    """The UTM zone of a point: 6° zones from 180°W, EPSG 326xx north of the equator and 327xx south.
+# Beyond these latitudes UTM is not defined: a transverse Mercator centred on the data measures there.
+_UTM_NORTH, _UTM_SOUTH = 84.0, -80.0
 
-    This is the zone PROJ's database names for the point (`pyproj.database.query_utm_crs_info`,
-    which takes some 60 ms a query; compared at points all over the globe in tests/test_coords.py).
-    Beyond 84°N and 80°S, where UTM is not defined, the nearest zone's projection is still metric.
+
+def _utm_at(lon: float, lat: float) -> CRS:
+    """The metric CRS of a point: the WGS 84 UTM zone that holds it, by the UTM standard.
+
+    The zone is the one PROJ's database gives for the point
+    (`pyproj.database.query_utm_crs_info`, asked once for every zone and its area of use,
+    `_utm_zones`): 6° zones from 180°W, EPSG 326xx north of the equator and 327xx south;
+    on a zone's edge, where two areas of use meet, the first PROJ lists (the western zone;
+    on the equator, the northern), as geopandas' ``estimate_utm_crs`` takes it.
+
+    PROJ's areas of use are the plain 6° zones: they do not apply the standard's two
+    exceptions (5°E 60°N is zone 31 there, 10°E 78°N zone 32), so they are applied here
+    (`_exception_zone`): southern Norway, 56–64°N and 3–12°E, is zone 32 (32V); Svalbard,
+    72–84°N, has zones 31X (0–9°E), 33X (9–21°E), 35X (21–33°E) and 37X (33–42°E), and
+    no 32X, 34X or 36X. Their EPSG codes are PROJ's too (`_zone_named`).
+
+    North of 84°N and south of 80°S, where UTM is not defined, it is a transverse Mercator
+    on WGS 84 centred on the point (`_local_at`: scale 1 there, within 1 in 10,000 up to
+    90 km away), never Web Mercator. The standard's Universal Polar Stereographic
+    (EPSG:5041, 5042) was not taken: its scale is 0.994 at the pole and 0.997 at 84°N, so a
+    10 km road would measure 30 to 60 m short, where geo tells a gap of a metre.
     """
-    zone = min(max(int((lon + 180.0) // 6.0) + 1, 1), 60)
-    return _epsg(32600 + zone if lat >= 0 else 32700 + zone)
+    if lat > _UTM_NORTH or lat < _UTM_SOUTH:
+        return _local_at(round(lon, 3), round(lat, 3))
+    zone = _exception_zone(lon, lat)
+    if zone is not None:
+        return _epsg(_zone_named(zone))
+    for info in _utm_zones():
+        west, south, east, north = info.area_of_use.bounds
+        if west <= lon <= east and south <= lat <= north:
+            return _epsg(int(info.code))
+    raise ValueError(f"no UTM zone holds {lon}, {lat}")  # not a position (NaN): a frame of empty shapes
+
+
+def _exception_zone(lon: float, lat: float) -> int | None:
+    """The UTM zone of the standard's exceptions (Norway 32V, Svalbard 31X–37X) holding the point; None elsewhere."""
+    if 56.0 <= lat < 64.0 and 3.0 <= lon < 12.0:
+        return 32
+    if 72.0 <= lat <= _UTM_NORTH and 0.0 <= lon < 42.0:
+        return 31 if lon < 9.0 else 33 if lon < 21.0 else 35 if lon < 33.0 else 37
+    return None
+
+
+@functools.cache
+def _utm_zones() -> tuple:
+    """Every WGS 84 UTM zone in PROJ's database with its area of use (120; one question of some 0.1 s)."""
+    from pyproj.database import query_utm_crs_info
+
+    return tuple(query_utm_crs_info(datum_name="WGS 84"))
+
+
+def _zone_named(zone: int) -> int:
+    """The EPSG code PROJ's database gives UTM zone `zone` north (WGS 84): the exceptions are all north."""
+    name = f"WGS 84 / UTM zone {zone}N"
+    return next(int(info.code) for info in _utm_zones() if info.name == name)
+
+
+@functools.lru_cache(maxsize=128)
+def _local_at(lon: float, lat: float) -> CRS:
+    """A transverse Mercator on WGS 84 centred on ``lon, lat`` (rounded to 0.001°, so one place gives one CRS)."""
+    return CRS.from_proj4(f"+proj=tmerc +lat_0={lat:g} +lon_0={lon:g} +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m")
 
 
 @functools.lru_cache(maxsize=128)
@@ -132,8 +192,12 @@ def _epsg(code: int) -> CRS:
 
 
 def metric_crs_of(*frames) -> CRS:
-    """The metric CRS of a project: the UTM zone of the first non-empty frame (EPSG:3857 when all are empty)."""
+    """The metric CRS of a project: the one for the first non-empty frame (`utm_crs`).
+
+    With no data at all nothing is measured; the CRS is still a metric one: the UTM zone
+    at 0°E 0°N as PROJ lists it first (EPSG:32630), never Web Mercator.
+    """
     for frame in frames:
         if frame is not None and not frame.empty:
             return utm_crs(frame)
-    return CRS.from_epsg(3857)
+    return _utm_at(0.0, 0.0)

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CATALOGUE", "LANGUAGES", "Msg", "Seq", "fields", "msg", "render", "seq", "template"]
+__all__ = ["CATALOGUE", "LANGUAGES", "Msg", "Seq", "fields", "msg", "render", "s2t", "seq", "template"]
 
 LANGUAGES = ("zh", "en", "zh-Hant")
 
@@ -1066,8 +1066,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "resolve.road_itself": {"zh": "道路不能以自身为起止点", "en": "a road cannot start or end at itself"},
     "resolve.no_crossing": {
-        "zh": "{street} 与 {road} 不相交（最近处相距 {distance} 米）",
-        "en": "{street} does not cross {road} (at the closest, {distance} m apart)",
+        "zh": "{street} 与 {road} 不相交（最近处相距 {distance:.1f} 米）",
+        "en": "{street} does not cross {road} (at the closest, {distance:.1f} m apart)",
     },
     "resolve.crosses_once": {
         "zh": "路段的起点和止点是同一处：{street} 只在 {at:.0f} 米处与 {road} 相交一次",
@@ -1249,6 +1249,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "该事项不归“{who}”负责",
         "en": "the item is not one that “{who}” is responsible for",
     },
+    "reply.no_such_group": {
+        "zh": "督查组“{who}”已不在督查组名单（inspectors）中",
+        "en": "“{who}” is no longer in the inspection groups' table (inspectors)",
+    },
     "reply.office_later": {
         "zh": "办公室已于 {updated} 更新该事项，以办公室为准",
         "en": "the office updated the item on {updated}, after the reply: the office's word stands",
@@ -1281,6 +1285,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{kept} kept, {already} already kept, {refused} refused; run geo build again to see them "
         "in the maps and reports",
     },
+    # ------------------------------------------------------------------------- a placed section in words
+    # `geo.words.section_label` and `how_words` say `Resolved.coverage`'s codes and numbers with these.
+    "section.between": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "section.same_street": {
+        "zh": "{street}（两处路口，{low:.0f} 米与 {high:.0f} 米）",
+        "en": "{street} (two crossings, at {low:.0f} m and {high:.0f} m)",
+    },
+    "section.how.crossing": {"zh": "路口", "en": "crossing"},
+    "section.how.near_crossing": {"zh": "近路口（相距 {off:.1f} 米）", "en": "near a crossing ({off:.1f} m off)"},
+    "section.how.metres": {"zh": "米数", "en": "distance"},
+    "section.how.whole_road": {"zh": "全路", "en": "whole road"},
+    "section.how.two_crossings": {
+        "zh": "两处路口（{low:.0f} 米与 {high:.0f} 米）",
+        "en": "two crossings ({low:.0f} m and {high:.0f} m)",
+    },
+    "section.how.ends": {"zh": "{start} / {end}", "en": "{start} / {end}"},
 }
 
 
@@ -1371,14 +1391,17 @@ def template(key: str, lang: str = "zh") -> str:
         raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
     entry = CATALOGUE[key]
     if lang == "zh-Hant":
-        return _s2t().convert(entry["zh"])
+        return s2t().convert(entry["zh"])
     return entry[lang]
 
 
 @functools.cache
-def _s2t():
-    # The same conversion as `geo.words` (OpenCC s2t, Apache-2.0), imported only when zh-Hant is asked
-    # for, so that this module stays cheap to import (`geo._main` uses it before the heavy imports).
+def s2t() -> Any:
+    """The one Simplified -> Traditional converter (OpenCC ``s2t``, Apache-2.0) of every module that says zh-Hant.
+
+    Built once, on first use: OpenCC is imported only when zh-Hant is asked for, so that this
+    module stays cheap to import (`geo._main` uses it before the heavy imports).
+    """
     import opencc
 
     return opencc.OpenCC("s2t")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:  # only named in annotations: `geo --help` does not wait for p
 __all__ = ["District", "Gap", "Outside", "Project", "SourceFile", "Summary", "require_columns"]
 
 
-def require_columns(frame, columns, where: str) -> None:
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], where: str) -> None:
     """The check at a stage boundary: `frame` has every column the next stage reads.
 
     A missing column here is a bug in geo, not in the data (the data's own
@@ -77,7 +78,7 @@ class Outside:
     def any(self) -> bool:
         return bool(self.communities or self.road_pieces or self.road_m >= 0.5 or self.issues)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int | float]:
         return {
             "scope": self.scope,
             "margin_m": self.margin_m,

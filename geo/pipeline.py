@@ -14,7 +14,7 @@ import pandas as pd
 
 from .analyse import Analysis, analyse
 from .config import Config, load_config
-from .errors import Problem
+from .errors import GeoError, Problem
 from .ledger import LedgerEntry, account, account_replies
 from .load import load_frames, load_project, split_sources
 from .messages import Msg, msg
@@ -28,6 +28,7 @@ from .validate import raise_for_errors, validate_project
 from .words import choose_language
 
 if TYPE_CHECKING:
+    from .history import Changes
     from .render import MapFile
 
 __all__ = [
@@ -80,7 +81,9 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
     ------
     ValidationError
         With every error found (loading, validation and section ends, in
-        one list) and the ledger, when the input has any error.
+        one list) and the ledger, when the input has any error. Resolving
+        runs on such input too, for the section ends' errors; a `GeoError`
+        it raises then is left to the list, anything else is a bug and goes on.
     """
     if config is None:
         config = Config() if isinstance(project_dir, Mapping) else load_config(project_dir)
@@ -105,7 +108,7 @@ def check(project_dir: ProjectSource, config: Config | None = None, progress: Pr
     try:
         resolved, more = resolve_project(project, config.tolerances)
         problems += split_sources(more, project.sources)
-    except Exception:
+    except GeoError:  # a documented refusal (a CRS, a schema) of input whose errors are already listed
         if not any(p.severity == "error" for p in problems):
             raise
         log.debug("resolving skipped: the input already has errors", exc_info=True)
@@ -250,7 +253,9 @@ def check_reports(
     return result, figures
 
 
-def _since_last_snapshot(project_dir: ProjectSource, analysis: Analysis, since: date | None = None):
+def _since_last_snapshot(
+    project_dir: ProjectSource, analysis: Analysis, since: date | None = None
+) -> tuple[Changes | None, list[Problem]]:
     """What changed since the project's latest snapshot before this run's as-of date (or `since`), or None;
     and a warning for each later snapshot that could not be read (skipped: the summary names their dates).
 
@@ -326,7 +331,7 @@ def snapshot(project_dir: str | Path, config: Config, progress: Progress = SILEN
 
 
 def bulletin(
-    project_dir: str | Path,
+    project_dir: ProjectSource,
     out_dir: str | Path,
     config: Config,
     since: date | None = None,
@@ -368,13 +373,15 @@ def bulletin(
         since_change, warnings = _since_last_snapshot(project_dir, analysis, since)
         if since_change is not None:
             figures["changes"] = since_change.summary
-        history, unreadable = earlier_snapshots(Path(project_dir), analysis.as_of)
+        history, unreadable = (
+            ([], []) if isinstance(project_dir, Mapping) else earlier_snapshots(Path(project_dir), analysis.as_of)
+        )
         warnings += [p for p in unreadable if p not in warnings]
         missing = sorted({p.file.split("/")[1] for p in warnings})
         worded = make_bulletin(
             analysis,
             figures,
-            Path(project_dir).resolve().name,
+            _project_name(project_dir),
             result.lang,
             [snap.summary for snap in history],
             config.bulletin,
@@ -391,7 +398,7 @@ def bulletin(
 
 
 def share(
-    project_dir: str | Path,
+    project_dir: ProjectSource,
     out_dir: str | Path,
     config: Config,
     who: list[str] | None = None,
@@ -423,24 +430,26 @@ def share(
                 chosen,
                 result.lang,
                 font_file=font_file,
-                project_name=Path(project_dir).resolve().name,
+                project_name=_project_name(project_dir),
             )
     return Written([output.final(f) for f in files], output.notices, result.problems)
 
 
 def print_pages(
-    project_dir: str | Path,
+    project_dir: ProjectSource,
     out_dir: str | Path,
     config: Config,
     who: list[str] | None = None,
     progress: Progress = SILENT,
     *,
     font_file: str | Path | None = None,
-) -> tuple[CheckResult, Written]:
-    """The printable pages (`geo.printable.render_printable`) under ``<out_dir>/print/``, as one step.
+) -> Written:
+    """The printable pages (`geo.printable.render_printable`) under ``<out_dir>/print/`` (`who`: leaders' ids
+    or names; all when None), as one step.
 
-    For every leader (`who` None), the pages of leaders no longer in the data go; a page a person
-    changed stays, and the new one takes the next free name.
+    `font_file` is the CJK font (``GEO_CJK_FONT``; else one is searched for). For every leader, the
+    pages of leaders no longer in the data go; a page a person changed stays, and the new one takes
+    the next free name. `Written.problems` are the check's warnings and notes.
     """
     from .printable import render_printable
 
@@ -454,8 +463,8 @@ def print_pages(
                 output.stage,
                 who,
                 font_file=font_file,
-                project_name=Path(project_dir).resolve().name,
+                project_name=_project_name(project_dir),
                 progress=progress,
                 scratch=output.scratch,
             )
-    return result, Written([output.final(f) for f in files], output.notices, result.problems)
+    return Written([output.final(f) for f in files], output.notices, result.problems)

@@ -46,10 +46,9 @@ from .coords import geometry_wgs84_to_gcj02
 from .model import Summary
 from .replies import item_key, person_key, project_token
 from .report import worded_gaps
-from .resolve import section_label
 from .schema import MAP_TEXT_CHARS
 from .shapes import keep_dimension
-from .words import kind_label
+from .words import kind_label, section_label
 
 __all__ = [
     "GAP_COLOR",

@@ -677,6 +677,9 @@ def settle_item(
     outcomes = []
     for e in entries:
         if e.action in ("confirm", "return"):
+            if not holds(e):
+                outcomes.append(Outcome(e, "refused", msg("reply.no_such_group", who=e.person)))
+                continue
             if report is None or e.report != report.ref:
                 outcomes.append(Outcome(e, "refused", msg("reply.no_such_report", report=e.report)))
                 continue
@@ -722,6 +725,7 @@ def settle(
     entries: Iterable[Entry],
     holds_item: Callable[[str, str], bool],
     holds_issue: Callable[[str, str], bool],
+    groups: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Outcome]]:
     """Apply the marks of the kept replies on top of the office's `status` and `issues` (see the module's rules).
 
@@ -729,8 +733,10 @@ def settle(
     leader holds a status item (`item_key`) or an issue. Returns both frames
     with the columns of `settle_item` (``state`` and ``progress`` as they
     stand now, ``office_state`` as the table says) and an outcome per entry;
-    the pinned problems (``report``) are `new_issues`' and are not looked at.
+    the pinned problems (``report``) are `new_issues`' and are not looked at. `groups` are the
+    inspection groups' ids: a confirmation from a group no longer listed is not applied.
     """
+    groups_now = set(groups)
     unique, outcomes = first_of_each(e for e in entries if e.action != "report")
     status = status.copy()
     issues = issues.copy()
@@ -763,7 +769,7 @@ def settle(
                 None if progress is None or pd.isna(progress) else float(progress),
                 updated if isinstance(updated, date) else None,
                 mine,
-                lambda e, key=key: e.map == "leader" and holds(e.person, key),
+                lambda e, key=key: (e.person in groups_now) if e.map == "inspectors" else holds(e.person, key),
                 done_word,
             )
             for c in _SETTLED:

@@ -28,8 +28,7 @@ from .checks import CHECKS
 from .errors import Problem
 from .ledger import LedgerEntry, write_ledger
 from .model import Summary
-from .resolve import section_label
-from .words import gap_words, how_words
+from .words import gap_words, section_words
 
 __all__ = [
     "community_table",
@@ -246,7 +245,7 @@ def section_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
     ``start_m``/``end_m`` are where the ends were placed on the road as drawn; ``length_m`` is the
     route inside the district and ``outside_m`` the route outside it (`geo.resolve`).
     """
-    coverage = analysis.resolved.coverage
+    coverage = section_words(analysis.resolved.coverage, lang)  # the ends and how, in words
     table = pd.DataFrame(
         coverage[
             [
@@ -266,14 +265,6 @@ def section_table(analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
             ]
         ]
     ).rename(columns={"_row": "assignments_row"})
-    if lang != "zh":
-        table["label"] = [
-            how_words("全路", lang) if kind == "road" else section_label(a, b, start, end, lang)
-            for kind, a, b, start, end in zip(
-                table["kind"], table["from"], table["to"], table["start_m"], table["end_m"]
-            )
-        ]
-        table["how"] = table["how"].map(lambda how: how_words(how, lang))
     for column in ("start_m", "end_m", "length_m", "outside_m"):
         table[column] = table[column].round(3)
     return table
@@ -406,7 +397,7 @@ def joined_layers(analysis: Analysis, lang: str = "zh") -> dict[str, gpd.GeoData
     worded = gpd.GeoDataFrame(worded_gaps(analysis, lang), geometry=analysis.gaps.geometry, crs=analysis.gaps.crs)
     resolved, project = analysis.resolved, analysis.resolved.project
     communities = project.communities[["id", "geometry"]].merge(community_table(analysis), on="id")
-    coverage = resolved.coverage.drop(columns=["_row"])
+    coverage = section_words(resolved.coverage, lang).drop(columns=["_row"])  # codes, and words in `lang`
     # Only the contract's columns and the analysis's: a user's extra columns (a complainant's
     # phone, say) never reach a shared file.
     issue_columns = [

@@ -14,9 +14,12 @@ road's length is taken as the end, with a warning saying what was used;
 further past, it is an error (more likely another road or a slip of units).
 A crossing is a point projected onto the axis, so it always lies within it.
 A section from a cross street to the same cross street runs between that
-street's first and last crossings and says so (`section_label`); a street
-that crosses only once gives a section that starts and ends at one place,
-which is an error.
+street's first and last crossings; a street that crosses only once gives a
+section that starts and ends at one place, which is an error.
+
+**Facts, not words.** How each end was placed is a code (`HOW`) with its
+numbers (how far off a near crossing was; the chainages): `geo.words` says
+them (`section_label`, `how_words`) in the reader's language.
 
 **Ends on the road as drawn, counted inside the district.** The district
 cuts road pieces to it (`geo.scope`), but a register names a section's ends
@@ -38,9 +41,11 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS
@@ -56,7 +61,7 @@ from .roads import RoadAxis, build_axis, merged_roads, road_inside
 from .schema import name_key
 from .validate import loose_key
 
-__all__ = ["Resolved", "axes_frame", "build_roads", "metric_crs", "resolve_project", "section_label"]
+__all__ = ["HOW", "Resolved", "axes_frame", "build_roads", "metric_crs", "resolve_project"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,14 @@ _STAKE = re.compile(r"^K\s*(\d+)\s*\+\s*(\d+(?:\.\d+)?)$", re.IGNORECASE)  # 桩
 # A distance past the road's end by up to this share of the road's length is taken as the end
 # (a register's length differs from the drawn one); further past is an error.
 _OVERSHOOT_SHARE = 0.5
+
+# How an end of a road or section was placed (`Resolved.coverage`'s ``how_from`` and ``how_to``):
+CROSSING = "crossing"  # where the cross street meets the road (within 1 mm)
+NEAR_CROSSING = "near_crossing"  # where it comes closest, within ``snap_m`` (``off_*_m``: how far)
+METRES = "metres"  # a distance along the road (250, 250米, 1.2km, K1+200)
+WHOLE_ROAD = "whole_road"  # a road assignment: 0 and the road's end
+TWO_CROSSINGS = "two_crossings"  # a street to itself: its first and last crossings
+HOW = (CROSSING, NEAR_CROSSING, METRES, WHOLE_ROAD, TWO_CROSSINGS)
 
 
 def parse_distance(value: str) -> float | None:
@@ -86,37 +99,13 @@ def parse_distance(value: str) -> float | None:
     return float(match.group(1)) * (1000.0 if unit in ("km", "公里", "千米") else 1.0)
 
 
-def section_label(start: str, end: str, start_m: float, end_m: float, lang: str = "zh") -> str:
-    """How a stretch between two places reads: ``甲街 至 乙街``.
-
-    When both ends are the same street (it crosses the road twice), it says
-    so plainly with the two chainages: ``丙街（两处路口，120 米与 860 米）``.
-
-    Parameters
-    ----------
-    start, end
-        What the stretch begins and ends at, as the user wrote it (a cross
-        street or a distance).
-    start_m, end_m
-        The chainages (m) of the two ends.
-    lang
-        ``"zh"`` or ``"en"`` (the maps' languages): ``A to B``,
-        ``7th Street (two crossings, at 120 m and 860 m)``.
-    """
-    if start == end and start:
-        low, high = sorted((start_m, end_m))
-        if lang == "en":
-            return f"{start} (two crossings, at {low:.0f} m and {high:.0f} m)"
-        return f"{start}（两处路口，{low:.0f} 米与 {high:.0f} 米）"
-    return f"{start} to {end}" if lang == "en" else f"{start} 至 {end}"
-
-
 @dataclass
 class _End:
     """The candidate chainages for one end of a section; how they were found, or why not."""
 
     chainages: list[float] = field(default_factory=list)
-    how: str = ""
+    how: str = ""  # one of `HOW`
+    off_m: float = 0.0  # a near crossing: metres between the road and the cross street
     error: str | Msg = ""
     warning: str | Msg = ""  # a value that was used changed (a distance past the road's end taken as the end)
 
@@ -145,10 +134,13 @@ class Resolved:
         ``end_m`` (where the ends were placed on the road as drawn:
         ``0 <= start_m <= end_m <= extent_m``), ``length_m`` (route metres
         present between them inside the district), ``outside_m`` (route
-        metres between them outside it), ``how`` (how the ends were found),
-        ``label`` (the section's ends in words, see `section_label`; ``全路``
-        for a whole road), ``_row``; geometry: the stretch of every part of
-        the road inside the district between the two chainages.
+        metres between them outside it), ``how_from`` and ``how_to`` (how
+        each end was found: one of `HOW`), ``off_from_m`` and ``off_to_m``
+        (metres between the road and the cross street where an end was taken
+        as crossing it without meeting it, within ``snap_m``; 0 elsewhere),
+        ``_row``; geometry: the stretch of every part of the road inside the
+        district between the two chainages. Codes and numbers only:
+        `geo.words.section_words` gives the ends and the how in words.
 
     The axes are the roads as the district counts them: each road's parts
     inside the district, on the axis of the road as drawn (for a road the
@@ -183,7 +175,7 @@ def build_roads(roads_m: gpd.GeoDataFrame) -> dict[str, RoadAxis]:
     return _axes_of(*merged_roads(named["name"], named.geometry.values))
 
 
-def _axes_of(names: list[str], merged, only: set[str] | None = None) -> dict[str, RoadAxis]:
+def _axes_of(names: list[str], merged: npt.NDArray[np.object_], only: set[str] | None = None) -> dict[str, RoadAxis]:
     """The `RoadAxis` of each road merged (`merged_roads`), by name; only those named in `only` when given."""
     axes = {}
     for name, lines in zip(names, merged):
@@ -198,7 +190,7 @@ def _axes_of(names: list[str], merged, only: set[str] | None = None) -> dict[str
     return axes
 
 
-def axes_frame(axes: dict[str, RoadAxis], crs) -> gpd.GeoDataFrame:
+def axes_frame(axes: dict[str, RoadAxis], crs: CRS) -> gpd.GeoDataFrame:
     """The roads' axes as a frame indexed by name, see `Resolved.road_axes`."""
     columns = ["name", "geometry", "axis", "length_m", "extent_m", "pieces_m", "parts"]
     rows = [
@@ -288,25 +280,28 @@ def _as_drawn(project: Project, roads: gpd.GeoDataFrame, crs: CRS) -> _Roads:
     return _Roads(counted, as_drawn, streets, spelled, loosely)
 
 
-def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str]:
-    """Chainages where `cross` meets any part of `road`, clustered; and how they were found.
+def _crossings(road: RoadAxis, cross: shapely.Geometry, tol: Tolerances) -> tuple[list[float], str, float]:
+    """Chainages where `cross` meets any part of `road`, clustered; how they were found; how far off (m).
 
     Crossing points on either carriageway project to about the same chainage,
     and the crossing points of one cross street closer than
     ``crossing_cluster_m`` count as one crossing (at their mean chainage).
+    A street that misses the road by up to ``snap_m`` is taken as crossing
+    it where it comes closest (`NEAR_CROSSING`, with the distance); further
+    off, no chainage and the distance (for the message).
     """
     target = road.geometry
     hit = target.intersection(cross)
     points = [g for g in shapely.get_parts(hit) if not g.is_empty]
     points = [p if p.geom_type == "Point" else shapely.Point(p.coords[0]) for p in points]
-    how = "路口"
+    how, off = CROSSING, 0.0
     if not points:
-        gap = target.distance(cross)
+        gap = float(target.distance(cross))
         if gap > tol.snap_m:
-            return [], f"{gap:.1f}"  # the distance (m) to the closest point, for the message
+            return [], "", gap
         points = [nearest_points(target, cross)[0]]
         if gap > _TOUCH_M:
-            how = f"近路口（相距 {gap:.1f} 米）"
+            how, off = NEAR_CROSSING, gap
     chainages = sorted(float(c) for c in np.clip(road.chainage(points), 0.0, road.extent_m))
     clusters: list[list[float]] = [[chainages[0]]]
     for c in chainages[1:]:
@@ -314,11 +309,11 @@ def _crossings(road: RoadAxis, cross, tol: Tolerances) -> tuple[list[float], str
             clusters[-1].append(c)
         else:
             clusters.append([c])
-    return [float(np.mean(c)) for c in clusters], how
+    return [float(np.mean(c)) for c in clusters], how, off
 
 
 def _end_candidates(
-    value: str, road: str, axes: dict[str, RoadAxis], tol: Tolerances, streets: dict | None = None
+    value: str, road: str, axes: dict[str, RoadAxis], tol: Tolerances, streets: dict[str, object] | None = None
 ) -> _End:
     """Candidate chainages for one end of a section (within ``[0, extent_m]``); and how, or why not.
 
@@ -334,18 +329,18 @@ def _end_candidates(
         if metres - extent >= tol.min_gap_m:
             return _End(
                 [extent],
-                "米数",
+                METRES,
                 warning=msg("resolve.beyond_end", metres=metres, road=road, extent=extent),
             )
-        return _End([min(metres, extent)], "米数")
+        return _End([min(metres, extent)], METRES)
     if value not in known:
         return _End(error=msg("resolve.not_a_place"))
     if value == road:
         return _End(error=msg("resolve.road_itself"))
-    chainages, how = _crossings(entity, axes[value].geometry if streets is None else streets[value], tol)
+    chainages, how, off = _crossings(entity, axes[value].geometry if streets is None else streets[value], tol)
     if not chainages:
-        return _End(error=msg("resolve.no_crossing", street=value, road=road, distance=how))
-    return _End(chainages, how)
+        return _End(error=msg("resolve.no_crossing", street=value, road=road, distance=off))
+    return _End(chainages, how, off_m=off)
 
 
 def _problem(
@@ -378,13 +373,12 @@ def _problem(
 
 
 def _same_street(
-    project: Project, a, road: str, chainages: list[float], problems: list[Problem]
-) -> tuple[float, float, str] | None:
+    project: Project, a: dict[str, Any], road: str, chainages: list[float], problems: list[Problem]
+) -> tuple[float, float] | None:
     """A section from a cross street to the same cross street: between its first and last crossings.
 
-    Returns ``(start_m, end_m, how)``, or None (and an error) when the
-    street meets the road at one place only: the section would start and
-    end there.
+    Returns ``(start_m, end_m)``, or None (and an error) when the street
+    meets the road at one place only: the section would start and end there.
     """
     street, value = a["from"], f"{a['from']}..{a['to']}"
     if len(chainages) < 2:
@@ -415,7 +409,12 @@ def _same_street(
                 "warning",
             )
         )
-    return start, end, f"两处路口（{start:.0f} 米与 {end:.0f} 米）"
+    return start, end
+
+
+def _how(how_from: str, how_to: str, off_from_m: float = 0.0, off_to_m: float = 0.0) -> dict[str, str | float]:
+    """How a placement's two ends were found, as `Resolved.coverage`'s columns."""
+    return {"how_from": how_from, "how_to": how_to, "off_from_m": off_from_m, "off_to_m": off_to_m}
 
 
 def _resolve_sections(
@@ -423,10 +422,10 @@ def _resolve_sections(
     axes: dict[str, RoadAxis],
     tol: Tolerances,
     problems: list[Problem],
-    streets: dict | None = None,
+    streets: dict[str, object] | None = None,
     spelled: dict[str, str] | None = None,
     loosely: set[str] | frozenset[str] = frozenset(),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every road and section assignment placed on `axes` (the roads as drawn): rows of `Resolved.coverage`.
 
     `streets` are the roads an end may name (their lines as drawn; the roads
@@ -468,7 +467,7 @@ def _resolve_sections(
             "_row": a["_row"],
         }
         if a["kind"] == "road":
-            rows.append({**base, "start_m": 0.0, "end_m": axes[road].extent_m, "how": "全路", "label": "全路"})
+            rows.append({**base, "start_m": 0.0, "end_m": axes[road].extent_m, **_how(WHOLE_ROAD, WHOLE_ROAD)})
             continue
         found_ends = []
         for column in ("from", "to"):
@@ -501,20 +500,13 @@ def _resolve_sections(
         if len(found_ends) < 2:
             continue
         first, last = found_ends
-        if a["from"] == a["to"] and first.how != "米数":  # one cross street at both ends
+        if a["from"] == a["to"] and first.how != METRES:  # one cross street at both ends
             placed = _same_street(project, a, road, first.chainages, problems)
             if placed is None:
                 continue
-            start, end, how = placed
-            rows.append(
-                {
-                    **base,
-                    "start_m": start,
-                    "end_m": end,
-                    "how": how,
-                    "label": section_label(a["from"], a["to"], start, end),
-                }
-            )
+            start, end = placed
+            how = _how(TWO_CROSSINGS, TWO_CROSSINGS, first.off_m, first.off_m)
+            rows.append({**base, "start_m": start, "end_m": end, **how})
             continue
         pairs = sorted(((s, e) for s in first.chainages for e in last.chainages), key=lambda p: abs(p[1] - p[0]))
         pairs = [p for p in pairs if abs(p[1] - p[0]) >= tol.min_gap_m] or pairs
@@ -550,22 +542,14 @@ def _resolve_sections(
                 )
             )
             continue
-        how = first.how if first.how == last.how else f"{first.how} / {last.how}"
-        rows.append(
-            {
-                **base,
-                "start_m": min(start, end),
-                "end_m": max(start, end),
-                "how": how,
-                "label": section_label(a["from"], a["to"], start, end),
-            }
-        )
+        how = _how(first.how, last.how, first.off_m, last.off_m)
+        rows.append({**base, "start_m": min(start, end), "end_m": max(start, end), **how})
     return rows
 
 
 def _inside_only(
-    project: Project, rows: list[dict], roads: _Roads, tol: Tolerances, problems: list[Problem]
-) -> list[dict]:
+    project: Project, rows: list[dict[str, Any]], roads: _Roads, tol: Tolerances, problems: list[Problem]
+) -> list[dict[str, Any]]:
     """The placed stretches as the district counts them: ``length_m`` inside it, ``outside_m`` outside.
 
     A section with at least ``min_gap_m`` outside gets a note saying how many
@@ -638,8 +622,10 @@ def resolve_project(project: Project, tol: Tolerances) -> tuple[Resolved, list[P
         "to",
         "start_m",
         "end_m",
-        "how",
-        "label",
+        "how_from",
+        "how_to",
+        "off_from_m",
+        "off_to_m",
         "_row",
         "length_m",
         "outside_m",

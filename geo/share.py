@@ -25,7 +25,8 @@ from ._csv import cell_text, text_cells
 from ._labels import labels
 from ._names import entry_stem
 from ._ooxml import fixed_times
-from .messages import msg
+from .messages import msg, s2t
+from .words import section_label
 
 __all__ = ["task_list", "write_share_pack"]
 
@@ -50,9 +51,7 @@ _SHEETS = {
 def _sheet_words(lang: str) -> dict:
     if lang != "zh-Hant":
         return _SHEETS["en" if lang == "en" else "zh"]
-    from .words import _s2t
-
-    convert = _s2t().convert
+    convert = s2t().convert
     zh = _SHEETS["zh"]
     return {
         key: (convert(value[0]), [convert(h) for h in value[1]]) if isinstance(value, tuple) else convert(value)
@@ -73,7 +72,8 @@ def task_list(analysis, leader_id: str, lang: str = "zh") -> bytes:
     for r in mine.to_dict("records"):
         whole = r["kind"] == "road"
         ends = ("", "") if whole else (cell_text(r["from"]), cell_text(r["to"]))
-        extent = w["whole_road"].strip("（）() ") if whole else cell_text(r["label"])
+        label = "" if whole else section_label(r["from"], r["to"], r["start_m"], r["end_m"], lang)
+        extent = w["whole_road"].strip("（）() ") if whole else cell_text(label)
         roads_sheet.append([r["road"], extent, *ends, round(float(r["length_m"]))])
     communities_sheet = book.create_sheet(words["communities"][0])
     communities_sheet.append(words["communities"][1])

@@ -64,6 +64,10 @@ TABLES: dict[str, list[tuple[str, str, str]]] = {
         ("社区", "community", "社区编号，或不重名的社区名称"),
         ("类别", "tier", "示范 / 重点；未列出的社区为一般社区"),
     ],
+    "inspectors": [
+        ("编号", "id", "唯一，例如 DC1"),
+        ("名称", "name", "例如 第一督查组"),
+    ],
 }
 
 # Needed in some rows only (a section's ends), or in a table but not in a point layer (an issue's place).
@@ -131,7 +135,7 @@ _ABOUT = {
     "issues": "问题点（投诉、督查发现），表格含经度、纬度（同上）；也可以是点图层",
     "boundary": "辖区边界（面），用于检查辖区空白",
     "tiers": "示范、重点社区名单（表格）：未列出的社区为一般社区；与社区图层的类别不同时，以名单为准",
-    "inspectors": "督查组名单（表格）",
+    "inspectors": "督查组名单（表格）：每组一张地图，可核实、退回报完成的事项并上报问题（回执用 geo import 收下）",
 }
 _HINTS = {  # what a column holds, where its header does not say
     ("communities", "name"): "不填时用编号",

@@ -7,16 +7,21 @@ and ``zh-Hant``, which is the ``zh`` wording converted by OpenCC (``s2t``).
 
 A check registered from outside (`geo.analyse.register`) brings its own labels
 and, optionally, its own wording; without one it gets a plain description.
+
+A placed road or section (`geo.resolve.Resolved.coverage`: codes and numbers)
+is said here too: its ends (`section_label`) and how they were found
+(`how_words`), from the catalogue's ``section.*`` messages (`geo.messages`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .checks import check_of
+from .messages import LANGUAGES, Msg, msg, s2t, template
 from .model import Gap, Summary
 
 __all__ = [
@@ -27,11 +32,11 @@ __all__ = [
     "how_words",
     "kind_label",
     "level_label",
+    "section_label",
+    "section_words",
     "summary_lines",
     "written_in_traditional",
 ]
-
-LANGUAGES = ("zh", "en", "zh-Hant")
 
 _KINDS = {
     "zh": {
@@ -119,13 +124,6 @@ class GapWords:
     description: str
 
 
-@functools.cache
-def _s2t():
-    import opencc  # Simplified -> Traditional (Apache-2.0), for zh-Hant
-
-    return opencc.OpenCC("s2t")
-
-
 def _base(lang: str) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
@@ -134,7 +132,7 @@ def _base(lang: str) -> str:
 
 def _hant(lang: str, text: str) -> str:
     """Our own words in Traditional characters for zh-Hant (data is never converted)."""
-    return _s2t().convert(text) if lang == "zh-Hant" and text else text
+    return s2t().convert(text) if lang == "zh-Hant" and text else text
 
 
 def kind_label(kind: str, lang: str = "zh") -> str:
@@ -347,28 +345,110 @@ _WORDING = {
 }
 
 
-# How a section's end was placed (`geo.resolve` writes these in Chinese, the catalogue's default).
-_HOW_EN = [
-    (re.compile(r"^路口$"), "crossing"),
-    (re.compile(r"^近路口（相距 ([\d.]+) 米）$"), r"near a crossing (\1 m off)"),
-    (re.compile(r"^米数$"), "distance"),
-    (re.compile(r"^全路$"), "whole road"),
-    (re.compile(r"^两处路口（([\d.]+) 米与 ([\d.]+) 米）$"), r"two crossings (\1 m and \2 m)"),
-]
+# ----------------------------------------------------------------------------- a placed section
+# `geo.resolve` places each end of a road or section assignment and says how with a code (``how_from``,
+# ``how_to``) and numbers (``off_from_m``, ``off_to_m``, ``start_m``, ``end_m``); the words are the catalogue's.
+NEAR_CROSSING, TWO_CROSSINGS = "near_crossing", "two_crossings"  # the codes whose words hold numbers
+_HOW = {
+    "crossing": "section.how.crossing",
+    "near_crossing": "section.how.near_crossing",
+    "metres": "section.how.metres",
+    "whole_road": "section.how.whole_road",
+    "two_crossings": "section.how.two_crossings",
+}
 
 
-def how_words(how: str, lang: str = "zh") -> str:
-    """A section's ``how`` in `lang`: 路口 / crossing, 近路口（相距 3.2 米） / near a crossing (3.2 m off) …"""
-    if _base(lang) == "zh":
-        return _hant(lang, how)
-    parts = []
-    for part in how.split(" / "):
-        for pattern, words in _HOW_EN:
-            if pattern.match(part):
-                part = pattern.sub(words, part)
-                break
-        parts.append(part)
-    return " / ".join(parts)
+def section_label(start: str, end: str, start_m: float, end_m: float, lang: str = "zh") -> str:
+    """How a stretch between two places reads: ``甲街 至 乙街`` / ``A to B``.
+
+    When both ends are the same street (it crosses the road twice), it says
+    so plainly with the two chainages: ``丙街（两处路口，120 米与 860 米）``,
+    ``7th Street (two crossings, at 120 m and 860 m)``. In zh-Hant our words
+    are in Traditional characters, the streets' names as written.
+
+    Parameters
+    ----------
+    start, end
+        What the stretch begins and ends at, as the user wrote it (a cross
+        street or a distance).
+    start_m, end_m
+        The chainages (m) of the two ends.
+    lang
+        ``zh``, ``en`` or ``zh-Hant``.
+    """
+    # the catalogue's templates filled with str.format: called for every section a map or report shows
+    if start == end and start:
+        low, high = sorted((start_m, end_m))
+        return template("section.same_street", lang).format(street=start, low=low, high=high)
+    return template("section.between", lang).format(start=start, end=end)
+
+
+def how_words(placed: Mapping[str, Any], lang: str = "zh") -> str:
+    """How a road or section was placed: 路口 / crossing, 近路口（相距 3.2 米） / near a crossing (3.2 m off) …
+
+    `placed` is a row of `geo.resolve.Resolved.coverage` (its ``how_from``,
+    ``how_to``, ``off_from_m``, ``off_to_m``, ``start_m`` and ``end_m``).
+    The two ends are said once when they read alike (``路口``), else both
+    (``米数 / 路口``); a street to itself by its two crossings
+    (``两处路口（120 米与 860 米）``), a road by ``全路``.
+    """
+    return _how(
+        placed["how_from"],
+        placed["how_to"],
+        placed["off_from_m"],
+        placed["off_to_m"],
+        placed["start_m"],
+        placed["end_m"],
+        lang,
+    )
+
+
+def _how(how_from: str, how_to: str, off_from, off_to, start_m, end_m, lang: str) -> str:
+    """`how_words` from the columns' values: only the numbers the words say reach the cache."""
+    low, high = sorted((float(start_m), float(end_m)))
+    if TWO_CROSSINGS not in (how_from, how_to):
+        low = high = 0.0  # the words do not say them: one cached phrase for every section placed alike
+    off_from = float(off_from) if how_from == NEAR_CROSSING else 0.0
+    off_to = float(off_to) if how_to == NEAR_CROSSING else 0.0
+    return _how_words(how_from, how_to, off_from, off_to, low, high, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _how_words(how_from: str, how_to: str, off_from: float, off_to: float, low: float, high: float, lang: str) -> str:
+    first, last = (_end_words(how, off, low, high).text(lang) for how, off in ((how_from, off_from), (how_to, off_to)))
+    return first if first == last else msg("section.how.ends", start=first, end=last).text(lang)
+
+
+def _end_words(how: str, off_m: float, low_m: float, high_m: float) -> Msg:
+    """One end's `how` as a message: how far off for a near crossing, both chainages for a street to itself."""
+    if how == NEAR_CROSSING:
+        return msg(_HOW[how], off=off_m)
+    if how == TWO_CROSSINGS:
+        return msg(_HOW[how], low=low_m, high=high_m)
+    return msg(_HOW[how])
+
+
+def section_words(coverage, lang: str = "zh"):
+    """`coverage` (`geo.resolve.Resolved.coverage`) with each placement in words, in `lang`.
+
+    Two columns are added: ``label``, its ends (`section_label`; a road: ``全路`` / ``whole road``),
+    and ``how``, how they were found (`how_words`). The frame's other columns are as they were.
+    """
+    columns = ("kind", "from", "to", "start_m", "end_m", "how_from", "how_to", "off_from_m", "off_to_m")
+    kind, start, end, start_m, end_m, how_from, how_to, off_from, off_to = (
+        coverage[c].to_numpy(dtype=object) for c in columns
+    )
+    whole = template("section.how.whole_road", lang)
+    return coverage.assign(
+        label=[
+            whole if k == "road" else section_label(a, b, s, e, lang)
+            for k, a, b, s, e in zip(kind, start, end, start_m, end_m)
+        ],
+        how=[
+            _how(hf, ht, of, ot, s, e, lang)
+            for hf, ht, of, ot, s, e in zip(how_from, how_to, off_from, off_to, start_m, end_m)
+        ],
+    )
 
 
 def summary_lines(figures: Summary, lang: str = "zh") -> list[str]:

@@ -58,7 +58,7 @@ def test_parse_distance(text, metres):
 def test_exactly_half_the_road_past_the_end_is_taken_as_the_end():
     # 1,500 on a 1,000 m road: 500 m past = half the road, not *more* than half: the end, with a warning.
     end = _end_candidates("1500", "东西路", _axes(EAST_WEST), TOL)
-    assert (end.chainages, end.how, end.error) == ([1000.0], "米数", "")
+    assert (end.chainages, end.how, end.off_m, end.error) == ([1000.0], "metres", 0.0, "")
     assert str(end.warning) == "1500 米超出了 东西路 的终点（全长 1000.0 米），已按终点 1000.0 米计"
 
 
@@ -73,9 +73,9 @@ def test_one_metre_past_the_end_warns_and_less_does_not():
     # min_gap_m = 1: 1,001 is 1 m past (>= 1 m, worth a word); 1,000.5 is a rounding.
     axes = _axes(EAST_WEST)
     one = _end_candidates("1001", "东西路", axes, TOL)
-    assert (one.chainages, one.how) == ([1000.0], "米数") and one.warning
+    assert (one.chainages, one.how) == ([1000.0], "metres") and one.warning
     half = _end_candidates("1000.5", "东西路", axes, TOL)
-    assert (half.chainages, half.how, half.warning, half.error) == ([1000.0], "米数", "", "")
+    assert (half.chainages, half.how, half.warning, half.error) == ([1000.0], "metres", "", "")
     inside = _end_candidates("999", "东西路", axes, TOL)
     assert (inside.chainages, inside.warning) == ([999.0], "")
 
@@ -95,7 +95,7 @@ def test_a_street_stopping_exactly_snap_m_short_still_crosses():
     # 乙街 stops at (300, 15): 15 m from the road, = snap_m (15 m), so it counts, at chainage 300.
     axes = _axes(EAST_WEST, ("乙街", [(300, 15), (300, 100)]))
     end = _end_candidates("乙街", "东西路", axes, TOL)
-    assert (end.chainages, end.how, end.error) == ([300.0], "近路口（相距 15.0 米）", "")
+    assert (end.chainages, end.how, end.off_m, end.error) == ([300.0], "near_crossing", 15.0, "")
 
 
 def test_a_street_stopping_farther_than_snap_m_does_not_cross():
@@ -107,25 +107,24 @@ def test_a_street_stopping_farther_than_snap_m_does_not_cross():
 
 
 def test_a_street_missing_by_a_millimetre_is_touching():
-    # 1 mm (_TOUCH_M) short is a rounding error: "路口", not "近路口（相距 0.0 米）".
+    # 1 mm (_TOUCH_M) short is a rounding error: a crossing, not a near crossing 0.001 m off.
     axes = _axes(EAST_WEST, ("乙街", [(300, 0.001), (300, 100)]))
-    chainages, how = _crossings(axes["东西路"], axes["乙街"].geometry, TOL)
+    chainages, how, off = _crossings(axes["东西路"], axes["乙街"].geometry, TOL)
     assert chainages == [pytest.approx(300.0, abs=1e-9)]
-    assert how == "路口"
+    assert (how, off) == ("crossing", 0.0)
 
 
 def test_crossings_exactly_crossing_cluster_m_apart_are_one():
     # A loop street crossing at x = 300 and x = 360: 60 m apart = crossing_cluster_m, one crossing
     # at their mean, (300 + 360) / 2 = 330.
     axes = _axes(EAST_WEST, ("丙街", [(300, -100), (300, 100), (360, 100), (360, -100)]))
-    chainages, how = _crossings(axes["东西路"], axes["丙街"].geometry, TOL)
-    assert (chainages, how) == ([330.0], "路口")
+    assert _crossings(axes["东西路"], axes["丙街"].geometry, TOL) == ([330.0], "crossing", 0.0)
 
 
 def test_crossings_farther_apart_than_crossing_cluster_m_are_two():
     # 300 and 361: 61 m apart, two crossings.
     axes = _axes(EAST_WEST, ("丙街", [(300, -100), (300, 100), (361, 100), (361, -100)]))
-    chainages, _ = _crossings(axes["东西路"], axes["丙街"].geometry, TOL)
+    chainages, _, _ = _crossings(axes["东西路"], axes["丙街"].geometry, TOL)
     assert chainages == [300.0, 361.0]
 
 
@@ -134,7 +133,8 @@ def test_a_street_stopping_short_in_a_data_gap_meets_the_road_at_the_road_s_end(
     # road's nearest point is the west piece's end (500, 0), sqrt(10² + 8²) = 12.8 m away (<= snap_m):
     # a near crossing at chainage 500, where the road is (not 510, below the street's end).
     axes = _axes(("东西路", [(0, 0), (500, 0)]), ("东西路", [(600, 0), (1000, 0)]), ("乙街", [(510, 8), (510, 100)]))
-    assert _crossings(axes["东西路"], axes["乙街"].geometry, TOL) == ([500.0], "近路口（相距 12.8 米）")
+    chainages, how, off = _crossings(axes["东西路"], axes["乙街"].geometry, TOL)
+    assert (chainages, how, off) == ([500.0], "near_crossing", pytest.approx(164**0.5))  # 12.806 m
 
 
 # A cross street that shares a stretch with the road (a staggered junction drawn on the road's line):
@@ -145,9 +145,9 @@ STAGGERED = ("乙街", [(300, -100), (300, 0), (340, 0), (340, 100)])
 def test_a_street_sharing_a_stretch_with_the_road_crosses_on_that_stretch():
     # Whatever point of the shared stretch is taken, the crossing is one chainage within 300-340.
     axes = _axes(EAST_WEST, STAGGERED)
-    [chainage], how = _crossings(axes["东西路"], axes["乙街"].geometry, TOL)
+    [chainage], how, off = _crossings(axes["东西路"], axes["乙街"].geometry, TOL)
     assert 300.0 <= chainage <= 340.0
-    assert how == "路口"
+    assert (how, off) == ("crossing", 0.0)
 
 
 @pytest.mark.xfail(
@@ -334,7 +334,7 @@ def test_two_equally_long_ways_warn_and_take_the_first(tmp_path):
     placed = (round(row["start_m"], 6), round(row["end_m"], 6))
     assert placed in {(200.0, 500.0), (500.0, 800.0)}
     assert row["length_m"] == pytest.approx(300.0, abs=1e-6)
-    assert row["how"] == "米数 / 路口"
+    assert (row["how_from"], row["how_to"], row["off_from_m"], row["off_to_m"]) == ("metres", "crossing", 0.0, 0.0)
     [problem] = problems
     assert (problem.severity, problem.value, problem.rejected) == ("warning", "500..丙街", False)
     assert problem.row == 2
@@ -414,7 +414,7 @@ def test_two_ways_differing_by_exactly_min_gap_m_are_not_equally_long(tmp_path):
 def test_rows_after_a_rejected_one_are_still_placed_and_a_whole_road_says_so(tmp_path):
     # Rows 2-5 are each passed over (a community; 乙街 crossing once; 3,000 m on a 1,000 m road;
     # "500" to "500", no length, said as such); the rows after them still resolve: 丙街 to itself
-    # (its crossings at 700 and 900 m), the whole road (0-1,000 m, how and label 全路) and 甲街 (300)
+    # (its crossings at 700 and 900 m), the whole road (0-1,000 m, both ends whole_road) and 甲街 (300)
     # to 乙街 (600), each with its row.
     roads = [
         {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
@@ -436,26 +436,42 @@ def test_rows_after_a_rejected_one_are_still_placed_and_a_whole_road_says_so(tmp
             {**section, "from": "甲街", "to": "乙街"},
         ],
     )
-    rows = resolved.coverage[["_row", "kind", "start_m", "end_m", "how", "label"]].to_dict("records")
+    columns = ["_row", "kind", "start_m", "end_m", "how_from", "how_to", "off_from_m", "off_to_m"]
+    rows = resolved.coverage[columns].to_dict("records")
     assert rows == [
         {
             "_row": 6,
             "kind": "section",
             "start_m": pytest.approx(700.0),
             "end_m": pytest.approx(900.0),
-            "how": "两处路口（700 米与 900 米）",
-            "label": "丙街（两处路口，700 米与 900 米）",
+            "how_from": "two_crossings",
+            "how_to": "two_crossings",
+            "off_from_m": 0.0,
+            "off_to_m": 0.0,
         },
-        {"_row": 7, "kind": "road", "start_m": 0.0, "end_m": pytest.approx(1000.0), "how": "全路", "label": "全路"},
+        {
+            "_row": 7,
+            "kind": "road",
+            "start_m": 0.0,
+            "end_m": pytest.approx(1000.0),
+            "how_from": "whole_road",
+            "how_to": "whole_road",
+            "off_from_m": 0.0,
+            "off_to_m": 0.0,
+        },
         {
             "_row": 8,
             "kind": "section",
             "start_m": pytest.approx(300.0),
             "end_m": pytest.approx(600.0),
-            "how": "路口",
-            "label": "甲街 至 乙街",
+            "how_from": "crossing",
+            "how_to": "crossing",
+            "off_from_m": 0.0,
+            "off_to_m": 0.0,
         },
     ]
+    # no words in the frame: they are said when shown (geo.words.section_words)
+    assert not {"how", "label"} & set(resolved.coverage.columns)
     assert [(p.row, p.severity) for p in problems] == [(3, "error"), (4, "error"), (5, "error")]
     assert str(problems[2].message) == "东西路 上的路段长度为零（两端都在 500 米处）"
 

@@ -18,7 +18,8 @@ from geo.cli import main
 from geo.config import load_config
 from geo.model import Gap
 from geo.pipeline import check
-from geo.words import gap_words, how_words, kind_label
+from geo.resolve import HOW
+from geo.words import _HOW, gap_words, how_words, kind_label, section_label, section_words
 
 CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
@@ -111,18 +112,83 @@ def test_a_street_crossing_twice_is_said_plainly_in_every_language():
     assert gap_words(gap, "en").where == "300–500 m (between the two crossings of 丙街)"
 
 
+def _placed(how_from, how_to, off_from_m=0.0, off_to_m=0.0, start_m=120.0, end_m=860.0, **more):
+    """A row of `Resolved.coverage` as `geo.resolve` writes it: codes and numbers."""
+    return {
+        "how_from": how_from,
+        "how_to": how_to,
+        "off_from_m": off_from_m,
+        "off_to_m": off_to_m,
+        "start_m": start_m,
+        "end_m": end_m,
+        **more,
+    }
+
+
 @pytest.mark.parametrize(
-    "how, en",
+    "placed, zh, en, hant",
     [
-        ("路口", "crossing"),
-        ("近路口（相距 3.2 米）", "near a crossing (3.2 m off)"),
-        ("米数 / 路口", "distance / crossing"),
-        ("两处路口（120 米与 860 米）", "two crossings (120 m and 860 m)"),
+        (_placed("crossing", "crossing"), "路口", "crossing", "路口"),
+        (
+            _placed("crossing", "near_crossing", off_to_m=3.24),
+            "路口 / 近路口（相距 3.2 米）",
+            "crossing / near a crossing (3.2 m off)",
+            "路口 / 近路口（相距 3.2 米）",
+        ),
+        (_placed("metres", "crossing"), "米数 / 路口", "distance / crossing", "米數 / 路口"),
+        (_placed("metres", "metres"), "米数", "distance", "米數"),
+        (
+            # two near misses of different distances: each said
+            _placed("near_crossing", "near_crossing", 3.0, 12.8),
+            "近路口（相距 3.0 米） / 近路口（相距 12.8 米）",
+            "near a crossing (3.0 m off) / near a crossing (12.8 m off)",
+            "近路口（相距 3.0 米） / 近路口（相距 12.8 米）",
+        ),
+        (
+            # a street to itself: the chainages in order, whichever end is larger
+            _placed("two_crossings", "two_crossings", start_m=860.0, end_m=120.0),
+            "两处路口（120 米与 860 米）",
+            "two crossings (120 m and 860 m)",
+            "兩處路口（120 米與 860 米）",
+        ),
+        (_placed("whole_road", "whole_road", start_m=0.0, end_m=1000.0), "全路", "whole road", "全路"),
     ],
 )
-def test_how_a_section_end_was_placed_in_english(how, en):
-    assert how_words(how, "en") == en
-    assert how_words(how, "zh") == how
+def test_how_a_section_end_was_placed_in_every_language(placed, zh, en, hant):
+    assert (how_words(placed, "zh"), how_words(placed, "en"), how_words(placed, "zh-Hant")) == (zh, en, hant)
+
+
+def test_every_code_resolve_writes_has_its_words():
+    assert set(_HOW) == set(HOW)
+
+
+def test_section_label_in_every_language():
+    assert section_label("甲街", "乙街", 0.0, 300.0) == "甲街 至 乙街"
+    assert section_label("7th Street", "7th Street", 860.0, 120.0) == "7th Street（两处路口，120 米与 860 米）"
+    assert section_label("250", "700米", 250.0, 700.0) == "250 至 700米"
+    assert section_label("7th Street", "7th Street", 120.0, 860.0, lang="en") == (
+        "7th Street (two crossings, at 120 m and 860 m)"
+    )
+    assert section_label("A St", "B St", 0.0, 300.0, lang="en") == "A St to B St"
+    # zh-Hant: our words in Traditional characters, the streets' names as written (丙街 has no other form;
+    # 东西路 would be 東西路 if it were converted)
+    assert section_label("丙街", "丙街", 120.0, 860.0, lang="zh-Hant") == "丙街（兩處路口，120 米與 860 米）"
+    assert section_label("东西路", "乙街", 0.0, 300.0, lang="zh-Hant") == "东西路 至 乙街"
+
+
+def test_section_words_says_a_placed_road_and_section_in_the_language_asked():
+    coverage = pd.DataFrame(
+        [
+            _placed("whole_road", "whole_road", kind="road", start_m=0.0, end_m=1000.0, **{"from": "", "to": ""}),
+            _placed("crossing", "metres", kind="section", start_m=300.0, end_m=700.0, **{"from": "甲街", "to": "700"}),
+        ]
+    )
+    worded = section_words(coverage, "en")
+    assert list(worded["label"]) == ["whole road", "甲街 to 700"]
+    assert list(worded["how"]) == ["whole road", "crossing / distance"]
+    assert list(section_words(coverage, "zh")["label"]) == ["全路", "甲街 至 700"]
+    assert list(section_words(coverage, "zh-Hant")["how"]) == ["全路", "路口 / 米數"]
+    assert "label" not in coverage.columns  # the facts are not changed
 
 
 # ----------------------------------------------------------------------------- the registry

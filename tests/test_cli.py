@@ -158,7 +158,7 @@ def test_a_library_warning_reaches_the_terminal_only_with_vv(warning_builds, nam
 def test_a_stop_that_surfaces_as_another_exception_is_a_stop_not_a_bug(monkeypatch, sig, stop):
     # A Ctrl-C inside a C extension's import (OpenCC's) comes back as an ImportError: exit 130, not 3.
     import geo._main
-    from geo.cli import _run
+    from geo.cli import _Run, _run
 
     monkeypatch.setattr(geo._main, "_received", [sig])
 
@@ -166,7 +166,22 @@ def test_a_stop_that_surfaces_as_another_exception_is_a_stop_not_a_bug(monkeypat
         raise ImportError("opencc_clib not found in Bazel runfiles")
 
     with pytest.raises(stop) as caught:
-        _run(work, 0)
+        _run(work, _Run())
     assert not isinstance(caught.value, ImportError)
     monkeypatch.setattr(geo._main, "_received", [])
-    assert _run(work, 0) == 3  # without a stop it is a bug, said as such
+    assert _run(work, _Run()) == 3  # without a stop it is a bug, said as such
+
+
+def test_every_command_takes_the_shared_options_after_its_own():
+    """One decorator declares them all: --lang, --today where overdue is judged, -v and -q, last in --help."""
+    import click
+
+    from geo.cli import cli
+
+    dated = {"build", "check", "snapshot", "bulletin", "share", "print"}
+    assert set(cli.commands) == dated | {"validate", "init", "import"}
+    for name, command in cli.commands.items():
+        options = [p.name for p in command.params if isinstance(p, click.Option)]
+        shared = ["lang", *(["today"] if name in dated else []), "verbose", "quiet"]
+        assert options[-len(shared) :] == shared, name
+        assert set(options[: -len(shared)]).isdisjoint(shared), name

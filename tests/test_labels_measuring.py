@@ -140,6 +140,16 @@ def test_sections_csv_has_the_label(built_zh):
     assert float(rows["C1"]["length_m"]) == pytest.approx(400.0, abs=1e-3)
 
 
+def test_sections_csv_says_the_ends_and_how_in_the_project_s_language(built_en):
+    # The analysis holds codes (how_from, how_to: two_crossings, crossing); the report words them.
+    rows = {r["leader"]: r for r in _csv(built_en / "reports" / "sections.csv")}
+    assert (rows["C1"]["label"], rows["C1"]["how"]) == (
+        "戊街 (two crossings, at 200 m and 700 m)",
+        "two crossings (200 m and 700 m)",
+    )
+    assert (rows["D1"]["label"], rows["D1"]["how"]) == ("甲街 to 丙街", "crossing")
+
+
 def test_roads_csv_has_the_extent_chainage_runs_along(built_zh):
     roads = {r["road"]: r for r in _csv(built_zh / "reports" / "roads.csv")}
     columns = list(roads["北路"])

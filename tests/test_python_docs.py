@@ -23,7 +23,8 @@ def test_the_python_page_runs_as_written(monkeypatch):
     assert shown.startswith("Analysis(as_of=2022-05-14, communities=76, roads=18, leaders=67, issues=70, gaps:")
     assert "['boundary', 'communities', 'gaps', 'issues', 'responsibility', 'roads']" in shown
     assert str(namespace["layers"]["gaps"].crs) == "EPSG:4326"
-    assert "5 gaps; 69 maps written" in shown  # the overview, the gap map, 67 leaders (no history: no change map)
+    assert "5 gaps; 69 maps written" in shown
+    assert "['bulletin.html', '通报_2022-05-14.docx']" in shown  # from frames: no history, still a bulletin  # the overview, the gap map, 67 leaders (no history: no change map)
 
 
 def test_frames_are_read_as_files_are_and_left_unchanged():
@@ -72,3 +73,22 @@ def test_a_missing_or_shapeless_frame_is_named_with_the_fix():
     assert "assignments：缺少必需的图层“assignments”。修改：传入 assignments=…（GeoDataFrame 或 DataFrame）" in text
     with pytest.raises(geo.ProjectError, match="不认识的图层名 “villages”"):
         geo.check({"villages": pd.DataFrame()})
+
+
+def test_every_name_of_the_api_has_its_type_for_a_type_checker():
+    """`geo/__init__.py` imports its names when first used; under TYPE_CHECKING it imports each from the same
+    module, re-exported (``as``), so a user's mypy sees `geo.check`'s own signature, not Any (py.typed)."""
+    import ast
+
+    import geo
+
+    tree = ast.parse((ROOT / "geo" / "__init__.py").read_text(encoding="utf-8"))
+    (block,) = [node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"]
+    typed = {
+        alias.name: (node.module, alias.asname)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert typed == {name: (module, name) for name, module in geo._WHERE.items()}
+    assert sorted(typed, key=str.lower) == [name for name in geo.__all__ if name != "__version__"]

@@ -388,3 +388,35 @@ def test_reply_text_is_data(project, tmp_path):
     # the reports keep the note as written (a CSV is data)
     with open(out / "reports" / "status.csv", encoding="utf-8-sig") as f:
         assert note in [row["reply_note"] for row in csv.DictReader(f)]
+
+
+def test_the_office_confirms_by_its_own_table(project):
+    keep(project, make_reply(project, "leader", "D01", [entry("a1", "done", item=CLEANING)]))
+    # the office checks and types it done two days later
+    path = project / "status.csv"
+    with open(path, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if (row["kind"], row["target"], row["item"]) == ("community", "421002001001", "保洁"):
+            row.update(state="done", progress="100", updated="2022-05-14")
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = geo.check(project)
+    row = row_of(result.analysis, CLEANING)
+    assert (row["state"], row["office_state"], row["verification"]) == ("done", "done", "")
+    figures = geo.report.summary(result.analysis, result.problems, result.ledger)
+    assert figures["status"]["done_reported"] == figures["status"]["done_confirmed"] == demo_done() + 1
+    (said,) = [p for p in result.problems if p.file.startswith("replies/")]
+    assert "2022-05-14" in str(said)  # the office's later word stands, said in the ledger
+
+
+def test_a_group_no_longer_listed_confirms_nothing(project):
+    keep(project, make_reply(project, "leader", "D01", [entry("a1", "done", item=CLEANING)]))
+    confirm = entry("c1", "confirm", at="2022-05-13T10:00:00+08:00", report="leader/D01/a1", item=CLEANING)
+    keep(project, make_reply(project, "inspectors", "DC10", [confirm]), "confirm.json")  # inspectors.csv: DC1–DC9
+    result = geo.check(project)
+    assert row_of(result.analysis, CLEANING)["verification"] == "reported"
+    (said,) = [p for p in result.problems if p.severity == "warning" and p.file.startswith("replies/")]
+    assert "DC10" in str(said) and "督查组名单" in str(said)

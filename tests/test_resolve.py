@@ -31,7 +31,7 @@ def test_two_sections_by_cross_streets(road_project):
     assert sections.at["D1", "end_m"] == pytest.approx(300.0, abs=1e-6)
     assert sections.at["D2", "start_m"] == pytest.approx(500.0, abs=1e-6)
     assert sections.at["D2", "end_m"] == pytest.approx(1000.0, abs=1e-6)
-    assert sections.at["D1", "how"] == "路口"
+    assert (sections.at["D1", "how_from"], sections.at["D1", "how_to"]) == ("crossing", "crossing")
     assert sections.at["D2", "geometry"].length == pytest.approx(500.0, abs=1e-6)
 
 
@@ -48,7 +48,9 @@ def test_cross_street_that_misses_by_3_m_still_counts(tmp_path):
     assert problems == []
     row = resolved.coverage.iloc[0]
     assert row["end_m"] == pytest.approx(300.0, abs=1e-6)
-    assert row["how"] == "路口 / 近路口（相距 3.0 米）"  # from 甲街 (touching), to 乙街 (3 m short)
+    # from 甲街 (touching), to 乙街 (3 m short)
+    assert (row["how_from"], row["how_to"]) == ("crossing", "near_crossing")
+    assert (row["off_from_m"], row["off_to_m"]) == (0.0, pytest.approx(3.0, abs=1e-6))
 
 
 def test_dual_carriageway_cross_street_is_one_crossing(tmp_path):
@@ -87,7 +89,7 @@ def test_distances_in_metres(tmp_path):
     )
     resolved, _ = _resolve(folder)
     row = resolved.coverage.iloc[0]
-    assert (row["start_m"], row["end_m"], row["how"]) == (250.0, 700.0, "米数")
+    assert (row["start_m"], row["end_m"], row["how_from"], row["how_to"]) == (250.0, 700.0, "metres", "metres")
 
 
 def test_pieces_in_any_order_merge_into_one_road(tmp_path):

@@ -14,7 +14,6 @@ import shapely
 from conftest import LEADERS, line, make_project, square
 from geo import ValidationError, check, load_config, load_project, resolve_project, validate_project
 from geo.config import Tolerances
-from geo.resolve import section_label
 from geo.roads import build_axis
 
 # Two one-way sides of a divided road, 20 m apart, tapering to meet at (0, 0) and (1000, 0),
@@ -153,7 +152,7 @@ def test_section_between_cross_streets_covers_both_sides(tmp_path):
     assert (row["start_m"], row["end_m"]) == pytest.approx((200.0, 700.0), abs=1e-3)
     assert row["length_m"] == pytest.approx(500.0, abs=1e-3)
     assert row["geometry"].length == pytest.approx(1000.0, abs=1e-3)  # 500 m of each side
-    assert row["label"] == "甲街 至 乙街"
+    assert (row["how_from"], row["how_to"], row["off_from_m"], row["off_to_m"]) == ("crossing", "crossing", 0.0, 0.0)
     _within_road(resolved)
 
 
@@ -266,9 +265,13 @@ def test_section_from_a_street_to_itself_runs_between_its_two_crossings(tmp_path
     row = resolved.coverage.iloc[0]
     assert (row["start_m"], row["end_m"]) == pytest.approx((120.0, 860.0), abs=1e-6)
     assert row["length_m"] == pytest.approx(740.0, abs=1e-6)
-    assert row["how"] == "两处路口（120 米与 860 米）"
-    assert row["label"] == "丙街（两处路口，120 米与 860 米）"
-    assert "丙街 至 丙街" not in row["label"]
+    # between 丙街's first and last crossings (words: 丙街（两处路口，120 米与 860 米）, not 丙街 至 丙街)
+    assert (row["how_from"], row["how_to"], row["off_from_m"], row["off_to_m"]) == (
+        "two_crossings",
+        "two_crossings",
+        0.0,
+        0.0,
+    )
 
 
 def test_section_from_a_street_to_itself_that_crosses_once_is_an_error(tmp_path):
@@ -298,13 +301,3 @@ def test_section_from_a_street_that_crosses_three_times_runs_first_to_last_with_
     assert (row["start_m"], row["end_m"]) == pytest.approx((100.0, 700.0), abs=1e-6)
     assert [(p.severity, p.row) for p in problems] == [("warning", 2)]
     assert "丁街 与 东西路 相交 3 处（100、400、700 米）" in str(problems[0].message)
-
-
-def test_section_label():
-    assert section_label("甲街", "乙街", 0.0, 300.0) == "甲街 至 乙街"
-    assert section_label("7th Street", "7th Street", 860.0, 120.0) == "7th Street（两处路口，120 米与 860 米）"
-    assert section_label("250", "700米", 250.0, 700.0) == "250 至 700米"
-    assert section_label("7th Street", "7th Street", 120.0, 860.0, lang="en") == (
-        "7th Street (two crossings, at 120 m and 860 m)"
-    )
-    assert section_label("A St", "B St", 0.0, 300.0, lang="en") == "A St to B St"

@@ -98,7 +98,7 @@ def test_a_section_from_a_street_just_past_the_border_is_placed_whole_and_counte
     # 甲街 at chainage 169 (outside), 乙街 at 500: placed 169-500; inside 185-500 = 315 m, outside 16 m.
     assert (row["start_m"], row["end_m"]) == pytest.approx((169.0, 500.0), abs=1e-3)
     assert (row["length_m"], row["outside_m"]) == pytest.approx((315.0, 16.0), abs=1e-3)
-    assert (row["how"], row["label"]) == ("路口", "甲街 至 乙街")
+    assert (row["how_from"], row["how_to"], row["off_from_m"], row["off_to_m"]) == ("crossing", "crossing", 0.0, 0.0)
     # Drawn only inside: from the margin (x = -15) to 乙街 (x = 300).
     assert row.geometry.length == pytest.approx(315.0, abs=1e-3)
     assert row.geometry.bounds[0] - X0 == pytest.approx(-15.0, abs=1e-3)
@@ -124,7 +124,7 @@ def test_metres_count_from_the_start_of_the_road_as_drawn(tmp_path):
     assert (row["start_m"], row["end_m"], row["length_m"], row["outside_m"]) == pytest.approx(
         (700.0, 1000.0, 300.0, 0.0), abs=1e-3
     )
-    assert row["how"] == "米数"
+    assert (row["how_from"], row["how_to"]) == ("metres", "metres")
     x0, _, x1, _ = row.geometry.bounds
     assert (x0 - X0, x1 - X0) == pytest.approx((500.0, 800.0), abs=1e-3)
     assert 4 not in _about_sections(result)  # no warning, no note

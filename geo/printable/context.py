@@ -23,9 +23,9 @@ from .._readers import is_osm
 from ..analyse import Analysis
 from ..checks import CHECKS
 from ..config import MapOptions
-from ..messages import msg
+from ..messages import LANGUAGES, msg
 from ..render import OSM_ATTRIBUTION, gap_label
-from ..resolve import section_label
+from ..words import section_label, section_words
 from .errors import NoCJKFontError
 from .fonts import _BASE_CHARS, CJKFont, _cut_font, find_cjk_font
 
@@ -154,7 +154,7 @@ def _texts_of(analysis: Analysis, words: Iterable[str], options: MapOptions) -> 
     frames = [
         resolved.communities[["id", "name", "tier"]],
         resolved.roads[["name"]],
-        resolved.coverage[["road", "from", "to", "label"]],  # label: a section's ends in words
+        section_words(resolved.coverage, options.lang)[["road", "from", "to", "label"]],  # label: the ends in words
         project.leaders[[c for c in ("id", "name", "title", "unit") if c in project.leaders.columns]],
         analysis.issues[["id", "category", "road"]],
         analysis.gaps[["name", "target"]],
@@ -162,7 +162,7 @@ def _texts_of(analysis: Analysis, words: Iterable[str], options: MapOptions) -> 
     for frame in frames:
         for column in frame.columns:
             parts.extend(str(v) for v in pd.unique(frame[column].dropna().astype(str)))
-    for lang in ("zh", "en", "zh-Hant"):
+    for lang in LANGUAGES:
         parts.extend(gap_label(c.kind, lang, options.unit_word) for c in CHECKS)
     return "".join(parts)
 
