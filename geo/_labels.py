@@ -6,7 +6,7 @@ import functools
 
 from .messages import s2t
 
-__all__ = ["labels", "with_unit"]
+__all__ = ["default_categories", "labels", "with_unit"]
 
 _ZH = {
     # punctuation between our words and the data's: full-width in Chinese, ASCII with spaces in English
@@ -139,6 +139,55 @@ _ZH = {
     "demonstration_short": "示范",
     "key_short": "重点",
     "general_short": "一般",
+    # replies from the field (static/reply.js, geo.render): a leader's and an inspection group's map answer
+    "photo": "照片",
+    "verification.reported": "已报完成",
+    "verification.confirmed": "已核实",
+    "verification.returned": "已退回",
+    "layer.issues_reported": "已报完成问题点",
+    "inspectors_map": "督查组地图",
+    "index.inspector_maps": "督查组地图",
+    "panel.to_check": "待核实",
+    "reply.items": "整改事项",
+    "reply.done": "报完成",
+    "reply.doing": "进行中",
+    "reply.resolved": "报完成",
+    "reply.report": "上报问题",
+    "reply.confirm": "核实",
+    "reply.return": "退回",
+    "reply.save": "保存回执",
+    "reply.file": "回执",
+    "reply.copy": "复制回执",
+    "reply.clear_sent": "清除已发送",
+    "reply.undo": "撤销",
+    "reply.pending": "待发送",
+    "reply.sent": "已发送",
+    "reply.count": "{n} 项待发送",
+    "reply.nothing": "没有待发送的内容",
+    "reply.none": "暂无",
+    "reply.note": "说明",
+    "reply.photo": "照片（可选）",
+    "reply.camera": "拍照",
+    "reply.album": "相册",
+    "reply.progress": "进度（%）",
+    "reply.category": "类别",
+    "reply.place": "位置",
+    "reply.ok": "确定",
+    "reply.cancel": "取消",
+    "reply.close": "关闭",
+    "reply.pick": "请点击地图上问题所在位置",
+    "reply.gps": "使用我的位置",
+    "reply.gps_failed": "无法获取位置，请在地图上点选",
+    "reply.located_tap": "地图点选",
+    "reply.located_gps": "定位",
+    "reply.photo_failed": "无法读取这张照片",
+    "reply.photo_busy": "正在处理照片……",
+    "reply.saved": "回执已保存：{file}",
+    "reply.copied": "回执已复制，可粘贴到微信对话中发送",
+    "reply.copy_by_hand": "无法自动复制：请全选下面的文字并复制",
+    "reply.storage_full": "浏览器存储已满：请先保存回执",
+    "reply.note_needed": "退回须写明原因",
+    "reply.by": "报告人",
     # the printable pages' own (geo.printable)
     "print.source": "数据：{project}",
     "print.scale": "比例尺",
@@ -282,6 +331,54 @@ _EN = {
     "demonstration_short": "demonstration",
     "key_short": "key",
     "general_short": "general",
+    "photo": "Photo",
+    "verification.reported": "reported done",
+    "verification.confirmed": "confirmed",
+    "verification.returned": "sent back",
+    "layer.issues_reported": "Issues reported resolved",
+    "inspectors_map": "inspection group's map",
+    "index.inspector_maps": "Inspection groups' maps",
+    "panel.to_check": "To verify",
+    "reply.items": "Rectification items",
+    "reply.done": "Report done",
+    "reply.doing": "In progress",
+    "reply.resolved": "Report done",
+    "reply.report": "Report a problem",
+    "reply.confirm": "Confirm",
+    "reply.return": "Send back",
+    "reply.save": "Save reply",
+    "reply.file": "reply",
+    "reply.copy": "Copy reply",
+    "reply.clear_sent": "Clear sent",
+    "reply.undo": "Undo",
+    "reply.pending": "not yet sent",
+    "reply.sent": "sent",
+    "reply.count": "{n} to send",
+    "reply.nothing": "Nothing to send",
+    "reply.none": "none",
+    "reply.note": "Note",
+    "reply.photo": "Photo (optional)",
+    "reply.camera": "Camera",
+    "reply.album": "Album",
+    "reply.progress": "Progress (%)",
+    "reply.category": "Category",
+    "reply.place": "Place",
+    "reply.ok": "OK",
+    "reply.cancel": "Cancel",
+    "reply.close": "Close",
+    "reply.pick": "Tap the map where the problem is",
+    "reply.gps": "Use my location",
+    "reply.gps_failed": "No location from the browser: tap the map",
+    "reply.located_tap": "tapped on the map",
+    "reply.located_gps": "located",
+    "reply.photo_failed": "This photo cannot be read",
+    "reply.photo_busy": "Preparing the photo…",
+    "reply.saved": "Reply saved: {file}",
+    "reply.copied": "Reply copied: paste it into a WeChat chat",
+    "reply.copy_by_hand": "Could not copy: select all the text below and copy it",
+    "reply.storage_full": "The browser's storage is full: save the reply first",
+    "reply.note_needed": "A send-back needs a note",
+    "reply.by": "Reported by",
     "print.source": "Data: {project}",
     "print.scale": "Scale",
     "print.north": "N",
@@ -293,6 +390,32 @@ _EN = {
     "print.overdue": " (overdue)",
     "print.open_count": "{n}, {overdue} overdue",
 }
+
+
+# What 上报问题 offers after the project's own categories: the seed's kinds of problem (五乱, 卫生死角 …),
+# always ending with "other".
+_CATEGORIES = {
+    "zh": ("暴露垃圾", "卫生死角", "乱贴乱画", "乱停乱放", "占道经营", "违章搭建", "污水外溢", "门前三包", "其他"),
+    "en": (
+        "exposed rubbish",
+        "neglected corner",
+        "fly-posting",
+        "disorderly parking",
+        "street vending",
+        "illegal building",
+        "sewage overflow",
+        "shopfront duties",
+        "other",
+    ),
+}
+
+
+def default_categories(lang: str) -> tuple[str, ...]:
+    """The kinds of problem a reply may pin when the project names none, in `lang`; the last is "other" (其他)."""
+    if lang == "zh-Hant":
+        convert = s2t().convert
+        return tuple(convert(text) for text in _CATEGORIES["zh"])
+    return _CATEGORIES["en" if lang == "en" else "zh"]
 
 
 UNIT = {"zh": "社区", "zh-Hant": "社區"}  # the word `unit_word` stands in for

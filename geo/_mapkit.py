@@ -5,7 +5,8 @@
   basemap is configured, the configured basemaps, a scale, and geo's own
   ``static/map.js`` (layers, labels, clusters, panels) and
   ``static/controls.js`` (search, full screen, a plain-text attribution with
-  no flag icon, the Tianditu key box);
+  no flag icon, the Tianditu key box) and ``static/reply.js`` (a leader's or
+  an inspection group's map answers: marks, photos, the signed reply);
 - `fill`: one map's page: the shell with its title, boxes and data, each
   slot filled once, in one pass (`script_json` makes the data safe inside
   ``<script>``);
@@ -254,6 +255,7 @@ def _shell_text(options: MapOptions, words: dict, slots: dict[str, str]) -> str:
     header.add_child(Html(f"<script>{markercluster_js()}</script>"), name="markercluster_js")
     header.add_child(Html(f"<style>{static_text('map.css')}</style>"), name="geo_css")
     header.add_child(Html(f"<script>{static_text('controls.js')}</script>"), name="geo_controls")
+    header.add_child(Html(f"<script>{static_text('reply.js')}</script>"), name="geo_reply")
     header.add_child(Html(f"<script>{static_text('map.js')}</script>"), name="geo_js")
     figure.html.add_child(Html(slots["boxes"]), name="geo_boxes")
     figure.html.add_child(

@@ -173,13 +173,16 @@ def build(
     """
     from .render import (  # folium and the map kit: only a build draws maps
         build_context,
+        inspector_filenames,
         leader_filenames,
         render_change_map,
         render_gap_map,
         render_index,
+        render_inspectors_map,
         render_leader_map,
         render_overview,
     )
+    from .replies import project_secret
 
     if config is None:
         config = Config() if isinstance(project_dir, Mapping) else load_config(project_dir)
@@ -202,7 +205,9 @@ def build(
             analysis, problems, result.ledger, stage / "reports", run, config.map.lang, language, since
         )
         progress.stage("maps")
-        ctx = build_context(analysis, config.map)
+        # a folder project's maps can answer: each person's map signs with a key made from the project's secret
+        secret = None if isinstance(project_dir, Mapping) else project_secret(project_dir, create=True)
+        ctx = build_context(analysis, config.map, secret=secret)
         files = [stage / "reports" / "summary.json", stage / "reports" / "gaps.csv"]
         maps = [render_overview(ctx, stage / "overview.html", figures), render_gap_map(ctx, stage / "gaps.html")]
         if since is not None:  # what changed since the last snapshot, as a map
@@ -210,8 +215,11 @@ def build(
         leader_files = leader_filenames(ctx.leaders["id"])
         for leader_id, name in progress.counted(leader_files.items(), len(leader_files), "progress.leader_maps"):
             maps.append(render_leader_map(ctx, leader_id, stage / "leaders" / name))
+        inspector_files = inspector_filenames(ctx.inspectors["id"])
+        for group_id, name in inspector_files.items():
+            maps.append(render_inspectors_map(ctx, group_id, stage / "inspectors" / name))
         files += [m.path for m in maps]
-        files.append(render_index(ctx, stage / "index.html", figures, leader_files))
+        files.append(render_index(ctx, stage / "index.html", figures, leader_files, inspector_files))
     remove_problems_folder(out_dir)
     files = [output.final(f) for f in files]
     maps = [replace(m, path=output.final(m.path)) for m in maps]

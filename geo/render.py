@@ -22,6 +22,7 @@ AMap basemap the data is drawn in GCJ-02.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 from dataclasses import dataclass, field, replace
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._labels import labels, with_unit
+from ._labels import default_categories, labels, with_unit
 from ._mapkit import MapShell, fill, shell
 from ._names import WINDOWS_RESERVED
 from ._readers import is_osm
@@ -43,6 +44,7 @@ from .checks import CHECKS, GAP_COLOR
 from .config import MapOptions
 from .coords import geometry_wgs84_to_gcj02
 from .model import Summary
+from .replies import item_key, person_key, project_token
 from .report import worded_gaps
 from .schema import MAP_TEXT_CHARS
 from .shapes import keep_dimension
@@ -52,10 +54,12 @@ __all__ = [
     "GAP_COLOR",
     "MapFile",
     "build_context",
+    "inspector_filenames",
     "leader_filenames",
     "pack",
     "render_gap_map",
     "render_index",
+    "render_inspectors_map",
     "render_leader_map",
     "render_overview",
     "render_change_map",
@@ -75,7 +79,7 @@ OTHER_ROAD = {"color": "#7b7d7d", "weight": 2, "opacity": 0.8}
 UNNAMED_ROAD = {"color": "#aab7b8", "weight": 1, "opacity": 0.7}
 FAINT = {"fillColor": "#ecf0f1", "color": "#95a5a6", "weight": 0.8, "fillOpacity": 0.3}
 BOUNDARY = {"color": "#2c3e50", "weight": 2.5, "fill": False, "dashArray": "8 4"}
-ISSUE_COLORS = {"overdue": "#7b241c", "open": "#e74c3c", "resolved": "#27ae60"}
+ISSUE_COLORS = {"overdue": "#7b241c", "open": "#e74c3c", "reported": "#2e86c1", "resolved": "#27ae60"}
 ISSUE_STYLE = {
     status: {"radius": 4 if status == "resolved" else 6, "color": "#333", "weight": 1, "fillOpacity": 0.9}
     | {"fillColor": color}
@@ -106,19 +110,26 @@ def leader_filenames(leader_ids) -> dict[str, str]:
     take the name of another's hash. Unique by construction: a hash already
     taken (two ids differing only in case) is lengthened, then numbered.
     """
+    return _safe_filenames(leader_ids, "leader")
+
+
+def inspector_filenames(group_ids) -> dict[str, str]:
+    """A safe, unique file name per inspection group id, made as `leader_filenames` makes them (``group.<hash>``)."""
+    return _safe_filenames(group_ids, "group")
+
+
+def _safe_filenames(ids, prefix: str) -> dict[str, str]:
     names: dict[str, str] = {}
     taken: set[str] = set()
-    for leader_id in leader_ids:
-        plain = (
-            re.fullmatch(r"[A-Za-z0-9_-]{1,64}", leader_id) is not None and leader_id.upper() not in WINDOWS_RESERVED
-        )
-        digest = sha1(leader_id.encode("utf-8")).hexdigest()
-        candidates = [f"{leader_id}.html"] if plain else []
-        candidates += [f"leader.{digest[:12]}.html", f"leader.{digest}.html"]
-        candidates += (f"leader.{digest}.{n}.html" for n in range(1, len(names) + 2))
+    for person in ids:
+        plain = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", person) is not None and person.upper() not in WINDOWS_RESERVED
+        digest = sha1(person.encode("utf-8")).hexdigest()
+        candidates = [f"{person}.html"] if plain else []
+        candidates += [f"{prefix}.{digest[:12]}.html", f"{prefix}.{digest}.html"]
+        candidates += (f"{prefix}.{digest}.{n}.html" for n in range(1, len(names) + 2))
         name = next(c for c in candidates if c.lower() not in taken)
         taken.add(name.lower())
-        names[leader_id] = name
+        names[person] = name
     return names
 
 
@@ -291,6 +302,14 @@ class _Context:
     mine: dict[str, dict[str, np.ndarray]]  # leader id -> layer -> the rows that are theirs
     shell: MapShell
     attributions: tuple[str, ...] = ()  # the data's licences that require credit on every map
+    # replies from the field: the status items with who holds them and how they stand (`_with_replies`), the
+    # inspection groups (by id), the photos the kept replies carry (SHA-256 hex -> bytes), and the project's
+    # secret, from which each person's map gets its own key (the secret itself is never written)
+    status: pd.DataFrame = field(default_factory=pd.DataFrame)
+    inspectors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"id": [], "name": []}))
+    photos: dict[str, bytes] = field(default_factory=dict, repr=False)
+    secret: bytes | None = field(default=None, repr=False)
+    categories: list[str] = field(default_factory=list)  # what 上报问题 offers (`_categories`)
 
     def gap_label(self, kind: str) -> str:
         return gap_label(kind, self.options.lang, self.options.unit_word)
@@ -414,8 +433,13 @@ def _dates(values: pd.Series) -> list[str | None]:
     return [None if pd.isna(d) else str(d) for d in values]
 
 
-def build_context(analysis: Analysis, options: MapOptions) -> _Context:
-    """Prepare everything the maps draw, once: the layers in map coordinates and their plain properties."""
+def build_context(analysis: Analysis, options: MapOptions, secret: bytes | None = None) -> _Context:
+    """Prepare everything the maps draw, once: the layers in map coordinates and their plain properties.
+
+    With the project's `secret` (`geo.replies.project_secret`), each leader's
+    and inspection group's map can answer (`geo/static/reply.js`): it carries
+    that person's key, and no other map carries any.
+    """
     w = labels(options.lang, options.unit_word)
     gcj = "amap" in options.basemaps
     resolved = analysis.resolved
@@ -431,9 +455,9 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
     communities["leaders"] = _who(held, leaders, w)
     communities["names"] = _names(held, leaders)
     communities["tier_word"] = communities["tier"].map(lambda t: w.get(f"tier.{t}", t))
-    status = analysis.status
+    status = _with_replies(analysis)
     mine = status[status["kind"] == "community"].copy()
-    mine["state_word"] = mine["state"].map(lambda s: w.get(f"state.{s}", s))
+    mine["state_word"] = _state_words(mine["state"], mine["verification"], w)
     mine["row"] = list(
         zip(
             _bounded(mine["item"].astype(str).to_numpy(dtype=object)),
@@ -462,10 +486,18 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
 
     roads = _drawn(resolved.roads[["name", "_row", "geometry"]], gcj, 1)
     columns = ["id", "source", "category", "state", "due", "note", "community", "road", "leaders", "overdue"]
-    issues = _drawn(analysis.issues[columns + ["geometry"]], gcj, 0)
-    issues["status"] = np.where(issues["overdue"], "overdue", np.where(issues["state"] == "open", "open", "resolved"))
+    columns += list(_ISSUE_REPLY_COLUMNS)
+    issues = _drawn(_with_columns(analysis.issues, _ISSUE_REPLY_COLUMNS)[columns + ["geometry"]], gcj, 0)
+    reported = (issues["verification"] == "reported") & (issues["state"] != "open")
+    issues["status"] = np.where(
+        issues["overdue"],
+        "overdue",
+        np.where(issues["state"] == "open", "open", np.where(reported, "reported", "resolved")),
+    )
     issues["source_word"] = issues["source"].map(lambda s: w.get(f"source.{s}", s))
-    issues["state_word"] = issues["state"].map(lambda s: w.get(f"state.{s}", s))
+    issues["state_word"] = _state_words(issues["state"], issues["verification"], w)
+    # an issue's photo: pinned with it from a map, or sent with the report that it was resolved
+    issues["photo"] = issues["photo"].where(issues["photo"].astype(bool), issues["reply_photo"])
     issues["who"] = _who(issues["leaders"].map(tuple), leaders, w)
     issues["due"] = pd.Series(_dates(issues["due"]), index=issues.index, dtype=object)
 
@@ -489,8 +521,13 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         "communities": _rows_by_leader(communities["leader_ids"]),
         "coverage": _rows_by_leader(coverage["leader"].map(lambda i: (i,))),
         "issues": _rows_by_leader(issues["leaders"].map(tuple)),
+        "status": _rows_by_leader(status["leaders"].map(tuple)),
     }
     none = np.array([], dtype=int)
+    inspectors = getattr(project, "inspectors", None)
+    if inspectors is None:
+        inspectors = pd.DataFrame({"id": pd.Series(dtype=object), "name": pd.Series(dtype=object)})
+    inspectors = inspectors.assign(id=inspectors["id"].astype(str)).set_index("id", drop=False)
     return _Context(
         analysis,
         options,
@@ -507,6 +544,11 @@ def build_context(analysis: Analysis, options: MapOptions) -> _Context:
         {i: {layer: rows.get(i, none) for layer, rows in mine.items()} for i in leaders.index},
         _declaring(shell(options, w), options.lang),
         attributions,
+        status.reset_index(drop=True),
+        inspectors,
+        dict(getattr(analysis, "photos", None) or {}),
+        secret,
+        _categories(analysis, options.lang),
     )
 
 
@@ -514,6 +556,66 @@ def _declaring(page: MapShell, lang: str) -> MapShell:
     """The map page with its language declared on ``<html>``, as the index and the bulletin declare theirs."""
     first = page.parts[0].replace(b"<html>", f'<html lang="{html_lang(lang)}">'.encode("ascii"), 1)
     return replace(page, parts=(first, *page.parts[1:]))
+
+
+# What a status item or issue carries once the kept replies are applied (`geo.replies.settle`): how the
+# office's word stands (`verification`: "" the office's, reported, confirmed, returned), the report an
+# inspection group confirms, and the last reply's note, photo, day and person.
+_REPLY_COLUMNS: dict[str, object] = {
+    "verification": "",
+    "report": "",
+    "reply_note": "",
+    "reply_photo": "",
+    "reply_day": None,
+    "reply_by": "",
+}
+_ISSUE_REPLY_COLUMNS: dict[str, object] = {**_REPLY_COLUMNS, "photo": ""}
+
+
+def _with_columns(frame: pd.DataFrame, defaults: dict[str, object]) -> pd.DataFrame:
+    """`frame` with each column of `defaults` it lacks (an analysis without replies), blanks as the defaults."""
+    frame = frame.copy()
+    for column, default in defaults.items():
+        if column not in frame:
+            frame[column] = pd.Series([default] * len(frame), index=frame.index, dtype=object)
+        elif isinstance(default, str):
+            frame[column] = frame[column].where(frame[column].notna(), default)
+    return frame
+
+
+def _with_replies(analysis: Analysis) -> pd.DataFrame:
+    """The status items with their reply key, the leaders who hold them and how the replies left them.
+
+    The analysis gives ``key`` and ``leaders`` once replies are applied; an
+    analysis made without them has them filled in here the same way: a
+    community's item is held by the community's leaders, a road's by the
+    leaders of the road and its sections.
+    """
+    status = _with_columns(analysis.status, _REPLY_COLUMNS)
+    if "key" not in status:
+        status["key"] = [item_key(k, t, i) for k, t, i in zip(status["kind"], status["target"], status["item"])]
+    if "leaders" not in status:
+        coverage = analysis.resolved.coverage
+        by_road = coverage.groupby("road")["leader"].agg(lambda v: tuple(sorted(set(v)))).to_dict()
+        held = analysis.community_leaders
+        status["leaders"] = [
+            tuple(held.get(target, ())) if kind == "community" else by_road.get(target, ())
+            for kind, target in zip(status["kind"], status["target"])
+        ]
+    return status
+
+
+def _state_words(states: pd.Series, verification: pd.Series, w: dict) -> pd.Series:
+    """Each state in words, saying how the replies left it: 已报完成, 已核实, or the office's state and 已退回."""
+    words = []
+    for state, checked in zip(states, verification):
+        word = w.get(f"state.{state}", state)
+        if checked in ("reported", "confirmed"):
+            word = w[f"verification.{checked}"]
+        elif checked == "returned":
+            word = f"{word}{w['p.open']}{w['verification.returned']}{w['p.close']}"
+        words.append(word)
+    return pd.Series(words, index=states.index, dtype=object)
 
 
 def _rows_by_leader(ids: pd.Series) -> dict[str, np.ndarray]:
@@ -534,7 +636,7 @@ def _label_points(communities: gpd.GeoDataFrame, gcj02: bool) -> tuple[np.ndarra
 # ----------------------------------------------------------------------------- layers
 COMMUNITY_PROPS = ("id", "name", "tier", "tier_word", "street", "leaders", "names", "status")
 COVERAGE_PROPS = ("road", "kind", "ends", "metres", "level_word", "who", "names")
-ISSUE_PROPS = ("id", "category", "source_word", "state_word", "due", "note", "who", "status")
+ISSUE_PROPS = ("id", "category", "source_word", "state_word", "due", "note", "who", "status", "photo")
 GAP_PROPS = ("kind", "label", "name", "description", "suggested_owner")
 
 
@@ -638,9 +740,13 @@ def _road_layers(ctx: _Context, roads, coverage, *, mine: bool = False) -> list[
 
 
 def _issue_layers(ctx: _Context, issues) -> list[_Layer]:
-    """Open and overdue issues clustered together (a cluster shows its worst); resolved ones apart, hidden."""
+    """Open and overdue issues clustered together (a cluster shows its worst); resolved ones apart, hidden.
+
+    Issues a leader reported resolved that no inspection group has confirmed yet are a layer of their own, shown.
+    """
     w = ctx.words
-    active = issues[issues["status"] != "resolved"]
+    active = issues[np.isin(issues["status"], ["overdue", "open"])]
+    reported = issues[issues["status"] == "reported"]
     resolved = issues[issues["status"] == "resolved"]
     overdue = int((active["status"] == "overdue").sum())
     name = (
@@ -666,6 +772,7 @@ def _issue_layers(ctx: _Context, issues) -> list[_Layer]:
 
     return [
         layer(name, active, present),
+        layer(_count(ctx, w["layer.issues_reported"], len(reported)), reported, ["reported"]),
         layer(_count(ctx, w["layer.issues_resolved"], len(resolved)), resolved, ["resolved"], show=False),
     ]
 
@@ -823,6 +930,7 @@ def _bounds(*frames) -> list[float] | None:
 CANVAS_VERTICES = 200_000  # above this many drawn vertices, draw on a canvas rather than SVG
 CANVAS_FEATURES = 5_000  # or above this many shapes (clustered points aside): SVG slows with many elements
 MAP_WORDS = (
+    "photo",
     "p.colon",
     "p.comma",
     "p.list",
@@ -867,8 +975,14 @@ def _write(
     road_labels=None,
     community_labels=(),
     stretch_labels=None,
+    reply=None,
 ) -> MapFile:
-    """Fill the shell with one map's data and boxes, and write it."""
+    """Fill the shell with one map's data and boxes, and write it.
+
+    `reply` is a leader's or an inspection group's section for ``reply.js``
+    (`_reply_section`); the photos the map shows (its issues', the reports
+    to verify) go in once each, as data URLs.
+    """
     layers = _present(layers)
     count = sum(int(shapely.get_num_coordinates(layer.frame.geometry).sum()) for layer in layers)
     features = sum(len(layer.frame) for layer in layers if not layer.cluster)
@@ -884,11 +998,186 @@ def _write(
             "areas": list(community_labels),
             "stretches": stretch_labels or {"texts": [], "geom": pack([])},
         },
+        "photos": _photo_urls(ctx, layers, reply),
     }
+    if reply is not None:
+        data["reply"] = reply
     page = fill(ctx.shell, title=title, boxes="".join(boxes), data=data)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(page)
     return MapFile(path, len(page), count)
+
+
+# ----------------------------------------------------------------------------- replies from the field
+_IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def _data_url(data: bytes) -> str | None:
+    """A photo as a ``data:image/…;base64,`` URL, None when it is not a JPEG, PNG or WebP."""
+    kind = next((mime for magic, mime in _IMAGE_TYPES if data.startswith(magic)), None)
+    if kind is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = "image/webp"
+    return None if kind is None else f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _photo_urls(ctx: _Context, layers: list[_Layer], reply: dict | None) -> dict[str, str]:
+    """SHA-256 -> data URL of each photo this map shows: its issues' and those of the reports it lists."""
+    wanted = {v for layer in layers if "photo" in layer.props for v in layer.frame["photo"] if v}
+    if reply is not None:
+        wanted |= {row["photo"] for row in reply["checks"] if row.get("photo")}
+    urls = {}
+    for digest in sorted(wanted):
+        data = ctx.photos.get(digest)
+        url = None if data is None else _data_url(data)
+        if url is not None:
+            urls[digest] = url
+    return urls
+
+
+REPLY_WORDS = ("p.colon", "p.comma", "p.open", "p.close")
+
+
+def _reply_words(w: dict) -> dict[str, str]:
+    return {k: v for k, v in w.items() if k.startswith(("reply.", "verification.")) or k in REPLY_WORDS}
+
+
+def _reply_section(ctx: _Context, kind: str, person: str, name: str, **lists) -> dict | None:
+    """What ``reply.js`` needs to answer from a `kind` map (``leader`` or ``inspectors``) for `person`, or None.
+
+    None without the project's secret (a map made from frames in memory):
+    such a map shows everything but cannot answer. The person's key is
+    written here and nowhere else.
+    """
+    if ctx.secret is None:
+        return None
+    return {
+        "project": project_token(ctx.secret),
+        "map": kind,
+        "person": person,
+        "name": name,
+        "built": ctx.analysis.as_of.isoformat(),
+        "key": person_key(ctx.secret, kind, person).hex(),
+        "items": lists.get("items", []),
+        "issues": lists.get("issues", []),
+        "checks": lists.get("checks", []),
+        "categories": ctx.categories,
+        "gcj02": "amap" in ctx.options.basemaps,
+        "words": _reply_words(ctx.words),
+    }
+
+
+def _categories(analysis: Analysis, lang: str) -> list[str]:
+    """What 上报问题 offers: the project's issue categories, most frequent first, then the seed's kinds, then 其他."""
+    categories = analysis.issues["category"].dropna().astype(str).str.strip()
+    counts = categories[categories != ""].value_counts()
+    ordered = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
+    defaults = default_categories(lang)
+    other = defaults[-1]
+    return [c for c in dict.fromkeys([*ordered, *defaults[:-1]]) if c != other] + [other]
+
+
+def _where(ctx: _Context) -> dict[str, str]:
+    """Community id -> its name, for an item's label."""
+    return dict(zip(ctx.communities["id"], ctx.communities["name"]))
+
+
+def _item_label(ctx: _Context, row, names: dict[str, str]) -> str:
+    where = names.get(row["target"], row["target"]) if row["kind"] == "community" else row["target"]
+    return f"{row['item']} · {where}"
+
+
+def _plain(value):
+    """A value as JSON takes it: None for a missing one, a date as text, a whole number as an int."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if isinstance(value, float | np.floating):
+        return int(round(float(value)))
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _leader_reply_lists(ctx: _Context, leader_id: str) -> dict[str, list]:
+    """A leader's open status items and open issues (and those reported done, shown as such), for `_reply_section`."""
+    w = ctx.words
+    status = ctx.status.iloc[ctx.mine[leader_id]["status"]]
+    status = status[(status["state"] != "done") | (status["verification"] == "reported")]
+    # the earliest due first, those without a date last
+    status = status.assign(due_text=[str(_plain(d) or "~") for d in status["due"]]).sort_values(
+        ["due_text", "key"], kind="stable"
+    )
+    names = _where(ctx)
+    words = _state_words(status["state"], status["verification"], w)
+    items = [
+        {
+            "key": row["key"],
+            "label": _item_label(ctx, row, names),
+            "state": row["state"],
+            "state_word": words[index],
+            "progress": _plain(row["progress"]),
+            "due": _plain(row["due"]),
+            "verification": row["verification"],
+            "note": row["reply_note"] if row["verification"] == "returned" else "",
+        }
+        for index, row in status.iterrows()
+    ]
+    issues = ctx.issues[ctx.mine[leader_id]["issues"]]
+    keep = (issues["state"] == "open") | (issues["verification"] == "reported")
+    issues = issues[keep]
+    xy = shapely.get_coordinates(issues.geometry) if len(issues) else np.zeros((0, 2))
+    listed = [
+        {
+            "id": issues["id"][i],
+            "category": issues["category"][i],
+            "label": " ".join(str(v) for v in (issues["id"][i], issues["category"][i]) if v),
+            "state": issues["state"][i],
+            "state_word": issues["state_word"][i],
+            "due": _plain(issues["due"][i]),
+            "overdue": bool(issues["overdue"][i]),
+            "verification": issues["verification"][i],
+            "note": issues["reply_note"][i] if issues["verification"][i] == "returned" else "",
+            "lon": float(xy[i, 0]),
+            "lat": float(xy[i, 1]),
+        }
+        for i in range(len(issues))
+    ]
+    return {"items": items, "issues": sorted(listed, key=lambda r: (str(r["due"] or "~"), str(r["id"])))}
+
+
+def _reports_to_check(ctx: _Context) -> list[dict]:
+    """Every item and issue a leader reported done that awaits an inspection group's word (核实 or 退回)."""
+    names, people = _where(ctx), ctx.leaders["name"].astype(str)
+    status = ctx.status[(ctx.status["verification"] == "reported") & ctx.status["report"].astype(bool)]
+    checks = [
+        {
+            "item": row["key"],
+            "report": row["report"],
+            "label": _item_label(ctx, row, names),
+            "by": people.get(row["reply_by"], row["reply_by"]),
+            "day": _plain(row["reply_day"]),
+            "note": row["reply_note"],
+            "photo": row["reply_photo"],
+        }
+        for _, row in status.iterrows()
+    ]
+    issues = ctx.issues
+    rows = np.flatnonzero((issues["verification"] == "reported") & issues["report"].astype(bool))
+    xy = shapely.get_coordinates(issues.geometry[rows]) if len(rows) else np.zeros((0, 2))
+    for n, i in enumerate(rows):
+        checks.append(
+            {
+                "issue": issues["id"][i],
+                "report": issues["report"][i],
+                "label": " ".join(str(v) for v in (issues["id"][i], issues["category"][i]) if v),
+                "by": people.get(issues["reply_by"][i], issues["reply_by"][i]),
+                "day": _plain(issues["reply_day"][i]),
+                "note": issues["reply_note"][i],
+                "photo": issues["reply_photo"][i],
+                "lon": float(xy[n, 0]),
+                "lat": float(xy[n, 1]),
+            }
+        )
+    return checks
 
 
 def _title(ctx: _Context) -> str:
@@ -1009,6 +1298,7 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path, others_named: b
     inside = ctx.road_labels.within(*window)
     open_issues = issues[issues["state"] == "open"]
     order = sorted(range(len(open_issues)), key=lambda i: (str(open_issues["due"][i]), str(open_issues["id"][i])))
+    reply = _reply_section(ctx, "leader", leader_id, str(leader["name"]), **_leader_reply_lists(ctx, leader_id))
     boxes = [
         render_html("title.html", w=w, title=title, subtitle=_title(ctx), stats=None),
         render_html(
@@ -1033,6 +1323,7 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path, others_named: b
                 }
                 for i in order
             ],
+            reply=reply is not None,
         ),
         _legend_box(ctx, layers),
     ]
@@ -1047,6 +1338,44 @@ def render_leader_map(ctx: _Context, leader_id: str, path: Path, others_named: b
         road_labels=_road_label_rows(inside, always=sorted(mentioned)),
         community_labels=_community_labels(communities, priority=3) + _community_labels(around, priority=0),
         stretch_labels=_stretch_labels(ctx, coverage),
+        reply=reply,
+    )
+
+
+def render_inspectors_map(ctx: _Context, group_id: str, path: Path) -> MapFile:
+    """An inspection group's map: the whole district as the overview draws it, and the reports it can verify.
+
+    With the project's secret the group can pin problems anywhere (上报问题) and confirm (核实) or send back
+    (退回) each item or issue a leader reported done (``reply.js``).
+    """
+    w = ctx.words
+    group = ctx.inspectors.loc[group_id]
+    name = str(group["name"]) or group_id
+    general = ctx.communities[ctx.communities["tier"] == "general"]
+    top = ctx.communities[ctx.communities["tier"] != "general"]
+    layers = _boundary_layer(ctx) + [
+        _community_layer(ctx, general, w["layer.general"]),
+        _community_layer(ctx, top, w["layer.top"]),
+    ]
+    layers += _road_layers(ctx, ctx.roads, ctx.coverage)
+    layers += _issue_layers(ctx, ctx.issues)
+    checks = _reports_to_check(ctx)
+    reply = _reply_section(ctx, "inspectors", group_id, name, checks=checks)
+    boxes = [
+        render_html("title.html", w=w, title=name, subtitle=f"{_title(ctx)} · {w['inspectors_map']}", stats=None),
+        render_html("inspectors_panel.html", w=w, checks=checks, reply=reply is not None),
+        _legend_box(ctx, layers),
+    ]
+    return _write(
+        ctx,
+        path,
+        f"{name} · {w['inspectors_map']}",
+        layers,
+        boxes,
+        bounds=_bounds(ctx.boundary, ctx.communities),
+        road_labels=_road_label_rows(ctx.road_labels),
+        community_labels=_community_labels(ctx.communities),
+        reply=reply,
     )
 
 
@@ -1174,8 +1503,17 @@ def render_change_map(ctx: _Context, path: Path, changes) -> MapFile:
     )
 
 
-def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[str, str]) -> Path:
-    """A plain, phone-readable page: the district's figures, every map and report, a table of leaders."""
+def render_index(
+    ctx: _Context,
+    path: Path,
+    counts: Summary,
+    leader_files: dict[str, str],
+    inspector_files: dict[str, str] | None = None,
+) -> Path:
+    """A plain, phone-readable page: the district's figures, every map and report, a table of leaders.
+
+    `inspector_files` (group id -> file name under ``inspectors/``) adds a link to each inspection group's map.
+    """
     w = ctx.words
     tiers = counts["communities"]["by_tier"]
     roads, issues = counts["roads"], counts["issues"]
@@ -1228,6 +1566,10 @@ def render_index(ctx: _Context, path: Path, counts: Summary, leader_files: dict[
         gaps_total=counts["gaps"]["total"],
         gaps=[(ctx.gap_label(k), n) for k, n in counts["gaps"]["by_kind"].items()],
         groups=groups,
+        inspectors=[
+            {"file": file, "name": str(ctx.inspectors.at[group_id, "name"]) or group_id}
+            for group_id, file in (inspector_files or {}).items()
+        ],
         head=[w[f"index.col.{c}"] for c in ("name", "title", "km", "communities", "open", "overdue")],
         changes=("changes" in counts),
         reports=[

@@ -81,7 +81,18 @@ window.geoMap = function (map, bases, tianditu, data) {
       return box;
     }
   };
+  var IMAGE = /^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/]*={0,2}$/, photos = data.photos || {};
   var POPUPS = {
+    issue: function (p) {  // the tooltip's facts, and the issue's photo (pinned with it, or sent when resolved)
+      var box = TIPS.issue(p), url = has(p.photo) ? photos[p.photo] : null;
+      if (url && IMAGE.test(url)) {
+        br(box);
+        var img = add(box, 'img', null, 'geo-photo');
+        img.alt = words.photo;
+        img.src = url;  // a data: URL of a JPEG, PNG or WebP image, checked above
+      }
+      return box;
+    },
     community: function (p) {
       var box = el('div');
       add(box, 'b', p.name);
@@ -103,7 +114,7 @@ window.geoMap = function (map, bases, tianditu, data) {
   };
 
   // ------------------------------------------------------------------ layers
-  var STATUS_RANK = {overdue: 3, open: 2, resolved: 1};
+  var STATUS_RANK = {overdue: 4, open: 3, reported: 2, resolved: 1};
   // markers thin out at a district's zoom (few large clusters leave room for names), less as one zooms in
   function clusterRadius(zoom) { return zoom <= 12 ? 80 : zoom <= 14 ? 60 : 45; }
   function clusterIcon(spec) {
@@ -614,8 +625,11 @@ window.geoMap = function (map, bases, tianditu, data) {
     map.fitBounds(L.latLngBounds(sw, ne), {paddingTopLeft: [free[0] + 4, free[1] + 4],
                   paddingBottomRight: [size.x - free[2] + 4, size.y - free[3] + 4], maxZoom: 17, animate: false});
   }
+  // a leader's or an inspection group's own map answers (static/reply.js): its panel and its marks
+  var reply = data.reply && window.geoReply
+    ? window.geoReply(map, data.reply, {photos: photos, words: words, fold: fold, schedule: schedule}) : null;
   fit();
   schedule();
   // for tests and for a person at the console: the map, and when it was drawn (ms after the page began)
-  window.geo = {map: map, place: place, fit: fit, drawnAt: window.performance ? performance.now() : null};
+  window.geo = {map: map, place: place, fit: fit, reply: reply, drawnAt: window.performance ? performance.now() : null};
 };
