@@ -412,6 +412,7 @@ def share(
     For every leader, the packs of leaders no longer in the data go; a pack a person changed stays.
     """
     from .render import build_context
+    from .replies import project_secret
     from .share import write_share_pack
 
     replaces = (lambda rel, entry: entry.by == "share") if who is None else None
@@ -419,7 +420,9 @@ def share(
         result = check(project_dir, config, progress)
         config = _speaking(config, result)
         chosen = None if who is None else result.analysis.leader_ids(who)  # an unknown name stops before any work
-        ctx = build_context(result.analysis, config.map)
+        # a leader's pack holds their own map, which answers as the one `build` writes does (geo.replies)
+        secret = None if isinstance(project_dir, Mapping) else project_secret(project_dir, create=True)
+        ctx = build_context(result.analysis, config.map, secret=secret)
         if chosen is None:
             chosen = list(ctx.leaders.index)
         with output.temporary_files():  # the pages' font and pieces: beside the output, gone with the run

@@ -286,3 +286,32 @@ def test_the_reply_words_speak_the_maps_language(tmp_path, lang, words):
     assert {k: reply["words"][k] for k in words} == words
     assert reply["items"][0]["state_word"] == words["verification.reported"]
     assert reply["categories"][-1] == ("other" if lang == "en" else "其他")
+
+
+def test_a_leaders_share_pack_map_answers_with_their_key_alone(built, tmp_path):
+    import shutil
+    import zipfile
+
+    from geo.config import load_config
+    from geo.pipeline import share
+
+    folder, _ = built
+    project = tmp_path / "p"
+    shutil.copytree(folder, project)  # the module's build stays as it was
+    written = share(project, tmp_path / "maps", load_config(project), ["D1"])
+    secret = project_secret(project)
+    assert secret is not None
+    own, other = person_key(secret, "leader", "D1").hex(), person_key(secret, "leader", "D2").hex()
+    (pack,) = [path for path in written.files if path.suffix == ".zip"]
+    with zipfile.ZipFile(pack) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    maps = [name for name in contents if name.endswith(".html")]
+    assert len(maps) == 1
+    assert _data_of(contents[maps[0]])["reply"]["person"] == "D1"
+    for name, data in contents.items():
+        assert (own.encode() in data) == (name in maps), name  # the key in the map only
+        assert other.encode() not in data and secret.hex().encode() not in data
+
+
+def _data_of(page: bytes) -> dict:
+    return map_data(page.decode("utf-8"))
