@@ -68,9 +68,15 @@ def _fields(text: str) -> frozenset[str]:
 
 
 def _s2t(text: str) -> str:
+    """OpenCC's s2t, then 核 for its old variant 覈 (geo.messages says 核實, 審核, as Taiwan and Hong Kong write)."""
     import opencc
 
-    return opencc.OpenCC("s2t").convert(text)
+    return opencc.OpenCC("s2t").convert(text).replace("覈", "核")
+
+
+def test_traditional_says_he_shi_as_taiwan_and_hong_kong_write_it():
+    assert template("reply.action.confirm", "zh-Hant") == "核實"
+    assert "覈" not in template("resolve.section_outside_fix", "zh-Hant")
 
 
 def _sources() -> list[Path]:
