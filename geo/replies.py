@@ -489,6 +489,7 @@ def import_replies(project: str | Path, files: Iterable[str | Path], limits: Lim
     root = Path(project)
     secret = project_secret(root)
     folder = root / REPLIES_FOLDER
+    known = _kept_signatures(folder)  # read once: each reply kept below is added
     outcomes = []
     for file in files:
         path = Path(file)
@@ -509,7 +510,6 @@ def import_replies(project: str | Path, files: Iterable[str | Path], limits: Lim
         except ReplyError as error:
             outcomes.append(ImportOutcome(path.name, "refused", message=error.message, fix=error.fix))
             continue
-        known = _kept_signatures(folder)
         signature = str(reply["signature"])
         person, count = str(reply["person"]), len(reply["entries"])
         if signature in known:
@@ -518,6 +518,7 @@ def import_replies(project: str | Path, files: Iterable[str | Path], limits: Lim
         folder.mkdir(exist_ok=True)
         target = folder / _kept_name(reply)
         _write_new(target, data)
+        known[signature] = target.name
         outcomes.append(ImportOutcome(path.name, "kept", f"{REPLIES_FOLDER}/{target.name}", person, count))
     return outcomes
 
