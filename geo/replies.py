@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import io
@@ -757,7 +758,14 @@ def settle(
         else:
             outcomes.append(Outcome(e, "refused", msg("reply.no_such_issue", issue=e.issue)))
 
-    def apply(frame, key_column, groups, holds, done_word, updated_column):
+    def apply(
+        frame: pd.DataFrame,
+        key_column: str,
+        groups: dict[str, list[Entry]],
+        holds: Callable[[str, str], bool],
+        done_word: str,
+        updated_column: str | None,
+    ) -> pd.DataFrame:
         frame["office_state"] = frame["state"]
         columns: dict[str, list] = {c: [] for c in _SETTLED}
         for _, row in frame.iterrows():
@@ -770,7 +778,7 @@ def settle(
                 None if progress is None or pd.isna(progress) else float(progress),
                 updated if isinstance(updated, date) else None,
                 mine,
-                lambda e, key=key: (e.person in groups_now) if e.map == "inspectors" else holds(e.person, key),
+                functools.partial(_holds, groups_now, holds, key),
                 done_word,
             )
             for c in _SETTLED:
@@ -786,6 +794,11 @@ def settle(
     status = apply(status, "key", by_item, holds_item, "done", "updated")
     issues = apply(issues, "id", by_issue, holds_issue, "resolved", None)
     return status, issues, outcomes
+
+
+def _holds(groups: set[str], holds: Callable[[str, str], bool], key: str, e: Entry) -> bool:
+    """Whether `e`'s person may mark `key`: an inspection group still listed, or a leader who holds it."""
+    return e.person in groups if e.map == "inspectors" else holds(e.person, key)
 
 
 _SETTLED = ("state", "progress", "verification", "report", "reply_note", "reply_photo", "reply_day", "reply_by")
