@@ -84,14 +84,17 @@ class Analysis:
     ----------
     gaps
         One row per gap (columns `GAP_COLUMNS`, geometry where it is), in
-        `geo.checks.CHECKS` order; row *i* is `gap_records` [*i*].
+        `geo.checks.CHECKS` order; row *i* is `gap_records` [*i*]. ``leaders``
+        and ``owners`` are tuples of ids, as in every frame here; the reports
+        join them with ``;``.
     gap_records
         The same gaps as `geo.model.Gap` records, for wording (`geo.words`).
     roads
         One row per named road: ``road``, ``length_m`` (route), ``extent_m``
         (the axis chainage runs along, 0 to ``extent_m``: the route plus any
         gap in the data it bridges), ``covered_m``, ``gap_m``, ``overlap_m``,
-        ``unmanaged_m``, ``pieces_m``, ``branch_m``, ``parts``, ``leaders``.
+        ``unmanaged_m``, ``pieces_m``, ``branch_m``, ``parts``, ``leaders``
+        (tuple of the ids holding any of it).
     community_leaders
         Community id -> sorted leader ids (community assignments).
     issues
@@ -236,8 +239,8 @@ def gap_frame(gaps: list[Gap], crs: CRS) -> gpd.GeoDataFrame:
             "kind": g.kind,
             "target": g.target,
             "name": g.name,
-            "leaders": ";".join(g.leaders),
-            "owners": ";".join(g.owners),
+            "leaders": tuple(g.leaders),
+            "owners": tuple(g.owners),
             "length_m": np.nan if g.length_m is None else g.length_m,
             "area_m2": np.nan if g.area_m2 is None else g.area_m2,
             "start_m": np.nan if g.start_m is None else g.start_m,
@@ -370,7 +373,7 @@ def _road_coverage(resolved: Resolved, tol: Tolerances) -> tuple[list[Gap], pd.D
                 "pieces_m": entity.pieces_m,
                 "branch_m": entity.branch_m,
                 "parts": len(entity.parts),
-                "leaders": ";".join(sorted(set(leaders))),
+                "leaders": tuple(sorted(set(leaders))),
             }
         )
     return gaps, pd.DataFrame(rows, columns=ROAD_COLUMNS[:-1])

@@ -228,6 +228,7 @@ def _ids(values) -> str:
 def road_table(analysis: Analysis) -> pd.DataFrame:
     """roads.csv: one row per named road, with ``extent_m`` (chainage runs 0 to it) and its start (lon/lat)."""
     roads = analysis.roads.copy()
+    roads["leaders"] = roads["leaders"].map(_ids)
     for column in ("length_m", "extent_m", "covered_m", "gap_m", "overlap_m", "unmanaged_m", "pieces_m", "branch_m"):
         roads[column] = roads[column].round(3)
     axes = analysis.resolved.road_axes

@@ -99,12 +99,12 @@ def test_overlaps_add_up_per_road_and_per_leader(tmp_path):
     assert [g.geometry.length for g in overlaps] == pytest.approx([100.0, 50.0], abs=1e-3)
     facts = analysis.gaps[analysis.gaps["kind"] == "section_overlap"]
     assert facts[["target", "leaders", "start_m", "end_m"]].values.tolist() == [
-        ["东西路", "D1;D2", 300.0, 400.0],
-        ["东西路", "D1;D2", 650.0, 700.0],
+        ["东西路", ("D1", "D2"), 300.0, 400.0],
+        ["东西路", ("D1", "D2"), 650.0, 700.0],
     ]
     road = analysis.roads.set_index("road").loc["东西路"]
     assert road["overlap_m"] == pytest.approx(150.0, abs=1e-6)
-    assert road["leaders"] == "D1;D2"
+    assert road["leaders"] == ("D1", "D2")
     leaders = analysis.leaders.set_index("id")["overlap_m"]
     assert leaders.to_dict() == pytest.approx({"C1": 0.0, "D1": 150.0, "D2": 150.0, "S1": 0.0}, abs=1e-6)
 
@@ -166,9 +166,9 @@ def test_a_road_with_no_assignment_or_no_unmanaged_length_reads_zero_not_blank(t
     roads = analysis.roads.set_index("road")
     assert roads.at["东西路", "unmanaged_m"] == 0.0
     assert roads.at["东西路", "extent_m"] == pytest.approx(1000.0, abs=1e-6)
-    assert roads.loc["甲街", ["leaders", "covered_m", "gap_m"]].tolist() == ["", 0.0, 0.0]
+    assert roads.loc["甲街", ["leaders", "covered_m", "gap_m"]].tolist() == [(), 0.0, 0.0]
     section = analysis.gaps[analysis.gaps["kind"] == "section_gap"].iloc[0]
-    assert (section["target"], section["owners"], section["leaders"]) == ("东西路", "D1;D2", "")
+    assert (section["target"], section["owners"], section["leaders"]) == ("东西路", ("D1", "D2"), ())
 
 
 def test_a_zero_length_overlap_in_a_data_gap_adds_nothing_to_a_leader(tmp_path):

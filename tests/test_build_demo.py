@@ -139,6 +139,11 @@ def test_every_report_tells_the_same_numbers(demo, summary):
     responsibility = gpd.read_file(reports / "responsibility.gpkg", layer="responsibility")
     assert leaders["road_m"].sum() == pytest.approx(responsibility["length_m"].sum(), abs=0.01)
     assert len(responsibility) == summary["roads"]["city_leader_roads"] + summary["roads"]["district_sections"]
+    # roads.csv names a road's leaders as ids joined by ";": those placed on it in the responsibility layer
+    held = responsibility.groupby("road")["leader"].agg(lambda ids: ";".join(sorted(set(ids))))
+    named = roads.set_index("road")["leaders"].fillna("")
+    assert named[named != ""].to_dict() == held.to_dict()
+    assert any(";" in ids for ids in held)  # a road held by two leaders is in the demo
     issues = pd.read_csv(reports / "issues.csv", encoding="utf-8-sig")
     assert issues["overdue"].sum() == summary["issues"]["overdue"]
     assert issues["orphan"].sum() == summary["gaps"]["by_kind"]["orphan_issue"]

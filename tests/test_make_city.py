@@ -133,7 +133,7 @@ def test_geo_finds_every_planted_overlap_with_both_leaders(city):
     _, _, planted, result = city
     overlaps = _gaps(result, "section_overlap")
     found = sorted(zip(overlaps["target"], overlaps["length_m"], overlaps["leaders"]))
-    wanted = sorted((o["road"], o["length_m"], ";".join(o["leaders"])) for o in planted["section_overlaps"])
+    wanted = sorted((o["road"], o["length_m"], tuple(o["leaders"])) for o in planted["section_overlaps"])
     assert len(wanted) >= 1
     assert [(road, who) for road, _, who in found] == [(road, who) for road, _, who in wanted]
     for (_, got, _), (_, expected, _) in zip(found, wanted):

@@ -188,7 +188,7 @@ def test_gaps_lengths_and_issues_measure_inside_on_the_chainage_as_drawn(tmp_pat
     gaps = analysis.gaps
     [gap] = gaps[(gaps["kind"] == "section_gap") & (gaps["name"] == "东西路")].itertuples()
     assert (gap.start_m, gap.end_m, gap.length_m) == pytest.approx((500.0, 700.0, 200.0), abs=1e-3)
-    assert gap.owners == "D1;D2"  # D1's section ends at 500, D2's starts at 700
+    assert gap.owners == ("D1", "D2")  # D1's section ends at 500, D2's starts at 700
     # The issue at x = 600 lies at chainage 800, in D2's 700..1000.
     issue = analysis.issues.set_index("id").loc["I1"]
     assert issue["road"] == "东西路" and issue["chainage_m"] == pytest.approx(800.0, abs=1e-3)
@@ -220,7 +220,7 @@ def test_a_whole_road_and_an_overlap_that_begin_outside_count_inside(tmp_path):
     gaps = result.analysis.gaps
     [overlap] = gaps[gaps["kind"] == "section_overlap"].itertuples()
     assert (overlap.start_m, overlap.end_m, overlap.length_m) == pytest.approx((185.0, 400.0, 215.0), abs=1e-3)
-    assert overlap.leaders == "D1;D2"
+    assert overlap.leaders == ("D1", "D2")
     assert overlap.geometry.length == pytest.approx(215.0, abs=1e-3)
 
 
