@@ -158,6 +158,32 @@ def test_a_section_gap_ends_at_the_cross_street_not_at_the_road_carrying_straigh
     assert gap.ends == ("乙街", "丙街")
 
 
+def test_of_two_streets_at_a_gap_s_end_the_squarer_is_named_whatever_their_length_or_name_order(tmp_path):
+    # 东西路 (0, 0)-(1000, 0); D1 holds 0-500 m: the gap is 500-1,000 m. At its end (1000, 0) two streets
+    # meet, both 0 m away: 一街 passes through at 35° to 东西路 (sin 35° = 0.57), 丙街 starts there at
+    # 90° (sin 90° = 1). 丙街 is named. 一街 sorts first, and over the ±5 m where a direction is taken it
+    # runs 10 m against 丙街's 5 m (丙街 starts at the point): neither the order nor an unscaled
+    # direction (10 x 0.57 = 5.7 > 5 x 1) may decide.
+    import math
+
+    dx, dy = 300 * math.cos(math.radians(35)), 300 * math.sin(math.radians(35))
+    streets = [
+        {"name": "一街", "geometry": line((1000 - dx, -dy), (1000 + dx, dy))},
+        {"name": "丙街", "geometry": line((1000, 0), (1000, 250))},
+    ]
+    roads = [{"name": "东西路", "geometry": line((0, 0), (1000, 0))}, *streets]
+    folder = make_project(
+        tmp_path / "p",
+        communities=[_community("A", square(-100, -300, 1400, 300))],
+        roads=roads,
+        leaders=LEADERS,
+        assignments=[_section("D1", "0", "500"), {"leader": "S1", "kind": "community", "target": "A"}],
+    )
+    [gap] = [g for g in _records(_analysis(folder), "section_gap") if g.target == "东西路"]
+    assert (gap.start_m, gap.end_m) == pytest.approx((500.0, 1000.0), abs=0.01)
+    assert gap.ends == ("", "丙街")
+
+
 def test_a_road_with_no_assignment_or_no_unmanaged_length_reads_zero_not_blank(tmp_path):
     # The reference project: the 200 m section gap (300-500) is in A, which has a leader, so
     # 东西路 has no unmanaged length (0, not missing). The cross streets have no assignment:

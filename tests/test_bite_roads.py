@@ -15,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shapely.ops import substring
 
-from geo.roads import _centre, _cut, build_axis, merged_roads
+from geo.roads import _centre, _cut, build_axis, merged_roads, road_inside
 
 OFF = (5000.0, 3000.0)
 
@@ -474,3 +474,39 @@ def test_openstreetmap_roads_merged_at_once_are_merged_as_one_by_one():
     lines = pyogrio.read_dataframe(extract, layer="lines")
     lines = lines[lines["name"].notna() & (lines["name"] != "")].to_crs(32613)
     _assert_merged_as_one_by_one(lines["name"].tolist(), list(lines.geometry.values))
+
+
+# ----------------------------------------------------------------------------- the road as the district counts it
+def _box(x0, y0, x1, y1, off=OFF):
+    return shapely.box(x0 + off[0], y0 + off[1], x1 + off[0], y1 + off[1])
+
+
+def test_a_road_touching_the_district_s_edge_from_inside_is_one_stretch_to_where_it_leaves():
+    # 路 (0, 0)-(300, 10)-(600, 0)-(1000, 0)-(1100, 0): it touches the edge y = 10 at its vertex (300, 10)
+    # and leaves at x = 1010. Inside: 0 to 2 x hypot(300, 10) + 400 + 10 = 1,010.333 m, one stretch
+    # (the pieces either side of the touch join), not two.
+    road = build_axis("路", [_at([(0, 0), (300, 10), (600, 0), (1000, 0), (1100, 0)], OFF)])
+    inside = road_inside(road, _box(-10, -10, 1010, 10))
+    assert inside.name == "路"
+    assert sum(inside.present, ()) == pytest.approx((0.0, 2 * math.hypot(300, 10) + 410.0), abs=1e-6)
+    assert len(inside.parts) == 1
+
+
+def test_a_branch_cut_by_the_edge_stays_a_branch_and_adds_no_chainage():
+    # 路 (0, 0)-(1000, 0) with a spur (500, 0)-(500, 300); the district holds y <= 100: the spur's
+    # 100 m inside is still a branch (branch_m 100), and the road is present 0-1,000 m, no more.
+    road = build_axis("路", [_at([(0, 0), (1000, 0)], OFF), _at([(500, 0), (500, 300)], OFF)])
+    assert road.branch_m == pytest.approx(300.0)
+    inside = road_inside(road, _box(-10, -10, 1010, 100))
+    assert inside.branch_m == pytest.approx(100.0)
+    assert [round(b.line.length, 6) for b in inside.branches] == [100.0]
+    assert sum(inside.present, ()) == pytest.approx((0.0, 1000.0))
+
+
+def test_a_stretch_inside_under_a_metre_still_counts():
+    # 路 0-1,000 m; the district begins at x = 999.4: 0.6 m of it inside. A road 0.6 m long wholly
+    # inside is 0.6 m of road too.
+    road = build_axis("路", [_at([(0, 0), (1000, 0)], OFF)])
+    assert sum(road_inside(road, _box(999.4, -10, 2000, 10)).present, ()) == pytest.approx((999.4, 1000.0), abs=1e-6)
+    stub = build_axis("路", [_at([(0, 0), (0.6, 0)], OFF)])
+    assert sum(road_inside(stub, _box(-10, -10, 2000, 10)).present, ()) == pytest.approx((0.0, 0.6), abs=1e-9)
