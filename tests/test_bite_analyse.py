@@ -158,23 +158,34 @@ def test_a_section_gap_ends_at_the_cross_street_not_at_the_road_carrying_straigh
     assert gap.ends == ("乙街", "丙街")
 
 
-def test_of_two_streets_at_a_gap_s_end_the_squarer_is_named_whatever_their_length_or_name_order(tmp_path):
-    # 东西路 (0, 0)-(1000, 0); D1 holds 0-500 m: the gap is 500-1,000 m. At its end (1000, 0) two streets
+@pytest.mark.parametrize("turn", [0.0, 30.0, 120.0])
+def test_of_two_streets_at_a_gap_s_end_the_squarer_is_named_whatever_their_length_or_name_order(tmp_path, turn):
+    # 东西路 from (0, 0) 1,000 m long; D1 holds 0-500 m: the gap is 500-1,000 m. At its end two streets
     # meet, both 0 m away: 一街 passes through at 35° to 东西路 (sin 35° = 0.57), 丙街 starts there at
     # 90° (sin 90° = 1). 丙街 is named. 一街 sorts first, and over the ±5 m where a direction is taken it
     # runs 10 m against 丙街's 5 m (丙街 starts at the point): neither the order nor an unscaled
-    # direction (10 x 0.57 = 5.7 > 5 x 1) may decide.
+    # direction (10 x 0.57 = 5.7 > 5 x 1) may decide. The whole layout is turned by `turn` degrees
+    # about (0, 0): only the angle between the roads counts, not how they lie on the map.
     import math
 
-    dx, dy = 300 * math.cos(math.radians(35)), 300 * math.sin(math.radians(35))
-    streets = [
-        {"name": "一街", "geometry": line((1000 - dx, -dy), (1000 + dx, dy))},
-        {"name": "丙街", "geometry": line((1000, 0), (1000, 250))},
+    def at(length, degrees):  # the point `length` m from (0, 0) at `degrees` from east, after the turn
+        a = math.radians(degrees + turn)
+        return (length * math.cos(a), length * math.sin(a))
+
+    end = at(1000, 0)
+
+    def along(length, degrees):  # `length` m from the gap's end at `degrees` from 东西路
+        a = math.radians(degrees + turn)
+        return (end[0] + length * math.cos(a), end[1] + length * math.sin(a))
+
+    roads = [
+        {"name": "东西路", "geometry": line((0, 0), end)},
+        {"name": "一街", "geometry": line(along(-300, 35), along(300, 35))},
+        {"name": "丙街", "geometry": line(end, along(250, 90))},
     ]
-    roads = [{"name": "东西路", "geometry": line((0, 0), (1000, 0))}, *streets]
     folder = make_project(
         tmp_path / "p",
-        communities=[_community("A", square(-100, -300, 1400, 300))],
+        communities=[_community("A", square(-1500, -1500, 1500, 1500))],
         roads=roads,
         leaders=LEADERS,
         assignments=[_section("D1", "0", "500"), {"leader": "S1", "kind": "community", "target": "A"}],
@@ -182,6 +193,35 @@ def test_of_two_streets_at_a_gap_s_end_the_squarer_is_named_whatever_their_lengt
     [gap] = [g for g in _records(_analysis(folder), "section_gap") if g.target == "东西路"]
     assert (gap.start_m, gap.end_m) == pytest.approx((500.0, 1000.0), abs=0.01)
     assert gap.ends == ("", "丙街")
+
+
+def test_every_assignment_of_every_road_counts_not_only_the_first_road_s(tmp_path):
+    # 东西路 (y = 0) whole to C1; 南北路 (x = 500, y from -250 to 250) in three sections: D1 0-200,
+    # D2 200-400, C1 400-500 m. 南北路 sorts after 东西路: all three of its sections count, so it has
+    # no gap and 500 m covered; 东西路 1,000 m covered.
+    roads = [
+        {"name": "东西路", "geometry": line((0, 0), (1000, 0))},
+        {"name": "南北路", "geometry": line((500, -250), (500, 250))},
+    ]
+    folder = make_project(
+        tmp_path / "p",
+        communities=[_community("A", STRIP)],
+        roads=roads,
+        leaders=LEADERS,
+        assignments=[
+            {"leader": "C1", "kind": "road", "target": "东西路"},
+            _section("D1", "0", "200", road="南北路"),
+            _section("D2", "200", "400", road="南北路"),
+            _section("C1", "400", "500", road="南北路"),
+            {"leader": "S1", "kind": "community", "target": "A"},
+        ],
+    )
+    analysis = _analysis(folder)
+    roads = analysis.roads.set_index("road")
+    assert roads.loc["南北路", ["covered_m", "gap_m"]].tolist() == pytest.approx([500.0, 0.0], abs=1e-6)
+    assert roads.loc["东西路", ["covered_m", "gap_m"]].tolist() == pytest.approx([1000.0, 0.0], abs=1e-6)
+    assert roads.at["南北路", "leaders"] == ("C1", "D1", "D2")
+    assert _records(analysis, "section_gap") == []
 
 
 def test_a_road_with_no_assignment_or_no_unmanaged_length_reads_zero_not_blank(tmp_path):
@@ -566,6 +606,20 @@ COMMUNITY_COLUMNS = [
     "issues_open",
     "issues_overdue",
 ]
+
+
+def test_a_status_item_is_held_by_its_community_s_leaders_or_its_road_s_section_leaders(tmp_path):
+    # The reference project: D1 and D2 hold sections of 东西路, S1 leads A, nobody B or 甲街.
+    folder = make_road_project(tmp_path / "r")
+    status = [
+        {"kind": "road", "target": "东西路", "item": "占道", "state": "doing", "due": ""},
+        {"kind": "community", "target": "A", "item": "保洁", "state": "doing", "due": ""},
+        {"kind": "community", "target": "B", "item": "绿化", "state": "doing", "due": ""},
+        {"kind": "road", "target": "甲街", "item": "破损", "state": "doing", "due": ""},
+    ]
+    write_csv(folder / "status.csv", status)
+    held = _analysis(folder, "today = 2022-05-14\n").status
+    assert held["leaders"].tolist() == [("D1", "D2"), ("S1",), (), ()]
 
 
 def test_status_and_open_issues_are_counted_per_community(tmp_path):

@@ -221,7 +221,7 @@ def test_an_unplaceable_end_is_a_rejecting_error_on_its_row_and_column(tmp_path)
     assert resolved.coverage.empty
     [problem] = problems
     assert (problem.severity, problem.row, problem.column, problem.value) == ("error", 2, "to", "3000")
-    assert problem.rejected is True
+    assert problem.rejected is True and problem.outside is False  # rejected, not left out as outside
     assert problem.file.endswith("assignments.csv")
     assert str(problem.message) == (
         "在 东西路 上找不到路段端点：3000 米超出了道路终点（全长 1000 米）一半以上，可能是别的道路，或单位有误"
@@ -496,3 +496,19 @@ def test_resolved_layers_are_metric_and_roads_come_in_name_order(tmp_path):
     assert list(frame.columns) == ["name", "geometry", "axis", "length_m", "extent_m", "pieces_m", "parts"]
     figures = frame.loc["东西路", ["length_m", "extent_m", "pieces_m", "parts"]].tolist()
     assert figures == pytest.approx([1000.0, 1000.0, 1000.0, 1], abs=1e-6)
+
+
+def test_unnamed_pieces_make_no_road():
+    # build_roads: 东西路 (two pieces) and an unnamed alley; only 东西路 is a road, 1,000 m.
+    frame = gpd.GeoDataFrame(
+        {"name": ["东西路", "", "东西路"]},
+        geometry=[
+            shapely.LineString([(0, 0), (500, 0)]),
+            shapely.LineString([(0, 50), (0, 90)]),
+            shapely.LineString([(500, 0), (1000, 0)]),
+        ],
+        crs=32649,
+    )
+    roads = build_roads(frame)
+    assert list(roads) == ["东西路"]
+    assert roads["东西路"].length_m == pytest.approx(1000.0)

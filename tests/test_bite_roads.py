@@ -510,3 +510,13 @@ def test_a_stretch_inside_under_a_metre_still_counts():
     assert sum(road_inside(road, _box(999.4, -10, 2000, 10)).present, ()) == pytest.approx((999.4, 1000.0), abs=1e-6)
     stub = build_axis("路", [_at([(0, 0), (0.6, 0)], OFF)])
     assert sum(road_inside(stub, _box(-10, -10, 2000, 10)).present, ()) == pytest.approx((0.0, 0.6), abs=1e-9)
+
+
+def test_a_stretch_on_the_second_stretch_inside_starts_and_ends_where_asked():
+    # 路 0-1,000 m; the district holds x <= 300 and x >= 600. On the stretch inside from 600, the
+    # window 650-700 m is the 50 m from x = 650 to x = 700 (not from the stretch's start, nor its
+    # samples outside it).
+    road = build_axis("路", [_at([(0, 0), (1000, 0)], OFF)])
+    inside = road_inside(road, shapely.union(_box(-10, -10, 300, 10), _box(600, -10, 1010, 10)))
+    [piece] = shapely.get_parts(inside.stretch(650.0, 700.0))
+    assert [x - OFF[0] for x, _ in piece.coords] == pytest.approx([650.0, 700.0], abs=1e-6)
