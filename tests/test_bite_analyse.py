@@ -891,3 +891,25 @@ def test_a_leader_no_one_is_and_a_name_two_share_are_refused_by_name():
         _asked(["赵丽"])
     assert shared.value.text() == "有 2 名责任人叫“赵丽”（编号 S2、S3）；请用编号指定"
     assert shared.value.text("en") == "2 leaders are called “赵丽” (ids S2, S3); name one by its id"
+
+
+# ----------------------------------------------------------------------------- the analysis as a notebook sees it
+def test_the_analysis_reads_in_one_line_and_gives_its_layers_in_wgs84_worded_in_chinese(tmp_path):
+    # The reference project: 2 communities, 5 named roads (东西路 and 甲乙丙丁街), 4 leaders, no issues.
+    # Its gaps, one of each kind, in the checks' order: 300-500 m of 东西路 (section_gap); B has no
+    # leader (community_no_leader), so the road in B no road leader holds is unmanaged_stretch.
+    analysis = _analysis(make_road_project(tmp_path / "r"), "today = 2022-05-14\n")
+    assert repr(analysis) == (
+        "Analysis(as_of=2022-05-14, communities=2, roads=5, leaders=4, issues=0, "
+        "gaps: section_gap 1, unmanaged_stretch 1, community_no_leader 1)"
+    )
+    layers = analysis.frames()
+    assert all(frame.crs.to_epsg() == 4326 for frame in layers.values())
+    assert layers["gaps"]["kind_zh"].tolist() == ["路段空白", "无人管路段", "社区无责任人"]  # Chinese unless asked
+    assert analysis.frames(crs=32649)["gaps"].crs.to_epsg() == 32649
+    assert analysis.frames(lang="en")["gaps"]["kind_en"].tolist()[0] != "路段空白"
+
+
+def test_an_analysis_with_no_gap_says_none(tmp_path):
+    folder = _on_a_road(tmp_path, [_section("D1", "0", "1000")])
+    assert repr(_analysis(folder, "today = 2022-05-14\n")).endswith(", issues=0, gaps: none)")
