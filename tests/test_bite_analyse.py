@@ -913,3 +913,22 @@ def test_the_analysis_reads_in_one_line_and_gives_its_layers_in_wgs84_worded_in_
 def test_an_analysis_with_no_gap_says_none(tmp_path):
     folder = _on_a_road(tmp_path, [_section("D1", "0", "1000")])
     assert repr(_analysis(folder, "today = 2022-05-14\n")).endswith(", issues=0, gaps: none)")
+
+
+def test_issues_analysed_without_replies_have_the_reply_columns_empty(tmp_path):
+    # A project analysed in code, not through geo.check (which adds the pinned problems first): the
+    # issues still get the reply columns, empty, as the reports and maps read them.
+    from datetime import date
+
+    from geo import load_project, resolve_project, validate_project
+    from geo.analyse import analyse
+
+    folder = make_road_project(tmp_path / "r")
+    write_geojson(folder / "issues.geojson", [{"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 5))}])
+    config = load_config(folder)
+    layers, problems = load_project(folder, config)
+    project = validate_project(layers, problems, config.tolerances)[0]
+    assert "photo" not in project.issues
+    resolved, _ = resolve_project(project, config.tolerances)
+    issues = analyse(resolved, config.tolerances, date(2022, 5, 14)).issues
+    assert issues[["photo", "reply", "pinned_by"]].values.tolist() == [["", "", ""]]

@@ -7,6 +7,7 @@ by an independent method (the GCJ-02 offset as a geodesic distance, pyproj's `Ge
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import geopandas as gpd
 import pytest
@@ -17,6 +18,7 @@ from conftest import LEADERS, line, m, make_project, square, to_wgs
 from geo.config import load_config
 from geo.coords import geometry_wgs84_to_gcj02
 from geo.load import load_project
+from geo.scope import limit_to_district
 from geo.validate import validate_project
 
 SIDE = 4000.0  # the district: a 4 km square, (0, 0)-(4000, 4000)
@@ -133,3 +135,97 @@ def test_each_row_left_out_is_a_note_naming_its_file_feature_and_the_fix(tmp_pat
     assert [
         p for p in _problems(_outside_project(tmp_path / "again")) if "位于辖区之外，未计入任何数字" in str(p.message)
     ] == []
+
+
+# ----------------------------------------------------------------------------- limit_to_district on frames
+SOURCES = {
+    name: SimpleNamespace(file=f"{name}.geojson", row_label="feature")
+    for name in ("communities", "roads", "issues", "boundary")
+}
+
+
+def _frame(rows, **columns):
+    """A layer in EPSG:4326 from metre geometries, with ``_row`` (the feature number) and `columns`."""
+    frame = gpd.GeoDataFrame({"_row": range(1, len(rows) + 1), **columns}, geometry=[to_wgs(g) for g in rows], crs=4326)
+    return frame if rows else gpd.GeoDataFrame({"_row": [], **columns}, geometry=[], crs=4326)
+
+
+def _limit(communities=(), roads=(), issues=(), boundary=None, margin_m=15.0):
+    problems: list = []
+    out = limit_to_district(
+        _frame(list(communities), id=[f"C{i}" for i in range(len(communities))]),
+        _frame(list(roads), name=["路"] * len(roads)),
+        _frame(list(issues), id=[f"I{i}" for i in range(len(issues))]),
+        None if boundary is None else _frame(boundary),
+        margin_m,
+        SOURCES,
+        problems,
+    )
+    return out, problems
+
+
+def test_with_neither_boundary_nor_communities_everything_is_in_scope():
+    (_, roads, issues, outside, _, district), problems = _limit(
+        roads=[line((0, 0), (1000, 0))], issues=[shapely.Point(m(5000, 5000))]
+    )
+    assert (len(roads), len(issues), district, problems) == (1, 1, None, [])
+    assert (outside.road_pieces, outside.road_m, outside.issues) == (0, 0.0, 0)
+
+
+def test_a_boundary_without_communities_still_cuts_the_roads():
+    # Boundary (0, 0)-(1000, 1000), no community: 路 from x = 500 to 1,500 on y = 500 is cut at
+    # x = 1,015 (the 15 m margin): 485 m left out; an issue 2 km away is left out.
+    (_, roads, issues, outside, _, district), _ = _limit(
+        roads=[line((500, 500), (1500, 500))],
+        issues=[shapely.Point(m(3000, 500))],
+        boundary=[square(0, 0, 1000, 1000)],
+    )
+    assert outside.road_m == pytest.approx(485.0, abs=0.01)
+    assert (len(roads), len(issues), outside.issues, outside.scope) == (1, 0, 1, "boundary")
+    assert district is not None
+
+
+def test_a_boundary_layer_left_empty_is_no_boundary():
+    # Every boundary feature rejected: the communities' outline is the scope, and A is kept.
+    (communities, _, _, outside, _, _), problems = _limit(
+        communities=[square(0, 0, 1000, 1000)], roads=[line((100, 100), (900, 100))], boundary=[]
+    )
+    assert (len(communities), outside.communities, outside.scope) == (1, 0, "communities")
+    assert problems == []
+
+
+def test_no_roads_at_all_leave_nothing_out():
+    (_, roads, _, outside, metric, district), problems = _limit(
+        communities=[square(0, 0, 1000, 1000)], boundary=[square(0, 0, 1000, 1000)]
+    )
+    assert (len(roads), outside.road_pieces, outside.road_m) == (0, 0, 0.0)
+    assert len(metric["roads"][1]) == 0 and metric["roads"][1].crs == district.crs
+    assert district.beyond.empty and list(district.beyond.columns[:2]) == ["name", "_row"]
+    assert district.beyond.crs == district.crs
+    assert problems == []
+
+
+def test_a_margin_under_a_metre_still_widens_the_district():
+    # Margin 0.9 m: an issue 0.8 m beyond the boundary's east side is the district's, one 1.0 m beyond
+    # is not; a 0.8 m-wide community wholly in that strip is the district's too.
+    (communities, _, issues, outside, _, _), _ = _limit(
+        communities=[square(0, 0, 1000, 1000), square(1000, 400, 1000.8, 600)],
+        issues=[shapely.Point(m(1000.8, 500)), shapely.Point(m(1001.0, 500))],
+        boundary=[square(0, 0, 1000, 1000)],
+        margin_m=0.9,
+    )
+    assert (len(communities), outside.communities) == (2, 0)
+    assert (issues["id"].tolist(), outside.issues) == (["I0"], 1)
+
+
+def test_a_layer_mostly_outside_is_warned_with_the_share_and_the_fix():
+    # Three issues, two of them 5 km away: 67 % outside.
+    _, problems = _limit(
+        communities=[square(0, 0, 1000, 1000)],
+        issues=[shapely.Point(m(500, 500)), shapely.Point(m(5000, 0)), shapely.Point(m(6000, 0))],
+        boundary=[square(0, 0, 1000, 1000)],
+    )
+    [warning] = [p for p in problems if p.severity == "warning"]
+    assert (warning.file, warning.row) == ("issues.geojson", None)
+    assert str(warning.message) == "问题点的 67% 位于辖区之外，未计入任何数字"
+    assert str(warning.fix) == "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系"

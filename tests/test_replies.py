@@ -325,6 +325,23 @@ def test_only_ones_own_items_and_only_existing_ones(project):
     assert (line.read, line.used, line.rejected, line.lost) == (3, 0, 3, 0)
 
 
+def test_a_leader_resolves_an_issue_they_hold_and_no_other(project):
+    # TS2022-038 is held by D08 and T05 (its community's leaders); TS2022-039 by C04, D03 and T21.
+    entries = [entry("i1", "resolved", issue="TS2022-038", note="已处理"), entry("i2", "resolved", issue="TS2022-039")]
+    keep(project, make_reply(project, "leader", "D08", entries))
+    result = geo.check(project)
+    issues = result.analysis.issues.set_index("id")
+    assert issues.loc["TS2022-038", ["state", "verification", "reply_note"]].tolist() == [
+        "resolved",
+        "reported",
+        "已处理",
+    ]
+    assert issues.loc["TS2022-039", ["state", "verification"]].tolist() == ["open", ""]
+    said = {p.row: p for p in result.problems if p.file.startswith("replies/")}
+    assert said[1].severity == "note" and not said[1].rejected
+    assert said[2].rejected and "不归“D08”负责" in str(said[2])
+
+
 def test_the_office_later_word_wins(project):
     # status.csv has 健康巷社区's 保洁 updated 2022-05-10: a mark of the 9th is older
     early = entry("o1", "done", at="2022-05-09T09:00:00+08:00", item=CLEANING)
