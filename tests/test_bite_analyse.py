@@ -793,6 +793,25 @@ def test_each_leader_lists_whole_roads_sections_kilometres_and_communities(tmp_p
     assert table["communities"].to_dict() == {"C1": (), "D1": (), "D2": (), "S1": ("A",)}
 
 
+def test_a_leader_s_sections_are_listed_in_the_assignments_order_and_a_road_once(tmp_path):
+    # D1 holds 丙街-丁街 and then 甲街-乙街 (in that order in the table, not the name order); C1 is given
+    # 东西路 whole in two rows (a row typed twice): validation drops the repeat, so it is listed once.
+    folder = make_road_project(tmp_path / "r")
+    write_csv(
+        folder / "assignments.csv",
+        [
+            _section("D1", "丙街", "丁街"),
+            _section("D1", "甲街", "乙街"),
+            {"leader": "C1", "kind": "road", "target": "东西路"},
+            {"leader": "C1", "kind": "road", "target": "东西路"},
+        ],
+        ["leader", "kind", "target", "from", "to", "role"],
+    )
+    table = _analysis(folder).leaders.set_index("id")
+    assert table.at["D1", "sections"] == ("东西路:丙街-丁街", "东西路:甲街-乙街")
+    assert table.at["C1", "roads"] == ("东西路",)
+
+
 # ----------------------------------------------------------------------------- the gap list
 def test_gaps_are_listed_in_registry_order_then_by_target(tmp_path):
     # The reference project's gaps: the section gap on 东西路, 丁街 unmanaged, B with no leader.
