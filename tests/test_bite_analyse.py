@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import LEADERS, line, m, make_project, make_road_project, square, write_csv, write_geojson
 from geo import check, load_config
-from geo.analyse import Analysis, _territory, _tuples_by, _unmanaged
+from geo.analyse import Analysis, _territory, _tuples_by, _unmanaged, _where_present
 from geo.checks import CHECKS, Check, register, unregister
 from geo.config import Tolerances
 from geo.errors import UnknownLeaderError
@@ -951,3 +951,11 @@ def test_issues_analysed_without_replies_have_the_reply_columns_empty(tmp_path):
     resolved, _ = resolve_project(project, config.tolerances)
     issues = analyse(resolved, config.tolerances, date(2022, 5, 14)).issues
     assert issues[["photo", "reply", "pinned_by"]].values.tolist() == [["", "", ""]]
+
+
+def test_an_overlap_is_narrowed_to_where_the_road_is_not_to_a_stretch_it_only_touches():
+    # The road is present 0-300 and 600-1,000 m (it leaves the district between). An overlap placed
+    # 300-700 m touches the first stretch at 300 only: what the district counts is 600-700.
+    assert _where_present(300.0, 700.0, [(0.0, 300.0), (600.0, 1000.0)]) == (600.0, 700.0)
+    assert _where_present(200.0, 700.0, [(0.0, 300.0), (600.0, 1000.0)]) == (200.0, 700.0)
+    assert _where_present(350.0, 550.0, [(0.0, 300.0), (600.0, 1000.0)]) == (350.0, 550.0)  # nowhere: as placed
