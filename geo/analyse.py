@@ -536,11 +536,10 @@ def _street_leaders(resolved: Resolved, community_leaders: dict[str, tuple[str, 
     return _tuples_by([street for street, _ in pairs], [lid for _, lid in pairs])
 
 
-def _issues(resolved: Resolved, tol: Tolerances, community_leaders: dict[str, tuple[str, ...]]) -> gpd.GeoDataFrame:
-    """Give each issue its community, nearest road, chainage and leaders (vectorised joins).
-
-    Whether it is overdue is judged in `analyse`, once the replies have settled its state.
-    """
+def _issues(
+    resolved: Resolved, tol: Tolerances, community_leaders: dict[str, tuple[str, ...]], as_of: date
+) -> gpd.GeoDataFrame:
+    """Give each issue its community, nearest road, chainage, leaders and overdue flag (vectorised joins)."""
     issues = resolved.issues.copy()
     issues["community"] = ""
     issues["road"] = ""
@@ -548,6 +547,7 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders: dict[str, tu
     if issues.empty:
         issues["leaders"] = pd.Series(dtype=object)
         issues["orphan"] = pd.Series(dtype=bool)
+        issues["overdue"] = pd.Series(dtype=bool)
         return issues
     # Rule for points on a shared edge: the community whose id sorts first.
     inside = gpd.sjoin(issues[["geometry"]], resolved.communities[["id", "geometry"]], predicate="intersects")
@@ -589,6 +589,7 @@ def _issues(resolved: Resolved, tol: Tolerances, community_leaders: dict[str, tu
     leaders = _tuples_by(ids, who)
     issues["leaders"] = [leaders.get(i, ()) for i in issues.index]
     issues["orphan"] = issues["leaders"].map(len) == 0
+    issues["overdue"] = (issues["state"] == "open").to_numpy(dtype=bool) & _past(issues["due"], as_of)
     return issues
 
 
@@ -769,7 +770,7 @@ def analyse(resolved: Resolved, tol: Tolerances, as_of: date, replies: KeptRepli
                 owners=street_leaders.get(c["street"], ()),
             )
         )
-    issues = _issues(resolved, tol, community_leaders)
+    issues = _issues(resolved, tol, community_leaders, as_of)
     status, issues, outcomes = _with_replies(resolved, community_leaders, resolved.project.status, issues, replies)
     status = _status_overdue(status, as_of)
     issues["overdue"] = (issues["state"] == "open").to_numpy(dtype=bool) & _past(issues["due"], as_of)
