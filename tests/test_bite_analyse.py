@@ -794,21 +794,21 @@ def test_each_leader_lists_whole_roads_sections_kilometres_and_communities(tmp_p
 
 
 def test_a_leader_s_sections_are_listed_in_the_assignments_order_and_a_road_once(tmp_path):
-    # D1 holds 丙街-丁街 and then 甲街-乙街 (in that order in the table, not the name order); C1 is given
+    # D1 holds 甲街-乙街 and then 丙街-丁街: in the table's order, not the names' (丙 sorts before 甲); C1 is given
     # 东西路 whole in two rows (a row typed twice): validation drops the repeat, so it is listed once.
     folder = make_road_project(tmp_path / "r")
     write_csv(
         folder / "assignments.csv",
         [
-            _section("D1", "丙街", "丁街"),
             _section("D1", "甲街", "乙街"),
+            _section("D1", "丙街", "丁街"),
             {"leader": "C1", "kind": "road", "target": "东西路"},
             {"leader": "C1", "kind": "road", "target": "东西路"},
         ],
         ["leader", "kind", "target", "from", "to", "role"],
     )
     table = _analysis(folder).leaders.set_index("id")
-    assert table.at["D1", "sections"] == ("东西路:丙街-丁街", "东西路:甲街-乙街")
+    assert table.at["D1", "sections"] == ("东西路:甲街-乙街", "东西路:丙街-丁街")
     assert table.at["C1", "roads"] == ("东西路",)
 
 

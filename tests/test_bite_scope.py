@@ -170,6 +170,7 @@ def test_with_neither_boundary_nor_communities_everything_is_in_scope():
     )
     assert (len(roads), len(issues), district, problems) == (1, 1, None, [])
     assert (outside.road_pieces, outside.road_m, outside.issues) == (0, 0.0, 0)
+    assert outside.margin_m == 15.0  # the margin is reported whether or not there was anything to grow
 
 
 def test_a_boundary_without_communities_still_cuts_the_roads():
@@ -229,3 +230,13 @@ def test_a_layer_mostly_outside_is_warned_with_the_share_and_the_fix():
     assert (warning.file, warning.row) == ("issues.geojson", None)
     assert str(warning.message) == "问题点的 67% 位于辖区之外，未计入任何数字"
     assert str(warning.fix) == "确认文件是否是本辖区的；若不是，请换用本辖区的数据，或检查 boundary 图层与坐标系"
+
+
+def test_communities_mostly_outside_are_warned_by_name():
+    # Three communities, two of them 5 km beyond the boundary: 67 % of the communities left out.
+    _, problems = _limit(
+        communities=[square(0, 0, 1000, 1000), square(5000, 0, 5500, 500), square(6000, 0, 6500, 500)],
+        boundary=[square(0, 0, 1000, 1000)],
+    )
+    [warning] = [p for p in problems if p.severity == "warning"]
+    assert (warning.file, str(warning.message)) == ("communities.geojson", "社区的 67% 位于辖区之外，未计入任何数字")

@@ -111,6 +111,7 @@ def test_a_section_from_a_street_just_past_the_border_is_placed_whole_and_counte
         "甲街..乙街",
     )
     assert str(note.message) == "路段（东西路 的 169–500 米）有 16 米位于辖区之外，只计辖区内的 315 米"
+    assert str(note.fix) == "无需修改；如辖区外那段也属于本辖区，请检查边界图层（boundary）"
     assert note.text("en").startswith(
         "assignments.csv row 2: 16 m of the section (东西路, 169–500 m) lie outside the district; "
         "only the 315 m inside count"
@@ -137,6 +138,9 @@ def test_a_section_wholly_outside_is_left_out_with_a_warning_and_counted_as_outs
     warning = _about_sections(result)[3]
     assert (warning.severity, warning.rejected, warning.outside) == ("warning", False, True)
     assert str(warning.message) == "路段整段位于辖区之外（东西路 的 100–160 米，共 60 米），未计入"
+    assert str(warning.fix) == "核对起点、止点是否写错；如这段属于本辖区，请检查边界图层（boundary）或道路图层的坐标系"
+    # 東門街 is 东门街 folded (script), not a loose spelling: no other word about row 3
+    assert [p.message for p in result.problems if p.file == "assignments.csv" and p.row == 3] == [warning.message]
     ledger = {e.layer: e for e in result.ledger}["assignments"]
     assert (ledger.read, ledger.used, ledger.rejected, ledger.outside, ledger.lost) == (4, 3, 0, 1, 0)
 
@@ -157,6 +161,9 @@ def test_a_street_only_outside_written_loosely_is_matched_with_a_warning(tmp_pat
         ("note", None, "友爱街 251巷..乙街"),
     ]
     assert str(problems[0].message) == "与数据中的“友爱街 251巷”写法不同（空格或数字前的 0），按“友爱街 251巷”匹配"
+    # The streets wholly outside that sections end at (东门街, 界路, 友爱街 251巷, 南街 and 北街, 385 m past
+    # the edge) place those ends but are no roads of the district: none is measured.
+    assert sorted(result.analysis.roads["road"]) == sorted(["东西路", "乙街", "南北路", "甲街"])
 
 
 def test_a_dual_carriageway_crossing_the_border_is_counted_on_both_sides_inside(tmp_path):
