@@ -326,7 +326,8 @@ def test_only_ones_own_items_and_only_existing_ones(project):
 
 
 def test_a_leader_resolves_an_issue_they_hold_and_no_other(project):
-    # TS2022-038 is held by D08 and T05 (its community's leaders); TS2022-039 by C04, D03 and T21.
+    # TS2022-038 is held by D08 and T05 (its community's leaders); TS2022-039 by C04, D03 and T21. Both
+    # are open and past their due dates (05-05, 05-08) as of 2022-05-14: overdue until resolved.
     entries = [entry("i1", "resolved", issue="TS2022-038", note="已处理"), entry("i2", "resolved", issue="TS2022-039")]
     keep(project, make_reply(project, "leader", "D08", entries))
     result = geo.check(project)
@@ -337,6 +338,7 @@ def test_a_leader_resolves_an_issue_they_hold_and_no_other(project):
         "已处理",
     ]
     assert issues.loc["TS2022-039", ["state", "verification"]].tolist() == ["open", ""]
+    assert issues.loc[["TS2022-038", "TS2022-039"], "overdue"].tolist() == [False, True]  # resolved: not overdue
     said = {p.row: p for p in result.problems if p.file.startswith("replies/")}
     assert said[1].severity == "note" and not said[1].rejected
     assert said[2].rejected and "不归“D08”负责" in str(said[2])
