@@ -1,7 +1,7 @@
 """Re-check mutmut's surviving mutants against the current tests, one pytest run per mutant.
 
 `mutmut run` (configured in pyproject.toml) is the reference; a full run over
-the three modules takes most of an hour on two cores. After tests are added,
+the five modules takes about an hour and a half on two cores. After tests are added,
 only the mutants that survived can change verdict (a killed mutant stays
 killed when tests are only added), so this script re-runs just those:
 
