@@ -8,6 +8,8 @@ the threshold. Defaults (`geo.config.Tolerances`): ``min_gap_m`` 1 m,
 ``min_area_m2`` 100 m², ``issue_road_m`` 50 m, ``crossing_cluster_m`` 60 m.
 """
 
+import math
+from datetime import date
 from types import SimpleNamespace
 
 import geopandas as gpd
@@ -18,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import LEADERS, line, m, make_project, make_road_project, square, write_csv, write_geojson
-from geo import check, load_config
-from geo.analyse import Analysis, _territory, _tuples_by, _unmanaged, _where_present
+from geo import check, load_config, load_project, resolve_project, validate_project
+from geo.analyse import Analysis, _territory, _tuples_by, _unmanaged, _where_present, analyse
 from geo.checks import CHECKS, Check, register, unregister
 from geo.config import Tolerances
 from geo.errors import UnknownLeaderError
@@ -166,8 +168,6 @@ def test_of_two_streets_at_a_gap_s_end_the_squarer_is_named_whatever_their_lengt
     # runs 10 m against 丙街's 5 m (丙街 starts at the point): neither the order nor an unscaled
     # direction (10 x 0.57 = 5.7 > 5 x 1) may decide. The whole layout is turned by `turn` degrees
     # about (0, 0): only the angle between the roads counts, not how they lie on the map.
-    import math
-
     def at(length, degrees):  # the point `length` m from (0, 0) at `degrees` from east, after the turn
         a = math.radians(degrees + turn)
         return (length * math.cos(a), length * math.sin(a))
@@ -937,11 +937,6 @@ def test_an_analysis_with_no_gap_says_none(tmp_path):
 def test_issues_analysed_without_replies_have_the_reply_columns_empty(tmp_path):
     # A project analysed in code, not through geo.check (which adds the pinned problems first): the
     # issues still get the reply columns, empty, as the reports and maps read them.
-    from datetime import date
-
-    from geo import load_project, resolve_project, validate_project
-    from geo.analyse import analyse
-
     folder = make_road_project(tmp_path / "r")
     write_geojson(folder / "issues.geojson", [{"id": "I1", "state": "open", "geometry": shapely.Point(m(100, 5))}])
     config = load_config(folder)
