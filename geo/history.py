@@ -115,11 +115,6 @@ def _ids(values) -> str:
     return ";".join(values)
 
 
-def _split(ids) -> tuple[str, ...]:
-    """Leader ids as a tuple: the gaps frame joins them with ``;`` (`Analysis.gaps`), a `Gap` keeps a tuple."""
-    return tuple(x for x in ids.split(";") if x) if isinstance(ids, str) else tuple(ids)
-
-
 def state_of(analysis: Analysis, figures: dict) -> Snapshot:
     """The campaign's state as the analysis sees it (what a snapshot keeps)."""
     status = analysis.status[["kind", "target", "item", "state", "due", "overdue", "verification"]].copy()
@@ -143,7 +138,8 @@ def state_of(analysis: Analysis, figures: dict) -> Snapshot:
             "end_m": gaps["end_m"].round(0),
             "length_m": gaps["length_m"].round(1),
             "area_m2": gaps["area_m2"].round(1),
-            "leaders": [_ids(sorted({*_split(a), *_split(b)})) for a, b in zip(gaps["leaders"], gaps["owners"])],
+            # a gap's people: those who hold it and those whose stretches it lies between (tuples of ids)
+            "leaders": [_ids(sorted({*a, *b})) for a, b in zip(gaps["leaders"], gaps["owners"])],
         }
     )
     return Snapshot(analysis.as_of, status.reset_index(drop=True), issues, table, figures)

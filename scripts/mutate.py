@@ -51,13 +51,20 @@ def _tests() -> list[str]:
 
 
 def _verdict(name: str, tests: list[str]) -> tuple[str, bool]:
-    """Run `tests` with the mutant `name` active; True when it survives them."""
+    """Run `tests` with the mutant `name` active; True when it survives them.
+
+    Only a failing test kills: pytest's other exit codes (no test collected, a node id that
+    does not exist, an internal error) stop the script rather than count as a kill.
+    """
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
         cwd=MUTANTS,
         env={**os.environ, "MUTANT_UNDER_TEST": name},
         capture_output=True,
+        text=True,
     )
+    if run.returncode not in (0, 1):
+        sys.exit(f"{name}: pytest exited {run.returncode} without a verdict\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
     return name, run.returncode == 0
 
 
